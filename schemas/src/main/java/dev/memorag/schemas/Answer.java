@@ -1,0 +1,24 @@
+package dev.memorag.schemas;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/** The final answer to a question, on the reply-to topic; mirrors answer.schema.json. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Answer(int schemaVersion, String questionId, String corpus, String answer, List<String> clues,
+                     List<Evidence> evidence, MemoryWatermark memory, String generator, Map<String, Long> timings,
+                     ErrorInfo error) {
+
+    public static Answer failed(String questionId, String corpus, ErrorInfo error) {
+        return new Answer(1, questionId, corpus, null, null, null, null, null, null, error);
+    }
+
+    /** A retrieved passage: document, chunk index within the document, similarity score and text. */
+    public record Evidence(String doc, int index, double score, String text) {
+    }
+
+    /** Which memory an answer was made from: the backend and how much of the corpus it had absorbed. */
+    public record MemoryWatermark(String backend, long documents, long chunks, long tokens, long windows) {
+    }
+}

@@ -1,0 +1,38 @@
+package dev.memorag.schemas;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Why a record went to {@code memorag.dlq} and where it came from. The dead-letter record keeps the original key and
+ * bytes; this reason travels in its headers (dead-letter.schema.json).
+ */
+public record DeadLetter(ErrorCode code, String message, String sourceTopic, int sourcePartition, long sourceOffset) {
+
+    public void writeTo(Headers headers) {
+        put(headers, HeaderNames.ERROR_CODE, code.name());
+        put(headers, HeaderNames.ERROR_MESSAGE, message);
+        put(headers, HeaderNames.SOURCE_TOPIC, sourceTopic);
+        put(headers, HeaderNames.SOURCE_PARTITION, Integer.toString(sourcePartition));
+        put(headers, HeaderNames.SOURCE_OFFSET, Long.toString(sourceOffset));
+    }
+
+    public static DeadLetter readFrom(Headers headers) {
+        return new DeadLetter(ErrorCode.valueOf(get(headers, HeaderNames.ERROR_CODE)),
+                get(headers, HeaderNames.ERROR_MESSAGE), get(headers, HeaderNames.SOURCE_TOPIC),
+                Integer.parseInt(get(headers, HeaderNames.SOURCE_PARTITION)),
+                Long.parseLong(get(headers, HeaderNames.SOURCE_OFFSET)));
+    }
+
+    private static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The last value of a header as UTF-8 text, or null. */
+    public static String get(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

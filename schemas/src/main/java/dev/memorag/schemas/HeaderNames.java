@@ -1,0 +1,17 @@
+package dev.memorag.schemas;
+
+/** Kafka header names that are part of the contract. */
+public final class HeaderNames {
+    /** Topic a question's final {@link Answer} goes to. */
+    public static final String REPLY_TO = "reply-to";
+    /** Echoed unchanged from a question onto its answer. */
+    public static final String CORRELATION_ID = "correlation-id";
+    public static final String ERROR_CODE = "error.code";
+    public static final String ERROR_MESSAGE = "error.message";
+    public static final String SOURCE_TOPIC = "source.topic";
+    public static final String SOURCE_PARTITION = "source.partition";
+    public static final String SOURCE_OFFSET = "source.offset";
+
+    private HeaderNames() {
+    }
+}

@@ -1,0 +1,45 @@
+package dev.memorag.schemas;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** A question for one corpus; mirrors question.schema.json. Optional fields fall back to the defaults below. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Question(int schemaVersion, String id, String corpus, String question, Task task, Integer topK,
+                       Integer maxTokens, Boolean clues, Boolean stream) {
+
+    public static final int DEFAULT_TOP_K = 3;
+    public static final int DEFAULT_MAX_TOKENS = 256;
+
+    public static Question of(String id, String corpus, String question) {
+        return new Question(1, id, corpus, question, Task.QA, null, null, null, null);
+    }
+
+    public Task taskOrDefault() {
+        return task == null ? Task.QA : task;
+    }
+
+    public int topKOrDefault() {
+        return topK == null ? DEFAULT_TOP_K : topK;
+    }
+
+    public int maxTokensOrDefault() {
+        return maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens;
+    }
+
+    public boolean cluesOrDefault() {
+        return clues == null || clues;
+    }
+
+    public Question withId(String newId) {
+        return new Question(schemaVersion, newId, corpus, question, task, topK, maxTokens, clues, stream);
+    }
+
+    public enum Task {
+        QA, SUMMARIZE;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+}
