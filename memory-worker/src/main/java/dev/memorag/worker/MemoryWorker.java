@@ -1,0 +1,200 @@
+package dev.memorag.worker;
+
+import dev.memorag.schemas.AnswerEvent;
+import dev.memorag.schemas.Chunk;
+import dev.memorag.schemas.ErrorCode;
+import dev.memorag.schemas.ErrorInfo;
+import dev.memorag.schemas.HeaderNames;
+import dev.memorag.schemas.Json;
+import dev.memorag.schemas.Question;
+import dev.memorag.schemas.TopicCatalog;
+import dev.memorag.worker.recall.RecallService;
+import dev.memorag.worker.store.AppliedBatch;
+import dev.memorag.worker.store.CorpusStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the corpora on the partitions assigned to it. One consumer reads the co-partitioned {@code chunks} and
+ * {@code recall} topics: chunk batches are applied to the store together with their offsets (the store, not Kafka,
+ * is the source of truth for where to resume), recall requests are handed to a separate pool so a long ingest never
+ * delays a question.
+ */
+public final class MemoryWorker implements Runnable, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MemoryWorker.class);
+
+    private final TopicCatalog topics;
+    private final CorpusStore store;
+    private final RecallService recall;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final ExecutorService recallPool;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    public MemoryWorker(WorkerConfig config, TopicCatalog topics, CorpusStore store, RecallService recall) {
+        this.topics = topics;
+        this.store = store;
+        this.recall = recall;
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + "worker");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.recallPool = Executors.newFixedThreadPool(config.recallThreads(), r -> {
+            Thread t = new Thread(r, "memorag-recall");
+            t.setDaemon(true);
+            return t;
+        });
+        this.thread = new Thread(this, "memorag-worker");
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        consumer.subscribe(List.of(topics.chunks(), topics.recall()), new ResumeFromStore());
+        try {
+            while (running.get()) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty()) {
+                    applyChunks(records);
+                    dispatchQuestions(records);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            log.error("memory worker stopped: {}", e.getMessage(), e);
+            throw e;
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void applyChunks(ConsumerRecords<String, byte[]> records) {
+        List<Chunk> chunks = new ArrayList<>();
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (TopicPartition partition : records.partitions()) {
+            if (!partition.topic().equals(topics.chunks())) {
+                continue;
+            }
+            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                chunks.add(Json.read(record.value(), Chunk.class));
+                offsets.put(partition, record.offset() + 1);
+            }
+        }
+        if (!offsets.isEmpty()) {
+            store.apply(new AppliedBatch(chunks, offsets));
+        }
+    }
+
+    private void dispatchQuestions(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        for (TopicPartition partition : records.partitions()) {
+            if (!partition.topic().equals(topics.recall())) {
+                continue;
+            }
+            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                Question question = Json.read(record.value(), Question.class);
+                List<Header> routing = new ArrayList<>();
+                record.headers().forEach(h -> {
+                    if (h.key().equals(HeaderNames.REPLY_TO) || h.key().equals(HeaderNames.CORRELATION_ID)) {
+                        routing.add(h);
+                    }
+                });
+                recallPool.execute(() -> answer(question, routing));
+                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+            }
+        }
+        if (!done.isEmpty()) {
+            consumer.commitAsync(done, null);
+        }
+    }
+
+    private void answer(Question question, List<Header> routing) {
+        try {
+            recall.answer(question, event -> send(event, routing));
+        } catch (RuntimeException e) {
+            log.error("question {} on corpus {} failed", question.id(), question.corpus(), e);
+            send(AnswerEvent.error(question.id(), question.corpus(), Integer.MAX_VALUE,
+                    ErrorInfo.of(ErrorCode.INTERNAL, "the worker failed to answer: " + e.getMessage())), routing);
+        }
+    }
+
+    private void send(AnswerEvent event, List<Header> routing) {
+        producer.send(new ProducerRecord<>(topics.answerEvents(), null, event.questionId(), Json.write(event),
+                routing));
+    }
+
+    /** On assignment, resume every chunk partition from the offset stored with the data it produced. */
+    private final class ResumeFromStore implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                if (partition.topic().equals(topics.chunks())) {
+                    store.nextOffset(partition).ifPresentOrElse(
+                            offset -> consumer.seek(partition, offset),
+                            () -> consumer.seekToBeginning(List.of(partition)));
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // chunk progress lives in the store; recall offsets are committed as questions are dispatched
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+            recallPool.shutdown();
+            recallPool.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(10));
+    }
+}
