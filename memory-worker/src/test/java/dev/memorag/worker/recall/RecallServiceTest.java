@@ -1,0 +1,71 @@
+package dev.memorag.worker.recall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.memorag.embedding.Embedder;
+import dev.memorag.schemas.AnswerEvent;
+import dev.memorag.schemas.Chunk;
+import dev.memorag.schemas.ErrorCode;
+import dev.memorag.schemas.Question;
+import dev.memorag.worker.store.AppliedBatch;
+import dev.memorag.worker.store.RocksCorpusStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecallServiceTest {
+    private static final List<String> PASSAGES = List.of(
+            "Marley was dead: to begin with. There is no doubt whatever about that.",
+            "Bob Cratchit had but fifteen shillings a week. He pocketed on Saturdays but fifteen copies of his name.",
+            "The Ghost of Christmas Present had two children under its robe. This boy is Ignorance. This girl is Want.",
+            "Scrooge sent the prize turkey to Bob Cratchit's house in Camden Town.");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void emitsCluesEvidenceTokenAndDoneInOrderWithEvidenceInCorpusOrder() {
+        Embedder embedder = Embedder.shared();
+        float[][] vectors = embedder.embedPassages(PASSAGES);
+        List<Chunk> chunks = new ArrayList<>();
+        for (int i = 0; i < PASSAGES.size(); i++) {
+            chunks.add(Chunk.upsert("carol", "stave-" + i, 1, 0, 1, PASSAGES.get(i), 20, vectors[i]));
+        }
+        try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
+            store.apply(new AppliedBatch(chunks, Map.of(new TopicPartition("chunks", 0), 4L)));
+            List<AnswerEvent> events = new ArrayList<>();
+            Question question = new Question(1, "q1", "carol", "How much did Bob Cratchit earn a week?", null, 2,
+                    null, null, null);
+            new RecallService(store, embedder).answer(question, events::add);
+
+            assertEquals(List.of(AnswerEvent.Type.CLUES, AnswerEvent.Type.EVIDENCE, AnswerEvent.Type.TOKEN,
+                    AnswerEvent.Type.DONE), events.stream().map(AnswerEvent::type).toList());
+            assertEquals(List.of(0, 1, 2, 3), events.stream().map(AnswerEvent::seq).toList());
+            var answer = events.get(3).answer();
+            assertEquals(2, answer.evidence().size(), "topK passages for the only clue");
+            assertTrue(answer.evidence().stream().anyMatch(e -> e.doc().equals("stave-1")));
+            List<String> docs = answer.evidence().stream().map(e -> e.doc()).toList();
+            assertEquals(docs.stream().sorted().toList(), docs, "evidence in corpus order, not score order");
+            assertTrue(answer.answer().contains("fifteen shillings"), answer::answer);
+            assertEquals("none", answer.memory().backend());
+            assertEquals(4, answer.memory().documents());
+            assertEquals(ExtractiveGenerator.NAME, answer.generator());
+        }
+    }
+
+    @Test
+    void anEmptyCorpusGetsAClearErrorEvent() {
+        try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
+            List<AnswerEvent> events = new ArrayList<>();
+            new RecallService(store, Embedder.shared()).answer(Question.of("q", "nothing", "Anyone?"), events::add);
+            assertEquals(1, events.size());
+            assertEquals(ErrorCode.EMPTY_CORPUS.name(), events.get(0).error().code());
+            assertTrue(events.get(0).error().message().contains("nothing"));
+        }
+    }
+}
