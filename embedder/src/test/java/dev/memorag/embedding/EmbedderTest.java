@@ -11,11 +11,11 @@ class EmbedderTest {
 
     @Test
     void embedsNormalizedVectorsWhereTheAnsweringPassageRanksFirst() {
-        float[][] passages = embedder.embedPassages(List.of(
+        float[][] passages = embedder.embed(List.of(
                 "Marley was dead: to begin with. There is no doubt whatever about that.",
                 "The stock market closed higher on Tuesday after strong earnings reports.",
                 "Preheat the oven to 200 degrees and knead the dough for ten minutes."));
-        float[] question = embedder.embedQueries(List.of("Who was dead at the beginning of the story?"))[0];
+        float[] question = embedder.embed(List.of("Who was dead at the beginning of the story?"))[0];
         assertEquals(Embedder.DIMENSIONS, question.length);
         assertEquals(1.0, Embedder.dot(question, question), 1e-4);
         float best = Embedder.dot(question, passages[0]);

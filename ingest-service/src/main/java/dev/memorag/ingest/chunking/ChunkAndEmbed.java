@@ -34,7 +34,7 @@ public final class ChunkAndEmbed extends RichFlatMapFunction<AdmittedDocument, C
             return;
         }
         List<Passage> passages = chunker.split(doc.text(), embedder::countTokens);
-        float[][] vectors = embedder.embedPassages(passages.stream().map(Passage::text).toList());
+        float[][] vectors = embedder.embed(passages.stream().map(Passage::text).toList());
         for (int i = 0; i < passages.size(); i++) {
             Passage p = passages.get(i);
             out.collect(Chunk.upsert(doc.corpus(), doc.id(), doc.version(), i, passages.size(), p.text(),

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.AbstractDeserializationSchema;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -56,8 +57,8 @@ public final class ChunkEmbedJob {
                 .setTransactionalIdPrefix(topics.prefix() + "chunker")
                 .setRecordSerializer(KafkaRecordSerializationSchema.<Chunk>builder()
                         .setTopic(topics.chunks())
-                        .setKeySerializationSchema(chunk -> chunk.corpus().getBytes(StandardCharsets.UTF_8))
-                        .setValueSerializationSchema(Json::write)
+                        .setKeySerializationSchema(new CorpusKey())
+                        .setValueSerializationSchema(new ChunkJson())
                         .build())
                 .build();
 
@@ -69,6 +70,21 @@ public final class ChunkEmbedJob {
                 .sinkTo(sink)
                 .uid("chunks")
                 .name("chunks");
+    }
+
+    // Named classes, not lambdas: Flink's lineage extraction needs the schemas' generic types.
+    static final class CorpusKey implements SerializationSchema<Chunk> {
+        @Override
+        public byte[] serialize(Chunk chunk) {
+            return chunk.corpus().getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    static final class ChunkJson implements SerializationSchema<Chunk> {
+        @Override
+        public byte[] serialize(Chunk chunk) {
+            return Json.write(chunk);
+        }
     }
 
     static final class AdmittedDocumentSchema extends AbstractDeserializationSchema<AdmittedDocument> {

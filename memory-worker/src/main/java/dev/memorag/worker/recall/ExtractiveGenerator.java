@@ -37,7 +37,7 @@ public final class ExtractiveGenerator {
         if (candidates.isEmpty()) {
             return "";
         }
-        float[][] vectors = embedder.embedPassages(candidates);
+        float[][] vectors = embedder.embed(candidates);
         return IntStream.range(0, candidates.size()).boxed()
                 .sorted(Comparator.comparingDouble(i -> -Embedder.dot(question, vectors[i])))
                 .limit(sentences)

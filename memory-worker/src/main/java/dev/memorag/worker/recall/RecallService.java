@@ -48,7 +48,7 @@ public final class RecallService {
         sink.emit(AnswerEvent.clues(question.id(), question.corpus(), seq[0]++, clues));
         timings.put("cluesMs", millisSince(start));
 
-        float[][] queries = embedder.embedQueries(clues);
+        float[][] queries = embedder.embed(clues);
         List<DenseRetriever.ScoredChunk> hits = retriever.retrieve(corpus, queries, question.topKOrDefault());
         List<Answer.Evidence> evidence = hits.stream()
                 .map(h -> new Answer.Evidence(h.chunk().doc(), h.chunk().index(), h.score(), h.chunk().text()))

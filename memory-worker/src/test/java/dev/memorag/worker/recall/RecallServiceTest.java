@@ -31,7 +31,7 @@ class RecallServiceTest {
     @Test
     void emitsCluesEvidenceTokenAndDoneInOrderWithEvidenceInCorpusOrder() {
         Embedder embedder = Embedder.shared();
-        float[][] vectors = embedder.embedPassages(PASSAGES);
+        float[][] vectors = embedder.embed(PASSAGES);
         List<Chunk> chunks = new ArrayList<>();
         for (int i = 0; i < PASSAGES.size(); i++) {
             chunks.add(Chunk.upsert("carol", "stave-" + i, 1, 0, 1, PASSAGES.get(i), 20, vectors[i]));

@@ -1,0 +1,113 @@
+package dev.memorag.app;
+
+import dev.memorag.kafka.EmbeddedKafkaBroker;
+import dev.memorag.kafka.TopicCreator;
+import dev.memorag.embedding.Embedder;
+import dev.memorag.ingest.admission.AdmissionConfig;
+import dev.memorag.ingest.admission.AdmissionService;
+import dev.memorag.ingest.chunking.ChunkJobConfig;
+import dev.memorag.query.QueryConfig;
+import dev.memorag.query.QueryService;
+import dev.memorag.schemas.TopicCatalog;
+import dev.memorag.worker.MemoryWorker;
+import dev.memorag.worker.WorkerConfig;
+import dev.memorag.worker.recall.RecallService;
+import dev.memorag.worker.store.CorpusStore;
+import dev.memorag.worker.store.RocksCorpusStore;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything in one JVM on 127.0.0.1: a KRaft broker, the admission Streams app, the chunk-and-embed job on a Flink
+ * MiniCluster, one memory worker and one query service. Parts start in data-flow order and stop in reverse; a part
+ * that fails to start stops the ones already running.
+ */
+public final class EmbeddedStack implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedStack.class);
+
+    private final StackConfig config;
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private EmbeddedKafkaBroker broker;
+    private CorpusStore store;
+    private QueryService query;
+
+    private EmbeddedStack(StackConfig config) {
+        this.config = config;
+    }
+
+    public static EmbeddedStack start(StackConfig config) throws Exception {
+        EmbeddedStack stack = new EmbeddedStack(config);
+        try {
+            stack.startParts();
+            return stack;
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startParts() throws Exception {
+        TopicCatalog topics = config.topics();
+        broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.kafkaPort());
+        running.push(broker);
+        String bootstrap = broker.bootstrapServers();
+        TopicCreator.ensure(bootstrap, topics.all());
+
+        AdmissionService admission = new AdmissionService(bootstrap, topics,
+                new AdmissionConfig(config.maxTextChars()), config.dataDir().resolve("streams"), 1);
+        admission.start();
+        running.push(admission);
+
+        running.push(new FlinkMiniCluster(bootstrap, topics,
+                new ChunkJobConfig(config.chunkTokens(), 1, Duration.ofSeconds(1))));
+
+        store = new RocksCorpusStore(config.dataDir().resolve("worker"));
+        running.push(store);
+        MemoryWorker worker = new MemoryWorker(
+                new WorkerConfig(bootstrap, config.dataDir().resolve("worker"), WorkerConfig.DEFAULT_RECALL_THREADS),
+                topics, store, new RecallService(store, Embedder.shared()));
+        worker.start();
+        running.push(worker);
+
+        Vertx vertx = Vertx.vertx();
+        running.push(() -> vertx.close().await());
+        query = new QueryService(new QueryConfig(bootstrap, "127.0.0.1", config.httpPort(), config.answerTimeout()),
+                topics);
+        vertx.deployVerticle(query).await();
+        log.info("memory backend: {} (no memory checkpoint configured: clues are the question only); "
+                + "generator: extractive (answers are evidence sentences, no LLM)", RecallService.MEMORY_BACKEND);
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public String httpUrl() {
+        return "http://127.0.0.1:" + query.httpPort();
+    }
+
+    /** The worker's store, for progress reports of the embedded stack. */
+    public CorpusStore store() {
+        return store;
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        while (!running.isEmpty()) {
+            AutoCloseable part = running.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("error while stopping {}: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.memorag.app.cli;
+
+import dev.memorag.app.StackConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** CLI options over {@link StackConfig}: an option given wins over its environment variable, which wins over the default. */
+final class StackOptions {
+    @Option(names = "--data-dir", description = "state directory (env MEMORAG_DATA_DIR, default ./data)")
+    Path dataDir;
+
+    @Option(names = "--kafka-port", description = "embedded broker port on 127.0.0.1 (env MEMORAG_KAFKA_PORT, default 9092)")
+    Integer kafkaPort;
+
+    @Option(names = "--http-port", description = "query service HTTP port (env MEMORAG_HTTP_PORT, default 8080)")
+    Integer httpPort;
+
+    StackConfig config() {
+        StackConfig env = StackConfig.fromEnvironment(System.getenv());
+        return env.withDataDir(dataDir != null ? dataDir : env.dataDir())
+                .withPorts(kafkaPort != null ? kafkaPort : env.kafkaPort(),
+                        httpPort != null ? httpPort : env.httpPort());
+    }
+}

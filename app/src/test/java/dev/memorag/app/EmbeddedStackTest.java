@@ -1,0 +1,174 @@
+package dev.memorag.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.memorag.schemas.Answer;
+import dev.memorag.schemas.DeadLetter;
+import dev.memorag.schemas.Document;
+import dev.memorag.schemas.ErrorCode;
+import dev.memorag.schemas.HeaderNames;
+import dev.memorag.schemas.Json;
+import dev.memorag.schemas.Question;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton end to end through the real parts: KRaft broker, Streams admission, Flink MiniCluster with
+ * real bge-small embeddings, RocksDB worker, Vert.x query service; plain Kafka clients and HTTP outside.
+ */
+class EmbeddedStackTest {
+    private static final String CORPUS = "carol";
+    private static final String QUESTION = "To which part of London did Scrooge send the prize turkey?";
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aDocumentAndAQuestionOnKafkaGetAnAnswerWhoseEvidenceHoldsThePassageAndItSurvivesARestart()
+            throws Exception {
+        StackConfig config = StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0);
+        String text = Files.readString(Path.of("..", "samples", "a-christmas-carol.txt"));
+        String replyTo = "it.answers";
+        try (EmbeddedStack stack = EmbeddedStack.start(config)) {
+            try (var producer = producer(stack)) {
+                producer.send(new ProducerRecord<>(config.topics().documentsIn(), CORPUS,
+                        Json.write(Document.upsert(CORPUS, "carol.txt", text)))).get();
+                producer.send(new ProducerRecord<>(config.topics().documentsIn(), CORPUS,
+                        "{\"oops\": true}".getBytes(StandardCharsets.UTF_8))).get();
+            }
+            awaitPassages(stack);
+
+            Answer viaKafka = askOverKafka(stack, replyTo, "corr-1");
+            assertEvidenceHoldsTheAnswer(viaKafka);
+            assertEquals("none", viaKafka.memory().backend(), "the answer says which memory backend ran");
+            assertEquals("extractive", viaKafka.generator());
+
+            JsonNode viaHttp = askOverHttp(stack.httpUrl(), QUESTION);
+            List<Integer> httpEvidence = new ArrayList<>();
+            viaHttp.path("evidence").forEach(e -> httpEvidence.add(e.path("index").asInt()));
+            assertEquals(viaKafka.evidence().stream().map(Answer.Evidence::index).toList(), httpEvidence,
+                    "HTTP and Kafka answers come from the same retrieval");
+
+            DeadLetter rejected = DeadLetter.readFrom(readOne(stack, config.topics().deadLetters()).headers());
+            assertEquals(ErrorCode.SCHEMA_VIOLATION, rejected.code());
+            assertEquals(config.topics().documentsIn(), rejected.sourceTopic());
+        }
+
+        try (EmbeddedStack restarted = EmbeddedStack.start(config)) {
+            assertTrue(restarted.store().stats(CORPUS).chunks() > 0, "the worker's store kept the passages");
+            assertEvidenceHoldsTheAnswer(askOverKafka(restarted, replyTo, "corr-2"));
+            JsonNode viaHttp = askOverHttp(restarted.httpUrl(), QUESTION);
+            assertTrue(viaHttp.path("evidence").toString().contains("carry that to Camden Town"), viaHttp::toString);
+        }
+    }
+
+    private static void assertEvidenceHoldsTheAnswer(Answer answer) {
+        assertNotNull(answer.evidence(), () -> "an answer, not an error: " + answer);
+        assertTrue(answer.evidence().stream().anyMatch(e -> e.text().replaceAll("\\s+", " ")
+                        .contains("it's impossible to carry that to Camden Town")),
+                () -> "the passage sending the turkey to Camden Town is in the evidence: " + answer.evidence());
+        assertTrue(answer.clues().contains(QUESTION), "the question is always a clue");
+    }
+
+    private static void awaitPassages(EmbeddedStack stack) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        long last = -1;
+        int stable = 0;
+        while (stable < 4) {
+            assertTrue(System.nanoTime() < deadline, "passages were stored within 3 minutes");
+            Thread.sleep(500);
+            long now = stack.store().stats(CORPUS).chunks();
+            stable = now > 0 && now == last ? stable + 1 : 0;
+            last = now;
+        }
+    }
+
+    private static Answer askOverKafka(EmbeddedStack stack, String replyTo, String correlationId) throws Exception {
+        String id = UUID.randomUUID().toString();
+        try (var consumer = consumer(stack)) {
+            consumer.subscribe(List.of(replyTo));
+            try (var producer = producer(stack)) {
+                var record = new ProducerRecord<>(stack.config().topics().questions(), CORPUS,
+                        Json.write(Question.of(id, CORPUS, QUESTION)));
+                record.headers().add(HeaderNames.REPLY_TO, replyTo.getBytes(StandardCharsets.UTF_8));
+                record.headers().add(HeaderNames.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
+                producer.send(record).get();
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (id.equals(r.key())) {
+                        assertEquals(correlationId, DeadLetter.get(r.headers(), HeaderNames.CORRELATION_ID));
+                        return Json.read(r.value(), Answer.class);
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no answer on " + replyTo + " within 90 s");
+    }
+
+    private static ConsumerRecord<String, byte[]> readOne(EmbeddedStack stack, String topic) {
+        try (var consumer = consumer(stack)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+            while (out.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+            }
+            assertTrue(!out.isEmpty(), "a record on " + topic);
+            return out.get(0);
+        }
+    }
+
+    private static JsonNode askOverHttp(String baseUrl, String question) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
+                        .newBuilder(URI.create(baseUrl + "/v1/corpora/" + CORPUS + "/ask"))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("question", question))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response::body);
+        return Json.MAPPER.readTree(response.body());
+    }
+
+    private static KafkaProducer<String, byte[]> producer(EmbeddedStack stack) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(EmbeddedStack stack) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+}
