@@ -6,6 +6,8 @@ import dev.memorag.embedding.Embedder;
 import dev.memorag.ingest.admission.AdmissionConfig;
 import dev.memorag.ingest.admission.AdmissionService;
 import dev.memorag.ingest.chunking.ChunkJobConfig;
+import dev.memorag.ingest.gateway.GatewayConfig;
+import dev.memorag.ingest.gateway.IngestGateway;
 import dev.memorag.query.QueryConfig;
 import dev.memorag.query.QueryService;
 import dev.memorag.schemas.TopicCatalog;
@@ -22,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything in one JVM on 127.0.0.1: a KRaft broker, the admission Streams app, the chunk-and-embed job on a Flink
- * MiniCluster, one memory worker and one query service. Parts start in data-flow order and stop in reverse; a part
+ * Everything in one JVM on 127.0.0.1: a KRaft broker, the admission Streams app and the ingest gateway, the
+ * chunk-and-embed job on a Flink MiniCluster, one memory worker and one query service. Parts start in data-flow order and stop in reverse; a part
  * that fails to start stops the ones already running.
  */
 public final class EmbeddedStack implements AutoCloseable {
@@ -34,6 +36,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private EmbeddedKafkaBroker broker;
     private CorpusStore store;
     private QueryService query;
+    private IngestGateway gateway;
+    private String adminToken;
 
     private EmbeddedStack(StackConfig config) {
         this.config = config;
@@ -61,6 +65,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 new AdmissionConfig(config.maxTextChars()), config.dataDir().resolve("streams"), 1);
         admission.start();
         running.push(admission);
+        admission.awaitRunning(Duration.ofMinutes(2));
 
         running.push(new FlinkMiniCluster(bootstrap, topics,
                 new ChunkJobConfig(config.chunkTokens(), 1, Duration.ofSeconds(1))));
@@ -75,6 +80,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
         Vertx vertx = Vertx.vertx();
         running.push(() -> vertx.close().await());
+        adminToken = config.resolveAdminToken();
+        gateway = new IngestGateway(new GatewayConfig("127.0.0.1", config.ingestPort(), adminToken,
+                GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.maxTextChars()), bootstrap, topics,
+                admission.statusView(), config.dataDir().resolve("uploads"));
+        vertx.deployVerticle(gateway).await();
         query = new QueryService(new QueryConfig(bootstrap, "127.0.0.1", config.httpPort(), config.answerTimeout()),
                 topics);
         vertx.deployVerticle(query).await();
@@ -88,6 +98,15 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public String httpUrl() {
         return "http://127.0.0.1:" + query.httpPort();
+    }
+
+    public String ingestUrl() {
+        return "http://127.0.0.1:" + gateway.httpPort();
+    }
+
+    /** The token that creates corpora (and may act on any corpus). */
+    public String adminToken() {
+        return adminToken;
     }
 
     /** The worker's store, for progress reports of the embedded stack. */

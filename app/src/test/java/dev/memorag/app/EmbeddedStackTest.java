@@ -35,7 +35,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import dev.memorag.app.cli.MemoragCli;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,10 +54,12 @@ class EmbeddedStackTest {
     @Test
     void aDocumentAndAQuestionOnKafkaGetAnAnswerWhoseEvidenceHoldsThePassageAndItSurvivesARestart()
             throws Exception {
-        StackConfig config = StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0);
+        StackConfig config = StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0, 0);
         String text = Files.readString(Path.of("..", "samples", "a-christmas-carol.txt"));
         String replyTo = "it.answers";
         try (EmbeddedStack stack = EmbeddedStack.start(config)) {
+            HttpResponse<String> created = createCorpus(stack);
+            assertEquals(201, created.statusCode(), created::body);
             try (var producer = producer(stack)) {
                 producer.send(new ProducerRecord<>(config.topics().documentsIn(), CORPUS,
                         Json.write(Document.upsert(CORPUS, "carol.txt", text)))).get();
@@ -78,6 +82,16 @@ class EmbeddedStackTest {
             DeadLetter rejected = DeadLetter.readFrom(readOne(stack, config.topics().deadLetters()).headers());
             assertEquals(ErrorCode.SCHEMA_VIOLATION, rejected.code());
             assertEquals(config.topics().documentsIn(), rejected.sourceTopic());
+
+            Path chimes = Files.writeString(dataDir.resolve("chimes.md"),
+                    "High up in the steeple of an old church, far above the light and murmur of the town.");
+            int exit = new CommandLine(new MemoragCli()).execute("ingest", CORPUS, "--url", stack.ingestUrl(),
+                    "--token", stack.adminToken(), "--timeout", "PT2M", chimes.toString());
+            assertEquals(0, exit, "memorag ingest follows the file until it is memorized");
+            JsonNode status = getJson(stack.ingestUrl() + "/v1/corpora/" + CORPUS + "/status", stack.adminToken());
+            assertEquals(2, status.path("documents").asInt(), status::toString);
+            assertEquals(0, status.path("pending").asInt(), status::toString);
+            assertEquals(2, status.path("memory").path("documents").asInt(), status::toString);
         }
 
         try (EmbeddedStack restarted = EmbeddedStack.start(config)) {
@@ -144,6 +158,20 @@ class EmbeddedStackTest {
             assertTrue(!out.isEmpty(), "a record on " + topic);
             return out.get(0);
         }
+    }
+
+    private static HttpResponse<String> createCorpus(EmbeddedStack stack) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora"))
+                        .header("authorization", "Bearer " + stack.adminToken())
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + CORPUS + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode getJson(String url, String token) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response::body);
+        return Json.MAPPER.readTree(response.body());
     }
 
     private static JsonNode askOverHttp(String baseUrl, String question) throws Exception {

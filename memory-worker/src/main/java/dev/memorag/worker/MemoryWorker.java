@@ -6,10 +6,13 @@ import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
 import dev.memorag.schemas.HeaderNames;
 import dev.memorag.schemas.Json;
+import dev.memorag.schemas.Op;
+import dev.memorag.schemas.Progress;
 import dev.memorag.schemas.Question;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.recall.RecallService;
 import dev.memorag.worker.store.AppliedBatch;
+import dev.memorag.worker.store.CorpusStats;
 import dev.memorag.worker.store.CorpusStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,6 +127,27 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         }
         if (!offsets.isEmpty()) {
             store.apply(new AppliedBatch(chunks, offsets));
+            reportProgress(chunks);
+        }
+    }
+
+    /**
+     * Tells the status table which document versions are now in the store and memory. Sent after the store commit,
+     * so a report may repeat after a crash but never runs ahead of the data; repeats are idempotent downstream.
+     */
+    private void reportProgress(List<Chunk> applied) {
+        Map<String, CorpusStats> totals = new HashMap<>();
+        for (Chunk chunk : applied) {
+            boolean completes = chunk.op() == Op.DELETE || chunk.index() == chunk.count() - 1;
+            if (!completes) {
+                continue;
+            }
+            CorpusStats stats = totals.computeIfAbsent(chunk.corpus(), store::stats);
+            Progress progress = new Progress(1, chunk.corpus(), chunk.doc(), chunk.version(),
+                    chunk.op() == Op.DELETE ? Progress.Stage.DELETED : Progress.Stage.MEMORIZED, chunk.count(),
+                    stats.documents(), stats.chunks(), stats.tokens(), RecallService.MEMORY_BACKEND,
+                    System.currentTimeMillis());
+            producer.send(new ProducerRecord<>(topics.progress(), chunk.corpus(), Json.write(progress)));
         }
     }
 

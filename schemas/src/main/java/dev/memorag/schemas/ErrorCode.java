@@ -1,27 +1,45 @@
 package dev.memorag.schemas;
 
-/** Every error a stage reports to a caller or the dead-letter topic. */
+/** Every error a stage reports to a caller or the dead-letter topic, with the HTTP status an edge answers it with. */
 public enum ErrorCode {
     /** The bytes are not JSON (or not UTF-8). */
-    MALFORMED_JSON,
+    MALFORMED_JSON(400),
     /** The JSON does not match the record's schema. */
-    SCHEMA_VIOLATION,
+    SCHEMA_VIOLATION(400),
     /** The text is larger than the configured limit. */
-    TOO_LARGE,
+    TOO_LARGE(413),
     /** The record key differs from the corpus named in the value. */
-    KEY_MISMATCH,
+    KEY_MISMATCH(400),
     /** The corpus is not registered. */
-    UNKNOWN_CORPUS,
+    UNKNOWN_CORPUS(404),
+    /** A corpus with this id exists already. */
+    CORPUS_EXISTS(409),
+    /** No such document in the corpus. */
+    UNKNOWN_DOCUMENT(404),
+    /** An upload whose format cannot be turned into text. */
+    UNSUPPORTED_MEDIA_TYPE(415),
     /** A question without a usable reply-to header. */
-    MISSING_REPLY_TO,
+    MISSING_REPLY_TO(400),
     /** The answer did not arrive in time. */
-    TIMEOUT,
-    /** Authentication failed or the token belongs to another corpus. */
-    UNAUTHORIZED,
+    TIMEOUT(504),
+    /** No token, or a token that is not valid for this corpus. */
+    UNAUTHORIZED(401),
     /** Too many requests for a corpus. */
-    RATE_LIMITED,
+    RATE_LIMITED(429),
     /** The corpus has no passages yet. */
-    EMPTY_CORPUS,
+    EMPTY_CORPUS(404),
+    /** A dependency (Kafka, state stores) is not ready; retry later. */
+    UNAVAILABLE(503),
     /** Anything else; the message says what. */
-    INTERNAL
+    INTERNAL(500);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
 }

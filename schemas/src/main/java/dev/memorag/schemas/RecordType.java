@@ -11,4 +11,5 @@ public record RecordType<T>(Class<T> javaType, String schemaFile) {
     public static final RecordType<AnswerEvent> ANSWER_EVENT =
             new RecordType<>(AnswerEvent.class, "answer-event.schema.json");
     public static final RecordType<Corpus> CORPUS = new RecordType<>(Corpus.class, "corpus.schema.json");
+    public static final RecordType<Progress> PROGRESS = new RecordType<>(Progress.class, "progress.schema.json");
 }

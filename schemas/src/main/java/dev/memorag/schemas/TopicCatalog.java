@@ -36,6 +36,11 @@ public record TopicCatalog(String prefix, int partitions) {
         return prefix + "corpora";
     }
 
+    /** Workers' reports that a document version reached memory (key: corpus); feeds document status. */
+    public String progress() {
+        return prefix + "progress";
+    }
+
     /** Questions from Kafka clients, with a reply-to header. */
     public String questions() {
         return prefix + "questions";
@@ -69,6 +74,7 @@ public record TopicCatalog(String prefix, int partitions) {
                 new TopicSpec(documents(), partitions, forever),
                 new TopicSpec(chunks(), partitions, forever),
                 new TopicSpec(corpora(), 1, Map.of("cleanup.policy", "compact")),
+                new TopicSpec(progress(), partitions, week),
                 new TopicSpec(questions(), partitions, week),
                 new TopicSpec(recall(), partitions, week),
                 new TopicSpec(answerEvents(), partitions, Map.of("retention.ms", Long.toString(24L * 3600 * 1000))),

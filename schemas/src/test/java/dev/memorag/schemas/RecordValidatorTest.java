@@ -47,7 +47,11 @@ class RecordValidatorTest {
                         {"schemaVersion":1,"questionId":"q1","corpus":"dickens","type":"done","seq":4,
                          "answer":{"schemaVersion":1,"questionId":"q1","corpus":"dickens","answer":"Marley"}}"""),
                 Arguments.of(RecordType.CORPUS, """
-                        {"schemaVersion":1,"id":"dickens","tokenSha256":"%s","createdAt":1}""".formatted("b".repeat(64))));
+                        {"schemaVersion":1,"id":"dickens","tokenSha256":"%s","createdAt":1}""".formatted("b".repeat(64))),
+                Arguments.of(RecordType.PROGRESS, """
+                        {"schemaVersion":1,"corpus":"dickens","doc":"carol.txt","version":2,"stage":"memorized",
+                         "chunks":3,"corpusDocuments":1,"corpusChunks":3,"corpusTokens":900,"memoryBackend":"none",
+                         "at":1700000000000}"""));
     }
 
     @ParameterizedTest
@@ -102,7 +106,11 @@ class RecordValidatorTest {
                         "{\"schemaVersion\":1,\"questionId\":\"q\",\"corpus\":\"c\",\"type\":\"done\",\"seq\":0}",
                         "answer"),
                 Arguments.of(RecordType.CORPUS,
-                        "{\"schemaVersion\":1,\"id\":\"c\",\"tokenSha256\":\"secret\",\"createdAt\":1}", "tokenSha256"));
+                        "{\"schemaVersion\":1,\"id\":\"c\",\"tokenSha256\":\"secret\",\"createdAt\":1}", "tokenSha256"),
+                Arguments.of(RecordType.PROGRESS, """
+                        {"schemaVersion":1,"corpus":"c","doc":"d","version":1,"stage":"chunked","chunks":1,
+                         "corpusDocuments":1,"corpusChunks":1,"corpusTokens":9,"memoryBackend":"none","at":1}""",
+                        "stage"));
     }
 
     @ParameterizedTest

@@ -1,6 +1,7 @@
 package dev.memorag.schemas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
@@ -31,5 +32,14 @@ class TopicCatalogTest {
         DeadLetter reason = new DeadLetter(ErrorCode.SCHEMA_VIOLATION, "Document: $.text: missing", "in", 2, 41);
         reason.writeTo(headers);
         assertEquals(reason, DeadLetter.readFrom(headers));
+    }
+
+    @Test
+    void aCorpusAcceptsOnlyItsOwnTokenAndNeverStoresIt() {
+        Corpus corpus = Corpus.register("dickens", "s3cret-token", 1);
+        assertTrue(corpus.acceptsToken("s3cret-token"));
+        assertFalse(corpus.acceptsToken("s3cret-token2"));
+        assertFalse(corpus.acceptsToken(null));
+        assertFalse(new String(Json.write(corpus), java.nio.charset.StandardCharsets.UTF_8).contains("s3cret"));
     }
 }

@@ -2,9 +2,7 @@ package dev.memorag.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.app.EmbeddedStack;
-import dev.memorag.schemas.Document;
 import dev.memorag.schemas.Json;
-import dev.memorag.worker.store.CorpusStats;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,13 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,50 +33,34 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String text = Files.readString(file);
         try (EmbeddedStack stack = EmbeddedStack.start(options.config())) {
             Endpoints.print(stack);
-            publish(stack, Document.upsert(CORPUS, file.getFileName().toString(), text));
-            System.out.printf("%nPublished %s (%,d characters) to corpus '%s'; chunking and embedding…%n",
-                    file.getFileName(), text.length(), CORPUS);
-            CorpusStats stats = awaitChunks(stack);
-            System.out.printf("Stored %d passages (%,d tokens).%n", stats.chunks(), stats.tokens());
+            IngestClient client = new IngestClient(stack.ingestUrl(), stack.adminToken());
+            IngestClient.Reply created = client.createCorpus(CORPUS);
+            if (!created.ok() && created.status() != 409) {
+                throw new IllegalStateException("cannot create corpus '" + CORPUS + "': " + created.error());
+            }
+            String doc = file.getFileName().toString();
+            IngestClient.Reply put = client.putFile(CORPUS, doc, file);
+            if (!put.ok()) {
+                throw new IllegalStateException("the gateway refused " + file + ": " + put.error());
+            }
+            System.out.printf("%nUploaded %s (%,d bytes) to corpus '%s'; admission, chunking, embedding, memory:%n",
+                    doc, Files.size(file), CORPUS);
+            ProgressFollower.Outcome outcome = new ProgressFollower(client, CORPUS, System.out)
+                    .follow(List.of(doc), Duration.ofMinutes(10));
+            if (!outcome.settled() || !outcome.rejected().isEmpty()) {
+                throw new IllegalStateException("the document did not reach memory: " + outcome.rejected());
+            }
+            JsonNode memory = client.corpusStatus(CORPUS).body().path("memory");
+            System.out.printf("Stored %d passages (%,d tokens), memory backend %s.%n", memory.path("chunks").asLong(),
+                    memory.path("tokens").asLong(), memory.path("backend").asText());
             HttpClient http = HttpClient.newHttpClient();
             for (String question : QUESTIONS) {
                 ask(http, stack.httpUrl(), question);
             }
         }
         return 0;
-    }
-
-    private static void publish(EmbeddedStack stack, Document doc) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(stack.config().topics().documentsIn(), doc.corpus(), Json.write(doc)))
-                    .get();
-        }
-    }
-
-    /** Waits until the corpus has passages and their number has stopped growing, printing progress. */
-    private static CorpusStats awaitChunks(EmbeddedStack stack) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        CorpusStats last = stack.store().stats(CORPUS);
-        int stableTicks = 0;
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            CorpusStats now = stack.store().stats(CORPUS);
-            stableTicks = now.chunks() > 0 && now.equals(last) ? stableTicks + 1 : 0;
-            if (!now.equals(last)) {
-                System.out.printf("  … %d passages stored%n", now.chunks());
-            }
-            last = now;
-            if (stableTicks >= 4) {
-                return now;
-            }
-        }
-        throw new IllegalStateException("no passages stored after 10 minutes; see the log for errors");
     }
 
     private static void ask(HttpClient http, String baseUrl, String question) throws Exception {

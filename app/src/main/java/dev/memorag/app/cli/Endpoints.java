@@ -12,7 +12,9 @@ final class Endpoints {
         TopicCatalog topics = stack.config().topics();
         System.out.println("MemoRAG is up (memory backend: none, generator: extractive — no model checkpoint configured)");
         System.out.println("  Kafka bootstrap : " + stack.bootstrapServers());
-        System.out.println("  documents in    : " + topics.documentsIn() + " (key = corpus id)");
+        System.out.println("  ingest gateway  : " + stack.ingestUrl() + "/v1/corpora (admin token in "
+                + stack.config().dataDir().resolve("admin.token") + " unless MEMORAG_ADMIN_TOKEN is set)");
+        System.out.println("  documents in    : " + topics.documentsIn() + " (key = corpus id; create the corpus first)");
         System.out.println("  questions in    : " + topics.questions() + " (header reply-to, default "
                 + topics.answers() + ")");
         System.out.println("  HTTP ask        : POST " + stack.httpUrl() + "/v1/corpora/{corpus}/ask");

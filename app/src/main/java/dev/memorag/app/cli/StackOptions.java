@@ -15,10 +15,14 @@ final class StackOptions {
     @Option(names = "--http-port", description = "query service HTTP port (env MEMORAG_HTTP_PORT, default 8080)")
     Integer httpPort;
 
+    @Option(names = "--ingest-port", description = "ingest gateway HTTP port (env MEMORAG_INGEST_PORT, default 8081)")
+    Integer ingestPort;
+
     StackConfig config() {
         StackConfig env = StackConfig.fromEnvironment(System.getenv());
         return env.withDataDir(dataDir != null ? dataDir : env.dataDir())
                 .withPorts(kafkaPort != null ? kafkaPort : env.kafkaPort(),
-                        httpPort != null ? httpPort : env.httpPort());
+                        httpPort != null ? httpPort : env.httpPort(),
+                        ingestPort != null ? ingestPort : env.ingestPort());
     }
 }

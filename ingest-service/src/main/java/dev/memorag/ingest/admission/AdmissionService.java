@@ -1,5 +1,7 @@
 package dev.memorag.ingest.admission;
 
+import dev.memorag.ingest.status.StatusView;
+import dev.memorag.ingest.status.StoreStatusView;
 import dev.memorag.schemas.TopicCatalog;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,6 +32,25 @@ public final class AdmissionService implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Blocks until the application processes records (its stores are queryable), or fails after {@code timeout}. */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
+                throw new IllegalStateException("admission stopped while starting: " + streams.state());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("admission not running after " + timeout + ": " + streams.state());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Document status and corpus registry of this instance, for the gateway. */
+    public StatusView statusView() {
+        return StoreStatusView.of(streams);
     }
 
     @Override

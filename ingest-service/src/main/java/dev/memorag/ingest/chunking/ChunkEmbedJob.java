@@ -6,6 +6,8 @@ import dev.memorag.schemas.Json;
 import dev.memorag.schemas.TopicCatalog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.AbstractDeserializationSchema;
@@ -15,7 +17,13 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -35,9 +43,22 @@ public final class ChunkEmbedJob {
     /** Adds the job's pipeline to an environment; the caller executes it (MiniCluster or a Flink cluster). */
     public static void define(StreamExecutionEnvironment env, String bootstrapServers, TopicCatalog topics,
                               ChunkJobConfig config) {
+        configure(env, config);
+        chunkAndEmbed(admittedDocuments(env, bootstrapServers, topics), config)
+                .sinkTo(chunkSink(bootstrapServers, topics))
+                .uid("chunks")
+                .name("chunks");
+    }
+
+    /** Exactly-once checkpoints at the configured interval and parallelism. */
+    public static void configure(StreamExecutionEnvironment env, ChunkJobConfig config) {
         env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.setParallelism(config.parallelism());
+    }
 
+    /** Committed admitted documents; offsets live in Flink checkpoints (the group's committed ones are a hint). */
+    public static DataStream<AdmittedDocument> admittedDocuments(StreamExecutionEnvironment env,
+                                                                 String bootstrapServers, TopicCatalog topics) {
         KafkaSource<AdmittedDocument> source = KafkaSource.<AdmittedDocument>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topics.documents())
@@ -46,11 +67,23 @@ public final class ChunkEmbedJob {
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .setValueOnlyDeserializer(new AdmittedDocumentSchema())
                 .build();
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "admitted documents")
+                .uid("admitted-documents");
+    }
 
+    public static DataStream<Chunk> chunkAndEmbed(DataStream<AdmittedDocument> documents, ChunkJobConfig config) {
+        return documents.flatMap(new ChunkAndEmbed(config.chunkTokens()))
+                .uid("chunk-and-embed")
+                .name("chunk and embed");
+    }
+
+    /** Transactional sink: chunks become visible to read_committed consumers when a checkpoint completes. */
+    public static KafkaSink<Chunk> chunkSink(String bootstrapServers, TopicCatalog topics) {
         Properties producer = new Properties();
         // Must stay below the broker's transaction.max.timeout.ms (15 min by default).
         producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "600000");
-        KafkaSink<Chunk> sink = KafkaSink.<Chunk>builder()
+        producer.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        return KafkaSink.<Chunk>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setKafkaProducerConfig(producer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -61,15 +94,42 @@ public final class ChunkEmbedJob {
                         .setValueSerializationSchema(new ChunkJson())
                         .build())
                 .build();
+    }
 
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "admitted documents")
-                .uid("admitted-documents")
-                .flatMap(new ChunkAndEmbed(config.chunkTokens()))
-                .uid("chunk-and-embed")
-                .name("chunk and embed")
-                .sinkTo(sink)
-                .uid("chunks")
-                .name("chunks");
+    /**
+     * A local environment bound to 127.0.0.1 with bounded restarts, so that a job that keeps failing surfaces
+     * instead of retrying forever.
+     */
+    public static StreamExecutionEnvironment localEnvironment() {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        return StreamExecutionEnvironment.createLocalEnvironment(conf);
+    }
+
+    /**
+     * Entry point on a Flink cluster: {@code flink run -c dev.memorag.ingest.chunking.ChunkEmbedJob job.jar}.
+     * Settings come from the environment: {@code MEMORAG_BOOTSTRAP_SERVERS}, {@code MEMORAG_TOPIC_PREFIX},
+     * {@code MEMORAG_PARTITIONS}, {@code MEMORAG_CHUNK_TOKENS}, {@code MEMORAG_CHUNK_PARALLELISM}.
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> env = System.getenv();
+        String bootstrap = env.getOrDefault("MEMORAG_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+        TopicCatalog topics = new TopicCatalog(env.getOrDefault("MEMORAG_TOPIC_PREFIX", TopicCatalog.DEFAULT_PREFIX),
+                Integer.parseInt(env.getOrDefault("MEMORAG_PARTITIONS", "" + TopicCatalog.DEFAULT_PARTITIONS)));
+        ChunkJobConfig config = new ChunkJobConfig(
+                Integer.parseInt(env.getOrDefault("MEMORAG_CHUNK_TOKENS", "" + ChunkJobConfig.DEFAULT_CHUNK_TOKENS)),
+                Integer.parseInt(env.getOrDefault("MEMORAG_CHUNK_PARALLELISM", "1")), Duration.ofSeconds(5));
+        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment();
+        define(flink, bootstrap, topics, config);
+        flink.execute("memorag chunk-and-embed");
     }
 
     // Named classes, not lambdas: Flink's lineage extraction needs the schemas' generic types.

@@ -3,7 +3,13 @@ package dev.memorag.ingest.admission;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memorag.ingest.status.DocumentStatus;
+import dev.memorag.ingest.status.StatusView;
+import dev.memorag.ingest.status.StoreStatusView;
 import dev.memorag.schemas.AdmittedDocument;
+import dev.memorag.schemas.Chunk;
+import dev.memorag.schemas.Corpus;
+import dev.memorag.schemas.Progress;
 import dev.memorag.schemas.DeadLetter;
 import dev.memorag.schemas.Document;
 import dev.memorag.schemas.ErrorCode;
@@ -20,10 +26,12 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +43,10 @@ class AdmissionTopologyTest {
     private TestInputTopic<byte[], byte[]> in;
     private TestOutputTopic<String, AdmittedDocument> admitted;
     private TestOutputTopic<byte[], byte[]> dlq;
+    private TestInputTopic<String, Corpus> corpora;
+    private TestInputTopic<String, byte[]> chunks;
+    private TestInputTopic<String, Progress> progress;
+    private StatusView status;
 
     @BeforeEach
     void setUp() {
@@ -47,6 +59,16 @@ class AdmissionTopologyTest {
         admitted = driver.createOutputTopic(topics.documents(), new StringDeserializer(),
                 new JsonSerde<>(AdmittedDocument.class));
         dlq = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        corpora = driver.createInputTopic(topics.corpora(), new StringSerializer(), new JsonSerde<>(Corpus.class));
+        chunks = driver.createInputTopic(topics.chunks(), new StringSerializer(), new ByteArraySerializer());
+        progress = driver.createInputTopic(topics.progress(), new StringSerializer(), new JsonSerde<>(Progress.class));
+        corpora.pipeInput("dickens", Corpus.register("dickens", "token", 1));
+        status = new StoreStatusView(new StoreStatusView.StoreLookup() {
+            @Override
+            public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+                return driver.getKeyValueStore(name);
+            }
+        });
     }
 
     @AfterEach
@@ -103,12 +125,13 @@ class AdmissionTopologyTest {
         send("austen", Document.upsert("dickens", "carol", "Marley was dead."));
         send("dickens", Document.upsert("Dickens!", "carol", "Marley was dead."));
         send("dickens", Document.upsert("dickens", "a/b", "Marley was dead."));
+        send("tolstoy", Document.upsert("tolstoy", "war-and-peace", "Well, Prince, so Genoa and Lucca..."));
 
         List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
         List<ErrorCode> codes = dead.stream().map(r -> DeadLetter.readFrom(r.headers()).code()).toList();
         assertEquals(List.of(ErrorCode.MALFORMED_JSON, ErrorCode.MALFORMED_JSON, ErrorCode.SCHEMA_VIOLATION,
-                ErrorCode.TOO_LARGE, ErrorCode.KEY_MISMATCH, ErrorCode.SCHEMA_VIOLATION, ErrorCode.SCHEMA_VIOLATION),
-                codes);
+                ErrorCode.TOO_LARGE, ErrorCode.KEY_MISMATCH, ErrorCode.SCHEMA_VIOLATION, ErrorCode.SCHEMA_VIOLATION,
+                ErrorCode.UNKNOWN_CORPUS), codes);
         for (int i = 0; i < dead.size(); i++) {
             DeadLetter reason = DeadLetter.readFrom(dead.get(i).headers());
             assertEquals(topics.documentsIn(), reason.sourceTopic());
@@ -119,7 +142,62 @@ class AdmissionTopologyTest {
                 "the original bytes are kept");
         assertTrue(DeadLetter.readFrom(dead.get(2).headers()).message().contains("text"));
         assertTrue(DeadLetter.readFrom(dead.get(6).headers()).message().contains("id"));
+        assertTrue(DeadLetter.readFrom(dead.get(7).headers()).message().contains("tolstoy"));
         assertTrue(admitted.isEmpty());
+        assertEquals(DocumentStatus.Stage.REJECTED, status.document("dickens", "big").orElseThrow().stage());
+        assertEquals("TOO_LARGE", status.document("dickens", "big").orElseThrow().lastRejection().code());
+    }
+
+    @Test
+    void aCorpusRemovedFromTheRegistryNoLongerAdmitsDocuments() {
+        send("dickens", Document.upsert("dickens", "carol", "Marley was dead."));
+        corpora.pipeInput("dickens", (Corpus) null);
+        send("dickens", Document.upsert("dickens", "chimes", "High up in the steeple of an old church."));
+        assertEquals(1, admitted.readValuesToList().size());
+        assertEquals(ErrorCode.UNKNOWN_CORPUS, DeadLetter.readFrom(dlq.readRecord().headers()).code());
+    }
+
+    @Test
+    void statusFollowsAVersionThroughChunkingAndMemoryAndIgnoresStaleReports() {
+        send("dickens", Document.upsert("dickens", "carol", "Marley was dead."));
+        assertEquals(DocumentStatus.Stage.ADMITTED, status.document("dickens", "carol").orElseThrow().stage());
+        send("dickens", Document.upsert("dickens", "carol", "Marley was dead, to begin with."));
+        chunk("carol", 1, 0, 1); // the first version's chunk arrives late: it must not mark version 2 chunked
+        assertEquals(DocumentStatus.Stage.ADMITTED, status.document("dickens", "carol").orElseThrow().stage());
+        chunk("carol", 2, 0, 2);
+        assertEquals(DocumentStatus.Stage.ADMITTED, status.document("dickens", "carol").orElseThrow().stage(),
+                "one of two chunks is not chunked yet");
+        chunk("carol", 2, 1, 2);
+        DocumentStatus chunked = status.document("dickens", "carol").orElseThrow();
+        assertEquals(DocumentStatus.Stage.CHUNKED, chunked.stage());
+        assertEquals(2, chunked.chunks());
+        progress.pipeInput("dickens", report("carol", 2, Progress.Stage.MEMORIZED));
+        assertEquals(DocumentStatus.Stage.MEMORIZED, status.document("dickens", "carol").orElseThrow().stage());
+        assertEquals(7, status.progress("dickens").orElseThrow().corpusTokens());
+
+        send("dickens", "{\"schemaVersion\":1,\"corpus\":\"dickens\",\"id\":\"carol\",\"op\":\"upsert\"}"
+                .getBytes(StandardCharsets.UTF_8));
+        DocumentStatus afterBadResend = status.document("dickens", "carol").orElseThrow();
+        assertEquals(DocumentStatus.Stage.MEMORIZED, afterBadResend.stage(), "a rejected re-send hides nothing");
+        assertEquals("SCHEMA_VIOLATION", afterBadResend.lastRejection().code());
+
+        send("dickens", Document.delete("dickens", "carol"));
+        chunks.pipeInput("dickens", Json.write(Chunk.delete("dickens", "carol", 3)));
+        progress.pipeInput("dickens", report("carol", 3, Progress.Stage.DELETED));
+        DocumentStatus deleted = status.document("dickens", "carol").orElseThrow();
+        assertEquals(DocumentStatus.Stage.DELETED, deleted.stage());
+        assertEquals(Op.DELETE, deleted.op());
+        assertEquals(List.of("carol"), status.documents("dickens").stream().map(DocumentStatus::doc).toList());
+        assertTrue(status.documents("dicken").isEmpty(), "listing is by exact corpus, not by name prefix");
+    }
+
+    private void chunk(String doc, long version, int index, int count) {
+        chunks.pipeInput("dickens", Json.write(Chunk.upsert("dickens", doc, version, index, count, "t", 3,
+                new float[] {1f})));
+    }
+
+    private static Progress report(String doc, long version, Progress.Stage stage) {
+        return new Progress(1, "dickens", doc, version, stage, 2, 1, 2, 7, "none", 1);
     }
 
     private static void assertArrayEquals(byte[] expected, byte[] actual, String message) {

@@ -21,13 +21,10 @@ final class HttpErrors {
     }
 
     static int statusOf(ErrorInfo error) {
-        return switch (ErrorCode.valueOf(error.code())) {
-            case MALFORMED_JSON, SCHEMA_VIOLATION, TOO_LARGE, KEY_MISMATCH, MISSING_REPLY_TO -> 400;
-            case UNAUTHORIZED -> 401;
-            case UNKNOWN_CORPUS, EMPTY_CORPUS -> 404;
-            case RATE_LIMITED -> 429;
-            case TIMEOUT -> 504;
-            case INTERNAL -> 500;
-        };
+        try {
+            return ErrorCode.valueOf(error.code()).httpStatus();
+        } catch (IllegalArgumentException e) {
+            return 500;
+        }
     }
 }

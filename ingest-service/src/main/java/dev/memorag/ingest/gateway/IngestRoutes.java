@@ -1,0 +1,321 @@
+package dev.memorag.ingest.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.memorag.ingest.status.DocumentStatus;
+import dev.memorag.ingest.status.StatusView;
+import dev.memorag.schemas.Corpus;
+import dev.memorag.schemas.Document;
+import dev.memorag.schemas.ErrorCode;
+import dev.memorag.schemas.InvalidRecordException;
+import dev.memorag.schemas.Json;
+import dev.memorag.schemas.Op;
+import dev.memorag.schemas.RecordType;
+import dev.memorag.schemas.RecordValidator;
+import dev.memorag.schemas.TopicCatalog;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The gateway's HTTP API. Every corpus route needs the corpus's bearer token (or the admin token); every error is
+ * JSON with a code and a message. Store lookups, file extraction and Kafka sends run off the event loop.
+ */
+final class IngestRoutes {
+    private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(10);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final TopicCatalog topics;
+    private final StatusView status;
+    private final RecordPublisher publisher;
+    private final TextExtractor extractor;
+    private final RecordValidator validator = new RecordValidator();
+    private final Path uploads;
+
+    IngestRoutes(Vertx vertx, GatewayConfig config, TopicCatalog topics, StatusView status,
+                 RecordPublisher publisher, Path uploads) {
+        this.vertx = vertx;
+        this.config = config;
+        this.topics = topics;
+        this.status = status;
+        this.publisher = publisher;
+        this.extractor = new TextExtractor(config.maxTextChars());
+        this.uploads = uploads;
+    }
+
+    Router router() {
+        Router router = Router.router(vertx);
+        BodyHandler body = BodyHandler.create(uploads.toString())
+                .setBodyLimit(config.maxUploadBytes())
+                .setDeleteUploadedFilesOnEnd(true);
+        router.get("/health").handler(ctx -> ctx.json(Map.of("status", "UP")));
+        // bodies are read before the (asynchronous) token check: Vert.x needs the body handler first on a route
+        router.route("/v1/*").handler(body);
+        router.post("/v1/corpora").handler(this::requireAdmin).handler(this::createCorpus);
+        router.route("/v1/corpora/:corpus/*").handler(this::requireCorpusToken);
+        router.put("/v1/corpora/:corpus/documents/:doc").handler(this::putDocument);
+        router.delete("/v1/corpora/:corpus/documents/:doc").handler(this::deleteDocument);
+        router.get("/v1/corpora/:corpus/documents").handler(this::listDocuments);
+        router.get("/v1/corpora/:corpus/documents/:doc").handler(this::getDocument);
+        router.get("/v1/corpora/:corpus/status").handler(this::corpusStatus);
+        router.errorHandler(413, ctx -> HttpErrors.send(ctx, ErrorCode.TOO_LARGE,
+                "the request body is over the limit of " + config.maxUploadBytes() + " bytes"));
+        router.errorHandler(404, ctx -> HttpErrors.send(ctx, ErrorCode.UNKNOWN_DOCUMENT,
+                "no route " + ctx.request().method() + " " + ctx.request().path()));
+        router.errorHandler(405, ctx -> HttpErrors.send(ctx, ErrorCode.SCHEMA_VIOLATION,
+                "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
+        router.errorHandler(500, ctx -> HttpErrors.fail(ctx, ctx.failure()));
+        return router;
+    }
+
+    private void requireAdmin(RoutingContext ctx) {
+        if (isAdmin(bearer(ctx))) {
+            ctx.next();
+        } else {
+            HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "creating a corpus needs the admin token");
+        }
+    }
+
+    private void requireCorpusToken(RoutingContext ctx) {
+        String token = bearer(ctx);
+        String corpus = ctx.pathParam("corpus");
+        if (token == null) {
+            HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "missing 'Authorization: Bearer <token>' header");
+            return;
+        }
+        blocking(() -> status.corpus(corpus)).onComplete(result -> {
+            if (result.failed()) {
+                HttpErrors.fail(ctx, result.cause());
+            } else if (isAdmin(token)) {
+                if (result.result().isPresent()) {
+                    ctx.next();
+                } else {
+                    HttpErrors.send(ctx, ErrorCode.UNKNOWN_CORPUS, "corpus '" + corpus + "' is not registered");
+                }
+            } else if (result.result().map(c -> c.acceptsToken(token)).orElse(false)) {
+                ctx.next();
+            } else {
+                // the same answer for an unknown corpus and a wrong token: no probing which corpora exist
+                HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "the token is not valid for corpus '" + corpus + "'");
+            }
+        });
+    }
+
+    private void createCorpus(RoutingContext ctx) {
+        String id;
+        try {
+            JsonNode body = Json.MAPPER.readTree(bytes(ctx.body().buffer()));
+            id = body == null ? null : body.path("id").asText(null);
+        } catch (IOException e) {
+            HttpErrors.send(ctx, ErrorCode.MALFORMED_JSON, "the body must be JSON such as {\"id\": \"dickens\"}");
+            return;
+        }
+        String token = newToken();
+        Corpus corpus;
+        try {
+            corpus = validator.parse(RecordType.CORPUS, Json.write(Corpus.register(
+                    id == null ? "" : id, token, System.currentTimeMillis())));
+        } catch (InvalidRecordException e) {
+            HttpErrors.send(ctx, e.code(), e.getMessage());
+            return;
+        }
+        blocking(() -> status.corpus(corpus.id()))
+                .compose(existing -> existing.isPresent()
+                        ? Future.failedFuture(new InvalidRecordException(ErrorCode.CORPUS_EXISTS,
+                        "corpus '" + corpus.id() + "' exists already"))
+                        : publisher.publish(topics.corpora(), corpus.id(), Json.write(corpus)))
+                .compose(v -> awaitRegistration(corpus.id(), System.nanoTime() + REGISTRATION_WAIT.toNanos()))
+                .onSuccess(v -> ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
+                        .end(Json.writeString(Map.of("corpus", corpus.id(), "token", token,
+                                "documents", "/v1/corpora/" + corpus.id() + "/documents"))))
+                .onFailure(e -> HttpErrors.fail(ctx, e));
+    }
+
+    /** Answers only once admission can see the corpus, so documents sent right after are not refused. */
+    private Future<Void> awaitRegistration(String corpus, long deadline) {
+        return blocking(() -> status.corpus(corpus)).compose(found -> {
+            if (found.isPresent()) {
+                return Future.succeededFuture();
+            }
+            if (System.nanoTime() > deadline) {
+                return Future.failedFuture(new StatusView.UnavailableException(
+                        "corpus '" + corpus + "' was written but admission has not seen it yet; retry shortly", null));
+            }
+            return vertx.timer(50).compose(t -> awaitRegistration(corpus, deadline));
+        });
+    }
+
+    private void putDocument(RoutingContext ctx) {
+        String corpus = ctx.pathParam("corpus");
+        String doc = ctx.pathParam("doc");
+        blocking(() -> toDocument(ctx, corpus, doc))
+                .compose(document -> publish(document))
+                .onSuccess(document -> accepted(ctx, document))
+                .onFailure(e -> HttpErrors.fail(ctx, e));
+    }
+
+    private void deleteDocument(RoutingContext ctx) {
+        String corpus = ctx.pathParam("corpus");
+        String doc = ctx.pathParam("doc");
+        blocking(() -> status.document(corpus, doc))
+                .compose(current -> current.filter(s -> s.op() == Op.UPSERT).isEmpty()
+                        ? Future.failedFuture(new InvalidRecordException(ErrorCode.UNKNOWN_DOCUMENT,
+                        "corpus '" + corpus + "' has no document '" + doc + "'"))
+                        : publish(Document.delete(corpus, doc)))
+                .onSuccess(document -> accepted(ctx, document))
+                .onFailure(e -> HttpErrors.fail(ctx, e));
+    }
+
+    private void listDocuments(RoutingContext ctx) {
+        String corpus = ctx.pathParam("corpus");
+        blocking(() -> status.documents(corpus))
+                .onSuccess(list -> ctx.response().putHeader("content-type", "application/json")
+                        .end(Json.writeString(Map.of("corpus", corpus, "documents", list))))
+                .onFailure(e -> HttpErrors.fail(ctx, e));
+    }
+
+    private void getDocument(RoutingContext ctx) {
+        String corpus = ctx.pathParam("corpus");
+        String doc = ctx.pathParam("doc");
+        blocking(() -> status.document(corpus, doc))
+                .onSuccess(found -> found.ifPresentOrElse(
+                        s -> ctx.response().putHeader("content-type", "application/json").end(Json.writeString(s)),
+                        () -> HttpErrors.send(ctx, ErrorCode.UNKNOWN_DOCUMENT,
+                                "corpus '" + corpus + "' has no document '" + doc + "'")))
+                .onFailure(e -> HttpErrors.fail(ctx, e));
+    }
+
+    private void corpusStatus(RoutingContext ctx) {
+        String corpus = ctx.pathParam("corpus");
+        blocking(() -> CorpusStatusReport.of(corpus, status.documents(corpus), status.progress(corpus).orElse(null)))
+                .onSuccess(report -> ctx.response().putHeader("content-type", "application/json")
+                        .end(Json.writeString(report)))
+                .onFailure(e -> HttpErrors.fail(ctx, e));
+    }
+
+    /** Text from the body: JSON {text, title, metadata}, plain text as is, anything else through Tika. */
+    private Document toDocument(RoutingContext ctx, String corpus, String doc) throws IOException {
+        String contentType = String.valueOf(ctx.request().getHeader("content-type")).toLowerCase();
+        ObjectNode node;
+        if (contentType.startsWith("application/json")) {
+            JsonNode body = parseJson(bytes(ctx.body().buffer()));
+            if (!body.isObject()) {
+                throw new InvalidRecordException(ErrorCode.MALFORMED_JSON,
+                        "the body must be a JSON object such as {\"text\": \"...\"}");
+            }
+            node = (ObjectNode) body;
+        } else {
+            node = Json.MAPPER.createObjectNode();
+            node.put("text", text(ctx, contentType, doc));
+        }
+        node.put("schemaVersion", 1);
+        node.put("corpus", corpus);
+        node.put("id", doc);
+        node.put("op", "upsert");
+        Document document = validator.parse(RecordType.DOCUMENT, Json.write(node));
+        if (document.text().length() > config.maxTextChars()) {
+            throw new InvalidRecordException(ErrorCode.TOO_LARGE, "text has " + document.text().length()
+                    + " characters, over the limit of " + config.maxTextChars());
+        }
+        return document;
+    }
+
+    private String text(RoutingContext ctx, String contentType, String doc) throws IOException {
+        if (contentType.startsWith("multipart/form-data")) {
+            if (ctx.fileUploads().isEmpty()) {
+                throw new InvalidRecordException(ErrorCode.SCHEMA_VIOLATION,
+                        "a multipart upload needs one file part");
+            }
+            FileUpload file = ctx.fileUploads().get(0);
+            return extractor.extract(Files.readAllBytes(Path.of(file.uploadedFileName())), file.contentType(),
+                    file.fileName());
+        }
+        byte[] raw = bytes(ctx.body().buffer());
+        if (contentType.startsWith("text/plain")) {
+            return strictUtf8(raw);
+        }
+        return extractor.extract(raw, contentType.equals("null") ? null : contentType, doc);
+    }
+
+    private Future<Document> publish(Document document) {
+        return publisher.publish(topics.documentsIn(), document.corpus(), Json.write(document)).map(document);
+    }
+
+    private void accepted(RoutingContext ctx, Document document) {
+        String statusUrl = "/v1/corpora/" + document.corpus() + "/documents/" + document.id();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("accepted", true);
+        body.put("corpus", document.corpus());
+        body.put("doc", document.id());
+        body.put("op", document.op().wire());
+        body.put("status", statusUrl);
+        ctx.response().setStatusCode(202).putHeader("content-type", "application/json")
+                .putHeader("location", statusUrl).end(Json.writeString(body));
+    }
+
+    private <T> Future<T> blocking(Callable<T> work) {
+        return vertx.executeBlocking(work, false);
+    }
+
+    private boolean isAdmin(String token) {
+        return token != null && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                config.adminToken().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String bearer(RoutingContext ctx) {
+        String header = ctx.request().getHeader("authorization");
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static byte[] bytes(Buffer buffer) {
+        return buffer == null ? new byte[0] : buffer.getBytes();
+    }
+
+    private static JsonNode parseJson(byte[] raw) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(raw);
+            if (node == null) {
+                throw new InvalidRecordException(ErrorCode.MALFORMED_JSON, "the body is empty");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new InvalidRecordException(ErrorCode.MALFORMED_JSON, "the body is not JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static String strictUtf8(byte[] raw) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidRecordException(ErrorCode.MALFORMED_JSON, "the text is not valid UTF-8");
+        }
+    }
+}
