@@ -8,6 +8,7 @@ import dev.memorag.ingest.admission.AdmissionService;
 import dev.memorag.ingest.chunking.ChunkJobConfig;
 import dev.memorag.ingest.gateway.GatewayConfig;
 import dev.memorag.ingest.gateway.IngestGateway;
+import dev.memorag.ingest.status.StatusView;
 import dev.memorag.query.QueryConfig;
 import dev.memorag.query.QueryService;
 import dev.memorag.schemas.TopicCatalog;
@@ -38,6 +39,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private QueryService query;
     private IngestGateway gateway;
     private String adminToken;
+    private StatusView statusView;
 
     private EmbeddedStack(StackConfig config) {
         this.config = config;
@@ -66,6 +68,7 @@ public final class EmbeddedStack implements AutoCloseable {
         admission.start();
         running.push(admission);
         admission.awaitRunning(Duration.ofMinutes(2));
+        statusView = admission.statusView();
 
         running.push(new FlinkMiniCluster(bootstrap, topics,
                 new ChunkJobConfig(config.chunkTokens(), 1, Duration.ofSeconds(1))));
@@ -83,7 +86,7 @@ public final class EmbeddedStack implements AutoCloseable {
         adminToken = config.resolveAdminToken();
         gateway = new IngestGateway(new GatewayConfig("127.0.0.1", config.ingestPort(), adminToken,
                 GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.maxTextChars()), bootstrap, topics,
-                admission.statusView(), config.dataDir().resolve("uploads"));
+                statusView, config.dataDir().resolve("uploads"));
         vertx.deployVerticle(gateway).await();
         query = new QueryService(new QueryConfig(bootstrap, "127.0.0.1", config.httpPort(), config.answerTimeout()),
                 topics);
@@ -102,6 +105,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public String ingestUrl() {
         return "http://127.0.0.1:" + gateway.httpPort();
+    }
+
+    /** Corpus registry and document status, as the gateway sees them. */
+    public StatusView statusView() {
+        return statusView;
     }
 
     /** The token that creates corpora (and may act on any corpus). */

@@ -1,0 +1,44 @@
+package dev.memorag.app.cli;
+
+import dev.memorag.app.bench.IngestBench;
+import dev.memorag.app.StackConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Benchmarks that print side-by-side measurements of one run; results go to docs/benchmarks.md. */
+@Command(name = "bench", description = "Run a benchmark and print its table (settings: the MEMORAG_* variables).",
+        subcommands = {BenchCommand.Ingest.class})
+final class BenchCommand {
+
+    @Command(name = "ingest", description = "End-to-end ingest throughput vs bare chunk + embed of the same texts.")
+    static final class Ingest implements Callable<Integer> {
+        @Option(names = "--file", description = "text split into documents (default samples/a-christmas-carol.txt)")
+        Path file = Path.of("samples", "a-christmas-carol.txt");
+
+        @Option(names = "--documents", description = "how many documents to split it into (default 24)")
+        int documents = 24;
+
+        @Option(names = "--rounds", description = "how many times the documents are sent, under new ids, so that "
+                + "start-up and the last checkpoint weigh little (default 3)")
+        int rounds = 3;
+
+        @Override
+        public Integer call() throws Exception {
+            Path work = Files.createTempDirectory("memorag-bench");
+            List<String> parts = IngestBench.documents(Files.readString(file), documents);
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                texts.addAll(parts);
+            }
+            new IngestBench(texts,
+                    StackConfig.fromEnvironment(System.getenv()), System.out)
+                    .run(work);
+            return 0;
+        }
+    }
+}
