@@ -36,6 +36,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private EmbeddedKafkaBroker broker;
     private CorpusStore store;
+    private RecallService recall;
     private QueryService query;
     private IngestGateway gateway;
     private String adminToken;
@@ -75,9 +76,10 @@ public final class EmbeddedStack implements AutoCloseable {
 
         store = new RocksCorpusStore(config.dataDir().resolve("worker"));
         running.push(store);
+        recall = new RecallService(store, Embedder.shared());
         MemoryWorker worker = new MemoryWorker(
                 new WorkerConfig(bootstrap, config.dataDir().resolve("worker"), WorkerConfig.DEFAULT_RECALL_THREADS),
-                topics, store, new RecallService(store, Embedder.shared()));
+                topics, store, recall);
         worker.start();
         running.push(worker);
 
@@ -88,7 +90,8 @@ public final class EmbeddedStack implements AutoCloseable {
                 GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.maxTextChars()), bootstrap, topics,
                 statusView, config.dataDir().resolve("uploads"));
         vertx.deployVerticle(gateway).await();
-        query = new QueryService(new QueryConfig(bootstrap, "127.0.0.1", config.httpPort(), config.answerTimeout()),
+        query = new QueryService(new QueryConfig(bootstrap, "127.0.0.1", config.httpPort(), config.answerTimeout(),
+                adminToken, config.maxInFlightPerCorpus(), config.questionsPerSecond(), config.socketBufferBytes()),
                 topics);
         vertx.deployVerticle(query).await();
         log.info("memory backend: {} (no memory checkpoint configured: clues are the question only); "
@@ -120,6 +123,11 @@ public final class EmbeddedStack implements AutoCloseable {
     /** The worker's store, for progress reports of the embedded stack. */
     public CorpusStore store() {
         return store;
+    }
+
+    /** The worker's recall service, for its cancellation count in tests. */
+    public RecallService recall() {
+        return recall;
     }
 
     public StackConfig config() {

@@ -73,7 +73,7 @@ class EmbeddedStackTest {
             assertEquals("none", viaKafka.memory().backend(), "the answer says which memory backend ran");
             assertEquals("extractive", viaKafka.generator());
 
-            JsonNode viaHttp = askOverHttp(stack.httpUrl(), QUESTION);
+            JsonNode viaHttp = askOverHttp(stack, QUESTION);
             List<Integer> httpEvidence = new ArrayList<>();
             viaHttp.path("evidence").forEach(e -> httpEvidence.add(e.path("index").asInt()));
             assertEquals(viaKafka.evidence().stream().map(Answer.Evidence::index).toList(), httpEvidence,
@@ -97,7 +97,7 @@ class EmbeddedStackTest {
         try (EmbeddedStack restarted = EmbeddedStack.start(config)) {
             assertTrue(restarted.store().stats(CORPUS).chunks() > 0, "the worker's store kept the passages");
             assertEvidenceHoldsTheAnswer(askOverKafka(restarted, replyTo, "corr-2"));
-            JsonNode viaHttp = askOverHttp(restarted.httpUrl(), QUESTION);
+            JsonNode viaHttp = askOverHttp(restarted, QUESTION);
             assertTrue(viaHttp.path("evidence").toString().contains("carry that to Camden Town"), viaHttp::toString);
         }
     }
@@ -174,10 +174,11 @@ class EmbeddedStackTest {
         return Json.MAPPER.readTree(response.body());
     }
 
-    private static JsonNode askOverHttp(String baseUrl, String question) throws Exception {
+    private static JsonNode askOverHttp(EmbeddedStack stack, String question) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
-                        .newBuilder(URI.create(baseUrl + "/v1/corpora/" + CORPUS + "/ask"))
+                        .newBuilder(URI.create(stack.httpUrl() + "/v1/corpora/" + CORPUS + "/ask"))
                         .header("content-type", "application/json")
+                        .header("authorization", "Bearer " + stack.adminToken())
                         .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("question", question))))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -158,7 +158,12 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
                 continue;
             }
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
                 Question question = Json.read(record.value(), Question.class);
+                if (record.headers().lastHeader(HeaderNames.CANCEL) != null) {
+                    recall.cancellations().cancel(question.id());
+                    continue;
+                }
                 List<Header> routing = new ArrayList<>();
                 record.headers().forEach(h -> {
                     if (h.key().equals(HeaderNames.REPLY_TO) || h.key().equals(HeaderNames.CORRELATION_ID)) {
@@ -166,7 +171,6 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
                     }
                 });
                 recallPool.execute(() -> answer(question, routing));
-                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
             }
         }
         if (!done.isEmpty()) {

@@ -22,12 +22,16 @@ public enum ErrorCode {
     MISSING_REPLY_TO(400),
     /** The answer did not arrive in time. */
     TIMEOUT(504),
-    /** No token, or a token that is not valid for this corpus. */
+    /** No token, or a token that is not valid. */
     UNAUTHORIZED(401),
+    /** A valid token of another corpus. */
+    FORBIDDEN(403),
     /** Too many requests for a corpus. */
     RATE_LIMITED(429),
     /** The corpus has no passages yet. */
     EMPTY_CORPUS(404),
+    /** The asker went away (socket closed) and the worker stopped answering. */
+    CANCELLED(499),
     /** A dependency (Kafka, state stores) is not ready; retry later. */
     UNAVAILABLE(503),
     /** Anything else; the message says what. */

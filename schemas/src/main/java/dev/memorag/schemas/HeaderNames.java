@@ -6,6 +6,8 @@ public final class HeaderNames {
     public static final String REPLY_TO = "reply-to";
     /** Echoed unchanged from a question onto its answer. */
     public static final String CORRELATION_ID = "correlation-id";
+    /** On a recall record: stop answering the question of this id (its asker went away). */
+    public static final String CANCEL = "cancel";
     public static final String ERROR_CODE = "error.code";
     public static final String ERROR_MESSAGE = "error.message";
     public static final String SOURCE_TOPIC = "source.topic";

@@ -57,15 +57,16 @@ final class DemoCommand implements Callable<Integer> {
                     memory.path("tokens").asLong(), memory.path("backend").asText());
             HttpClient http = HttpClient.newHttpClient();
             for (String question : QUESTIONS) {
-                ask(http, stack.httpUrl(), question);
+                ask(http, stack.httpUrl(), stack.adminToken(), question);
             }
         }
         return 0;
     }
 
-    private static void ask(HttpClient http, String baseUrl, String question) throws Exception {
+    private static void ask(HttpClient http, String baseUrl, String token, String question) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/corpora/" + CORPUS + "/ask"))
                 .header("content-type", "application/json")
+                .header("authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("question", question))))
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -7,6 +7,7 @@ import dev.memorag.ingest.status.StatusView;
 import dev.memorag.schemas.Corpus;
 import dev.memorag.schemas.Document;
 import dev.memorag.schemas.ErrorCode;
+import dev.memorag.schemas.ErrorInfo;
 import dev.memorag.schemas.InvalidRecordException;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.Op;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -103,20 +105,26 @@ final class IngestRoutes {
             HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "missing 'Authorization: Bearer <token>' header");
             return;
         }
-        blocking(() -> status.corpus(corpus)).onComplete(result -> {
+        blocking(() -> {
+            Optional<Corpus> target = status.corpus(corpus);
+            if (isAdmin(token)) {
+                return target.isPresent() ? null : ErrorInfo.of(ErrorCode.UNKNOWN_CORPUS,
+                        "corpus '" + corpus + "' is not registered");
+            }
+            if (target.map(c -> c.acceptsToken(token)).orElse(false)) {
+                return null;
+            }
+            // an unknown corpus and a wrong token get the same answer: no probing which corpora exist
+            return status.corpusOfToken(token).isPresent()
+                    ? ErrorInfo.of(ErrorCode.FORBIDDEN, "the token belongs to another corpus, not to '" + corpus + "'")
+                    : ErrorInfo.of(ErrorCode.UNAUTHORIZED, "the token is not valid");
+        }).onComplete(result -> {
             if (result.failed()) {
                 HttpErrors.fail(ctx, result.cause());
-            } else if (isAdmin(token)) {
-                if (result.result().isPresent()) {
-                    ctx.next();
-                } else {
-                    HttpErrors.send(ctx, ErrorCode.UNKNOWN_CORPUS, "corpus '" + corpus + "' is not registered");
-                }
-            } else if (result.result().map(c -> c.acceptsToken(token)).orElse(false)) {
+            } else if (result.result() == null) {
                 ctx.next();
             } else {
-                // the same answer for an unknown corpus and a wrong token: no probing which corpora exist
-                HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "the token is not valid for corpus '" + corpus + "'");
+                HttpErrors.send(ctx, ErrorCode.valueOf(result.result().code()), result.result().message());
             }
         });
     }

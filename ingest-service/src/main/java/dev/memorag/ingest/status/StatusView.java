@@ -10,6 +10,9 @@ public interface StatusView {
 
     Optional<Corpus> corpus(String id);
 
+    /** The corpus a bearer token belongs to, if any. */
+    Optional<Corpus> corpusOfToken(String token);
+
     Optional<DocumentStatus> document(String corpus, String doc);
 
     /** Every document of a corpus that admission has seen, in id order. */

@@ -53,6 +53,19 @@ public final class StoreStatusView implements StatusView {
     }
 
     @Override
+    public Optional<Corpus> corpusOfToken(String token) {
+        try (KeyValueIterator<String, Corpus> it = lookup.<Corpus>store(StatusStores.CORPORA).all()) {
+            while (it.hasNext()) {
+                Corpus corpus = it.next().value;
+                if (corpus.acceptsToken(token)) {
+                    return Optional.of(corpus);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
     public Optional<DocumentStatus> document(String corpus, String doc) {
         return Optional.ofNullable(
                 lookup.<DocumentStatus>store(StatusStores.DOCUMENTS).get(StatusStores.documentKey(corpus, doc)));

@@ -162,7 +162,7 @@ class IngestGatewayTest {
         assertError(send(http.get("/v1/corpora/dickens/documents").bearerTokenAuthentication("wrong"), null, null),
                 401, "UNAUTHORIZED");
         assertError(send(http.get("/v1/corpora/dickens/documents").bearerTokenAuthentication(austenToken), null,
-                null), 401, "UNAUTHORIZED");
+                null), 403, "FORBIDDEN");
         assertError(send(http.get("/v1/corpora/nobody/documents").bearerTokenAuthentication(ADMIN), null, null),
                 404, "UNKNOWN_CORPUS");
         assertError(put("dickens", "d", dickensToken, "{\"text\":", "application/json"), 400, "MALFORMED_JSON");

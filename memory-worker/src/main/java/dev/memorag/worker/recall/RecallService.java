@@ -26,11 +26,17 @@ public final class RecallService {
     private final Embedder embedder;
     private final DenseRetriever retriever = new DenseRetriever();
     private final ExtractiveGenerator generator;
+    private final Cancellations cancellations = new Cancellations();
 
     public RecallService(CorpusStore store, Embedder embedder) {
         this.store = store;
         this.embedder = embedder;
         this.generator = new ExtractiveGenerator(embedder, 3);
+    }
+
+    /** Questions to stop answering; checked between the stages of an answer. */
+    public Cancellations cancellations() {
+        return cancellations;
     }
 
     public void answer(Question question, AnswerEventSink sink) {
@@ -47,6 +53,9 @@ public final class RecallService {
         List<String> clues = List.of(question.question());
         sink.emit(AnswerEvent.clues(question.id(), question.corpus(), seq[0]++, clues));
         timings.put("cluesMs", millisSince(start));
+        if (stopIfCancelled(question, seq[0], sink)) {
+            return;
+        }
 
         float[][] queries = embedder.embed(clues);
         List<DenseRetriever.ScoredChunk> hits = retriever.retrieve(corpus, queries, question.topKOrDefault());
@@ -55,6 +64,9 @@ public final class RecallService {
                 .toList();
         sink.emit(AnswerEvent.evidence(question.id(), question.corpus(), seq[0]++, evidence));
         timings.put("retrievalMs", millisSince(start) - timings.get("cluesMs"));
+        if (stopIfCancelled(question, seq[0], sink)) {
+            return;
+        }
 
         String text = generator.answer(queries[0], evidence.stream().map(Answer.Evidence::text).toList());
         sink.emit(AnswerEvent.token(question.id(), question.corpus(), seq[0]++, text));
@@ -65,6 +77,15 @@ public final class RecallService {
                 new Answer.MemoryWatermark(MEMORY_BACKEND, stats.documents(), stats.chunks(), 0, 0),
                 ExtractiveGenerator.NAME, timings, null);
         sink.emit(AnswerEvent.done(seq[0], answer));
+    }
+
+    private boolean stopIfCancelled(Question question, int seq, AnswerEventSink sink) {
+        if (!cancellations.isCancelled(question.id())) {
+            return false;
+        }
+        sink.emit(AnswerEvent.error(question.id(), question.corpus(), seq,
+                ErrorInfo.of(ErrorCode.CANCELLED, "the asker went away; answering stopped")));
+        return true;
     }
 
     private static long millisSince(long startNanos) {

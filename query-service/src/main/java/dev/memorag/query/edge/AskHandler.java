@@ -10,11 +10,15 @@ import dev.memorag.schemas.Json;
 import dev.memorag.schemas.Question;
 import dev.memorag.schemas.RecordType;
 import dev.memorag.schemas.RecordValidator;
+import dev.memorag.query.access.Access;
+import dev.memorag.query.access.QuestionLimits;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -25,16 +29,26 @@ final class AskHandler implements Handler<RoutingContext> {
     private final Vertx vertx;
     private final RecallRouter router;
     private final Duration timeout;
+    private final Access access;
+    private final QuestionLimits limits;
     private final RecordValidator validator = new RecordValidator();
 
-    AskHandler(Vertx vertx, RecallRouter router, Duration timeout) {
+    AskHandler(Vertx vertx, RecallRouter router, Duration timeout, Access access, QuestionLimits limits) {
         this.vertx = vertx;
         this.router = router;
         this.timeout = timeout;
+        this.access = access;
+        this.limits = limits;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
+        String corpus = ctx.pathParam("corpus");
+        Optional<ErrorInfo> denied = access.check(ctx.request(), corpus);
+        if (denied.isPresent()) {
+            HttpErrors.send(ctx.response(), HttpErrors.statusOf(denied.get()), denied.get());
+            return;
+        }
         Question question;
         try {
             question = parse(ctx);
@@ -42,6 +56,14 @@ final class AskHandler implements Handler<RoutingContext> {
             HttpErrors.send(ctx.response(), 400, e.toErrorInfo());
             return;
         }
+        OptionalLong wait = limits.tryAcquire(corpus);
+        if (wait.isPresent()) {
+            ctx.response().putHeader("retry-after", Long.toString(wait.getAsLong()));
+            HttpErrors.send(ctx.response(), 429, ErrorInfo.of(ErrorCode.RATE_LIMITED,
+                    "too many questions for corpus '" + corpus + "'; retry in " + wait.getAsLong() + " s"));
+            return;
+        }
+        ctx.addEndHandler(v -> limits.release(corpus)); // runs once: when the response ends or the connection drops
         boolean sse = String.valueOf(ctx.request().getHeader("accept")).contains("text/event-stream");
         HttpServerResponse response = ctx.response();
         long timer = vertx.setTimer(timeout.toMillis(), t -> {
@@ -57,7 +79,11 @@ final class AskHandler implements Handler<RoutingContext> {
         });
         response.closeHandler(v -> {
             vertx.cancelTimer(timer);
-            router.forget(question.id());
+            if (response.ended()) {
+                router.forget(question.id());
+            } else {
+                router.cancel(question); // the asker hung up mid-answer: stop the worker too
+            }
         });
         if (sse) {
             response.setChunked(true).putHeader("content-type", "text/event-stream")

@@ -1,11 +1,18 @@
 package dev.memorag.query.edge;
 
+import dev.memorag.query.QueryConfig;
+import dev.memorag.query.access.Access;
+import dev.memorag.query.access.QuestionLimits;
 import dev.memorag.query.routing.RecallRouter;
+import dev.memorag.schemas.ErrorCode;
+import dev.memorag.schemas.ErrorInfo;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.time.Duration;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** The public HTTP routes of the query service. */
 public final class HttpEdge {
@@ -14,12 +21,30 @@ public final class HttpEdge {
     private HttpEdge() {
     }
 
-    public static Router router(Vertx vertx, RecallRouter recall, Duration answerTimeout) {
+    public static Router router(Vertx vertx, QueryConfig config, RecallRouter recall, Access access,
+                                PrometheusMeterRegistry metrics, BooleanSupplier ready) {
+        QuestionLimits limits = new QuestionLimits(config.maxInFlightPerCorpus(), config.questionsPerSecond());
         Router router = Router.router(vertx);
         router.get("/health").handler(ctx -> ctx.json(Map.of("status", "UP", "inFlight", recall.inFlight())));
+        router.get("/ready").handler(ctx -> {
+            if (ready.getAsBoolean()) {
+                ctx.json(Map.of("status", "READY"));
+            } else {
+                HttpErrors.send(ctx.response(), 503, ErrorInfo.of(ErrorCode.UNAVAILABLE,
+                        "still reading the corpus registry or joining the answer-events feed"));
+            }
+        });
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.post("/v1/corpora/:corpus/ask")
                 .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
-                .handler(new AskHandler(vertx, recall, answerTimeout));
+                .handler(new AskHandler(vertx, recall, config.answerTimeout(), access, limits));
+        router.get("/v1/corpora/:corpus/ws").handler(new SocketHandler(vertx, recall, access, limits,
+                config.answerTimeout(), config.socketBufferBytes()));
+        router.get("/").handler(ctx -> ctx.redirect("/console/"));
+        router.route("/console/*").handler(StaticHandler.create("console"));
+        router.errorHandler(404, ctx -> HttpErrors.send(ctx.response(), 404, ErrorInfo.of(ErrorCode.UNKNOWN_DOCUMENT,
+                "no route " + ctx.request().method() + " " + ctx.request().path())));
         return router;
     }
 }

@@ -10,6 +10,8 @@ import dev.memorag.schemas.Question;
 import dev.memorag.schemas.RecordType;
 import dev.memorag.schemas.RecordValidator;
 import dev.memorag.schemas.TopicCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.common.TopicPartition;
@@ -33,14 +35,18 @@ public final class QuestionIntake {
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
     private final RecordValidator validator = new RecordValidator();
+    private final KafkaClientMetrics consumerMetrics;
 
     public QuestionIntake(Vertx vertx, String bootstrapServers, TopicCatalog topics, RecallRouter router,
-                          KafkaProducer<String, byte[]> producer) {
+                          KafkaProducer<String, byte[]> producer, MeterRegistry metrics) {
         this.topics = topics;
         this.router = router;
         this.producer = producer;
         this.consumer = KafkaConsumer.create(vertx,
                 KafkaSettings.consumer(bootstrapServers, topics.prefix() + "query-intake", "earliest"));
+        // consumer metrics, records-lag-max among them: how far Kafka questions wait behind this instance
+        this.consumerMetrics = new KafkaClientMetrics(consumer.unwrap());
+        consumerMetrics.bindTo(metrics);
     }
 
     public Future<Void> start() {
@@ -95,6 +101,7 @@ public final class QuestionIntake {
     }
 
     public Future<Void> close() {
+        consumerMetrics.close();
         return consumer.close();
     }
 }

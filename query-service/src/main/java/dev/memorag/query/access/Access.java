@@ -1,0 +1,56 @@
+package dev.memorag.query.access;
+
+import dev.memorag.schemas.ErrorCode;
+import dev.memorag.schemas.ErrorInfo;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/**
+ * Who may use a corpus: its own bearer token, or the admin token. Tokens come from the {@code Authorization: Bearer}
+ * header, or from the {@code access_token} query parameter where a browser cannot set headers (WebSocket).
+ */
+public final class Access {
+    private final CorpusRegistry registry;
+    private final String adminToken;
+
+    public Access(CorpusRegistry registry, String adminToken) {
+        this.registry = registry;
+        this.adminToken = adminToken;
+    }
+
+    /** Empty when the request may use {@code corpus}; otherwise the error to answer with (401, 403 or 404). */
+    public Optional<ErrorInfo> check(HttpServerRequest request, String corpus) {
+        String token = token(request);
+        if (token == null) {
+            return Optional.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED,
+                    "missing 'Authorization: Bearer <corpus token>' (or ?access_token= on a WebSocket)"));
+        }
+        if (isAdmin(token)) {
+            return registry.corpus(corpus).isPresent() ? Optional.empty()
+                    : Optional.of(ErrorInfo.of(ErrorCode.UNKNOWN_CORPUS, "corpus '" + corpus + "' is not registered"));
+        }
+        if (registry.corpus(corpus).map(c -> c.acceptsToken(token)).orElse(false)) {
+            return Optional.empty();
+        }
+        if (registry.corpusOfToken(token).isPresent()) {
+            return Optional.of(ErrorInfo.of(ErrorCode.FORBIDDEN,
+                    "the token belongs to another corpus, not to '" + corpus + "'"));
+        }
+        return Optional.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED, "the token is not valid"));
+    }
+
+    private boolean isAdmin(String token) {
+        return adminToken != null && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                adminToken.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String token(HttpServerRequest request) {
+        String header = request.getHeader("authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return header.substring(7).strip();
+        }
+        return request.getParam("access_token");
+    }
+}
