@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.memorag.app.cli.MemoragCli;
 import dev.memorag.schemas.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The query edge against the whole embedded stack: WebSocket streaming with the Vert.x client, the npm {@code ws}
@@ -207,6 +211,26 @@ class QueryEdgeTest {
         assertTrue(shown.path("evidence").toString().contains("Camden Town"), shown::toString);
         assertTrue(shown.path("backend").asText().contains("memory backend: none"));
         assertTrue(Files.size(screenshot) > 0, "screenshot saved at " + screenshot);
+    }
+
+    @Test
+    void memoragAskStreamsTheAnswerWithCluesAndEvidenceOnRequest() {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            exit = new CommandLine(new MemoragCli()).execute("ask", "dickens",
+                    "Where was the turkey sent?", "--url", stack.httpUrl(), "--token", TOKENS.get("dickens"), "-v");
+        } finally {
+            System.setOut(original);
+        }
+        String printed = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, exit, printed);
+        assertTrue(printed.contains("clue: Where was the turkey sent?"), printed);
+        assertTrue(printed.contains("evidence carol.txt#0"), printed);
+        assertTrue(printed.contains("Camden Town"), printed);
+        assertTrue(printed.contains("[memory backend: none · generator: extractive"), printed);
     }
 
     private static List<JsonNode> node(String script, String... args) throws Exception {

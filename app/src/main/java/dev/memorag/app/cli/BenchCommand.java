@@ -1,5 +1,6 @@
 package dev.memorag.app.cli;
 
+import dev.memorag.app.bench.EdgeBench;
 import dev.memorag.app.bench.IngestBench;
 import dev.memorag.app.StackConfig;
 import java.nio.file.Files;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks that print side-by-side measurements of one run; results go to docs/benchmarks.md. */
 @Command(name = "bench", description = "Run a benchmark and print its table (settings: the MEMORAG_* variables).",
-        subcommands = {BenchCommand.Ingest.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Edge.class})
 final class BenchCommand {
 
     @Command(name = "ingest", description = "End-to-end ingest throughput vs bare chunk + embed of the same texts.")
@@ -38,6 +39,25 @@ final class BenchCommand {
             new IngestBench(texts,
                     StackConfig.fromEnvironment(System.getenv()), System.out)
                     .run(work);
+            return 0;
+        }
+    }
+
+    @Command(name = "edge", description = "N concurrent WebSocket clients vs direct calls to the worker's recall path.")
+    static final class Edge implements Callable<Integer> {
+        @Option(names = "--file", description = "corpus text (default samples/a-christmas-carol.txt)")
+        Path file = Path.of("samples", "a-christmas-carol.txt");
+
+        @Option(names = "--clients", split = ",", description = "concurrencies (default 16,64,256)")
+        List<Integer> clients = List.of(16, 64, 256);
+
+        @Option(names = "--questions", description = "questions each client asks in turn (default 4)")
+        int questions = 4;
+
+        @Override
+        public Integer call() throws Exception {
+            new EdgeBench(Files.readString(file), DemoCommand.QUESTIONS, questions, System.out)
+                    .run(Files.createTempDirectory("memorag-bench"), clients);
             return 0;
         }
     }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/memorag}: the command line of the embedded stack. */
 @Command(name = "memorag", mixinStandardHelpOptions = true, version = "memorag 0.1.0",
         description = "MemoRAG on Kafka: streaming, memory-augmented RAG.",
-        subcommands = {UpCommand.class, DemoCommand.class, IngestCommand.class, BenchCommand.class})
+        subcommands = {UpCommand.class, DemoCommand.class, IngestCommand.class, AskCommand.class, BenchCommand.class})
 public final class MemoragCli {
     public static void main(String[] args) {
         System.exit(new CommandLine(new MemoragCli()).execute(args));

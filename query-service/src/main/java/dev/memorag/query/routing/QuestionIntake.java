@@ -3,6 +3,7 @@ package dev.memorag.query.routing;
 import dev.memorag.query.KafkaSettings;
 import dev.memorag.schemas.Answer;
 import dev.memorag.schemas.DeadLetter;
+import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.HeaderNames;
 import dev.memorag.schemas.InvalidRecordException;
 import dev.memorag.schemas.Json;
@@ -13,6 +14,8 @@ import dev.memorag.schemas.TopicCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Future;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.internals.Topic;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
@@ -60,10 +63,12 @@ public final class QuestionIntake {
         String target = replyTo == null || replyTo.isBlank() ? topics.answers() : replyTo;
         Future<?> handled;
         try {
+            checkTopicName(target);
             Question question = validator.parse(RecordType.QUESTION, record.value());
             handled = router.route(question, target, correlationId);
         } catch (InvalidRecordException e) {
-            handled = reject(record, e, target, correlationId);
+            handled = reject(record, e, e.code() == ErrorCode.MISSING_REPLY_TO ? topics.answers() : target,
+                    correlationId);
         }
         handled.onSuccess(v -> consumer.commit(Map.of(new TopicPartition(record.topic(), record.partition()),
                 new OffsetAndMetadata(record.offset() + 1, null))));
@@ -88,6 +93,16 @@ public final class QuestionIntake {
             reply.addHeader(KafkaHeader.header(HeaderNames.CORRELATION_ID, correlationId));
         }
         return Future.all(List.of(deadLettered, producer.send(reply)));
+    }
+
+    /** A reply-to that Kafka would refuse is caught here, so its error answer goes to the default topic instead. */
+    private static void checkTopicName(String name) {
+        try {
+            Topic.validate(name);
+        } catch (InvalidTopicException e) {
+            throw new InvalidRecordException(ErrorCode.MISSING_REPLY_TO,
+                    "header reply-to '" + name + "' is not a usable topic name: " + e.getMessage());
+        }
     }
 
     /** The question id of an invalid question, if its bytes are JSON with a textual id. */
