@@ -1,0 +1,43 @@
+package dev.memorag.app.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultsLogTest {
+    @TempDir
+    Path dir;
+
+    static ExampleResult result(String id, String task, String mode, double f1, double em, double recall,
+                                int tokens, long latency) {
+        return new ExampleResult(id, task, mode, "eval-c", "q " + id, "answer " + id, "passage " + id, f1, em,
+                recall, tokens, latency);
+    }
+
+    @Test
+    void appendedResultsReadBackAndTheirPairsCountAsScored() throws Exception {
+        ResultsLog log = new ResultsLog(dir.resolve("out/results.jsonl"));
+        assertEquals(List.of(), log.load(), "no file yet: nothing scored");
+        ExampleResult a = result("q1", "t", "bm25", 0.5, 0, 1, 120, 15);
+        ExampleResult b = result("q1", "t", "dense", 0.25, 0, 0, 90, 40);
+        log.append(a);
+        log.append(b);
+        assertEquals(List.of(a, b), log.load());
+        assertEquals(Set.of(ResultsLog.key("bm25", "q1"), ResultsLog.key("dense", "q1")), log.scoredKeys());
+    }
+
+    @Test
+    void aTornLastLineFromAKilledRunIsLeftToBeScoredAgain() throws Exception {
+        ResultsLog log = new ResultsLog(dir.resolve("results.jsonl"));
+        log.append(result("q1", "t", "bm25", 1, 1, 1, 10, 1));
+        Files.writeString(log.file(), Files.readString(log.file()) + "{\"id\":\"q2\",\"task\":\"t\",\"mo",
+                StandardOpenOption.TRUNCATE_EXISTING);
+        assertEquals(List.of("q1"), log.load().stream().map(ExampleResult::id).toList());
+    }
+}
