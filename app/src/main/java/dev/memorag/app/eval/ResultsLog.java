@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.memorag.schemas.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +39,12 @@ public final class ResultsLog {
         if (!Files.exists(file)) {
             return results;
         }
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            // a run killed mid-write can leave a torn last line; that pair is simply scored again
-            if (!line.isBlank() && line.endsWith("}")) {
+        String content = Files.readString(file, StandardCharsets.UTF_8);
+        List<String> lines = List.of(content.split("\n"));
+        // every result is written with its newline: a last line without one was torn by a killed run
+        int complete = content.endsWith("\n") ? lines.size() : lines.size() - 1;
+        for (String line : lines.subList(0, complete)) {
+            if (!line.isBlank()) {
                 results.add(READER.readValue(line));
             }
         }
@@ -59,10 +64,30 @@ public final class ResultsLog {
 
     public void append(ExampleResult result) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
+        if (Files.exists(file)) {
+            dropTornLine();
+        }
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
             out.write(Json.writeString(result));
             out.write('\n');
+        }
+    }
+
+    /** Cuts a torn last line (no newline) so the next result starts a line of its own; its pair is scored again. */
+    private void dropTornLine() throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            long end = channel.size();
+            while (end > 0) {
+                last.clear();
+                channel.read(last, end - 1);
+                if (last.get(0) == '\n') {
+                    break;
+                }
+                end--;
+            }
+            channel.truncate(end);
         }
     }
 }

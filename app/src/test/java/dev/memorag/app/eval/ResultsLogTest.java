@@ -1,7 +1,9 @@
 package dev.memorag.app.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -33,11 +35,26 @@ class ResultsLogTest {
     }
 
     @Test
-    void aTornLastLineFromAKilledRunIsLeftToBeScoredAgain() throws Exception {
+    void aTornLastLineFromAKilledRunIsScoredAgainAndTheNextResultStartsItsOwnLine() throws Exception {
         ResultsLog log = new ResultsLog(dir.resolve("results.jsonl"));
+        ExampleResult first = result("q1", "t", "bm25", 1, 1, 1, 10, 1);
+        log.append(first);
+        Files.writeString(log.file(), "{\"id\":\"q2\",\"task\":\"t\",\"mode\":\"bm25\",\"answer\":\"x}",
+                StandardOpenOption.APPEND);
+        assertEquals(List.of(first), log.load());
+        assertEquals(Set.of(ResultsLog.key("bm25", "q1")), log.scoredKeys(), "q2 is not scored");
+
+        ExampleResult again = result("q2", "t", "bm25", 0, 0, 0, 10, 1);
+        log.append(again);
+        assertEquals(List.of(first, again), log.load());
+        assertEquals(2, Files.readAllLines(log.file()).size(), "the torn fragment is gone");
+    }
+
+    @Test
+    void aCorruptLineInTheMiddleIsAnErrorNotSilentlyDropped() throws Exception {
+        ResultsLog log = new ResultsLog(dir.resolve("results.jsonl"));
+        Files.writeString(log.file(), "not json\n");
         log.append(result("q1", "t", "bm25", 1, 1, 1, 10, 1));
-        Files.writeString(log.file(), Files.readString(log.file()) + "{\"id\":\"q2\",\"task\":\"t\",\"mo",
-                StandardOpenOption.TRUNCATE_EXISTING);
-        assertEquals(List.of("q1"), log.load().stream().map(ExampleResult::id).toList());
+        assertThrows(IOException.class, log::load);
     }
 }
