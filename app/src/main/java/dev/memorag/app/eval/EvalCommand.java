@@ -21,23 +21,23 @@ import picocli.CommandLine.Parameters;
  * question in each mode, scores the answers as score.py does, and prints and writes the table. Re-running with the
  * same {@code --out} only scores the pairs missing from its results file.
  */
-@Command(name = "eval", description = "Score retrieval modes (bm25, dense; memorag when a memory checkpoint is "
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Score retrieval modes (bm25, dense; memorag when a memory checkpoint is "
         + "configured) on LongBench-format questions, end to end through the embedded stack.")
 public final class EvalCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", description = "LongBench-format JSONL files (id, task, context, question, answers)")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "LongBench-format JSONL files (id, task, context, question, answers)")
     List<Path> files;
 
-    @Option(names = "--limit", description = "score only the first N examples (after --tasks)")
+    @Option(names = "--limit", paramLabel = "N", description = "score only the first N examples (after --tasks)")
     int limit;
 
-    @Option(names = "--tasks", split = ",", description = "only these tasks, comma-separated")
+    @Option(names = "--tasks", split = ",", paramLabel = "TASK", description = "only these tasks, comma-separated")
     Set<String> tasks = new LinkedHashSet<>();
 
-    @Option(names = "--out", description = "results folder: results.jsonl (per example) and report.md (default "
+    @Option(names = "--out", paramLabel = "DIR", description = "results folder: results.jsonl (per example) and report.md (default "
             + "eval-results/)")
     Path out = Path.of("eval-results");
 
-    @Option(names = "--ingest-timeout", description = "how long one context may take into memory (ISO-8601, "
+    @Option(names = "--ingest-timeout", paramLabel = "DURATION", description = "how long one context may take into memory (ISO-8601, "
             + "default PT30M)")
     Duration ingestTimeout = Duration.ofMinutes(30);
 
