@@ -91,6 +91,16 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                 maxTextChars, answerTimeout, maxInFlightPerCorpus, questionsPerSecond, socketBufferBytes);
     }
 
+    public StackConfig withChunkTokens(int tokens) {
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions, tokens,
+                maxTextChars, answerTimeout, maxInFlightPerCorpus, questionsPerSecond, socketBufferBytes);
+    }
+
+    public StackConfig withQuestionLimits(Duration timeout, int maxInFlight, double perSecond) {
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions,
+                chunkTokens, maxTextChars, timeout, maxInFlight, perSecond, socketBufferBytes);
+    }
+
     /** The configured admin token, or the one generated for this data directory on first start. */
     public String resolveAdminToken() throws IOException {
         if (adminToken != null) {

@@ -60,8 +60,7 @@ class QueryEdgeTest {
     @BeforeAll
     static void start() throws Exception {
         StackConfig base = StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0, 0);
-        stack = EmbeddedStack.start(new StackConfig(base.dataDir(), 0, 0, 0, null, base.topicPrefix(),
-                base.partitions(), base.chunkTokens(), base.maxTextChars(), Duration.ofSeconds(30), 64, 5, 1 << 20));
+        stack = EmbeddedStack.start(base.withQuestionLimits(Duration.ofSeconds(30), 64, 5));
         vertx = Vertx.vertx();
         for (String corpus : List.of("dickens", "austen", "limited")) {
             HttpResponse<String> created = send(post(stack.ingestUrl() + "/v1/corpora", stack.adminToken(),

@@ -61,10 +61,8 @@ public final class EdgeBench {
     }
 
     public void run(Path workDir, List<Integer> concurrencies) throws Exception {
-        StackConfig base = StackConfig.fromEnvironment(System.getenv());
-        StackConfig config = new StackConfig(workDir, 0, 0, 0, null, base.topicPrefix(), base.partitions(),
-                base.chunkTokens(), base.maxTextChars(), Duration.ofMinutes(5), 100_000, 1e9,
-                base.socketBufferBytes());
+        StackConfig config = StackConfig.fromEnvironment(System.getenv()).withDataDir(workDir).withPorts(0, 0, 0)
+                .withQuestionLimits(Duration.ofMinutes(5), 100_000, 1e9);
         List<Result> results = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
         try (EmbeddedStack stack = EmbeddedStack.start(config)) {

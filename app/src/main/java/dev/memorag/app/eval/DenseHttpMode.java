@@ -1,0 +1,51 @@
+package dev.memorag.app.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.memorag.schemas.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code dense}: the question asked over the stack's real HTTP path (query edge → Kafka → worker: bge-small
+ * question-only retrieval, top-3, extractive generator → Kafka → edge), so the latency is end to end.
+ */
+final class DenseHttpMode implements Mode {
+    static final String NAME = "dense";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String httpUrl;
+
+    DenseHttpMode(String httpUrl) {
+        this.httpUrl = httpUrl;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Reply ask(EvalExample example) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(httpUrl + "/v1/corpora/" + example.corpus() + "/ask"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("question", example.question()))))
+                .build();
+        long start = System.nanoTime();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        long latencyMs = (System.nanoTime() - start) / 1_000_000;
+        JsonNode body = Json.MAPPER.readTree(response.body());
+        if (response.statusCode() != 200) {
+            throw new IOException("ask for " + example.id() + " failed with " + response.statusCode() + ": "
+                    + body.path("error"));
+        }
+        List<String> evidence = new ArrayList<>();
+        body.path("evidence").forEach(e -> evidence.add(e.path("text").asText()));
+        return new Reply(body.path("answer").asText(), evidence, latencyMs);
+    }
+}
