@@ -10,14 +10,12 @@ import dev.memorag.schemas.Json;
 import dev.memorag.schemas.Question;
 import dev.memorag.schemas.RecordType;
 import dev.memorag.schemas.RecordValidator;
-import dev.memorag.query.access.Access;
 import dev.memorag.query.access.QuestionLimits;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 
@@ -29,26 +27,19 @@ final class AskHandler implements Handler<RoutingContext> {
     private final Vertx vertx;
     private final RecallRouter router;
     private final Duration timeout;
-    private final Access access;
     private final QuestionLimits limits;
     private final RecordValidator validator = new RecordValidator();
 
-    AskHandler(Vertx vertx, RecallRouter router, Duration timeout, Access access, QuestionLimits limits) {
+    AskHandler(Vertx vertx, RecallRouter router, Duration timeout, QuestionLimits limits) {
         this.vertx = vertx;
         this.router = router;
         this.timeout = timeout;
-        this.access = access;
         this.limits = limits;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         String corpus = ctx.pathParam("corpus");
-        Optional<ErrorInfo> denied = access.check(ctx.request(), corpus);
-        if (denied.isPresent()) {
-            HttpErrors.send(ctx.response(), HttpErrors.statusOf(denied.get()), denied.get());
-            return;
-        }
         Question question;
         try {
             question = parse(ctx);

@@ -12,6 +12,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /** The public HTTP routes of the query service. */
@@ -36,10 +37,18 @@ public final class HttpEdge {
         });
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+        router.route("/v1/corpora/:corpus/*").handler(ctx -> {
+            Optional<ErrorInfo> denied = access.check(ctx.request(), ctx.pathParam("corpus"));
+            if (denied.isPresent()) {
+                HttpErrors.send(ctx.response(), HttpErrors.statusOf(denied.get()), denied.get());
+            } else {
+                ctx.next();
+            }
+        });
         router.post("/v1/corpora/:corpus/ask")
                 .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
-                .handler(new AskHandler(vertx, recall, config.answerTimeout(), access, limits));
-        router.get("/v1/corpora/:corpus/ws").handler(new SocketHandler(vertx, recall, access, limits,
+                .handler(new AskHandler(vertx, recall, config.answerTimeout(), limits));
+        router.get("/v1/corpora/:corpus/ws").handler(new SocketHandler(vertx, recall, limits,
                 config.answerTimeout(), config.socketBufferBytes()));
         router.get("/").handler(ctx -> ctx.redirect("/console/"));
         router.route("/console/*").handler(StaticHandler.create("console"));
