@@ -4,8 +4,11 @@ import dev.memorag.embedding.Embedder;
 import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
@@ -14,6 +17,8 @@ import java.util.stream.IntStream;
  */
 public final class ExtractiveGenerator {
     public static final String NAME = "extractive";
+    private static final int MIN_WORDS = 4;
+    private static final Pattern TITLE_AT_END = Pattern.compile("\\b(Mr|Mrs|Ms|Dr|St|Mt)\\.$");
     private final Embedder embedder;
     private final int sentences;
 
@@ -23,17 +28,7 @@ public final class ExtractiveGenerator {
     }
 
     public String answer(float[] question, List<String> evidence) {
-        List<String> candidates = new ArrayList<>();
-        for (String passage : evidence) {
-            BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
-            it.setText(passage);
-            for (int start = it.first(), end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
-                String sentence = passage.substring(start, end).strip();
-                if (sentence.length() > 1) {
-                    candidates.add(sentence);
-                }
-            }
-        }
+        List<String> candidates = candidates(evidence);
         if (candidates.isEmpty()) {
             return "";
         }
@@ -45,5 +40,41 @@ public final class ExtractiveGenerator {
                 .map(candidates::get)
                 .reduce((a, b) -> a + " " + b)
                 .orElse("");
+    }
+
+    /**
+     * The distinct sentences of the evidence that can stand alone: fragments such as "said Scrooge." carry no
+     * answer and would crowd real sentences out, so they count only when nothing longer exists.
+     */
+    static List<String> candidates(List<String> evidence) {
+        Set<String> all = new LinkedHashSet<>();
+        for (String passage : evidence) {
+            all.addAll(sentences(passage));
+        }
+        List<String> whole = all.stream().filter(s -> s.split("\\s+").length >= MIN_WORDS).toList();
+        return whole.isEmpty() ? List.copyOf(all) : whole;
+    }
+
+    /** Sentences of a passage; a break after a title such as "Mrs." is not a sentence end. */
+    static List<String> sentences(String passage) {
+        List<String> result = new ArrayList<>();
+        BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
+        it.setText(passage);
+        String pending = "";
+        for (int start = it.first(), end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
+            String sentence = (pending + " " + passage.substring(start, end)).strip().replaceAll("\\s+", " ");
+            if (TITLE_AT_END.matcher(sentence).find()) {
+                pending = sentence;
+            } else {
+                pending = "";
+                if (sentence.length() > 1) {
+                    result.add(sentence);
+                }
+            }
+        }
+        if (!pending.isEmpty()) {
+            result.add(pending);
+        }
+        return result;
     }
 }
