@@ -90,8 +90,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.maxTextChars()), bootstrap, topics,
                 statusView, config.dataDir().resolve("uploads"));
         vertx.deployVerticle(gateway).await();
-        query = new QueryService(new QueryConfig(bootstrap, "127.0.0.1", config.httpPort(), config.answerTimeout(),
-                adminToken, config.maxInFlightPerCorpus(), config.questionsPerSecond(), config.socketBufferBytes()),
+        query = new QueryService(new QueryConfig(bootstrap, "127.0.0.1", config.httpPort(), adminToken, config.edge()),
                 topics);
         vertx.deployVerticle(query).await();
         log.info("memory backend: {} (no memory checkpoint configured: clues are the question only); "

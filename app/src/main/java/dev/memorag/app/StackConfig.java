@@ -2,7 +2,7 @@ package dev.memorag.app;
 
 import dev.memorag.ingest.admission.AdmissionConfig;
 import dev.memorag.ingest.chunking.ChunkJobConfig;
-import dev.memorag.query.QueryConfig;
+import dev.memorag.query.EdgeLimits;
 import dev.memorag.schemas.TopicCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,27 +28,22 @@ import java.util.function.Function;
  * @param partitions      {@code MEMORAG_PARTITIONS}: partitions of the corpus-keyed topics
  * @param chunkTokens     {@code MEMORAG_CHUNK_TOKENS}: passage budget in retriever tokens
  * @param maxTextChars    {@code MEMORAG_MAX_TEXT_CHARS}: largest document admission accepts
- * @param answerTimeout   {@code MEMORAG_ANSWER_TIMEOUT}: how long the edge waits for an answer (ISO-8601, PT60S)
- * @param maxInFlightPerCorpus {@code MEMORAG_MAX_IN_FLIGHT_PER_CORPUS}: questions of one corpus answered at once
- * @param questionsPerSecond   {@code MEMORAG_QUESTIONS_PER_SECOND}: sustained question rate per corpus (429 above)
- * @param socketBufferBytes    {@code MEMORAG_SOCKET_BUFFER_BYTES}: unread bytes after which a WebSocket is closed
+ * @param edge            the query edge's timeouts and limits, each with its variable ({@link EdgeLimits})
  */
 public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestPort, String adminToken,
                           String topicPrefix, int partitions, int chunkTokens, int maxTextChars,
-                          Duration answerTimeout, int maxInFlightPerCorpus, double questionsPerSecond,
-                          int socketBufferBytes) {
+                          EdgeLimits edge) {
 
     public static StackConfig defaults() {
         return new StackConfig(Path.of("data"), 9092, 8080, 8081, null, TopicCatalog.DEFAULT_PREFIX,
                 TopicCatalog.DEFAULT_PARTITIONS, ChunkJobConfig.DEFAULT_CHUNK_TOKENS,
-                AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, QueryConfig.DEFAULT_ANSWER_TIMEOUT,
-                QueryConfig.DEFAULT_MAX_IN_FLIGHT_PER_CORPUS, QueryConfig.DEFAULT_QUESTIONS_PER_SECOND,
-                QueryConfig.DEFAULT_SOCKET_BUFFER_BYTES);
+                AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, EdgeLimits.defaults());
     }
 
     /** Defaults overridden by any {@code MEMORAG_*} variable present in {@code env}. */
     public static StackConfig fromEnvironment(Map<String, String> env) {
         StackConfig d = defaults();
+        EdgeLimits e = d.edge;
         return new StackConfig(
                 get(env, "MEMORAG_DATA_DIR", Path::of, d.dataDir),
                 get(env, "MEMORAG_KAFKA_PORT", Integer::parseInt, d.kafkaPort),
@@ -59,10 +54,12 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                 get(env, "MEMORAG_PARTITIONS", Integer::parseInt, d.partitions),
                 get(env, "MEMORAG_CHUNK_TOKENS", Integer::parseInt, d.chunkTokens),
                 get(env, "MEMORAG_MAX_TEXT_CHARS", Integer::parseInt, d.maxTextChars),
-                get(env, "MEMORAG_ANSWER_TIMEOUT", Duration::parse, d.answerTimeout),
-                get(env, "MEMORAG_MAX_IN_FLIGHT_PER_CORPUS", Integer::parseInt, d.maxInFlightPerCorpus),
-                get(env, "MEMORAG_QUESTIONS_PER_SECOND", Double::parseDouble, d.questionsPerSecond),
-                get(env, "MEMORAG_SOCKET_BUFFER_BYTES", Integer::parseInt, d.socketBufferBytes));
+                new EdgeLimits(
+                        get(env, "MEMORAG_ANSWER_TIMEOUT", Duration::parse, e.answerTimeout()),
+                        get(env, "MEMORAG_MAX_IN_FLIGHT_PER_CORPUS", Integer::parseInt, e.maxInFlightPerCorpus()),
+                        get(env, "MEMORAG_QUESTIONS_PER_SECOND", Double::parseDouble, e.questionsPerSecond()),
+                        get(env, "MEMORAG_SOCKET_BUFFER_BYTES", Integer::parseInt, e.socketBufferBytes()),
+                        get(env, "MEMORAG_SOCKET_MAX_AGE", Duration::parse, e.socketMaxAge())));
     }
 
     private static <T> T get(Map<String, String> env, String name, Function<String, T> parse, T fallback) {
@@ -83,22 +80,22 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
 
     public StackConfig withDataDir(Path dir) {
         return new StackConfig(dir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions, chunkTokens,
-                maxTextChars, answerTimeout, maxInFlightPerCorpus, questionsPerSecond, socketBufferBytes);
+                maxTextChars, edge);
     }
 
     public StackConfig withPorts(int kafka, int http, int ingest) {
         return new StackConfig(dataDir, kafka, http, ingest, adminToken, topicPrefix, partitions, chunkTokens,
-                maxTextChars, answerTimeout, maxInFlightPerCorpus, questionsPerSecond, socketBufferBytes);
+                maxTextChars, edge);
     }
 
     public StackConfig withChunkTokens(int tokens) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions, tokens,
-                maxTextChars, answerTimeout, maxInFlightPerCorpus, questionsPerSecond, socketBufferBytes);
+                maxTextChars, edge);
     }
 
-    public StackConfig withQuestionLimits(Duration timeout, int maxInFlight, double perSecond) {
+    public StackConfig withEdge(EdgeLimits limits) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions,
-                chunkTokens, maxTextChars, timeout, maxInFlight, perSecond, socketBufferBytes);
+                chunkTokens, maxTextChars, limits);
     }
 
     /** The configured admin token, or the one generated for this data directory on first start. */

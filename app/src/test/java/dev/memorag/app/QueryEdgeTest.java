@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.app.cli.MemoragCli;
+import dev.memorag.query.EdgeLimits;
 import dev.memorag.schemas.Answer;
 import dev.memorag.schemas.DeadLetter;
 import dev.memorag.schemas.HeaderNames;
@@ -67,6 +68,8 @@ class QueryEdgeTest {
     private static final String AUSTEN_TEXT = "It is a truth universally acknowledged, that a single man in possession "
             + "of a good fortune, must be in want of a wife. Mr. Bennet was so odd a mixture of quick parts.";
 
+    private static final Duration SOCKET_MAX_AGE = Duration.ofSeconds(20);
+
     @TempDir
     static Path dataDir;
     static EmbeddedStack stack;
@@ -77,7 +80,8 @@ class QueryEdgeTest {
     @BeforeAll
     static void start() throws Exception {
         StackConfig base = StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0, 0);
-        stack = EmbeddedStack.start(base.withQuestionLimits(Duration.ofSeconds(30), 64, 5));
+        stack = EmbeddedStack.start(base.withEdge(EdgeLimits.defaults().withQuestionRate(64, 5)
+                .withSocketMaxAge(SOCKET_MAX_AGE)));
         vertx = Vertx.vertx();
         for (String corpus : List.of("dickens", "austen", "limited")) {
             HttpResponse<String> created = send(post(stack.ingestUrl() + "/v1/corpora", stack.adminToken(),
@@ -150,6 +154,17 @@ class QueryEdgeTest {
             assertTrue(failure instanceof UpgradeRejectedException, "refused: " + failure);
             assertEquals(refused.getValue(), ((UpgradeRejectedException) failure).getStatus());
         }
+        client.close().await();
+    }
+
+    @Test
+    void anExpiredSocketIsClosedSoThatItsTokenIsCheckedAgain() throws Exception {
+        WebSocketClient client = vertx.createWebSocketClient();
+        WebSocket socket = connect(client, "dickens", TOKENS.get("dickens"));
+        CompletableFuture<Short> closed = new CompletableFuture<>();
+        socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
+        assertEquals((short) 4401, closed.get(SOCKET_MAX_AGE.toSeconds() + 10, TimeUnit.SECONDS));
+        assertTrue(socket.closeReason().contains("expired"), socket.closeReason());
         client.close().await();
     }
 

@@ -3,6 +3,7 @@ package dev.memorag.app.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.app.EmbeddedStack;
 import dev.memorag.app.StackConfig;
+import dev.memorag.query.EdgeLimits;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.Question;
@@ -62,7 +63,7 @@ public final class EdgeBench {
 
     public void run(Path workDir, List<Integer> concurrencies) throws Exception {
         StackConfig config = StackConfig.fromEnvironment(System.getenv()).withDataDir(workDir).withPorts(0, 0, 0)
-                .withQuestionLimits(Duration.ofMinutes(5), 100_000, 1e9);
+                .withEdge(new EdgeLimits(Duration.ofMinutes(5), 100_000, 1e9, 1 << 20, Duration.ofHours(1)));
         List<Result> results = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
         try (EmbeddedStack stack = EmbeddedStack.start(config)) {

@@ -1,5 +1,6 @@
 package dev.memorag.query.edge;
 
+import dev.memorag.query.EdgeLimits;
 import dev.memorag.query.QueryConfig;
 import dev.memorag.query.access.Access;
 import dev.memorag.query.access.QuestionLimits;
@@ -24,7 +25,8 @@ public final class HttpEdge {
 
     public static Router router(Vertx vertx, QueryConfig config, RecallRouter recall, Access access,
                                 PrometheusMeterRegistry metrics, BooleanSupplier ready) {
-        QuestionLimits limits = new QuestionLimits(config.maxInFlightPerCorpus(), config.questionsPerSecond());
+        EdgeLimits edge = config.limits();
+        QuestionLimits limits = new QuestionLimits(edge.maxInFlightPerCorpus(), edge.questionsPerSecond());
         Router router = Router.router(vertx);
         router.get("/health").handler(ctx -> ctx.json(Map.of("status", "UP", "inFlight", recall.inFlight())));
         router.get("/ready").handler(ctx -> {
@@ -47,9 +49,8 @@ public final class HttpEdge {
         });
         router.post("/v1/corpora/:corpus/ask")
                 .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
-                .handler(new AskHandler(vertx, recall, config.answerTimeout(), limits));
-        router.get("/v1/corpora/:corpus/ws").handler(new SocketHandler(vertx, recall, limits,
-                config.answerTimeout(), config.socketBufferBytes()));
+                .handler(new AskHandler(vertx, recall, edge.answerTimeout(), limits));
+        router.get("/v1/corpora/:corpus/ws").handler(new SocketHandler(vertx, recall, limits, edge));
         router.get("/").handler(ctx -> ctx.redirect("/console/"));
         router.route("/console/*").handler(StaticHandler.create("console"));
         router.errorHandler(404, ctx -> HttpErrors.send(ctx.response(), 404, ErrorInfo.of(ErrorCode.UNKNOWN_DOCUMENT,

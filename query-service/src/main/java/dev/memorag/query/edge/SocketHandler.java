@@ -1,5 +1,6 @@
 package dev.memorag.query.edge;
 
+import dev.memorag.query.EdgeLimits;
 import dev.memorag.query.access.QuestionLimits;
 import dev.memorag.query.routing.RecallRouter;
 import dev.memorag.schemas.ErrorCode;
@@ -7,7 +8,6 @@ import dev.memorag.schemas.ErrorInfo;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Duration;
 
 /**
  * {@code GET /v1/corpora/:corpus/ws}: the token was checked before the upgrade (a refused client gets an HTTP
@@ -17,22 +17,20 @@ final class SocketHandler implements Handler<RoutingContext> {
     private final Vertx vertx;
     private final RecallRouter router;
     private final QuestionLimits limits;
-    private final Duration timeout;
-    private final int bufferBytes;
+    private final EdgeLimits edge;
 
-    SocketHandler(Vertx vertx, RecallRouter router, QuestionLimits limits, Duration timeout, int bufferBytes) {
+    SocketHandler(Vertx vertx, RecallRouter router, QuestionLimits limits, EdgeLimits edge) {
         this.vertx = vertx;
         this.router = router;
         this.limits = limits;
-        this.timeout = timeout;
-        this.bufferBytes = bufferBytes;
+        this.edge = edge;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         String corpus = ctx.pathParam("corpus");
         ctx.request().toWebSocket()
-                .onSuccess(socket -> new SocketSession(vertx, socket, corpus, router, limits, timeout, bufferBytes)
+                .onSuccess(socket -> new SocketSession(vertx, socket, corpus, router, limits, edge)
                         .start())
                 .onFailure(e -> HttpErrors.send(ctx.response(), 400,
                         ErrorInfo.of(ErrorCode.SCHEMA_VIOLATION, "not a WebSocket upgrade: " + e.getMessage())));

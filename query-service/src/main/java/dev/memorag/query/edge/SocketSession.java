@@ -2,6 +2,7 @@ package dev.memorag.query.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.memorag.query.EdgeLimits;
 import dev.memorag.query.access.QuestionLimits;
 import dev.memorag.query.routing.RecallRouter;
 import dev.memorag.schemas.AnswerEvent;
@@ -34,6 +35,8 @@ final class SocketSession {
     private static final RecordValidator VALIDATOR = new RecordValidator();
     /** The question id of a refusal that never became a question. */
     private static final String UNASSIGNED = "unassigned";
+    /** Close code of a socket past its lifetime (4000–4999 are for applications; 4401 echoes HTTP 401). */
+    static final short EXPIRED = 4401;
 
     private final Vertx vertx;
     private final ServerWebSocket socket;
@@ -41,6 +44,7 @@ final class SocketSession {
     private final RecallRouter router;
     private final QuestionLimits limits;
     private final Duration timeout;
+    private final Duration maxAge;
     private final Context context;
     /** client ref → the question in flight; touched only on this session's context */
     private final Map<String, InFlight> inFlight = new HashMap<>();
@@ -49,20 +53,27 @@ final class SocketSession {
     }
 
     SocketSession(Vertx vertx, ServerWebSocket socket, String corpus, RecallRouter router, QuestionLimits limits,
-                  Duration timeout, int bufferBytes) {
+                  EdgeLimits edge) {
         this.vertx = vertx;
         this.socket = socket;
         this.corpus = corpus;
         this.router = router;
         this.limits = limits;
-        this.timeout = timeout;
+        this.timeout = edge.answerTimeout();
+        this.maxAge = edge.socketMaxAge();
         this.context = vertx.getOrCreateContext();
-        socket.setWriteQueueMaxSize(bufferBytes);
+        socket.setWriteQueueMaxSize(edge.socketBufferBytes());
     }
 
     void start() {
+        // a token is checked when the socket opens: a bounded lifetime makes the client come back and show it again
+        long expiry = vertx.setTimer(maxAge.toMillis(), t -> socket.close(EXPIRED,
+                "session expired after " + maxAge + ": reconnect with a valid token"));
         socket.textMessageHandler(this::onMessage);
-        socket.closeHandler(v -> cancelAll());
+        socket.closeHandler(v -> {
+            vertx.cancelTimer(expiry);
+            cancelAll();
+        });
     }
 
     private void onMessage(String text) {
