@@ -47,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedStackTest {
     private static final String CORPUS = "carol";
     private static final String QUESTION = "To which part of London did Scrooge send the prize turkey?";
+    private static final String LATE_QUESTION_ID = "asked-while-stopping";
 
     @TempDir
     Path dataDir;
@@ -92,9 +93,16 @@ class EmbeddedStackTest {
             assertEquals(2, status.path("documents").asInt(), status::toString);
             assertEquals(0, status.path("pending").asInt(), status::toString);
             assertEquals(2, status.path("memory").path("documents").asInt(), status::toString);
+
+            // a question still on its way when everything stops must be answered after the restart
+            try (var producer = producer(stack)) {
+                producer.send(question(stack, LATE_QUESTION_ID, replyTo, "corr-late")).get();
+            }
         }
 
         try (EmbeddedStack restarted = EmbeddedStack.start(config)) {
+            Answer late = awaitAnswer(restarted, replyTo, LATE_QUESTION_ID, "corr-late");
+            assertEvidenceHoldsTheAnswer(late);
             assertTrue(restarted.store().stats(CORPUS).chunks() > 0, "the worker's store kept the passages");
             assertEvidenceHoldsTheAnswer(askOverKafka(restarted, replyTo, "corr-2"));
             JsonNode viaHttp = askOverHttp(restarted, QUESTION);
@@ -125,15 +133,25 @@ class EmbeddedStackTest {
 
     private static Answer askOverKafka(EmbeddedStack stack, String replyTo, String correlationId) throws Exception {
         String id = UUID.randomUUID().toString();
+        try (var producer = producer(stack)) {
+            producer.send(question(stack, id, replyTo, correlationId)).get();
+        }
+        return awaitAnswer(stack, replyTo, id, correlationId);
+    }
+
+    private static ProducerRecord<String, byte[]> question(EmbeddedStack stack, String id, String replyTo,
+                                                           String correlationId) {
+        var record = new ProducerRecord<>(stack.config().topics().questions(), CORPUS,
+                Json.write(Question.of(id, CORPUS, QUESTION)));
+        record.headers().add(HeaderNames.REPLY_TO, replyTo.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(HeaderNames.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    /** The answer to question {@code id} on the reply topic, read from its beginning (duplicates share the id). */
+    private static Answer awaitAnswer(EmbeddedStack stack, String replyTo, String id, String correlationId) {
         try (var consumer = consumer(stack)) {
             consumer.subscribe(List.of(replyTo));
-            try (var producer = producer(stack)) {
-                var record = new ProducerRecord<>(stack.config().topics().questions(), CORPUS,
-                        Json.write(Question.of(id, CORPUS, QUESTION)));
-                record.headers().add(HeaderNames.REPLY_TO, replyTo.getBytes(StandardCharsets.UTF_8));
-                record.headers().add(HeaderNames.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
-                producer.send(record).get();
-            }
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
@@ -144,7 +162,7 @@ class EmbeddedStackTest {
                 }
             }
         }
-        throw new AssertionError("no answer on " + replyTo + " within 90 s");
+        throw new AssertionError("no answer to " + id + " on " + replyTo + " within 90 s");
     }
 
     private static ConsumerRecord<String, byte[]> readOne(EmbeddedStack stack, String topic) {

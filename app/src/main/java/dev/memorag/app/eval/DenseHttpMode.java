@@ -20,9 +20,12 @@ final class DenseHttpMode implements Mode {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final String httpUrl;
+    private final String token;
 
-    DenseHttpMode(String httpUrl) {
+    /** {@code token}: the admin token, so that one mode can ask every corpus the run created. */
+    DenseHttpMode(String httpUrl, String token) {
         this.httpUrl = httpUrl;
+        this.token = token;
     }
 
     @Override
@@ -34,6 +37,7 @@ final class DenseHttpMode implements Mode {
     public Reply ask(EvalExample example) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(httpUrl + "/v1/corpora/" + example.corpus() + "/ask"))
                 .header("content-type", "application/json")
+                .header("authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("question", example.question()))))
                 .build();
         long start = System.nanoTime();

@@ -61,7 +61,7 @@ public final class EvalRunner {
         ProgressBar bar = new ProgressBar(out, pending(examples, scored));
         int added = 0;
         try (Bm25Mode bm25 = new Bm25Mode(stack.store(), embedder);
-             DenseHttpMode dense = new DenseHttpMode(stack.httpUrl())) {
+             DenseHttpMode dense = new DenseHttpMode(stack.httpUrl(), stack.adminToken())) {
             List<Mode> modes = List.of(bm25, dense);
             for (List<EvalExample> group : byCorpus.values()) {
                 if (pending(group, scored) == 0) {
