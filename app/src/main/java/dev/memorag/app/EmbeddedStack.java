@@ -26,13 +26,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything in one JVM on 127.0.0.1: a KRaft broker, the admission Streams app and the ingest gateway, the
- * chunk-and-embed job on a Flink MiniCluster, one memory worker and one query service. Parts start in data-flow order and stop in reverse; a part
- * that fails to start stops the ones already running.
+ * chunk-and-embed job on a Flink MiniCluster, one memory worker and one query service. Parts start in data-flow
+ * order and stop in reverse; a part that fails to start stops the ones already running. A {@link Deployment} may
+ * pick some of the parts, so that the same code runs them as separate processes around a shared broker.
  */
 public final class EmbeddedStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedStack.class);
 
     private final StackConfig config;
+    private final Deployment deployment;
+    private String bootstrap;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private EmbeddedKafkaBroker broker;
     private CorpusStore store;
@@ -42,12 +45,18 @@ public final class EmbeddedStack implements AutoCloseable {
     private String adminToken;
     private StatusView statusView;
 
-    private EmbeddedStack(StackConfig config) {
+    private EmbeddedStack(StackConfig config, Deployment deployment) {
         this.config = config;
+        this.deployment = deployment;
     }
 
     public static EmbeddedStack start(StackConfig config) throws Exception {
-        EmbeddedStack stack = new EmbeddedStack(config);
+        return start(config, Deployment.all());
+    }
+
+    /** Starts the parts {@code deployment} names; the others are expected to run elsewhere. */
+    public static EmbeddedStack start(StackConfig config, Deployment deployment) throws Exception {
+        EmbeddedStack stack = new EmbeddedStack(config, deployment);
         try {
             stack.startParts();
             return stack;
@@ -59,46 +68,56 @@ public final class EmbeddedStack implements AutoCloseable {
 
     private void startParts() throws Exception {
         TopicCatalog topics = config.topics();
-        broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.kafkaPort());
-        running.push(broker);
-        String bootstrap = broker.bootstrapServers();
+        if (deployment.runs(Deployment.Part.BROKER)) {
+            broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.kafkaPort());
+            running.push(broker);
+            bootstrap = broker.bootstrapServers();
+        } else {
+            bootstrap = deployment.bootstrapServers();
+        }
         TopicCreator.ensure(bootstrap, topics.all());
-
-        AdmissionService admission = new AdmissionService(bootstrap, topics,
-                new AdmissionConfig(config.maxTextChars()), config.dataDir().resolve("streams"), 1);
-        admission.start();
-        running.push(admission);
-        admission.awaitRunning(Duration.ofMinutes(2));
-        statusView = admission.statusView();
-
-        running.push(new FlinkMiniCluster(bootstrap, topics,
-                new ChunkJobConfig(config.chunkTokens(), 1, Duration.ofSeconds(1))));
-
-        store = new RocksCorpusStore(config.dataDir().resolve("worker"));
-        running.push(store);
-        recall = new RecallService(store, Embedder.shared());
-        MemoryWorker worker = new MemoryWorker(
-                new WorkerConfig(bootstrap, config.dataDir().resolve("worker"), WorkerConfig.DEFAULT_RECALL_THREADS),
-                topics, store, recall);
-        worker.start();
-        running.push(worker);
-
+        adminToken = config.resolveAdminToken();
         Vertx vertx = Vertx.vertx();
         running.push(() -> vertx.close().await());
-        adminToken = config.resolveAdminToken();
-        gateway = new IngestGateway(new GatewayConfig("127.0.0.1", config.ingestPort(), adminToken,
-                GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.maxTextChars()), bootstrap, topics,
-                statusView, config.dataDir().resolve("uploads"));
-        vertx.deployVerticle(gateway).await();
-        query = new QueryService(new QueryConfig(bootstrap, "127.0.0.1", config.httpPort(), adminToken, config.edge()),
-                topics);
-        vertx.deployVerticle(query).await();
-        log.info("memory backend: {} (no memory checkpoint configured: clues are the question only); "
-                + "generator: extractive (answers are evidence sentences, no LLM)", RecallService.MEMORY_BACKEND);
+
+        if (deployment.runs(Deployment.Part.INGEST)) {
+            AdmissionService admission = new AdmissionService(bootstrap, topics,
+                    new AdmissionConfig(config.maxTextChars()), config.dataDir().resolve("streams"), 1);
+            admission.start();
+            running.push(admission);
+            admission.awaitRunning(Duration.ofMinutes(2));
+            statusView = admission.statusView();
+            running.push(new FlinkMiniCluster(bootstrap, topics,
+                    new ChunkJobConfig(config.chunkTokens(), 1, Duration.ofSeconds(1))));
+            gateway = new IngestGateway(new GatewayConfig("127.0.0.1", config.ingestPort(), adminToken,
+                    GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.maxTextChars()), bootstrap, topics,
+                    statusView, config.dataDir().resolve("uploads"));
+            vertx.deployVerticle(gateway).await();
+        }
+        if (deployment.runs(Deployment.Part.WORKER)) {
+            store = new RocksCorpusStore(config.dataDir().resolve("worker"));
+            running.push(store);
+            recall = new RecallService(store, Embedder.shared());
+            MemoryWorker worker = new MemoryWorker(new WorkerConfig(bootstrap, config.dataDir().resolve("worker"),
+                    WorkerConfig.DEFAULT_RECALL_THREADS), topics, store, recall);
+            worker.start();
+            running.push(worker);
+            log.info("memory backend: {} (no memory checkpoint configured: clues are the question only); "
+                    + "generator: extractive (answers are evidence sentences, no LLM)", RecallService.MEMORY_BACKEND);
+        }
+        if (deployment.runs(Deployment.Part.QUERY)) {
+            query = new QueryService(new QueryConfig(bootstrap, "127.0.0.1", config.httpPort(), adminToken,
+                    config.edge()), topics);
+            vertx.deployVerticle(query).await();
+        }
     }
 
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return bootstrap;
+    }
+
+    public Deployment deployment() {
+        return deployment;
     }
 
     public String httpUrl() {

@@ -1,7 +1,9 @@
 package dev.memorag.app.cli;
 
+import dev.memorag.app.Deployment;
 import dev.memorag.app.EmbeddedStack;
 import dev.memorag.schemas.TopicCatalog;
+import java.util.Locale;
 
 /** Prints where the running stack can be reached. */
 final class Endpoints {
@@ -10,14 +12,21 @@ final class Endpoints {
 
     static void print(EmbeddedStack stack) {
         TopicCatalog topics = stack.config().topics();
-        System.out.println("MemoRAG is up (memory backend: none, generator: extractive — no model checkpoint configured)");
+        Deployment deployment = stack.deployment();
+        System.out.println("MemoRAG is up: " + deployment.parts().toString().toLowerCase(Locale.ROOT)
+                + " (memory backend: none, generator: extractive — no model checkpoint configured)");
         System.out.println("  Kafka bootstrap : " + stack.bootstrapServers());
-        System.out.println("  ingest gateway  : " + stack.ingestUrl() + "/v1/corpora (admin token in "
-                + stack.config().dataDir().resolve("admin.token") + " unless MEMORAG_ADMIN_TOKEN is set)");
+        if (deployment.runs(Deployment.Part.INGEST)) {
+            System.out.println("  ingest gateway  : " + stack.ingestUrl() + "/v1/corpora (admin token in "
+                    + stack.config().dataDir().resolve("admin.token") + " unless MEMORAG_ADMIN_TOKEN is set)");
+        }
         System.out.println("  documents in    : " + topics.documentsIn() + " (key = corpus id; create the corpus first)");
         System.out.println("  questions in    : " + topics.questions() + " (header reply-to, default "
                 + topics.answers() + ")");
-        System.out.println("  HTTP ask        : POST " + stack.httpUrl() + "/v1/corpora/{corpus}/ask");
-        System.out.println("  health          : GET  " + stack.httpUrl() + "/health");
+        if (deployment.runs(Deployment.Part.QUERY)) {
+            System.out.println("  HTTP ask        : POST " + stack.httpUrl() + "/v1/corpora/{corpus}/ask");
+            System.out.println("  web console     : " + stack.httpUrl() + "/console/");
+            System.out.println("  health          : GET  " + stack.httpUrl() + "/health, /ready, /metrics");
+        }
     }
 }
