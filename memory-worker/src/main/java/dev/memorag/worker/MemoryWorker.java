@@ -199,9 +199,13 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             for (TopicPartition partition : partitions) {
                 if (partition.topic().equals(topics.chunks())) {
-                    store.nextOffset(partition).ifPresentOrElse(
-                            offset -> consumer.seek(partition, offset),
-                            () -> consumer.seekToBeginning(List.of(partition)));
+                    store.nextOffset(partition).ifPresentOrElse(offset -> {
+                        log.info("{} resumes from stored offset {}", partition, offset);
+                        consumer.seek(partition, offset);
+                    }, () -> {
+                        log.info("{} has no stored state here: rebuilding it from the start of the topic", partition);
+                        consumer.seekToBeginning(List.of(partition));
+                    });
                 }
             }
         }
