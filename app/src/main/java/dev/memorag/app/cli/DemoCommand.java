@@ -2,6 +2,8 @@ package dev.memorag.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.app.EmbeddedStack;
+import dev.memorag.app.client.IngestClient;
+import dev.memorag.app.client.ProgressFollower;
 import dev.memorag.schemas.Json;
 import java.net.URI;
 import java.net.http.HttpClient;

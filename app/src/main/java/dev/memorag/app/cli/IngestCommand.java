@@ -1,5 +1,7 @@
 package dev.memorag.app.cli;
 
+import dev.memorag.app.client.IngestClient;
+import dev.memorag.app.client.ProgressFollower;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

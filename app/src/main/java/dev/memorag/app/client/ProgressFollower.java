@@ -1,4 +1,4 @@
-package dev.memorag.app.cli;
+package dev.memorag.app.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -9,24 +9,24 @@ import java.util.List;
 import java.util.Map;
 
 /** Polls document status until every document is settled, drawing a one-line progress bar. */
-final class ProgressFollower {
+public final class ProgressFollower {
     private static final int BAR = 30;
 
     private final IngestClient client;
     private final String corpus;
     private final PrintStream out;
 
-    ProgressFollower(IngestClient client, String corpus, PrintStream out) {
+    public ProgressFollower(IngestClient client, String corpus, PrintStream out) {
         this.client = client;
         this.corpus = corpus;
         this.out = out;
     }
 
     /** @param settled whether every document reached memory (or was rejected) before the timeout */
-    record Outcome(boolean settled, Map<String, String> rejected) {
+    public record Outcome(boolean settled, Map<String, String> rejected) {
     }
 
-    Outcome follow(List<String> docs, Duration timeout) throws IOException, InterruptedException {
+    public Outcome follow(List<String> docs, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, String> rejected = new LinkedHashMap<>();
         while (true) {

@@ -1,4 +1,4 @@
-package dev.memorag.app.cli;
+package dev.memorag.app.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.schemas.Json;
@@ -14,45 +14,51 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
-/** The CLI's client of the ingest gateway's HTTP API. */
-final class IngestClient {
+/** A client of the ingest gateway's HTTP API, for the CLI and the evaluation harness. */
+public final class IngestClient {
     private final HttpClient http = HttpClient.newHttpClient();
     private final String baseUrl;
     private final String token;
 
-    IngestClient(String baseUrl, String token) {
+    public IngestClient(String baseUrl, String token) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.token = token;
     }
 
     /** A gateway reply: its status code and JSON body. */
-    record Reply(int status, JsonNode body) {
-        boolean ok() {
+    public record Reply(int status, JsonNode body) {
+        public boolean ok() {
             return status / 100 == 2;
         }
 
-        String error() {
+        public String error() {
             return body.path("error").path("code").asText() + ": " + body.path("error").path("message").asText();
         }
     }
 
     /** Creates a corpus (admin token); a 409 means it exists already. */
-    Reply createCorpus(String corpus) throws IOException, InterruptedException {
+    public Reply createCorpus(String corpus) throws IOException, InterruptedException {
         return send(request("/v1/corpora").header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("id", corpus)))));
     }
 
     /** Uploads a file as document {@code doc}: plain text as is, every other format for extraction. */
-    Reply putFile(String corpus, String doc, Path file) throws IOException, InterruptedException {
+    public Reply putFile(String corpus, String doc, Path file) throws IOException, InterruptedException {
         return send(request(documentPath(corpus, doc)).header("content-type", contentType(file))
                 .PUT(HttpRequest.BodyPublishers.ofFile(file)));
     }
 
-    Reply document(String corpus, String doc) throws IOException, InterruptedException {
+    /** Uploads text as document {@code doc}. */
+    public Reply putText(String corpus, String doc, String text) throws IOException, InterruptedException {
+        return send(request(documentPath(corpus, doc)).header("content-type", "text/plain; charset=utf-8")
+                .PUT(HttpRequest.BodyPublishers.ofString(text)));
+    }
+
+    public Reply document(String corpus, String doc) throws IOException, InterruptedException {
         return send(request(documentPath(corpus, doc)).GET());
     }
 
-    Reply corpusStatus(String corpus) throws IOException, InterruptedException {
+    public Reply corpusStatus(String corpus) throws IOException, InterruptedException {
         return send(request("/v1/corpora/" + corpus + "/status").GET());
     }
 
