@@ -1,0 +1,253 @@
+package dev.memorag.worker.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The decoder (qwen2 / mistral) with activation-beacon attention. One call of {@link #forward}
+ * runs new slots (raw tokens and beacon slots) over [kept beacons | earlier slots of the current
+ * window] with plain causal attention ("full-coverage"). Keys are cached before RoPE and rotated at
+ * every call with positions 0..T-1 over that concatenation, so kept beacons always sit at 0..B-1 and
+ * the current window continues from B.
+ */
+public final class BeaconModel implements AutoCloseable {
+    /** Which logits a forward call computes: none (memorization), the last raw slot, or every raw slot. */
+    public enum Logits { NONE, LAST_RAW, ALL_RAW }
+
+    /** New keys/values of the slots (per layer, attached to the caller's manager) and raw-slot logits [rows * vocab]. */
+    public record Output(List<LayerKv> kv, float[] logits, int logitRows) {}
+
+    private final ModelConfig config;
+    private final ComputeDevice device;
+    private final NDManager manager;
+    private final Weights weights;
+    private NDArray ropeCos;
+    private NDArray ropeSin;
+    private int ropeCapacity;
+
+    private BeaconModel(ModelConfig config, ComputeDevice device, NDManager manager, Weights weights) {
+        this.config = config;
+        this.device = device;
+        this.manager = manager;
+        this.weights = weights;
+    }
+
+    /**
+     * Loads a checkpoint directory. {@code settings} overrides the beacon window/ratio from config.json
+     * (null keeps them), as MemoRAG does with beacon_ratio=[4].
+     */
+    public static BeaconModel load(Path dir, ComputeDevice device, BeaconSettings settings) {
+        NDManager manager = NDManager.newBaseManager(device.device());
+        try (Checkpoint ckpt = Checkpoint.open(dir)) {
+            ModelConfig config = settings == null ? ckpt.config() : ckpt.config().withBeacon(settings);
+            return new BeaconModel(config, device, manager, Weights.load(ckpt, config, device, manager));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public BeaconSettings beacon() {
+        return config.beacon();
+    }
+
+    public ComputeDevice device() {
+        return device;
+    }
+
+    /** The model's own manager (weights and RoPE tables); tests check it does not accumulate arrays. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * Runs {@code slots} (token ids, {@link ModelConfig#beaconTokenId()} for beacon slots) after the
+     * cached rows {@code memory} (kept beacons) and {@code window} (earlier slots of this window);
+     * either list may be null for no rows. Everything temporary is closed before returning.
+     */
+    public Output forward(NDManager out, List<LayerKv> memory, List<LayerKv> window, int[] slots, Logits logits) {
+        int s = slots.length;
+        long past = rows(memory) + rows(window);
+        int total = Math.toIntExact(past + s);
+        int beaconId = config.beaconTokenId();
+        long[] ids = new long[s];
+        boolean[] isBeacon = new boolean[s];
+        List<Long> rawIdx = new ArrayList<>();
+        List<Long> beaconIdx = new ArrayList<>();
+        for (int i = 0; i < s; i++) {
+            isBeacon[i] = slots[i] == beaconId;
+            ids[i] = isBeacon[i] ? 0 : slots[i];
+            (isBeacon[i] ? beaconIdx : rawIdx).add((long) i);
+        }
+        try (NDScope scope = new NDScope()) {
+            NDArray[] rope = rope(total);
+            NDArray cosK = rope[0].get(new NDIndex("0:" + total)).expandDims(1);
+            NDArray sinK = rope[1].get(new NDIndex("0:" + total)).expandDims(1);
+            NDArray cosQ = cosK.get(new NDIndex(past + ":"));
+            NDArray sinQ = sinK.get(new NDIndex(past + ":"));
+            Rows rows = new Rows(out, rawIdx, beaconIdx, s);
+            NDArray x = embed(out, ids, isBeacon, rows);
+            NDArray allowed = causalMask(out, s, total, past);
+            List<LayerKv> newKv = new ArrayList<>();
+            for (int l = 0; l < config.numLayers(); l++) {
+                Weights.Layer w = weights.layers.get(l);
+                NDArray h = rmsNorm(x, w.inputNorm());
+                NDArray q = rows.project(h, w.q(), w.beaconQ()).reshape(s, config.numHeads(), config.headDim());
+                NDArray k = rows.project(h, w.k(), w.beaconK()).reshape(s, config.numKvHeads(), config.headDim());
+                NDArray v = rows.project(h, w.v(), w.beaconV()).reshape(s, config.numKvHeads(), config.headDim());
+                newKv.add(new LayerKv(k, v));
+                NDArray keys = concatRows(memory, window, l, k, true);
+                NDArray values = concatRows(memory, window, l, v, false);
+                NDArray attn = attention(rotate(q, cosQ, sinQ), rotate(keys, cosK, sinK), values, allowed, s, total);
+                x = x.add(w.o().apply(attn));
+                NDArray h2 = rmsNorm(x, w.postNorm());
+                NDArray gate = w.gate().apply(h2);
+                NDArray act = gate.mul(Activation.sigmoid(gate)).mul(w.up().apply(h2));
+                x = x.add(w.down().apply(act));
+            }
+            float[] logitValues = null;
+            int logitRows = 0;
+            if (logits != Logits.NONE && !rawIdx.isEmpty()) {
+                NDArray sel = logits == Logits.ALL_RAW
+                        ? x.get(rows.rawIndex)
+                        : x.get(new NDIndex(rawIdx.get(rawIdx.size() - 1) + ":" + (rawIdx.get(rawIdx.size() - 1) + 1)));
+                NDArray lg = rmsNorm(sel, weights.finalNorm).matMul(weights.lmHeadT);
+                logitValues = lg.toType(DataType.FLOAT32, false).toFloatArray();
+                logitRows = Math.toIntExact(lg.getShape().get(0));
+            }
+            for (LayerKv kv : newKv) {
+                kv.k().attach(out);
+                kv.v().attach(out);
+                NDScope.unregister(kv.k(), kv.v());
+            }
+            return new Output(newKv, logitValues, logitRows);
+        }
+    }
+
+    /** Row selection for the separate beacon projections: raw rows and beacon rows are projected apart, then re-interleaved. */
+    private static final class Rows {
+        final NDArray rawIndex;
+        final NDArray beaconIndex;
+        final NDArray inverse;
+        final boolean allRaw;
+        final boolean allBeacon;
+
+        Rows(NDManager m, List<Long> raw, List<Long> beacon, int s) {
+            allRaw = beacon.isEmpty();
+            allBeacon = raw.isEmpty();
+            rawIndex = m.create(raw.stream().mapToLong(Long::longValue).toArray());
+            beaconIndex = m.create(beacon.stream().mapToLong(Long::longValue).toArray());
+            long[] inv = new long[s];
+            for (int i = 0; i < raw.size(); i++) inv[Math.toIntExact(raw.get(i))] = i;
+            for (int i = 0; i < beacon.size(); i++) inv[Math.toIntExact(beacon.get(i))] = raw.size() + i;
+            inverse = m.create(inv);
+        }
+
+        NDArray project(NDArray h, Weights.Linear rawProj, Weights.Linear beaconProj) {
+            if (allRaw) return rawProj.apply(h);
+            if (allBeacon) return beaconProj.apply(h);
+            NDArray r = rawProj.apply(h.get(rawIndex));
+            NDArray b = beaconProj.apply(h.get(beaconIndex));
+            return r.concat(b, 0).get(inverse);
+        }
+    }
+
+    private NDArray embed(NDManager m, long[] ids, boolean[] isBeacon, Rows rows) {
+        NDArray tok = weights.embed.get(m.create(ids));
+        if (rows.allRaw) return tok;
+        NDArray mask = m.create(isBeacon).reshape(ids.length, 1);
+        return NDArrays.where(mask, weights.beaconEmbed, tok);
+    }
+
+    /** allowed[i, j]: query slot i (at absolute index past + i) may see key j <= past + i. */
+    private static NDArray causalMask(NDManager m, int s, int total, long past) {
+        NDArray keyPos = m.arange(0, total, 1, DataType.INT64).reshape(1, total);
+        NDArray queryPos = m.arange(past, past + s, 1, DataType.INT64).reshape(s, 1);
+        return keyPos.lte(queryPos);
+    }
+
+    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray allowed, int s, int total) {
+        int kvHeads = config.numKvHeads();
+        int group = config.numHeads() / kvHeads;
+        int hd = config.headDim();
+        // Group query heads by their KV head so GQA is one batched matmul without repeating K/V.
+        NDArray qg = q.reshape(s, kvHeads, group, hd).transpose(1, 2, 0, 3).reshape(kvHeads, (long) group * s, hd);
+        NDArray kt = k.transpose(1, 2, 0); // [kvHeads, hd, total]
+        NDArray vt = v.transpose(1, 0, 2); // [kvHeads, total, hd]
+        NDArray scores = qg.matMul(kt).muli(1.0 / Math.sqrt(hd)).reshape(kvHeads, group, s, total);
+        NDArray masked = NDArrays.where(allowed, scores, scores.getManager().create(Float.NEGATIVE_INFINITY).toType(scores.getDataType(), false));
+        NDArray probs = masked.softmax(-1).reshape(kvHeads, (long) group * s, total);
+        return probs.matMul(vt).reshape(kvHeads, group, s, hd).transpose(2, 0, 1, 3).reshape(s, (long) config.numHeads() * hd);
+    }
+
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray inv = x.square().mean(new int[] {-1}, true).addi(config.rmsNormEps()).sqrt();
+        return x.div(inv).muli(weight);
+    }
+
+    /** HF rotate_half RoPE: x * cos + [-x2, x1] * sin over the head dimension. */
+    private NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
+        int half = config.headDim() / 2;
+        NDArray x1 = x.get(new NDIndex("..., :" + half));
+        NDArray x2 = x.get(new NDIndex("..., " + half + ":"));
+        NDArray rotated = x2.neg().concat(x1, -1);
+        return x.mul(cos).addi(rotated.muli(sin));
+    }
+
+    private static NDArray concatRows(List<LayerKv> memory, List<LayerKv> window, int layer, NDArray fresh, boolean keys) {
+        NDList parts = new NDList();
+        if (memory != null) parts.add(keys ? memory.get(layer).k() : memory.get(layer).v());
+        if (window != null) parts.add(keys ? window.get(layer).k() : window.get(layer).v());
+        if (parts.isEmpty()) return fresh;
+        parts.add(fresh);
+        return NDArrays.concat(parts, 0);
+    }
+
+    private static long rows(List<LayerKv> kv) {
+        return kv == null ? 0 : kv.get(0).rows();
+    }
+
+    /** cos/sin tables for at least {@code positions} positions, grown by doubling and kept in the model's manager. */
+    private synchronized NDArray[] rope(int positions) {
+        if (positions > ropeCapacity) {
+            int cap = Math.max(positions, Math.max(4096, ropeCapacity * 2));
+            int hd = config.headDim();
+            float[] cos = new float[cap * hd];
+            float[] sin = new float[cap * hd];
+            RopeTable.fill(config.ropeTheta(), hd, 0, cap, cos, sin);
+            NDArray c = manager.create(cos, new Shape(cap, hd)).toType(device.dataType(), false);
+            NDArray sn = manager.create(sin, new Shape(cap, hd)).toType(device.dataType(), false);
+            NDScope.unregister(c, sn);
+            c.attach(manager);
+            sn.attach(manager);
+            if (ropeCos != null) {
+                ropeCos.close();
+                ropeSin.close();
+            }
+            ropeCos = c;
+            ropeSin = sn;
+            ropeCapacity = cap;
+        }
+        return new NDArray[] {ropeCos, ropeSin};
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+        manager.close();
+    }
+}
