@@ -85,13 +85,12 @@ public final class BeaconModel implements AutoCloseable {
         int total = Math.toIntExact(past + s);
         int beaconId = config.beaconTokenId();
         long[] ids = new long[s];
-        boolean[] isBeacon = new boolean[s];
         List<Long> rawIdx = new ArrayList<>();
         List<Long> beaconIdx = new ArrayList<>();
         for (int i = 0; i < s; i++) {
-            isBeacon[i] = slots[i] == beaconId;
-            ids[i] = isBeacon[i] ? 0 : slots[i];
-            (isBeacon[i] ? beaconIdx : rawIdx).add((long) i);
+            boolean beacon = slots[i] == beaconId;
+            ids[i] = beacon ? 0 : slots[i];
+            (beacon ? beaconIdx : rawIdx).add((long) i);
         }
         try (NDScope scope = new NDScope()) {
             NDArray[] rope = rope(total);
@@ -100,8 +99,8 @@ public final class BeaconModel implements AutoCloseable {
             NDArray cosQ = cosK.get(new NDIndex(past + ":"));
             NDArray sinQ = sinK.get(new NDIndex(past + ":"));
             Rows rows = new Rows(out, rawIdx, beaconIdx, s);
-            NDArray x = embed(out, ids, isBeacon, rows);
-            NDArray allowed = causalMask(out, s, total, past);
+            NDArray x = embed(out, ids, rows);
+            NDArray mask = causalMask(out, s, total, past);
             List<LayerKv> newKv = new ArrayList<>();
             for (int l = 0; l < config.numLayers(); l++) {
                 Weights.Layer w = weights.layers.get(l);
@@ -112,7 +111,7 @@ public final class BeaconModel implements AutoCloseable {
                 newKv.add(new LayerKv(k, v));
                 NDArray keys = concatRows(memory, window, l, k, true);
                 NDArray values = concatRows(memory, window, l, v, false);
-                NDArray attn = attention(rotate(q, cosQ, sinQ), rotate(keys, cosK, sinK), values, allowed, s, total);
+                NDArray attn = attention(rotate(q, cosQ, sinQ), rotate(keys, cosK, sinK), values, mask, s, total);
                 x = x.add(w.o().apply(attn));
                 NDArray h2 = rmsNorm(x, w.postNorm());
                 NDArray gate = w.gate().apply(h2);
@@ -166,21 +165,24 @@ public final class BeaconModel implements AutoCloseable {
         }
     }
 
-    private NDArray embed(NDManager m, long[] ids, boolean[] isBeacon, Rows rows) {
-        NDArray tok = weights.embed.get(m.create(ids));
-        if (rows.allRaw) return tok;
-        NDArray mask = m.create(isBeacon).reshape(ids.length, 1);
-        return NDArrays.where(mask, weights.beaconEmbed, tok);
+    private NDArray embed(NDManager m, long[] ids, Rows rows) {
+        if (rows.allRaw) return weights.embed.get(m.create(ids));
+        NDArray beacons = weights.beaconEmbed.repeat(0, rows.beaconIndex.size());
+        if (rows.allBeacon) return beacons;
+        NDArray tok = weights.embed.get(m.create(ids).get(rows.rawIndex));
+        return tok.concat(beacons, 0).get(rows.inverse);
     }
 
-    /** allowed[i, j]: query slot i (at absolute index past + i) may see key j <= past + i. */
-    private static NDArray causalMask(NDManager m, int s, int total, long past) {
+    /** Additive mask [s, total]: query slot i (at absolute index past + i) sees keys j <= past + i, others get -inf. */
+    private NDArray causalMask(NDManager m, int s, int total, long past) {
         NDArray keyPos = m.arange(0, total, 1, DataType.INT64).reshape(1, total);
         NDArray queryPos = m.arange(past, past + s, 1, DataType.INT64).reshape(s, 1);
-        return keyPos.lte(queryPos);
+        NDArray allowed = keyPos.lte(queryPos);
+        Shape shape = new Shape(s, total);
+        return NDArrays.where(allowed, m.zeros(shape, device.dataType()), m.full(shape, Float.NEGATIVE_INFINITY, device.dataType()));
     }
 
-    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray allowed, int s, int total) {
+    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, int s, int total) {
         int kvHeads = config.numKvHeads();
         int group = config.numHeads() / kvHeads;
         int hd = config.headDim();
@@ -188,9 +190,8 @@ public final class BeaconModel implements AutoCloseable {
         NDArray qg = q.reshape(s, kvHeads, group, hd).transpose(1, 2, 0, 3).reshape(kvHeads, (long) group * s, hd);
         NDArray kt = k.transpose(1, 2, 0); // [kvHeads, hd, total]
         NDArray vt = v.transpose(1, 0, 2); // [kvHeads, total, hd]
-        NDArray scores = qg.matMul(kt).muli(1.0 / Math.sqrt(hd)).reshape(kvHeads, group, s, total);
-        NDArray masked = NDArrays.where(allowed, scores, scores.getManager().create(Float.NEGATIVE_INFINITY).toType(scores.getDataType(), false));
-        NDArray probs = masked.softmax(-1).reshape(kvHeads, (long) group * s, total);
+        NDArray scores = qg.matMul(kt).muli(1.0 / Math.sqrt(hd)).reshape(kvHeads, group, s, total).addi(mask);
+        NDArray probs = scores.softmax(-1).reshape(kvHeads, (long) group * s, total);
         return probs.matMul(vt).reshape(kvHeads, group, s, hd).transpose(2, 0, 1, 3).reshape(s, (long) config.numHeads() * hd);
     }
 
