@@ -21,18 +21,30 @@ public final class RecallSession implements AutoCloseable {
     private List<LayerKv> window;
     private int windowSlots;
     private int rawInWindow;
+    /** Plain causal LM: no beacons, no compression, one growing KV cache (answers without a memory). */
+    private final boolean plain;
 
+    /** Continues {@code source}'s stream (its unfinished window is recomputed from its token ids). */
     public RecallSession(BeaconMemory source) {
-        this.model = source.model();
+        this(source.model(), source.kv(), source.pending(), false);
+    }
+
+    private RecallSession(BeaconModel model, List<LayerKv> memory, int[] pending, boolean plain) {
+        this.model = model;
         this.manager = NDManager.newBaseManager(model.device().device());
-        this.memory = source.kv();
+        this.memory = memory;
+        this.plain = plain;
         try {
-            int[] pending = source.pending();
             if (pending.length > 0) feed(pending, BeaconModel.Logits.NONE);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /** A plain causal LM session over the same weights: ordinary attention, full KV cache, no beacons. */
+    public static RecallSession plain(BeaconModel model) {
+        return new RecallSession(model, null, new int[0], true);
     }
 
     /** Appends raw tokens; returns the next-token logits after the last one (vocab-sized). */
@@ -45,6 +57,13 @@ public final class RecallSession implements AutoCloseable {
         BeaconSettings b = model.beacon();
         float[] logits = null;
         int pos = 0;
+        if (plain) {
+            try (NDManager scope = manager.newSubManager()) {
+                BeaconModel.Output out = model.forward(scope, null, window, tokens.clone(), wanted);
+                appendWindow(out.kv());
+                return out.logits();
+            }
+        }
         while (pos < tokens.length) {
             int count = Math.min(tokens.length - pos, b.window() - rawInWindow);
             int[] slots = Interleaver.slots(tokens, pos, count, rawInWindow, b.ratio(), model.config().beaconTokenId());

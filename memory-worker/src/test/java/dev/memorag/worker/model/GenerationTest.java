@@ -101,6 +101,31 @@ class GenerationTest {
     }
 
     @Test
+    void plainCausalLmUsesItsKvCacheAndNoBeacons() {
+        int[] tokens = TinyModels.tokens(9, 80); // longer than a window: a plain session never compresses
+        float[] oneShot;
+        try (RecallSession s = RecallSession.plain(model)) {
+            oneShot = s.feed(tokens);
+        }
+        try (RecallSession s = RecallSession.plain(model)) {
+            float[] last = null;
+            for (int pos = 0; pos < tokens.length; pos += 7) {
+                last = s.feed(java.util.Arrays.copyOfRange(tokens, pos, Math.min(tokens.length, pos + 7)));
+            }
+            assertTrue(TinyModels.maxAbsDiff(oneShot, last) < 1e-4, "cached decoding equals one pass");
+        }
+        // Fewer tokens than the ratio: the beacon stream has no beacon yet, so both modes agree.
+        int[] three = java.util.Arrays.copyOf(tokens, 3);
+        try (RecallSession plain = RecallSession.plain(model); BeaconMemory empty = BeaconMemory.empty(model);
+             RecallSession beacon = new RecallSession(empty)) {
+            assertTrue(TinyModels.maxAbsDiff(plain.feed(three), beacon.feed(three)) < 1e-5);
+            // With more tokens the beacon stream differs (beacons are attended to), the plain one does not have them.
+            int[] more = java.util.Arrays.copyOfRange(tokens, 3, 12);
+            assertTrue(TinyModels.maxAbsDiff(plain.feed(more), beacon.feed(more)) > 1e-3);
+        }
+    }
+
+    @Test
     void tokenizerAndTemplatesRoundTrip() {
         int[] ids = tokenizer.encode("hello world");
         assertEquals(2, ids.length);
