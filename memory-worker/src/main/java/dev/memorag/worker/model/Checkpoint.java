@@ -35,8 +35,8 @@ public final class Checkpoint implements AutoCloseable {
 
     public static Checkpoint open(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new ModelLoadException("model directory " + dir + " does not exist; no network here to download a model id, "
-                    + "so place the checkpoint files (config.json, tokenizer.json, *.safetensors) there");
+            throw new ModelLoadException("model directory " + dir + " does not exist: place the checkpoint files (config.json, "
+                    + "tokenizer.json, *.safetensors) there, or fetch them by model id with HubDownloader where a network exists");
         }
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) throw new ModelLoadException("missing " + configFile);

@@ -158,9 +158,9 @@ class CheckpointErrorsTest {
     }
 
     @Test
-    void missingDirectorySaysThereIsNoNetwork() {
+    void missingDirectoryPointsToDownload() {
         String m = loadError(tmp.resolve("TommyChien/memorag-qwen2-7b-inst"));
-        assertTrue(m.contains("does not exist") && m.contains("no network"), m);
+        assertTrue(m.contains("does not exist") && m.contains("HubDownloader"), m);
     }
 
     @Test
