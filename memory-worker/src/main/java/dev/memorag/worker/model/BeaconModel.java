@@ -27,6 +27,9 @@ public final class BeaconModel implements AutoCloseable {
     /** New keys/values of the slots (per layer, attached to the caller's manager) and raw-slot logits [rows * vocab]. */
     public record Output(List<LayerKv> kv, float[] logits, int logitRows) {}
 
+    /** Default bound on attention scores held at once (elements), ~64 MiB in FP32. */
+    static final long SCORE_ELEMENTS = 16L << 20;
+
     private final ModelConfig config;
     private final ComputeDevice device;
     private final NDManager manager;
@@ -34,6 +37,7 @@ public final class BeaconModel implements AutoCloseable {
     private NDArray ropeCos;
     private NDArray ropeSin;
     private int ropeCapacity;
+    private volatile long scoreElements = SCORE_ELEMENTS;
 
     private BeaconModel(ModelConfig config, ComputeDevice device, NDManager manager, Weights weights) {
         this.config = config;
@@ -182,17 +186,36 @@ public final class BeaconModel implements AutoCloseable {
         return NDArrays.where(allowed, m.zeros(shape, device.dataType()), m.full(shape, Float.NEGATIVE_INFINITY, device.dataType()));
     }
 
+    /**
+     * Causal GQA attention. Query heads are grouped by their KV head so each group is one batched
+     * matmul without repeating K/V; queries run in chunks so the score tensor stays bounded (a real
+     * window over a long memory would otherwise need gigabytes of scores).
+     */
     private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, int s, int total) {
         int kvHeads = config.numKvHeads();
         int group = config.numHeads() / kvHeads;
         int hd = config.headDim();
-        // Group query heads by their KV head so GQA is one batched matmul without repeating K/V.
-        NDArray qg = q.reshape(s, kvHeads, group, hd).transpose(1, 2, 0, 3).reshape(kvHeads, (long) group * s, hd);
-        NDArray kt = k.transpose(1, 2, 0); // [kvHeads, hd, total]
-        NDArray vt = v.transpose(1, 0, 2); // [kvHeads, total, hd]
-        NDArray scores = qg.matMul(kt).muli(1.0 / Math.sqrt(hd)).reshape(kvHeads, group, s, total).addi(mask);
-        NDArray probs = scores.softmax(-1).reshape(kvHeads, (long) group * s, total);
-        return probs.matMul(vt).reshape(kvHeads, group, s, hd).transpose(2, 0, 1, 3).reshape(s, (long) config.numHeads() * hd);
+        NDArray qg = contiguous(q.reshape(s, kvHeads, group, hd).transpose(1, 2, 0, 3)); // [kvHeads, group, s, hd]
+        NDArray kt = contiguous(k.transpose(1, 0, 2)).transpose(0, 2, 1); // [kvHeads, hd, total], BLAS-friendly view
+        NDArray vt = contiguous(v.transpose(1, 0, 2)); // [kvHeads, total, hd]
+        int chunk = (int) Math.max(1, Math.min(s, scoreElements / ((long) config.numHeads() * total)));
+        NDList outs = new NDList();
+        for (int from = 0; from < s; from += chunk) {
+            int to = Math.min(s, from + chunk);
+            int n = to - from;
+            NDArray qc = qg.get(new NDIndex(":, :, " + from + ":" + to + ", :")).reshape(kvHeads, (long) group * n, hd);
+            NDArray scores = qc.matMul(kt).muli(1.0 / Math.sqrt(hd)).reshape(kvHeads, group, n, total)
+                    .addi(mask.get(new NDIndex(from + ":" + to)));
+            NDArray probs = scores.softmax(-1).reshape(kvHeads, (long) group * n, total);
+            outs.add(probs.matMul(vt).reshape(kvHeads, group, n, hd));
+        }
+        NDArray out = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 2);
+        return out.transpose(2, 0, 1, 3).reshape(s, (long) config.numHeads() * hd);
+    }
+
+    /** A dense row-major copy of a permuted view (flattening a permuted view cannot be a view, so torch copies). */
+    private static NDArray contiguous(NDArray x) {
+        return x.reshape(-1).reshape(x.getShape());
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {
@@ -244,6 +267,11 @@ public final class BeaconModel implements AutoCloseable {
             ropeCapacity = cap;
         }
         return new NDArray[] {ropeCos, ropeSin};
+    }
+
+    /** Changes the attention chunk bound (tests force many small query chunks with it). */
+    void setScoreElements(long elements) {
+        this.scoreElements = elements;
     }
 
     @Override

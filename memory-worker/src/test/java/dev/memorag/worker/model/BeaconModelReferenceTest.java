@@ -21,21 +21,24 @@ class BeaconModelReferenceTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of("qwen2", 4, TensorDType.F32, false),
-                Arguments.of("qwen2", 16, TensorDType.BF16, false),
-                Arguments.of("mistral", 4, TensorDType.BF16, true),
-                Arguments.of("mistral", 16, TensorDType.F32, false));
+                Arguments.of("qwen2", 4, TensorDType.F32, false, BeaconModel.SCORE_ELEMENTS),
+                Arguments.of("qwen2", 16, TensorDType.BF16, false, BeaconModel.SCORE_ELEMENTS),
+                Arguments.of("mistral", 4, TensorDType.BF16, true, BeaconModel.SCORE_ELEMENTS),
+                Arguments.of("mistral", 16, TensorDType.F32, false, BeaconModel.SCORE_ELEMENTS),
+                // Attention in query chunks of a few rows, as long memories need.
+                Arguments.of("qwen2", 4, TensorDType.F32, true, 1000L));
     }
 
-    @ParameterizedTest(name = "{0} r={1} {2} tied={3}")
+    @ParameterizedTest(name = "{0} r={1} {2} tied={3} scores<={4}")
     @MethodSource("cases")
-    void memoryAndLogitsMatchReference(String type, int ratio, TensorDType dtype, boolean tied) {
-        Path dir = TinyModels.write(tmp.resolve(type + ratio + dtype + tied),
+    void memoryAndLogitsMatchReference(String type, int ratio, TensorDType dtype, boolean tied, long scoreElements) {
+        Path dir = TinyModels.write(tmp.resolve(type + ratio + dtype + tied + scoreElements),
                 TinyCheckpointWriter.Spec.tiny(type, WINDOW, ratio).withDtype(dtype).withTied(tied));
         int[] stream = TinyModels.tokens(7, 3 * WINDOW + 13);
         int[] prompt = TinyModels.tokens(8, 30); // crosses the next window boundary inside the recall session
         try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(), null);
              BeaconMemory memory = BeaconMemory.empty(model)) {
+            model.setScoreElements(scoreElements);
             ReferenceModel ref = new ReferenceModel(dir, model.beacon());
             memory.extend(stream);
             assertEquals(3, memory.windowCount());
