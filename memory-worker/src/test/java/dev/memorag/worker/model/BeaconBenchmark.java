@@ -32,6 +32,7 @@ class BeaconBenchmark {
         }
         int[] stream = TinyModels.tokens(5, memoryTokens + appendTokens);
         try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(), null)) {
+            report("load average at start: %s", Files.readString(Path.of("/proc/loadavg")).trim());
             double matmulGflops = bareMatmulGflops();
             report("bare DJL matmul [%d x %d] x [%d x %d]: %.1f GFLOP/s", slots(), HIDDEN, HIDDEN, INTER, matmulGflops);
 
@@ -70,6 +71,7 @@ class BeaconBenchmark {
             }
             memory.close();
         }
+        report("load average at end (2-core machine shared with other work): %s", Files.readString(Path.of("/proc/loadavg")).trim());
     }
 
     private static int slots() {
