@@ -17,7 +17,8 @@ import java.util.List;
  * The compressed memory of one token stream: per layer, the beacon keys (pre-RoPE) and values of all
  * full windows, plus the raw ids of the unfinished window. Every full window is computed by the same
  * single forward over [memory | its W raw tokens + W/r beacons], so the memory does not depend on
- * how the stream was split into {@link #extend} calls. Owns its arrays (one NDManager).
+ * how the stream was split into {@link #extend} calls. Owns its arrays (one NDManager). Not
+ * thread-safe: extend it from one thread, and not while a {@link RecallSession} reads it.
  */
 public final class BeaconMemory implements AutoCloseable {
     private final BeaconModel model;

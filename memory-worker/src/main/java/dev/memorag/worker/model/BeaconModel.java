@@ -206,7 +206,9 @@ public final class BeaconModel implements AutoCloseable {
             NDArray qc = qg.get(new NDIndex(":, :, " + from + ":" + to + ", :")).reshape(kvHeads, (long) group * n, hd);
             NDArray scores = qc.matMul(kt).muli(1.0 / Math.sqrt(hd)).reshape(kvHeads, group, n, total)
                     .addi(mask.get(new NDIndex(from + ":" + to)));
-            NDArray probs = scores.softmax(-1).reshape(kvHeads, (long) group * n, total);
+            // Softmax in FP32 even when computing in BF16/FP16 (GPU): long rows lose too much otherwise.
+            NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(qc.getDataType(), false)
+                    .reshape(kvHeads, (long) group * n, total);
             outs.add(probs.matMul(vt).reshape(kvHeads, group, n, hd));
         }
         NDArray out = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 2);
@@ -218,9 +220,11 @@ public final class BeaconModel implements AutoCloseable {
         return x.reshape(-1).reshape(x.getShape());
     }
 
+    /** RMSNorm with the statistics in FP32, as the upstream models compute it. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray inv = x.square().mean(new int[] {-1}, true).addi(config.rmsNormEps()).sqrt();
-        return x.div(inv).muli(weight);
+        NDArray x32 = x.toType(DataType.FLOAT32, false);
+        NDArray inv = x32.square().mean(new int[] {-1}, true).addi(config.rmsNormEps()).sqrt();
+        return x32.div(inv).toType(x.getDataType(), false).muli(weight);
     }
 
     /** HF rotate_half RoPE: x * cos + [-x2, x1] * sin over the head dimension. */

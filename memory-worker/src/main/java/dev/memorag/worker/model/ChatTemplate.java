@@ -48,6 +48,14 @@ public enum ChatTemplate {
         return nextUserPrefix + text + assistantPrefix;
     }
 
+    /**
+     * Whether the conversation starts with the BOS token (Mistral's template does, Qwen2's does not).
+     * Text is encoded without special tokens, so the caller prepends {@link ModelConfig#bosTokenId()}.
+     */
+    public boolean startsWithBos() {
+        return this == MISTRAL;
+    }
+
     /** Text that ends an assistant turn; generation stops there. */
     public String stopString() {
         return stopString;

@@ -11,10 +11,11 @@ public final class RopeTable {
     /** Fills cos and sin ([positions * headDim], row-major) for positions [from, from + count). */
     public static void fill(double theta, int headDim, int from, int count, float[] cos, float[] sin) {
         int half = headDim / 2;
+        double[] invFreq = new double[headDim];
+        for (int d = 0; d < headDim; d++) invFreq[d] = Math.pow(theta, -2.0 * (d % half) / headDim);
         for (int p = 0; p < count; p++) {
             for (int d = 0; d < headDim; d++) {
-                double invFreq = Math.pow(theta, -2.0 * (d % half) / headDim);
-                double angle = (double) (from + p) * invFreq;
+                double angle = (double) (from + p) * invFreq[d];
                 cos[p * headDim + d] = (float) Math.cos(angle);
                 sin[p * headDim + d] = (float) Math.sin(angle);
             }

@@ -1,6 +1,8 @@
 package dev.memorag.worker.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -86,28 +88,30 @@ public final class Weights implements AutoCloseable {
             long rowElems = 1;
             for (int i = 1; i < shape.length; i++) rowElems *= shape[i];
             long step = Math.max(1, CHUNK_ELEMENTS / rowElems);
-            NDArray out = null;
-            for (long from = 0; from < rows; from += step) {
-                long to = Math.min(rows, from + step);
-                FloatBuffer buf = ckpt.readRows(name, shape, from, to);
-                long[] chunkShape = shape.clone();
-                chunkShape[0] = to - from;
-                NDArray chunk = m.create(buf, new Shape(chunkShape), DataType.FLOAT32);
-                if (dtype != DataType.FLOAT32) {
-                    NDArray converted = chunk.toType(dtype, false);
-                    chunk.close();
-                    chunk = converted;
+            NDList chunks = new NDList();
+            try {
+                for (long from = 0; from < rows; from += step) {
+                    long to = Math.min(rows, from + step);
+                    FloatBuffer buf = ckpt.readRows(name, shape, from, to);
+                    long[] chunkShape = shape.clone();
+                    chunkShape[0] = to - from;
+                    NDArray chunk = m.create(buf, new Shape(chunkShape), DataType.FLOAT32);
+                    if (dtype != DataType.FLOAT32) {
+                        NDArray converted = chunk.toType(dtype, false);
+                        chunk.close();
+                        chunk = converted;
+                    }
+                    chunks.add(chunk);
                 }
-                if (out == null) {
-                    out = chunk;
-                } else {
-                    NDArray joined = out.concat(chunk, 0);
-                    out.close();
-                    chunk.close();
-                    out = joined;
-                }
+                if (chunks.size() == 1) return chunks.get(0);
+                // One concat at the end: joining chunk by chunk would copy a large embedding quadratically.
+                NDArray out = NDArrays.concat(chunks, 0);
+                chunks.close();
+                return out;
+            } catch (RuntimeException e) {
+                chunks.close();
+                throw e;
             }
-            return out;
         }
 
         Linear linear(int layer, String name, long out, long in, boolean bias) {

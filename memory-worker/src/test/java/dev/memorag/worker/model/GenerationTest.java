@@ -136,5 +136,7 @@ class GenerationTest {
         assertEquals("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n", qwen.nextUserTurn("hi"));
         ChatTemplate mistral = ChatTemplate.forModelType("mistral");
         assertEquals("[INST] corpus [/INST]ok</s>", mistral.userPrefix() + mistral.userSuffixAndReply("corpus", "ok"));
+        assertTrue(mistral.startsWithBos());
+        assertTrue(!qwen.startsWithBos());
     }
 }
