@@ -64,7 +64,8 @@ public final class BeaconMemory implements AutoCloseable {
             if (!state.windows().isEmpty()) {
                 List<LayerKv> kv = new ArrayList<>();
                 for (int l = 0; l < c.numLayers(); l++) {
-                    kv.add(new LayerKv(m.joinAndClose(ks.get(l)), m.joinAndClose(vs.get(l))));
+                    NDArray k = m.joinAndClose(ks.get(l));
+                    kv.add(new LayerKv(k, model.rotateKeys(m.manager, k, 0), m.joinAndClose(vs.get(l))));
                 }
                 m.kv = kv;
             }
@@ -118,15 +119,16 @@ public final class BeaconMemory implements AutoCloseable {
     /** Keeps only the beacon rows of a finished window, appended after the existing memory. */
     private void appendBeacons(NDManager scope, List<LayerKv> windowKv, int[] slots) {
         NDArray idx = beaconRows(scope, slots, model.config().beaconTokenId());
+        long from = memoryRows();
         List<LayerKv> next = new ArrayList<>();
         for (int l = 0; l < windowKv.size(); l++) {
-            next.add(new LayerKv(append(kv == null ? null : kv.get(l).k(), windowKv.get(l).k().get(idx)),
-                    append(kv == null ? null : kv.get(l).v(), windowKv.get(l).v().get(idx))));
+            NDArray k = windowKv.get(l).k().get(idx);
+            LayerKv old = kv == null ? null : kv.get(l);
+            next.add(new LayerKv(append(old == null ? null : old.k(), k),
+                    append(old == null ? null : old.kRot(), model.rotateKeys(scope, k, from)),
+                    append(old == null ? null : old.v(), windowKv.get(l).v().get(idx))));
         }
-        if (kv != null) kv.forEach(x -> {
-            x.k().close();
-            x.v().close();
-        });
+        if (kv != null) kv.forEach(LayerKv::close);
         kv = next;
     }
 

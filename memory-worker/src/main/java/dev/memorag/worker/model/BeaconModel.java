@@ -16,9 +16,10 @@ import java.util.List;
 /**
  * The decoder (qwen2 / mistral) with activation-beacon attention. One call of {@link #forward}
  * runs new slots (raw tokens and beacon slots) over [kept beacons | earlier slots of the current
- * window] with plain causal attention ("full-coverage"). Keys are cached before RoPE and rotated at
- * every call with positions 0..T-1 over that concatenation, so kept beacons always sit at 0..B-1 and
- * the current window continues from B.
+ * window] with plain causal attention ("full-coverage"). Positions run 0..T-1 over that
+ * concatenation: kept beacons sit at 0..B-1 and the current window continues from B. Keys are kept
+ * before RoPE (a beacon moves from its window position to a memory position when its window is
+ * compressed) next to their rotation at the current position, so a call rotates only its new slots.
  */
 public final class BeaconModel implements AutoCloseable {
     /** Which logits a forward call computes: none (memorization), the last raw slot, or every raw slot. */
@@ -98,10 +99,9 @@ public final class BeaconModel implements AutoCloseable {
         }
         try (NDScope scope = new NDScope()) {
             NDArray[] rope = rope(total);
-            NDArray cosK = rope[0].get(new NDIndex("0:" + total)).expandDims(1);
-            NDArray sinK = rope[1].get(new NDIndex("0:" + total)).expandDims(1);
-            NDArray cosQ = cosK.get(new NDIndex(past + ":"));
-            NDArray sinQ = sinK.get(new NDIndex(past + ":"));
+            // Only the new slots are rotated; cached rows carry their rotated keys.
+            NDArray cos = rope[0].get(new NDIndex(past + ":" + total)).expandDims(1);
+            NDArray sin = rope[1].get(new NDIndex(past + ":" + total)).expandDims(1);
             Rows rows = new Rows(out, rawIdx, beaconIdx, s);
             NDArray x = embed(out, ids, rows);
             NDArray mask = causalMask(out, s, total, past);
@@ -112,10 +112,11 @@ public final class BeaconModel implements AutoCloseable {
                 NDArray q = rows.project(h, w.q(), w.beaconQ()).reshape(s, config.numHeads(), config.headDim());
                 NDArray k = rows.project(h, w.k(), w.beaconK()).reshape(s, config.numKvHeads(), config.headDim());
                 NDArray v = rows.project(h, w.v(), w.beaconV()).reshape(s, config.numKvHeads(), config.headDim());
-                newKv.add(new LayerKv(k, v));
-                NDArray keys = concatRows(memory, window, l, k, true);
+                NDArray kRot = rotate(k, cos, sin);
+                newKv.add(new LayerKv(k, kRot, v));
+                NDArray keys = concatRows(memory, window, l, kRot, true);
                 NDArray values = concatRows(memory, window, l, v, false);
-                NDArray attn = attention(rotate(q, cosQ, sinQ), rotate(keys, cosK, sinK), values, mask, s, total);
+                NDArray attn = attention(rotate(q, cos, sin), keys, values, mask, s, total);
                 x = x.add(w.o().apply(attn));
                 NDArray h2 = rmsNorm(x, w.postNorm());
                 NDArray gate = w.gate().apply(h2);
@@ -133,9 +134,10 @@ public final class BeaconModel implements AutoCloseable {
                 logitRows = Math.toIntExact(lg.getShape().get(0));
             }
             for (LayerKv kv : newKv) {
-                kv.k().attach(out);
-                kv.v().attach(out);
-                NDScope.unregister(kv.k(), kv.v());
+                for (NDArray a : new NDArray[] {kv.k(), kv.kRot(), kv.v()}) {
+                    a.attach(out);
+                    NDScope.unregister(a);
+                }
             }
             return new Output(newKv, logitValues, logitRows);
         }
@@ -238,8 +240,8 @@ public final class BeaconModel implements AutoCloseable {
 
     private static NDArray concatRows(List<LayerKv> memory, List<LayerKv> window, int layer, NDArray fresh, boolean keys) {
         NDList parts = new NDList();
-        if (memory != null) parts.add(keys ? memory.get(layer).k() : memory.get(layer).v());
-        if (window != null) parts.add(keys ? window.get(layer).k() : window.get(layer).v());
+        if (memory != null) parts.add(keys ? memory.get(layer).kRot() : memory.get(layer).v());
+        if (window != null) parts.add(keys ? window.get(layer).kRot() : window.get(layer).v());
         if (parts.isEmpty()) return fresh;
         parts.add(fresh);
         return NDArrays.concat(parts, 0);
@@ -271,6 +273,20 @@ public final class BeaconModel implements AutoCloseable {
             ropeCapacity = cap;
         }
         return new NDArray[] {ropeCos, ropeSin};
+    }
+
+    /** Pre-RoPE keys [rows, kvHeads, headDim] rotated at positions from, from+1, ... (result attached to {@code out}). */
+    NDArray rotateKeys(NDManager out, NDArray k, long from) {
+        long rows = k.getShape().get(0);
+        try (NDScope scope = new NDScope()) {
+            NDArray[] rope = rope(Math.toIntExact(from + rows));
+            NDArray cos = rope[0].get(new NDIndex(from + ":" + (from + rows))).expandDims(1);
+            NDArray sin = rope[1].get(new NDIndex(from + ":" + (from + rows))).expandDims(1);
+            NDArray r = rotate(k, cos, sin);
+            r.attach(out);
+            NDScope.unregister(r);
+            return r;
+        }
     }
 
     /** Changes the attention chunk bound (tests force many small query chunks with it). */

@@ -87,8 +87,10 @@ public final class RecallSession implements AutoCloseable {
     private void appendWindow(List<LayerKv> fresh) {
         List<LayerKv> next = new ArrayList<>();
         for (int l = 0; l < fresh.size(); l++) {
-            next.add(new LayerKv(join(window == null ? null : window.get(l).k(), fresh.get(l).k()),
-                    join(window == null ? null : window.get(l).v(), fresh.get(l).v())));
+            LayerKv old = window == null ? null : window.get(l);
+            next.add(new LayerKv(join(old == null ? null : old.k(), fresh.get(l).k()),
+                    join(old == null ? null : old.kRot(), fresh.get(l).kRot()),
+                    join(old == null ? null : old.v(), fresh.get(l).v())));
         }
         closeAll(window);
         window = next;
@@ -102,10 +104,15 @@ public final class RecallSession implements AutoCloseable {
         for (int i = 0; i < windowSlots; i++) kinds[i] = (i + 1) % (ratio + 1) == 0 ? beaconId : 0;
         try (NDManager scope = manager.newSubManager()) {
             NDArray idx = BeaconMemory.beaconRows(scope, kinds, beaconId);
+            long from = memory == null ? 0 : memory.get(0).rows();
             List<LayerKv> next = new ArrayList<>();
             for (int l = 0; l < window.size(); l++) {
-                next.add(new LayerKv(join(memory == null ? null : memory.get(l).k(), window.get(l).k().get(idx)),
-                        join(memory == null ? null : memory.get(l).v(), window.get(l).v().get(idx))));
+                NDArray k = window.get(l).k().get(idx);
+                LayerKv old = memory == null ? null : memory.get(l);
+                // The beacons move from their window positions to memory positions: rotate again from pre-RoPE keys.
+                next.add(new LayerKv(join(old == null ? null : old.k(), k),
+                        join(old == null ? null : old.kRot(), model.rotateKeys(scope, k, from)),
+                        join(old == null ? null : old.v(), window.get(l).v().get(idx))));
             }
             if (memoryOwned) closeAll(memory);
             memory = next;
@@ -125,11 +132,7 @@ public final class RecallSession implements AutoCloseable {
     }
 
     private static void closeAll(List<LayerKv> kv) {
-        if (kv == null) return;
-        for (LayerKv x : kv) {
-            x.k().close();
-            x.v().close();
-        }
+        if (kv != null) kv.forEach(LayerKv::close);
     }
 
     /**
