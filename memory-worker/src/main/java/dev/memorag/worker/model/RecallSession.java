@@ -19,7 +19,7 @@ public final class RecallSession implements AutoCloseable {
     /** Kept beacons: the memory's own arrays until this session completes a window. */
     private List<LayerKv> memory;
     private boolean memoryOwned;
-    /** Pre-RoPE K/V of all slots of the current window so far (null when empty). */
+    /** K (pre-RoPE and rotated) and V of all slots of the current window so far (null when empty). */
     private List<LayerKv> window;
     private int windowSlots;
     private int rawInWindow;

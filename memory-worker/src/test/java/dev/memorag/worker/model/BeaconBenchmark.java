@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * CPU benchmark of the "small" config (8 layers, hidden 1024, 16 q / 4 kv heads, intermediate 2816,
  * window 2048, r 4, random F32 weights). Skipped unless -Dmemorag.bench=true; sizes via
  * -Dmemorag.bench.memory (tokens already in memory, default 8192) and -Dmemorag.bench.append
- * (default 2048). Results go to stdout (surefire report) and are recorded in docs/benchmarks.md.
+ * (default 2048). Results go to stdout and target/benchmark-small.txt and are recorded in
+ * docs/benchmarks.md. libtorch threads come from -Dmemorag.torch.threads (memory-worker pom, default 1).
  */
 class BeaconBenchmark {
     private static final int LAYERS = 8, HIDDEN = 1024, HEADS = 16, KV_HEADS = 4, INTER = 2816, WINDOW = 2048, RATIO = 4;
@@ -107,7 +108,15 @@ class BeaconBenchmark {
         return (System.nanoTime() - t0) / 1e9;
     }
 
+    /** Prints and appends to target/benchmark-small.txt at once, so a long run that is cut short keeps its lines. */
     private static void report(String format, Object... args) {
-        System.out.println("BENCH " + String.format(format, args));
+        String line = "BENCH " + String.format(format, args);
+        System.out.println(line);
+        try {
+            Files.writeString(Path.of("target/benchmark-small.txt"), line + System.lineSeparator(),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -86,6 +86,19 @@ class IncrementalMemoryTest {
         }
     }
 
+    @Test
+    void loadTimeSettingsOverrideTheConfig() {
+        Path dir = tmp.resolve("qwen2");
+        try (BeaconModel small = BeaconModel.load(dir, ComputeDevice.cpu(), new BeaconSettings(16, 8));
+             BeaconMemory m = BeaconMemory.empty(small)) {
+            m.extend(TinyModels.tokens(5, 40));
+            assertEquals(2, m.windowCount());
+            assertEquals(2 * 16 / 8, m.memoryRows());
+            assertEquals(8, m.pending().length);
+            assertEquals(8, m.export().ratio());
+        }
+    }
+
     static int[] generate(BeaconMemory memory, int[] prompt, GenerationOptions options) {
         try (RecallSession s = new RecallSession(memory)) {
             return s.generate(prompt, options, t -> true);
