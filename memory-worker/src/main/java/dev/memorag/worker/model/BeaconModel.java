@@ -22,11 +22,11 @@ import java.util.List;
  * compressed) next to their rotation at the current position, so a call rotates only its new slots.
  */
 public final class BeaconModel implements AutoCloseable {
-    /** Which logits a forward call computes: none (memorization), the last raw slot, or every raw slot. */
-    public enum Logits { NONE, LAST_RAW, ALL_RAW }
+    /** Which logits a forward call computes: none (memorization) or those after the last raw slot. */
+    public enum Logits { NONE, LAST_RAW }
 
-    /** New keys/values of the slots (per layer, attached to the caller's manager) and raw-slot logits [rows * vocab]. */
-    public record Output(List<LayerKv> kv, float[] logits, int logitRows) {}
+    /** New keys/values of the slots (per layer, attached to the caller's manager) and next-token logits (null for NONE). */
+    public record Output(List<LayerKv> kv, float[] logits) {}
 
     /** Default bound on attention scores held at once (elements), ~64 MiB in FP32. */
     static final long SCORE_ELEMENTS = 16L << 20;
@@ -124,14 +124,10 @@ public final class BeaconModel implements AutoCloseable {
                 x = x.add(w.down().apply(act));
             }
             float[] logitValues = null;
-            int logitRows = 0;
-            if (logits != Logits.NONE && !rawIdx.isEmpty()) {
-                NDArray sel = logits == Logits.ALL_RAW
-                        ? x.get(rows.rawIndex)
-                        : x.get(new NDIndex(rawIdx.get(rawIdx.size() - 1) + ":" + (rawIdx.get(rawIdx.size() - 1) + 1)));
-                NDArray lg = rmsNorm(sel, weights.finalNorm).matMul(weights.lmHeadT);
+            if (logits == Logits.LAST_RAW && !rawIdx.isEmpty()) {
+                long last = rawIdx.get(rawIdx.size() - 1); // a trailing beacon slot's logits are discarded
+                NDArray lg = rmsNorm(x.get(new NDIndex(last + ":" + (last + 1))), weights.finalNorm).matMul(weights.lmHeadT);
                 logitValues = lg.toType(DataType.FLOAT32, false).toFloatArray();
-                logitRows = Math.toIntExact(lg.getShape().get(0));
             }
             for (LayerKv kv : newKv) {
                 for (NDArray a : new NDArray[] {kv.k(), kv.kRot(), kv.v()}) {
@@ -139,7 +135,7 @@ public final class BeaconModel implements AutoCloseable {
                     NDScope.unregister(a);
                 }
             }
-            return new Output(newKv, logitValues, logitRows);
+            return new Output(newKv, logitValues);
         }
     }
 

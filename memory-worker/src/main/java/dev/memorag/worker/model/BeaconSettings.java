@@ -26,19 +26,6 @@ public record BeaconSettings(int window, int ratio) {
         return window / ratio;
     }
 
-    /** Slots (raw + beacon) in a full window. */
-    public int slotsPerWindow() {
-        return window + window / ratio;
-    }
-
-    public BeaconSettings withWindow(int newWindow) {
-        return new BeaconSettings(newWindow, ratio);
-    }
-
-    public BeaconSettings withRatio(int newRatio) {
-        return new BeaconSettings(window, newRatio);
-    }
-
     static BeaconSettings fromConfig(JsonObject o, Path file) {
         String pos = optString(o, "beacon_pos", "interleave");
         if (!pos.equals("interleave")) refuse(file, "beacon_pos '" + pos + "' (supported: interleave)");

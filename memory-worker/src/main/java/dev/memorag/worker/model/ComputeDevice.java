@@ -19,8 +19,4 @@ public record ComputeDevice(Device device, DataType dataType) {
         if (Engine.getEngine("PyTorch").getGpuCount() > 0) return new ComputeDevice(Device.gpu(), DataType.BFLOAT16);
         return cpu();
     }
-
-    public boolean isCpu() {
-        return Device.Type.CPU.equals(device.getDeviceType());
-    }
 }

@@ -57,8 +57,4 @@ public final class TextGenerator {
         }
         return best;
     }
-
-    public BeaconModel model() {
-        return model;
-    }
 }

@@ -24,7 +24,9 @@ class GenerationTest {
     static void load() {
         Path dir = TinyModels.write(tmp.resolve("qwen2"), TinyCheckpointWriter.Spec.tiny("qwen2", 32, 4));
         model = BeaconModel.load(dir, ComputeDevice.cpu(), null);
-        tokenizer = ModelTokenizer.load(dir.resolve("tokenizer.json"));
+        try (Checkpoint checkpoint = Checkpoint.open(dir)) {
+            tokenizer = ModelTokenizer.load(checkpoint.tokenizerFile());
+        }
     }
 
     @AfterAll

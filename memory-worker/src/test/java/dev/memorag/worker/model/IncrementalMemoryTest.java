@@ -83,6 +83,8 @@ class IncrementalMemoryTest {
             assertEquals(1, m.windowCount());
             assertEquals(WINDOW / 4, m.memoryRows());
             assertEquals(2, m.pending().length);
+            assertEquals(WINDOW + 2, m.tokenCount());
+            assertEquals(WINDOW + 2, m.export().tokenCount());
         }
     }
 
