@@ -1,0 +1,298 @@
+package dev.memorag.worker.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The decoder (qwen2 / mistral) with activation-beacon attention. One call of {@link #forward}
+ * runs new slots (raw tokens and beacon slots) over [kept beacons | earlier slots of the current
+ * window] with plain causal attention ("full-coverage"). Positions run 0..T-1 over that
+ * concatenation: kept beacons sit at 0..B-1 and the current window continues from B. Keys are kept
+ * before RoPE (a beacon moves from its window position to a memory position when its window is
+ * compressed) next to their rotation at the current position, so a call rotates only its new slots.
+ */
+public final class BeaconModel implements AutoCloseable {
+    /** Which logits a forward call computes: none (memorization) or those after the last raw slot. */
+    public enum Logits { NONE, LAST_RAW }
+
+    /** New keys/values of the slots (per layer, attached to the caller's manager) and next-token logits (null for NONE). */
+    public record Output(List<LayerKv> kv, float[] logits) {}
+
+    /** Default bound on attention scores held at once (elements), ~64 MiB in FP32. */
+    static final long SCORE_ELEMENTS = 16L << 20;
+
+    private final ModelConfig config;
+    private final ComputeDevice device;
+    private final NDManager manager;
+    private final Weights weights;
+    private NDArray ropeCos;
+    private NDArray ropeSin;
+    private int ropeCapacity;
+    private volatile long scoreElements = SCORE_ELEMENTS;
+
+    private BeaconModel(ModelConfig config, ComputeDevice device, NDManager manager, Weights weights) {
+        this.config = config;
+        this.device = device;
+        this.manager = manager;
+        this.weights = weights;
+    }
+
+    /**
+     * Loads a checkpoint directory. {@code settings} overrides the beacon window/ratio from config.json
+     * (null keeps them), as MemoRAG does with beacon_ratio=[4].
+     */
+    public static BeaconModel load(Path dir, ComputeDevice device, BeaconSettings settings) {
+        NDManager manager = NDManager.newBaseManager(device.device());
+        try (Checkpoint ckpt = Checkpoint.open(dir)) {
+            ModelConfig config = settings == null ? ckpt.config() : ckpt.config().withBeacon(settings);
+            return new BeaconModel(config, device, manager, Weights.load(ckpt, config, device, manager));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public BeaconSettings beacon() {
+        return config.beacon();
+    }
+
+    public ComputeDevice device() {
+        return device;
+    }
+
+    /** The model's own manager (weights and RoPE tables); tests check it does not accumulate arrays. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * Runs {@code slots} (token ids, {@link ModelConfig#beaconTokenId()} for beacon slots) after the
+     * cached rows {@code memory} (kept beacons) and {@code window} (earlier slots of this window);
+     * either list may be null for no rows. Everything temporary is closed before returning.
+     */
+    public Output forward(NDManager out, List<LayerKv> memory, List<LayerKv> window, int[] slots, Logits logits) {
+        int s = slots.length;
+        long past = rows(memory) + rows(window);
+        int total = Math.toIntExact(past + s);
+        int beaconId = config.beaconTokenId();
+        long[] ids = new long[s];
+        List<Long> rawIdx = new ArrayList<>();
+        List<Long> beaconIdx = new ArrayList<>();
+        for (int i = 0; i < s; i++) {
+            boolean beacon = slots[i] == beaconId;
+            ids[i] = beacon ? 0 : slots[i];
+            (beacon ? beaconIdx : rawIdx).add((long) i);
+        }
+        try (NDScope scope = new NDScope()) {
+            NDArray[] rope = rope(total);
+            // Only the new slots are rotated; cached rows carry their rotated keys.
+            NDArray cos = rope[0].get(new NDIndex(past + ":" + total)).expandDims(1);
+            NDArray sin = rope[1].get(new NDIndex(past + ":" + total)).expandDims(1);
+            Rows rows = new Rows(out, rawIdx, beaconIdx, s);
+            NDArray x = embed(out, ids, rows);
+            NDArray mask = causalMask(out, s, total, past);
+            List<LayerKv> newKv = new ArrayList<>();
+            for (int l = 0; l < config.numLayers(); l++) {
+                Weights.Layer w = weights.layers.get(l);
+                NDArray h = rmsNorm(x, w.inputNorm());
+                NDArray q = rows.project(h, w.q(), w.beaconQ()).reshape(s, config.numHeads(), config.headDim());
+                NDArray k = rows.project(h, w.k(), w.beaconK()).reshape(s, config.numKvHeads(), config.headDim());
+                NDArray v = rows.project(h, w.v(), w.beaconV()).reshape(s, config.numKvHeads(), config.headDim());
+                NDArray kRot = rotate(k, cos, sin);
+                newKv.add(new LayerKv(k, kRot, v));
+                NDArray keys = concatRows(memory, window, l, kRot, true);
+                NDArray values = concatRows(memory, window, l, v, false);
+                NDArray attn = attention(rotate(q, cos, sin), keys, values, mask, s, total);
+                x = x.add(w.o().apply(attn));
+                NDArray h2 = rmsNorm(x, w.postNorm());
+                NDArray gate = w.gate().apply(h2);
+                NDArray act = gate.mul(Activation.sigmoid(gate)).mul(w.up().apply(h2));
+                x = x.add(w.down().apply(act));
+            }
+            float[] logitValues = null;
+            if (logits == Logits.LAST_RAW && !rawIdx.isEmpty()) {
+                long last = rawIdx.get(rawIdx.size() - 1); // a trailing beacon slot's logits are discarded
+                NDArray lg = rmsNorm(x.get(new NDIndex(last + ":" + (last + 1))), weights.finalNorm).matMul(weights.lmHeadT);
+                logitValues = lg.toType(DataType.FLOAT32, false).toFloatArray();
+            }
+            for (LayerKv kv : newKv) {
+                for (NDArray a : new NDArray[] {kv.k(), kv.kRot(), kv.v()}) {
+                    a.attach(out);
+                    NDScope.unregister(a);
+                }
+            }
+            return new Output(newKv, logitValues);
+        }
+    }
+
+    /** Row selection for the separate beacon projections: raw rows and beacon rows are projected apart, then re-interleaved. */
+    private static final class Rows {
+        final NDArray rawIndex;
+        final NDArray beaconIndex;
+        final NDArray inverse;
+        final boolean allRaw;
+        final boolean allBeacon;
+
+        Rows(NDManager m, List<Long> raw, List<Long> beacon, int s) {
+            allRaw = beacon.isEmpty();
+            allBeacon = raw.isEmpty();
+            rawIndex = m.create(raw.stream().mapToLong(Long::longValue).toArray());
+            beaconIndex = m.create(beacon.stream().mapToLong(Long::longValue).toArray());
+            long[] inv = new long[s];
+            for (int i = 0; i < raw.size(); i++) inv[Math.toIntExact(raw.get(i))] = i;
+            for (int i = 0; i < beacon.size(); i++) inv[Math.toIntExact(beacon.get(i))] = raw.size() + i;
+            inverse = m.create(inv);
+        }
+
+        NDArray project(NDArray h, Weights.Linear rawProj, Weights.Linear beaconProj) {
+            if (allRaw) return rawProj.apply(h);
+            if (allBeacon) return beaconProj.apply(h);
+            NDArray r = rawProj.apply(h.get(rawIndex));
+            NDArray b = beaconProj.apply(h.get(beaconIndex));
+            return r.concat(b, 0).get(inverse);
+        }
+    }
+
+    private NDArray embed(NDManager m, long[] ids, Rows rows) {
+        if (rows.allRaw) return weights.embed.get(m.create(ids));
+        NDArray beacons = weights.beaconEmbed.repeat(0, rows.beaconIndex.size());
+        if (rows.allBeacon) return beacons;
+        NDArray tok = weights.embed.get(m.create(ids).get(rows.rawIndex));
+        return tok.concat(beacons, 0).get(rows.inverse);
+    }
+
+    /** Additive mask [s, total]: query slot i (at absolute index past + i) sees keys j <= past + i, others get -inf. */
+    private NDArray causalMask(NDManager m, int s, int total, long past) {
+        NDArray keyPos = m.arange(0, total, 1, DataType.INT64).reshape(1, total);
+        NDArray queryPos = m.arange(past, past + s, 1, DataType.INT64).reshape(s, 1);
+        NDArray allowed = keyPos.lte(queryPos);
+        Shape shape = new Shape(s, total);
+        return NDArrays.where(allowed, m.zeros(shape, device.dataType()), m.full(shape, Float.NEGATIVE_INFINITY, device.dataType()));
+    }
+
+    /**
+     * Causal GQA attention. Query heads are grouped by their KV head so each group is one batched
+     * matmul without repeating K/V; queries run in chunks so the score tensor stays bounded (a real
+     * window over a long memory would otherwise need gigabytes of scores).
+     */
+    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, int s, int total) {
+        int kvHeads = config.numKvHeads();
+        int group = config.numHeads() / kvHeads;
+        int hd = config.headDim();
+        NDArray qg = contiguous(q.reshape(s, kvHeads, group, hd).transpose(1, 2, 0, 3)); // [kvHeads, group, s, hd]
+        NDArray kt = contiguous(k.transpose(1, 0, 2)).transpose(0, 2, 1); // [kvHeads, hd, total], BLAS-friendly view
+        NDArray vt = contiguous(v.transpose(1, 0, 2)); // [kvHeads, total, hd]
+        int chunk = (int) Math.max(1, Math.min(s, scoreElements / ((long) config.numHeads() * total)));
+        NDList outs = new NDList();
+        for (int from = 0; from < s; from += chunk) {
+            int to = Math.min(s, from + chunk);
+            int n = to - from;
+            NDArray qc = qg.get(new NDIndex(":, :, " + from + ":" + to + ", :")).reshape(kvHeads, (long) group * n, hd);
+            NDArray scores = qc.matMul(kt).muli(1.0 / Math.sqrt(hd)).reshape(kvHeads, group, n, total)
+                    .addi(mask.get(new NDIndex(from + ":" + to)));
+            // Softmax in FP32 even when computing in BF16/FP16 (GPU): long rows lose too much otherwise.
+            NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(qc.getDataType(), false)
+                    .reshape(kvHeads, (long) group * n, total);
+            outs.add(probs.matMul(vt).reshape(kvHeads, group, n, hd));
+        }
+        NDArray out = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 2);
+        return out.transpose(2, 0, 1, 3).reshape(s, (long) config.numHeads() * hd);
+    }
+
+    /** A dense row-major copy of a permuted view (flattening a permuted view cannot be a view, so torch copies). */
+    private static NDArray contiguous(NDArray x) {
+        return x.reshape(-1).reshape(x.getShape());
+    }
+
+    /** RMSNorm with the statistics in FP32, as the upstream models compute it. */
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray x32 = x.toType(DataType.FLOAT32, false);
+        NDArray inv = x32.square().mean(new int[] {-1}, true).addi(config.rmsNormEps()).sqrt();
+        return x32.div(inv).toType(x.getDataType(), false).muli(weight);
+    }
+
+    /** HF rotate_half RoPE: x * cos + [-x2, x1] * sin over the head dimension. */
+    private NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
+        int half = config.headDim() / 2;
+        NDArray x1 = x.get(new NDIndex("..., :" + half));
+        NDArray x2 = x.get(new NDIndex("..., " + half + ":"));
+        NDArray rotated = x2.neg().concat(x1, -1);
+        return x.mul(cos).addi(rotated.muli(sin));
+    }
+
+    private static NDArray concatRows(List<LayerKv> memory, List<LayerKv> window, int layer, NDArray fresh, boolean keys) {
+        NDList parts = new NDList();
+        if (memory != null) parts.add(keys ? memory.get(layer).kRot() : memory.get(layer).v());
+        if (window != null) parts.add(keys ? window.get(layer).kRot() : window.get(layer).v());
+        if (parts.isEmpty()) return fresh;
+        parts.add(fresh);
+        return NDArrays.concat(parts, 0);
+    }
+
+    private static long rows(List<LayerKv> kv) {
+        return kv == null ? 0 : kv.get(0).rows();
+    }
+
+    /** cos/sin tables for at least {@code positions} positions, grown by doubling and kept in the model's manager. */
+    private synchronized NDArray[] rope(int positions) {
+        if (positions > ropeCapacity) {
+            int cap = Math.max(positions, Math.max(4096, ropeCapacity * 2));
+            int hd = config.headDim();
+            float[] cos = new float[cap * hd];
+            float[] sin = new float[cap * hd];
+            RopeTable.fill(config.ropeTheta(), hd, 0, cap, cos, sin);
+            NDArray c = manager.create(cos, new Shape(cap, hd)).toType(device.dataType(), false);
+            NDArray sn = manager.create(sin, new Shape(cap, hd)).toType(device.dataType(), false);
+            NDScope.unregister(c, sn);
+            c.attach(manager);
+            sn.attach(manager);
+            if (ropeCos != null) {
+                ropeCos.close();
+                ropeSin.close();
+            }
+            ropeCos = c;
+            ropeSin = sn;
+            ropeCapacity = cap;
+        }
+        return new NDArray[] {ropeCos, ropeSin};
+    }
+
+    /** Pre-RoPE keys [rows, kvHeads, headDim] rotated at positions from, from+1, ... (result attached to {@code out}). */
+    NDArray rotateKeys(NDManager out, NDArray k, long from) {
+        long rows = k.getShape().get(0);
+        try (NDScope scope = new NDScope()) {
+            NDArray[] rope = rope(Math.toIntExact(from + rows));
+            NDArray cos = rope[0].get(new NDIndex(from + ":" + (from + rows))).expandDims(1);
+            NDArray sin = rope[1].get(new NDIndex(from + ":" + (from + rows))).expandDims(1);
+            NDArray r = rotate(k, cos, sin);
+            r.attach(out);
+            NDScope.unregister(r);
+            return r;
+        }
+    }
+
+    /** Changes the attention chunk bound (tests force many small query chunks with it). */
+    void setScoreElements(long elements) {
+        this.scoreElements = elements;
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+        manager.close();
+    }
+}

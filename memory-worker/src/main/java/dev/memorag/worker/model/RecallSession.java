@@ -1,0 +1,165 @@
+package dev.memorag.worker.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Continues a memory's token stream for one request, with a KV cache for the current window. It
+ * reads the memory's arrays but never changes them: beacons of windows completed here are kept in
+ * this session's own manager. Raw tokens keep getting beacons after every r-th token and a window
+ * that fills up is compressed exactly like during memorization. Because it shares the memory's
+ * arrays, the memory must not be extended or closed while a session on it is open (callers
+ * serialize extend against recall); sessions on the same memory may run side by side.
+ */
+public final class RecallSession implements AutoCloseable {
+    private final BeaconModel model;
+    private final NDManager manager;
+    /** Kept beacons: the memory's own arrays until this session completes a window. */
+    private List<LayerKv> memory;
+    private boolean memoryOwned;
+    /** K (pre-RoPE and rotated) and V of all slots of the current window so far (null when empty). */
+    private List<LayerKv> window;
+    private int windowSlots;
+    private int rawInWindow;
+    /** Plain causal LM: no beacons, no compression, one growing KV cache (answers without a memory). */
+    private final boolean plain;
+
+    /** Continues {@code source}'s stream (its unfinished window is recomputed from its token ids). */
+    public RecallSession(BeaconMemory source) {
+        this(source.model(), source.kv(), source.pending(), false);
+    }
+
+    private RecallSession(BeaconModel model, List<LayerKv> memory, int[] pending, boolean plain) {
+        this.model = model;
+        this.manager = NDManager.newBaseManager(model.device().device());
+        this.memory = memory;
+        this.plain = plain;
+        try {
+            if (pending.length > 0) feed(pending, BeaconModel.Logits.NONE);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** A plain causal LM session over the same weights: ordinary attention, full KV cache, no beacons. */
+    public static RecallSession plain(BeaconModel model) {
+        return new RecallSession(model, null, new int[0], true);
+    }
+
+    /** Appends raw tokens; returns the next-token logits after the last one (vocab-sized). */
+    public float[] feed(int[] tokens) {
+        if (tokens.length == 0) throw new IllegalArgumentException("nothing to feed");
+        return feed(tokens, BeaconModel.Logits.LAST_RAW);
+    }
+
+    private float[] feed(int[] tokens, BeaconModel.Logits wanted) {
+        BeaconSettings b = model.beacon();
+        float[] logits = null;
+        int pos = 0;
+        if (plain) {
+            try (NDManager scope = manager.newSubManager()) {
+                BeaconModel.Output out = model.forward(scope, null, window, tokens.clone(), wanted);
+                appendWindow(out.kv());
+                return out.logits();
+            }
+        }
+        while (pos < tokens.length) {
+            int count = Math.min(tokens.length - pos, b.window() - rawInWindow);
+            int[] slots = Interleaver.slots(tokens, pos, count, rawInWindow, b.ratio(), model.config().beaconTokenId());
+            boolean last = pos + count == tokens.length;
+            try (NDManager scope = manager.newSubManager()) {
+                BeaconModel.Output out = model.forward(scope, memory, window, slots,
+                        last ? wanted : BeaconModel.Logits.NONE);
+                if (last) logits = out.logits();
+                appendWindow(out.kv());
+            }
+            windowSlots += slots.length;
+            rawInWindow += count;
+            pos += count;
+            if (rawInWindow == b.window()) completeWindow();
+        }
+        return logits;
+    }
+
+    private void appendWindow(List<LayerKv> fresh) {
+        List<LayerKv> next = new ArrayList<>();
+        for (int l = 0; l < fresh.size(); l++) {
+            LayerKv old = window == null ? null : window.get(l);
+            next.add(new LayerKv(join(old == null ? null : old.k(), fresh.get(l).k()),
+                    join(old == null ? null : old.kRot(), fresh.get(l).kRot()),
+                    join(old == null ? null : old.v(), fresh.get(l).v())));
+        }
+        closeAll(window);
+        window = next;
+    }
+
+    /** Moves the finished window's beacon rows into this session's memory and drops its raw rows. */
+    private void completeWindow() {
+        int[] kinds = new int[windowSlots];
+        int ratio = model.beacon().ratio();
+        int beaconId = model.config().beaconTokenId();
+        for (int i = 0; i < windowSlots; i++) kinds[i] = (i + 1) % (ratio + 1) == 0 ? beaconId : 0;
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray idx = BeaconMemory.beaconRows(scope, kinds, beaconId);
+            long from = memory == null ? 0 : memory.get(0).rows();
+            List<LayerKv> next = new ArrayList<>();
+            for (int l = 0; l < window.size(); l++) {
+                NDArray k = window.get(l).k().get(idx);
+                LayerKv old = memory == null ? null : memory.get(l);
+                // The beacons move from their window positions to memory positions: rotate again from pre-RoPE keys.
+                next.add(new LayerKv(join(old == null ? null : old.k(), k),
+                        join(old == null ? null : old.kRot(), model.rotateKeys(scope, k, from)),
+                        join(old == null ? null : old.v(), window.get(l).v().get(idx))));
+            }
+            if (memoryOwned) closeAll(memory);
+            memory = next;
+            memoryOwned = true;
+        }
+        closeAll(window);
+        window = null;
+        windowSlots = 0;
+        rawInWindow = 0;
+    }
+
+    /** Rows of {@code old} then {@code rows}, owned by this session (never written into the source memory). */
+    private NDArray join(NDArray old, NDArray rows) {
+        NDArray joined = old == null ? rows.duplicate() : old.concat(rows, 0);
+        joined.attach(manager);
+        return joined;
+    }
+
+    private static void closeAll(List<LayerKv> kv) {
+        if (kv != null) kv.forEach(LayerKv::close);
+    }
+
+    /**
+     * Generates after {@code prompt}: each token is streamed to {@code listener}, fed back into the
+     * stream, and generation stops at an EOS id, at maxNewTokens, or when the listener returns false.
+     */
+    public int[] generate(int[] prompt, GenerationOptions options, TokenListener listener) {
+        Sampler sampler = new Sampler(options);
+        float[] logits = feed(prompt);
+        List<Integer> out = new ArrayList<>();
+        while (out.size() < options.maxNewTokens()) {
+            int next = sampler.next(logits);
+            if (options.stopTokenIds().contains(next)) break;
+            out.add(next);
+            if (!listener.onToken(next) || out.size() == options.maxNewTokens()) break;
+            logits = feed(new int[] {next});
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Arrays owned by this session; tests use it to check nothing accumulates. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.memorag.worker.model;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+
+/** The safetensors element types we read; every one is widened to FP32 on the Java side. */
+public enum TensorDType {
+    F32(4), F16(2), BF16(2);
+
+    private final int bytes;
+
+    TensorDType(int bytes) {
+        this.bytes = bytes;
+    }
+
+    public int bytes() {
+        return bytes;
+    }
+
+    /** Converts {@code count} little-endian elements from {@code src} (at its position) into {@code dst}. */
+    void toFloats(ByteBuffer src, FloatBuffer dst, int count) {
+        switch (this) {
+            case F32 -> {
+                for (int i = 0; i < count; i++) dst.put(src.getFloat());
+            }
+            case BF16 -> {
+                // BF16 is the upper half of an FP32 bit pattern: widening is exact.
+                for (int i = 0; i < count; i++) dst.put(Float.intBitsToFloat((src.getShort() & 0xFFFF) << 16));
+            }
+            case F16 -> {
+                for (int i = 0; i < count; i++) dst.put(halfToFloat(src.getShort() & 0xFFFF));
+            }
+        }
+    }
+
+    /** IEEE half to float (Java 17 has no Float.float16ToFloat). */
+    static float halfToFloat(int h) {
+        int sign = (h & 0x8000) << 16;
+        int exp = (h >>> 10) & 0x1F;
+        int mant = h & 0x3FF;
+        if (exp == 0x1F) return Float.intBitsToFloat(sign | 0x7F800000 | (mant << 13));
+        if (exp == 0) {
+            if (mant == 0) return Float.intBitsToFloat(sign);
+            float v = mant / 1024f / 16384f; // subnormal: mant * 2^-24
+            return sign != 0 ? -v : v;
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+
+    /** Round-to-nearest-even FP32 to BF16 bits (used by the checkpoint writer). */
+    static short floatToBf16(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int rounding = ((bits >>> 16) & 1) + 0x7FFF;
+        return (short) ((bits + rounding) >>> 16);
+    }
+
+    static TensorDType parse(String name) {
+        return switch (name) {
+            case "F32" -> F32;
+            case "F16" -> F16;
+            case "BF16" -> BF16;
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,29 @@
+package dev.memorag.worker.model;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Structure;
+
+/**
+ * Bytes currently allocated through glibc malloc (small blocks + mmapped blocks), which is where
+ * libtorch's CPU tensors live. Unlike RSS it does not move when the JVM touches fresh heap pages.
+ */
+final class NativeHeap {
+    @Structure.FieldOrder({"arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost"})
+    public static class MallInfo2 extends Structure implements Structure.ByValue {
+        public long arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
+    }
+
+    interface LibC extends Library {
+        MallInfo2 mallinfo2();
+    }
+
+    private static final LibC LIBC = Native.load("c", LibC.class);
+
+    private NativeHeap() {}
+
+    static long inUseBytes() {
+        MallInfo2 m = LIBC.mallinfo2();
+        return m.uordblks + m.hblkhd;
+    }
+}
