@@ -12,6 +12,8 @@ import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.HeaderNames;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.Question;
+import dev.memorag.worker.store.RocksCorpusStore;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -107,6 +110,33 @@ class EmbeddedStackTest {
             assertEvidenceHoldsTheAnswer(askOverKafka(restarted, replyTo, "corr-2"));
             JsonNode viaHttp = askOverHttp(restarted, QUESTION);
             assertTrue(viaHttp.path("evidence").toString().contains("carry that to Camden Town"), viaHttp::toString);
+        }
+
+        // a worker that lost its state rebuilds the corpus from the retained chunks topic
+        long stored = chunkCount(config);
+        deleteRecursively(dataDir.resolve("worker"));
+        try (EmbeddedStack rebuilt = EmbeddedStack.start(config)) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (rebuilt.store().stats(CORPUS).chunks() < stored) {
+                assertTrue(System.nanoTime() < deadline, "rebuilt within 2 minutes");
+                Thread.sleep(200);
+            }
+            assertEquals(stored, rebuilt.store().stats(CORPUS).chunks(), "nothing lost, nothing applied twice");
+            assertEvidenceHoldsTheAnswer(askOverKafka(rebuilt, replyTo, "corr-3"));
+        }
+    }
+
+    private static long chunkCount(StackConfig config) throws Exception {
+        try (var store = new RocksCorpusStore(config.dataDir().resolve("worker"))) {
+            return store.stats(CORPUS).chunks();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

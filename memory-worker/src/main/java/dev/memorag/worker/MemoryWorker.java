@@ -60,6 +60,8 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final ExecutorService recallPool;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Chunk partitions this worker got without their state, and the end offset it must reach; worker thread only. */
+    private final Map<TopicPartition, Long> rebuilding = new HashMap<>();
     private final Thread thread;
 
     public MemoryWorker(WorkerConfig config, TopicCatalog topics, CorpusStore store, RecallService recall) {
@@ -98,6 +100,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 if (!records.isEmpty()) {
                     applyChunks(records);
+                    finishRebuilds();
                     dispatchQuestions(records);
                 }
             }
@@ -151,6 +154,16 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         }
     }
 
+    private void finishRebuilds() {
+        rebuilding.entrySet().removeIf(e -> {
+            boolean done = consumer.position(e.getKey()) >= e.getValue();
+            if (done) {
+                log.info("{} rebuilt from the chunks topic", e.getKey());
+            }
+            return done;
+        });
+    }
+
     private void dispatchQuestions(ConsumerRecords<String, byte[]> records) {
         Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
         for (TopicPartition partition : records.partitions()) {
@@ -170,6 +183,14 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
                         routing.add(h);
                     }
                 });
+                Long target = rebuilding.get(new TopicPartition(topics.chunks(), partition.partition()));
+                if (target != null) {
+                    long at = consumer.position(new TopicPartition(topics.chunks(), partition.partition()));
+                    send(AnswerEvent.error(question.id(), question.corpus(), 0, ErrorInfo.of(ErrorCode.REBUILDING,
+                            "corpus '" + question.corpus() + "' moved to this worker, which is rebuilding it from the "
+                                    + "chunks topic (" + at + " of " + target + " records); retry shortly")), routing);
+                    continue;
+                }
                 recallPool.execute(() -> answer(question, routing));
             }
         }
@@ -203,8 +224,14 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
                         log.info("{} resumes from stored offset {}", partition, offset);
                         consumer.seek(partition, offset);
                     }, () -> {
-                        log.info("{} has no stored state here: rebuilding it from the start of the topic", partition);
                         consumer.seekToBeginning(List.of(partition));
+                        long end = consumer.endOffsets(List.of(partition)).get(partition);
+                        if (end > 0) {
+                            // answer "rebuilding" until caught up, rather than from a partial corpus
+                            rebuilding.put(partition, end);
+                            log.info("{} has no stored state here: rebuilding it from the chunks topic ({} records)",
+                                    partition, end);
+                        }
                     });
                 }
             }
@@ -212,6 +239,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(rebuilding::remove);
             // chunk progress lives in the store; recall offsets are committed as questions are dispatched
         }
     }

@@ -32,6 +32,8 @@ public enum ErrorCode {
     EMPTY_CORPUS(404),
     /** The asker went away (socket closed) and the worker stopped answering. */
     CANCELLED(499),
+    /** The worker that now owns the corpus is rebuilding it from the chunks topic; retry shortly. */
+    REBUILDING(503),
     /** A dependency (Kafka, state stores) is not ready; retry later. */
     UNAVAILABLE(503),
     /** Anything else; the message says what. */
