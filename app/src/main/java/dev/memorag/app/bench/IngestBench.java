@@ -78,7 +78,7 @@ public final class IngestBench {
         out.printf("documents %d, passages %d, retriever tokens %,d (chunk budget %d)%n", texts.size(), chunks,
                 tokens, config.chunkTokens());
         out.printf("%-44s %8s %10s %12s%n", "path", "seconds", "docs/s", "tokens/s");
-        out.printf("%-44s %8.2f %10.2f %12.0f%n", "bare chunk + embed (same JVM, one thread)", bareSeconds,
+        out.printf("%-44s %8.2f %10.2f %12.0f%n", "bare chunk + embed (same JVM, no pipeline)", bareSeconds,
                 texts.size() / bareSeconds, tokens / bareSeconds);
         out.printf("%-44s %8.2f %10.2f %12.0f%n", "Kafka → Streams → Flink → chunks (committed)", pipelineSeconds,
                 texts.size() / pipelineSeconds, tokens / pipelineSeconds);
