@@ -76,7 +76,7 @@ class ScaleOutTest {
         }
 
         Process back = start("worker-a", "--parts", "worker", "--bootstrap-servers", bootstrap);
-        awaitLog("worker-a", "resumes from stored offset", Duration.ofMinutes(2));
+        awaitLog("worker-a", "resumes from stored offset", Duration.ofMinutes(4));
         for (String corpus : PHRASES.keySet()) {
             awaitAnswer(queryUrl, corpus, Duration.ofMinutes(3));
         }

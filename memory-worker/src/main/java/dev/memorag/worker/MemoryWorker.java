@@ -52,6 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MemoryWorker implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MemoryWorker.class);
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
 
     private final TopicCatalog topics;
     private final CorpusStore store;
@@ -75,6 +76,10 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+        // a dead worker's corpora move after this long; heartbeats run on their own thread, so a long recall or
+        // batch does not count against it (max.poll.interval.ms bounds those)
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
+        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 3);
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

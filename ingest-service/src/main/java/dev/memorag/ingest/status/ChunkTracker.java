@@ -1,6 +1,6 @@
 package dev.memorag.ingest.status;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.memorag.schemas.Json;
 import java.io.IOException;
 import java.time.Clock;
@@ -26,23 +26,27 @@ public final class ChunkTracker implements Processor<String, byte[], Void, Void>
         statuses = context.getStateStore(StatusStores.DOCUMENTS);
     }
 
+    /** The fields of a chunk this tracker needs; the parser skips text and vector without building them. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Header(String corpus, String doc, long version, int index, int count, String op) {
+    }
+
     @Override
     public void process(Record<String, byte[]> record) {
-        JsonNode chunk;
+        Header chunk;
         try {
-            chunk = Json.MAPPER.readTree(record.value());
+            chunk = Json.MAPPER.readValue(record.value(), Header.class);
         } catch (IOException e) {
             return; // the chunks topic is written by our own job; a foreign record has no status to move
         }
-        int count = chunk.path("count").asInt();
-        boolean last = "delete".equals(chunk.path("op").asText()) || chunk.path("index").asInt() == count - 1;
+        boolean last = "delete".equals(chunk.op()) || chunk.index() == chunk.count() - 1;
         if (!last) {
             return;
         }
-        String key = StatusStores.documentKey(chunk.path("corpus").asText(), chunk.path("doc").asText());
+        String key = StatusStores.documentKey(chunk.corpus(), chunk.doc());
         DocumentStatus current = statuses.get(key);
         if (current != null) {
-            DocumentStatus next = current.advance(chunk.path("version").asLong(), DocumentStatus.Stage.CHUNKED, count,
+            DocumentStatus next = current.advance(chunk.version(), DocumentStatus.Stage.CHUNKED, chunk.count(),
                     clock.millis());
             if (next != current) {
                 statuses.put(key, next);
