@@ -226,16 +226,16 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
             for (TopicPartition partition : partitions) {
                 if (partition.topic().equals(topics.chunks())) {
                     store.nextOffset(partition).ifPresentOrElse(offset -> {
-                        log.info("{} resumes from stored offset {}", partition, offset);
+                        log.info("assigned {}: resumes from stored offset {}", partition, offset);
                         consumer.seek(partition, offset);
                     }, () -> {
                         consumer.seekToBeginning(List.of(partition));
                         long end = consumer.endOffsets(List.of(partition)).get(partition);
+                        log.info("assigned {}: no stored state here, reading it from the start ({} records)",
+                                partition, end);
                         if (end > 0) {
                             // answer "rebuilding" until caught up, rather than from a partial corpus
                             rebuilding.put(partition, end);
-                            log.info("{} has no stored state here: rebuilding it from the chunks topic ({} records)",
-                                    partition, end);
                         }
                     });
                 }
