@@ -31,7 +31,7 @@ public final class IngestGateway extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return vertx.executeBlocking(() -> new RecordPublisher(bootstrapServers))
+        return vertx.executeBlocking(() -> new RecordPublisher(vertx, bootstrapServers))
                 .compose(p -> {
                     publisher = p;
                     return vertx.createHttpServer()
