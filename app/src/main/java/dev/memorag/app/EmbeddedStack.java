@@ -12,11 +12,10 @@ import dev.memorag.ingest.status.StatusView;
 import dev.memorag.query.QueryConfig;
 import dev.memorag.query.QueryService;
 import dev.memorag.schemas.TopicCatalog;
-import dev.memorag.worker.MemoryWorker;
 import dev.memorag.worker.WorkerConfig;
+import dev.memorag.worker.WorkerRuntime;
 import dev.memorag.worker.recall.RecallService;
 import dev.memorag.worker.store.CorpusStore;
-import dev.memorag.worker.store.RocksCorpusStore;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -95,15 +94,11 @@ public final class EmbeddedStack implements AutoCloseable {
             vertx.deployVerticle(gateway).await();
         }
         if (deployment.runs(Deployment.Part.WORKER)) {
-            store = new RocksCorpusStore(config.dataDir().resolve("worker"));
-            running.push(store);
-            recall = new RecallService(store, Embedder.shared());
-            MemoryWorker worker = new MemoryWorker(new WorkerConfig(bootstrap, config.dataDir().resolve("worker"),
-                    WorkerConfig.DEFAULT_RECALL_THREADS), topics, store, recall);
-            worker.start();
+            WorkerRuntime worker = WorkerRuntime.start(new WorkerConfig(bootstrap, config.dataDir().resolve("worker"),
+                    WorkerConfig.DEFAULT_RECALL_THREADS, config.model()), topics, Embedder.shared());
             running.push(worker);
-            log.info("memory backend: {} (no memory checkpoint configured: clues are the question only); "
-                    + "generator: extractive (answers are evidence sentences, no LLM)", RecallService.MEMORY_BACKEND);
+            store = worker.store();
+            recall = worker.recall();
         }
         if (deployment.runs(Deployment.Part.QUERY)) {
             query = new QueryService(new QueryConfig(bootstrap, "127.0.0.1", config.httpPort(), adminToken,

@@ -4,7 +4,9 @@ import dev.memorag.ingest.admission.AdmissionConfig;
 import dev.memorag.ingest.chunking.ChunkJobConfig;
 import dev.memorag.query.EdgeLimits;
 import dev.memorag.schemas.TopicCatalog;
+import dev.memorag.worker.ModelSettings;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,21 +31,28 @@ import java.util.function.Function;
  * @param chunkTokens     {@code MEMORAG_CHUNK_TOKENS}: passage budget in retriever tokens
  * @param maxTextChars    {@code MEMORAG_MAX_TEXT_CHARS}: largest document admission accepts
  * @param edge            the query edge's timeouts and limits, each with its variable ({@link EdgeLimits})
+ * @param model           the worker's memory model and generator ({@link ModelSettings}): {@code MEMORAG_MODEL_DIR}
+ *                        (checkpoint directory; unset: memory backend none), {@code MEMORAG_DEVICE} (cpu, cuda,
+ *                        auto; default cpu), {@code MEMORAG_BEACON_RATIO} (default 4), {@code
+ *                        MEMORAG_MEMORY_CACHE_BYTES} (device cache for hot memories, default 2 GiB), {@code
+ *                        MEMORAG_GENERATOR} (extractive, djl, openai; default extractive), {@code MEMORAG_OPENAI_URL},
+ *                        {@code MEMORAG_OPENAI_MODEL}, {@code MEMORAG_OPENAI_API_KEY}
  */
 public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestPort, String adminToken,
                           String topicPrefix, int partitions, int chunkTokens, int maxTextChars,
-                          EdgeLimits edge) {
+                          EdgeLimits edge, ModelSettings model) {
 
     public static StackConfig defaults() {
         return new StackConfig(Path.of("data"), 9092, 8080, 8081, null, TopicCatalog.DEFAULT_PREFIX,
                 TopicCatalog.DEFAULT_PARTITIONS, ChunkJobConfig.DEFAULT_CHUNK_TOKENS,
-                AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, EdgeLimits.defaults());
+                AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, EdgeLimits.defaults(), ModelSettings.defaults());
     }
 
     /** Defaults overridden by any {@code MEMORAG_*} variable present in {@code env}. */
     public static StackConfig fromEnvironment(Map<String, String> env) {
         StackConfig d = defaults();
         EdgeLimits e = d.edge;
+        ModelSettings m = d.model;
         return new StackConfig(
                 get(env, "MEMORAG_DATA_DIR", Path::of, d.dataDir),
                 get(env, "MEMORAG_KAFKA_PORT", Integer::parseInt, d.kafkaPort),
@@ -59,7 +68,16 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                         get(env, "MEMORAG_MAX_IN_FLIGHT_PER_CORPUS", Integer::parseInt, e.maxInFlightPerCorpus()),
                         get(env, "MEMORAG_QUESTIONS_PER_SECOND", Double::parseDouble, e.questionsPerSecond()),
                         get(env, "MEMORAG_SOCKET_BUFFER_BYTES", Integer::parseInt, e.socketBufferBytes()),
-                        get(env, "MEMORAG_SOCKET_MAX_AGE", Duration::parse, e.socketMaxAge())));
+                        get(env, "MEMORAG_SOCKET_MAX_AGE", Duration::parse, e.socketMaxAge())),
+                new ModelSettings(
+                        get(env, "MEMORAG_MODEL_DIR", Path::of, m.modelDir()),
+                        get(env, "MEMORAG_DEVICE", Function.identity(), m.device()),
+                        get(env, "MEMORAG_BEACON_RATIO", Integer::valueOf, m.beaconRatio()),
+                        get(env, "MEMORAG_MEMORY_CACHE_BYTES", Long::parseLong, m.cacheBytes()),
+                        get(env, "MEMORAG_GENERATOR", Function.identity(), m.generator()),
+                        get(env, "MEMORAG_OPENAI_URL", URI::create, m.openAiUrl()),
+                        get(env, "MEMORAG_OPENAI_MODEL", Function.identity(), m.openAiModel()),
+                        get(env, "MEMORAG_OPENAI_API_KEY", Function.identity(), m.openAiKey())));
     }
 
     private static <T> T get(Map<String, String> env, String name, Function<String, T> parse, T fallback) {
@@ -80,22 +98,27 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
 
     public StackConfig withDataDir(Path dir) {
         return new StackConfig(dir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions, chunkTokens,
-                maxTextChars, edge);
+                maxTextChars, edge, model);
     }
 
     public StackConfig withPorts(int kafka, int http, int ingest) {
         return new StackConfig(dataDir, kafka, http, ingest, adminToken, topicPrefix, partitions, chunkTokens,
-                maxTextChars, edge);
+                maxTextChars, edge, model);
     }
 
     public StackConfig withChunkTokens(int tokens) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions, tokens,
-                maxTextChars, edge);
+                maxTextChars, edge, model);
+    }
+
+    public StackConfig withModel(ModelSettings settings) {
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions,
+                chunkTokens, maxTextChars, edge, settings);
     }
 
     public StackConfig withEdge(EdgeLimits limits) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions,
-                chunkTokens, maxTextChars, limits);
+                chunkTokens, maxTextChars, limits, model);
     }
 
     /** The configured admin token, or the one generated for this data directory on first start. */

@@ -6,13 +6,11 @@ import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
 import dev.memorag.schemas.HeaderNames;
 import dev.memorag.schemas.Json;
-import dev.memorag.schemas.Op;
-import dev.memorag.schemas.Progress;
 import dev.memorag.schemas.Question;
 import dev.memorag.schemas.TopicCatalog;
+import dev.memorag.worker.memory.Memorizer;
 import dev.memorag.worker.recall.RecallService;
 import dev.memorag.worker.store.AppliedBatch;
-import dev.memorag.worker.store.CorpusStats;
 import dev.memorag.worker.store.CorpusStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,15 +30,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,16 +54,23 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
     private final RecallService recall;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
+    private final ProgressReporter progress;
+    private final Memorizer memorizer;
     private final ExecutorService recallPool;
     private final AtomicBoolean running = new AtomicBoolean(true);
     /** Chunk partitions this worker got without their state, and the end offset it must reach; worker thread only. */
     private final Map<TopicPartition, Long> rebuilding = new HashMap<>();
     private final Thread thread;
 
-    public MemoryWorker(WorkerConfig config, TopicCatalog topics, CorpusStore store, RecallService recall) {
+    /** {@code memorizer} null: no memory model. The producer is shared with the caller, who closes it. */
+    MemoryWorker(WorkerConfig config, TopicCatalog topics, CorpusStore store, RecallService recall,
+                 KafkaProducer<String, byte[]> producer, ProgressReporter progress, Memorizer memorizer) {
         this.topics = topics;
         this.store = store;
         this.recall = recall;
+        this.producer = producer;
+        this.progress = progress;
+        this.memorizer = memorizer;
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + "worker");
@@ -81,10 +83,6 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
         c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 3);
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.recallPool = Executors.newFixedThreadPool(config.recallThreads(), r -> {
             Thread t = new Thread(r, "memorag-recall");
             t.setDaemon(true);
@@ -135,27 +133,10 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         }
         if (!offsets.isEmpty()) {
             store.apply(new AppliedBatch(chunks, offsets));
-            reportProgress(chunks);
-        }
-    }
-
-    /**
-     * Tells the status table which document versions are now in the store and memory. Sent after the store commit,
-     * so a report may repeat after a crash but never runs ahead of the data; repeats are idempotent downstream.
-     */
-    private void reportProgress(List<Chunk> applied) {
-        Map<String, CorpusStats> totals = new HashMap<>();
-        for (Chunk chunk : applied) {
-            boolean completes = chunk.op() == Op.DELETE || chunk.index() == chunk.count() - 1;
-            if (!completes) {
-                continue;
+            progress.applied(chunks);
+            if (memorizer != null) {
+                memorizer.wake();
             }
-            CorpusStats stats = totals.computeIfAbsent(chunk.corpus(), store::stats);
-            Progress progress = new Progress(1, chunk.corpus(), chunk.doc(), chunk.version(),
-                    chunk.op() == Op.DELETE ? Progress.Stage.DELETED : Progress.Stage.MEMORIZED, chunk.count(),
-                    stats.documents(), stats.chunks(), stats.tokens(), RecallService.MEMORY_BACKEND,
-                    System.currentTimeMillis());
-            producer.send(new ProducerRecord<>(topics.progress(), chunk.corpus(), Json.write(progress)));
         }
     }
 
@@ -260,6 +241,5 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(Duration.ofSeconds(10));
     }
 }

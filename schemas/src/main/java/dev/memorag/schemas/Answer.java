@@ -18,7 +18,12 @@ public record Answer(int schemaVersion, String questionId, String corpus, String
     public record Evidence(String doc, int index, double score, String text) {
     }
 
-    /** Which memory an answer was made from: the backend and how much of the corpus it had absorbed. */
-    public record MemoryWatermark(String backend, long documents, long chunks, long tokens, long windows) {
+    /**
+     * Which memory an answer was made from: the backend, the live documents and chunks it could retrieve from, the
+     * model tokens and full windows in the memory, the retriever tokens stored but not yet memorized ({@code lag}),
+     * and whether the memory still holds text of deleted or replaced documents while it is rebuilt ({@code stale}).
+     */
+    public record MemoryWatermark(String backend, long documents, long chunks, long tokens, long windows, long lag,
+                                  boolean stale) {
     }
 }

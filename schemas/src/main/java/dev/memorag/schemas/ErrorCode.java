@@ -34,6 +34,8 @@ public enum ErrorCode {
     CANCELLED(499),
     /** The worker that now owns the corpus is rebuilding it from the chunks topic; retry shortly. */
     REBUILDING(503),
+    /** The corpus's memory cannot be used here: written by another model, or damaged on disk. */
+    MEMORY_UNUSABLE(500),
     /** A dependency (Kafka, state stores) is not ready; retry later. */
     UNAVAILABLE(503),
     /** Anything else; the message says what. */

@@ -5,10 +5,13 @@ import java.util.Locale;
 
 /**
  * A worker applied a document version (or its delete) to its store and memory; mirrors progress.schema.json.
- * Carries the corpus totals after it, so a status view needs only the latest report per corpus.
+ * Carries the corpus totals after it, so a status view needs only the latest report per corpus: live documents,
+ * chunks and retriever tokens, and the memory's model tokens, windows, lag (retriever tokens not yet memorized) and
+ * staleness.
  */
 public record Progress(int schemaVersion, String corpus, String doc, long version, Stage stage, int chunks,
-                       long corpusDocuments, long corpusChunks, long corpusTokens, String memoryBackend, long at) {
+                       long corpusDocuments, long corpusChunks, long corpusTokens, String memoryBackend,
+                       long memoryTokens, long memoryWindows, long memoryLag, boolean memoryStale, long at) {
 
     public enum Stage {
         MEMORIZED, DELETED;

@@ -1,6 +1,7 @@
 package dev.memorag.app.cli;
 
 import dev.memorag.app.StackConfig;
+import dev.memorag.worker.ModelSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -18,11 +19,27 @@ final class StackOptions {
     @Option(names = "--ingest-port", description = "ingest gateway HTTP port (env MEMORAG_INGEST_PORT, default 8081)")
     Integer ingestPort;
 
+    @Option(names = "--model-dir", description = "memory checkpoint directory (env MEMORAG_MODEL_DIR, default none: "
+            + "no memory model)")
+    Path modelDir;
+
+    @Option(names = "--generator", description = "answer generator: extractive, djl, openai (env MEMORAG_GENERATOR, "
+            + "default extractive)")
+    String generator;
+
     StackConfig config() {
         StackConfig env = StackConfig.fromEnvironment(System.getenv());
+        ModelSettings model = env.model();
+        if (modelDir != null) {
+            model = model.withModelDir(modelDir);
+        }
+        if (generator != null) {
+            model = model.withGenerator(generator);
+        }
         return env.withDataDir(dataDir != null ? dataDir : env.dataDir())
                 .withPorts(kafkaPort != null ? kafkaPort : env.kafkaPort(),
                         httpPort != null ? httpPort : env.httpPort(),
-                        ingestPort != null ? ingestPort : env.ingestPort());
+                        ingestPort != null ? ingestPort : env.ingestPort())
+                .withModel(model);
     }
 }

@@ -2,7 +2,7 @@ package dev.memorag.app.eval;
 
 import dev.memorag.app.EmbeddedStack;
 import dev.memorag.embedding.Embedder;
-import dev.memorag.worker.recall.RecallService;
+import dev.memorag.worker.memory.MemoryWatermarks;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,11 +21,11 @@ public final class EvalRunner {
 
     /**
      * Modes that cannot run here, with the reason. {@code memorag} needs a beacon memory checkpoint; the worker
-     * runs without one (memory backend {@value RecallService#MEMORY_BACKEND}), and a question-only run under that
+     * runs without one (memory backend {@value MemoryWatermarks#NONE}), and a question-only run under that
      * name would only repeat {@code dense}.
      */
     public static final Map<String, String> SKIPPED_MODES = Map.of("memorag", "no memory checkpoint is configured "
-            + "(the worker's memory backend is '" + RecallService.MEMORY_BACKEND + "'), so clue retrieval with the "
+            + "(the worker's memory backend is '" + MemoryWatermarks.NONE + "'), so clue retrieval with the "
             + "beacon memory model cannot run.");
 
     private final EmbeddedStack stack;

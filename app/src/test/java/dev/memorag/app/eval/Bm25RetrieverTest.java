@@ -18,7 +18,7 @@ class Bm25RetrieverTest {
     private static List<StoredChunk> chunks() {
         // seq runs backwards to show hits come back in corpus-stream (seq) order, not list or score order
         return java.util.stream.IntStream.range(0, TEXTS.size())
-                .mapToObj(i -> new StoredChunk("doc", 1, i, 100 - i, 10, TEXTS.get(i), new float[0]))
+                .mapToObj(i -> new StoredChunk("doc", 1, i, TEXTS.size(), 100 - i, 10, TEXTS.get(i), new float[0]))
                 .toList();
     }
 

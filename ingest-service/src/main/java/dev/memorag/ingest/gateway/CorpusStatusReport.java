@@ -20,7 +20,9 @@ import java.util.TreeMap;
 record CorpusStatusReport(String corpus, long documents, Map<String, Long> stages, long pending,
                           Memory memory, Watermark watermark) {
 
-    record Memory(String backend, long documents, long chunks, long tokens) {
+    /** Live documents, chunks and retriever tokens; model tokens and windows in memory, lag in retriever tokens. */
+    record Memory(String backend, long documents, long chunks, long tokens, long memoryTokens, long windows, long lag,
+                  boolean stale) {
     }
 
     record Watermark(String doc, long version, long at) {
@@ -41,7 +43,8 @@ record CorpusStatusReport(String corpus, long documents, Map<String, Long> stage
         }
         return new CorpusStatusReport(corpus, live, stages, pending,
                 latest == null ? null : new Memory(latest.memoryBackend(), latest.corpusDocuments(),
-                        latest.corpusChunks(), latest.corpusTokens()),
+                        latest.corpusChunks(), latest.corpusTokens(), latest.memoryTokens(), latest.memoryWindows(),
+                        latest.memoryLag(), latest.memoryStale()),
                 latest == null ? null : new Watermark(latest.doc(), latest.version(), latest.at()));
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -15,7 +16,7 @@ import java.util.stream.IntStream;
  * The generator that needs no LLM: it answers with the evidence sentences closest to the question, in corpus
  * order. It never writes a sentence the corpus does not contain, and says so in the answer record.
  */
-public final class ExtractiveGenerator {
+public final class ExtractiveGenerator implements AnswerGenerator {
     public static final String NAME = "extractive";
     private static final int MIN_WORDS = 4;
     private static final Pattern TITLE_AT_END = Pattern.compile("\\b(Mr|Mrs|Ms|Dr|St|Mt)\\.$");
@@ -25,6 +26,18 @@ public final class ExtractiveGenerator {
     public ExtractiveGenerator(Embedder embedder, int sentences) {
         this.embedder = embedder;
         this.sentences = sentences;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String answer(Request request, Consumer<String> onText) {
+        String text = answer(request.questionVector(), request.evidence());
+        onText.accept(text);
+        return text;
     }
 
     public String answer(float[] question, List<String> evidence) {

@@ -6,32 +6,47 @@ import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
 import dev.memorag.schemas.Question;
-import dev.memorag.worker.store.CorpusStats;
+import dev.memorag.worker.memory.MemoryUnusableException;
+import dev.memorag.worker.memory.MemoryWatermarks;
+import dev.memorag.worker.memory.QuestionGate;
 import dev.memorag.worker.store.CorpusStore;
 import dev.memorag.worker.store.StoredChunk;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Answers one question for a corpus this worker owns: clues → retrieval → generation, emitting clues, evidence,
  * token and done (or error) events as it goes.
  *
- * <p>Memory backend {@code none}: with no memory model configured the only clue is the question itself, and every
- * answer says so in its memory watermark.
+ * <p>With a memory model, clues are recalled from the corpus's memory; without one (memory backend {@code none})
+ * the question is the only clue, and every answer's memory watermark says so.
  */
 public final class RecallService {
-    public static final String MEMORY_BACKEND = "none";
+    /** Streamed text is sent at most this often. */
+    static final long TOKEN_BATCH_MILLIS = 20;
     private final CorpusStore store;
     private final Embedder embedder;
+    private final ClueGenerator clues;
+    private final AnswerGenerator generator;
+    private final QuestionGate gate;
     private final DenseRetriever retriever = new DenseRetriever();
-    private final ExtractiveGenerator generator;
     private final Cancellations cancellations = new Cancellations();
 
-    public RecallService(CorpusStore store, Embedder embedder) {
+    /** {@code clues} null: no memory model. */
+    public RecallService(CorpusStore store, Embedder embedder, ClueGenerator clues, AnswerGenerator generator,
+                         QuestionGate gate) {
         this.store = store;
         this.embedder = embedder;
-        this.generator = new ExtractiveGenerator(embedder, 3);
+        this.clues = clues;
+        this.generator = generator;
+        this.gate = gate;
+    }
+
+    /** No memory model and the extractive generator: what runs without a checkpoint. */
+    public static RecallService withoutMemory(CorpusStore store, Embedder embedder) {
+        return new RecallService(store, embedder, null, new ExtractiveGenerator(embedder, 3), new QuestionGate());
     }
 
     /** Questions to stop answering; checked between the stages of an answer. */
@@ -39,44 +54,75 @@ public final class RecallService {
         return cancellations;
     }
 
+    public String memoryBackend() {
+        return clues == null ? MemoryWatermarks.NONE : MemoryWatermarks.BEACON;
+    }
+
+    public String generatorName() {
+        return generator.name();
+    }
+
     public void answer(Question question, AnswerEventSink sink) {
+        gate.enter();
+        try {
+            answerGated(question, sink);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private void answerGated(Question question, AnswerEventSink sink) {
         long start = System.nanoTime();
         Map<String, Long> timings = new LinkedHashMap<>();
-        int[] seq = {0};
-        List<StoredChunk> corpus = store.chunks(question.corpus());
+        AtomicInteger seq = new AtomicInteger();
+        String corpusId = question.corpus();
+        List<StoredChunk> corpus = store.chunks(corpusId);
         if (corpus.isEmpty()) {
-            sink.emit(AnswerEvent.error(question.id(), question.corpus(), seq[0],
-                    ErrorInfo.of(ErrorCode.EMPTY_CORPUS, "corpus '" + question.corpus()
+            sink.emit(AnswerEvent.error(question.id(), corpusId, seq.get(),
+                    ErrorInfo.of(ErrorCode.EMPTY_CORPUS, "corpus '" + corpusId
                             + "' has no passages yet: ingest documents first, or wait until they are chunked")));
             return;
         }
-        List<String> clues = List.of(question.question());
-        sink.emit(AnswerEvent.clues(question.id(), question.corpus(), seq[0]++, clues));
+        Answer.MemoryWatermark watermark = MemoryWatermarks.of(store, corpusId, clues != null);
+        List<String> recalled;
+        try {
+            recalled = clues == null || !question.cluesOrDefault() ? List.of(question.question())
+                    : clues.clues(question);
+        } catch (MemoryUnusableException e) {
+            sink.emit(AnswerEvent.error(question.id(), corpusId, seq.get(),
+                    ErrorInfo.of(ErrorCode.MEMORY_UNUSABLE, e.getMessage())));
+            return;
+        }
+        if (recalled.isEmpty()) {
+            recalled = List.of(question.question());
+        }
+        sink.emit(AnswerEvent.clues(question.id(), corpusId, seq.getAndIncrement(), recalled));
         timings.put("cluesMs", millisSince(start));
-        if (stopIfCancelled(question, seq[0], sink)) {
+        if (stopIfCancelled(question, seq.get(), sink)) {
             return;
         }
 
-        float[][] queries = embedder.embed(clues);
+        float[][] queries = embedder.embed(recalled);
         List<DenseRetriever.ScoredChunk> hits = retriever.retrieve(corpus, queries, question.topKOrDefault());
         List<Answer.Evidence> evidence = hits.stream()
                 .map(h -> new Answer.Evidence(h.chunk().doc(), h.chunk().index(), h.score(), h.chunk().text()))
                 .toList();
-        sink.emit(AnswerEvent.evidence(question.id(), question.corpus(), seq[0]++, evidence));
+        sink.emit(AnswerEvent.evidence(question.id(), corpusId, seq.getAndIncrement(), evidence));
         timings.put("retrievalMs", millisSince(start) - timings.get("cluesMs"));
-        if (stopIfCancelled(question, seq[0], sink)) {
+        if (stopIfCancelled(question, seq.get(), sink)) {
             return;
         }
 
-        String text = generator.answer(queries[0], evidence.stream().map(Answer.Evidence::text).toList());
-        sink.emit(AnswerEvent.token(question.id(), question.corpus(), seq[0]++, text));
+        TokenBatcher tokens = new TokenBatcher(TOKEN_BATCH_MILLIS,
+                text -> sink.emit(AnswerEvent.token(question.id(), corpusId, seq.getAndIncrement(), text)));
+        String text = generator.answer(new AnswerGenerator.Request(question, queries[0],
+                evidence.stream().map(Answer.Evidence::text).toList()), tokens);
+        tokens.finish();
         timings.put("totalMs", millisSince(start));
 
-        CorpusStats stats = store.stats(question.corpus());
-        Answer answer = new Answer(1, question.id(), question.corpus(), text, clues, evidence,
-                new Answer.MemoryWatermark(MEMORY_BACKEND, stats.documents(), stats.chunks(), 0, 0),
-                ExtractiveGenerator.NAME, timings, null);
-        sink.emit(AnswerEvent.done(seq[0], answer));
+        Answer answer = new Answer(1, question.id(), corpusId, text, recalled, evidence, watermark,
+                generator.name(), timings, null);
+        sink.emit(AnswerEvent.done(seq.get(), answer));
     }
 
     private boolean stopIfCancelled(Question question, int seq, AnswerEventSink sink) {

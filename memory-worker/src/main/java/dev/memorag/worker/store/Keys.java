@@ -43,6 +43,38 @@ final class Keys {
         return ("seq\0" + corpus).getBytes(StandardCharsets.UTF_8);
     }
 
+    static byte[] counts(String corpus) {
+        return ("count\0" + corpus).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] cursor(String corpus) {
+        return ("mem\0" + corpus).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] staleGeneration(String corpus) {
+        return ("stale\0" + corpus).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Corpus-stream position: corpus, then the sequence number big-endian. */
+    static byte[] stream(String corpus, long seq) {
+        byte[] prefix = prefix(corpus);
+        return ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(seq).array();
+    }
+
+    static long streamSeq(byte[] key) {
+        return ByteBuffer.wrap(key, key.length - 8, 8).getLong();
+    }
+
+    /** One layer's rows of one memory window: corpus, window, layer (big-endian, so windows scan in order). */
+    static byte[] memoryRow(String corpus, int window, int layer) {
+        byte[] prefix = prefix(corpus);
+        return ByteBuffer.allocate(prefix.length + 8).put(prefix).putInt(window).putInt(layer).array();
+    }
+
+    static int memoryWindow(byte[] key) {
+        return ByteBuffer.wrap(key, key.length - 8, 4).getInt();
+    }
+
     /** The smallest key greater than every key starting with {@code prefix}. */
     static byte[] end(byte[] prefix) {
         byte[] end = Arrays.copyOf(prefix, prefix.length);

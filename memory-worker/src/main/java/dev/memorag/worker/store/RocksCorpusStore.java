@@ -2,17 +2,22 @@ package dev.memorag.worker.store;
 
 import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.Op;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -28,8 +33,12 @@ import org.rocksdb.WriteOptions;
 
 /**
  * The worker's one RocksDB instance. Owns every native handle and closes them in reverse order of creation.
- * Column families: {@code meta} (applied offsets, per-corpus sequence counters), {@code chunks}, {@code documents},
- * {@code memory} (beacon KV rows per layer and window).
+ * Column families: {@code meta} (applied offsets, per-corpus sequence counters, totals, memory cursor and stale
+ * generation), {@code chunks} (by document), {@code stream} (corpus-stream position → chunk, live chunks only),
+ * {@code documents}, {@code memory} (beacon K/V rows per window and layer).
+ *
+ * <p>Chunk batches (from the poll thread) and memory steps (from the memorizer) are serialized on this object, so
+ * each sees the other's effects whole: that is what lets a memory step detect passages removed under it.
  */
 public final class RocksCorpusStore implements CorpusStore {
     static {
@@ -44,24 +53,29 @@ public final class RocksCorpusStore implements CorpusStore {
     private final ColumnFamilyHandle meta;
     private final ColumnFamilyHandle chunks;
     private final ColumnFamilyHandle documents;
+    private final ColumnFamilyHandle memory;
+    private final ColumnFamilyHandle stream;
 
     public RocksCorpusStore(Path dir) {
         try {
             Files.createDirectories(dir);
             options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
             cfOptions = new ColumnFamilyOptions();
-            // fsync each applied batch: it carries the Kafka offsets, so losing it on power loss would be silent loss
+            // fsync each write: it carries the Kafka offsets or the memory cursor, losing it would be silent loss
             syncWrites = new WriteOptions().setSync(true);
             List<ColumnFamilyDescriptor> families = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                     new ColumnFamilyDescriptor(bytes("meta"), cfOptions),
                     new ColumnFamilyDescriptor(bytes("chunks"), cfOptions),
                     new ColumnFamilyDescriptor(bytes("documents"), cfOptions),
-                    new ColumnFamilyDescriptor(bytes("memory"), cfOptions));
+                    new ColumnFamilyDescriptor(bytes("memory"), cfOptions),
+                    new ColumnFamilyDescriptor(bytes("stream"), cfOptions));
             db = RocksDB.open(options, dir.toString(), families, handles);
             meta = handles.get(1);
             chunks = handles.get(2);
             documents = handles.get(3);
+            memory = handles.get(4);
+            stream = handles.get(5);
         } catch (Exception e) {
             throw new StoreException("cannot open the corpus store at " + dir + ": " + e.getMessage(), e);
         }
@@ -74,37 +88,9 @@ public final class RocksCorpusStore implements CorpusStore {
     }
 
     @Override
-    public void apply(AppliedBatch batch) {
-        Map<String, DocumentState> docStates = new HashMap<>();
-        Map<String, Long> sequences = new HashMap<>();
+    public synchronized void apply(AppliedBatch batch) {
         try (WriteBatch write = new WriteBatch()) {
-            for (Chunk chunk : batch.chunks()) {
-                byte[] docKey = Keys.document(chunk.corpus(), chunk.doc());
-                String docId = new String(docKey, StandardCharsets.UTF_8);
-                DocumentState current = docStates.computeIfAbsent(docId, k -> {
-                    byte[] stored = get(documents, docKey);
-                    return stored == null ? null : DocumentState.decode(stored);
-                });
-                if (current != null && chunk.version() < current.version()) {
-                    continue; // a late chunk of a superseded version
-                }
-                if (current == null || chunk.version() > current.version()) {
-                    byte[] prefix = Keys.prefix(chunk.corpus(), chunk.doc());
-                    write.deleteRange(chunks, prefix, Keys.end(prefix));
-                    current = new DocumentState(chunk.version(), chunk.op() == Op.DELETE);
-                    docStates.put(docId, current);
-                    write.put(documents, docKey, current.encode());
-                }
-                if (chunk.op() == Op.UPSERT) {
-                    long seq = sequences.compute(chunk.corpus(), (c, s) -> s != null ? s + 1 : nextSequence(c));
-                    StoredChunk stored = new StoredChunk(chunk.doc(), chunk.version(), chunk.index(), seq,
-                            chunk.tokenCount(), chunk.text(), chunk.vector());
-                    write.put(chunks, Keys.chunk(chunk.corpus(), chunk.doc(), chunk.index()), stored.encodeValue());
-                }
-            }
-            for (Map.Entry<String, Long> seq : sequences.entrySet()) {
-                write.put(meta, Keys.sequence(seq.getKey()), Keys.longValue(seq.getValue() + 1));
-            }
+            new BatchWriter(write).apply(batch.chunks());
             for (Map.Entry<TopicPartition, Long> offset : batch.nextOffsets().entrySet()) {
                 write.put(meta, Keys.offset(offset.getKey()), Keys.longValue(offset.getValue()));
             }
@@ -115,9 +101,129 @@ public final class RocksCorpusStore implements CorpusStore {
         }
     }
 
+    /** The effects of one chunk batch, accumulated against what is stored plus what the batch wrote so far. */
+    private final class BatchWriter {
+        private final WriteBatch write;
+        private final Map<String, DocumentState> docStates = new HashMap<>();
+        /** Chunks written by this batch per document key; committed rows of these documents may be cleared. */
+        private final Map<String, List<StoredChunk>> written = new HashMap<>();
+        private final Set<String> cleared = new HashSet<>();
+        private final Map<String, Long> sequences = new HashMap<>();
+        private final Map<String, long[]> counts = new HashMap<>();
+        private final Map<String, Long> staleBumps = new HashMap<>();
+
+        BatchWriter(WriteBatch write) {
+            this.write = write;
+        }
+
+        void apply(List<Chunk> batch) throws RocksDBException {
+            for (Chunk chunk : batch) {
+                byte[] docKey = Keys.document(chunk.corpus(), chunk.doc());
+                String docId = new String(docKey, StandardCharsets.UTF_8);
+                DocumentState current = docStates.computeIfAbsent(docId, k -> {
+                    byte[] stored = get(documents, docKey);
+                    return stored == null ? null : DocumentState.decode(stored);
+                });
+                if (current != null && chunk.version() < current.version()) {
+                    continue; // a late chunk of a superseded version
+                }
+                long[] total = counts(chunk.corpus());
+                if (current == null || chunk.version() > current.version()) {
+                    removeChunks(chunk.corpus(), chunk.doc(), docId);
+                    total[0] += (chunk.op() == Op.DELETE ? 0 : 1) - (current == null || current.deleted() ? 0 : 1);
+                    current = new DocumentState(chunk.version(), chunk.op() == Op.DELETE);
+                    docStates.put(docId, current);
+                    write.put(documents, docKey, current.encode());
+                }
+                if (chunk.op() == Op.UPSERT && !stored(docId, chunk)) {
+                    long seq = sequences.compute(chunk.corpus(), (c, s) -> s != null ? s + 1 : nextSequence(c));
+                    StoredChunk stored = new StoredChunk(chunk.doc(), chunk.version(), chunk.index(), chunk.count(),
+                            seq, chunk.tokenCount(), chunk.text(), chunk.vector());
+                    write.put(chunks, Keys.chunk(chunk.corpus(), chunk.doc(), chunk.index()), stored.encodeValue());
+                    write.put(stream, Keys.stream(chunk.corpus(), seq), Keys.chunk(chunk.corpus(), chunk.doc(),
+                            chunk.index()));
+                    written.computeIfAbsent(docId, k -> new ArrayList<>()).add(stored);
+                    total[1]++;
+                    total[2] += chunk.tokenCount();
+                }
+            }
+            for (Map.Entry<String, Long> seq : sequences.entrySet()) {
+                write.put(meta, Keys.sequence(seq.getKey()), Keys.longValue(seq.getValue() + 1));
+            }
+            for (Map.Entry<String, long[]> total : counts.entrySet()) {
+                write.put(meta, Keys.counts(total.getKey()), encodeCounts(total.getValue()));
+            }
+            for (Map.Entry<String, Long> stale : staleBumps.entrySet()) {
+                write.put(meta, Keys.staleGeneration(stale.getKey()), Keys.longValue(stale.getValue()));
+            }
+        }
+
+        /** A re-delivered chunk of the version already stored counts once. */
+        private boolean stored(String docId, Chunk chunk) {
+            for (StoredChunk c : written.getOrDefault(docId, List.of())) {
+                if (c.index() == chunk.index()) {
+                    return true;
+                }
+            }
+            return !cleared.contains(docId)
+                    && get(chunks, Keys.chunk(chunk.corpus(), chunk.doc(), chunk.index())) != null;
+        }
+
+        /** Drops a document's passages, from the totals and the stream too; the memory goes stale if it had them. */
+        private void removeChunks(String corpus, String doc, String docId) throws RocksDBException {
+            List<StoredChunk> old = new ArrayList<>(written.getOrDefault(docId, List.of()));
+            if (cleared.add(docId)) {
+                scan(chunks, Keys.prefix(corpus, doc), (key, value) ->
+                        old.add(StoredChunk.decode(doc, Keys.chunkIndex(key), value)));
+            }
+            written.remove(docId);
+            if (old.isEmpty()) {
+                return;
+            }
+            long memorized = memoryCursor(corpus).map(MemoryCursor::lastSeq).orElse(-1L);
+            long[] total = counts(corpus);
+            for (StoredChunk c : old) {
+                write.delete(stream, Keys.stream(corpus, c.seq()));
+                total[1]--;
+                total[2] -= c.tokenCount();
+                if (c.seq() <= memorized) {
+                    staleBumps.compute(corpus, (k, g) -> (g != null ? g : staleGeneration(corpus)) + 1);
+                }
+            }
+            byte[] prefix = Keys.prefix(corpus, doc);
+            write.deleteRange(chunks, prefix, Keys.end(prefix));
+        }
+
+        private long[] counts(String corpus) {
+            return counts.computeIfAbsent(corpus, RocksCorpusStore.this::storedCounts);
+        }
+    }
+
     private long nextSequence(String corpus) {
         byte[] value = get(meta, Keys.sequence(corpus));
         return value == null ? 0 : Keys.longOf(value);
+    }
+
+    private long[] storedCounts(String corpus) {
+        byte[] value = get(meta, Keys.counts(corpus));
+        if (value == null) {
+            return new long[3];
+        }
+        ByteBuffer buf = ByteBuffer.wrap(value);
+        return new long[] {buf.getLong(), buf.getLong(), buf.getLong()};
+    }
+
+    private static byte[] encodeCounts(long[] counts) {
+        return ByteBuffer.allocate(24).putLong(counts[0]).putLong(counts[1]).putLong(counts[2]).array();
+    }
+
+    @Override
+    public Set<String> corpora() {
+        Set<String> out = new TreeSet<>();
+        byte[] prefix = bytes("count\0");
+        scan(meta, prefix, (key, value) ->
+                out.add(new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8)));
+        return out;
     }
 
     @Override
@@ -132,16 +238,86 @@ public final class RocksCorpusStore implements CorpusStore {
     }
 
     @Override
-    public CorpusStats stats(String corpus) {
-        Set<String> docs = new HashSet<>();
-        long[] chunkCount = {0};
-        long[] tokens = {0};
-        for (StoredChunk chunk : chunks(corpus)) {
-            docs.add(chunk.doc());
-            chunkCount[0]++;
-            tokens[0] += chunk.tokenCount();
+    public List<StoredChunk> chunksAfter(String corpus, long seq, int limit) {
+        List<StoredChunk> out = new ArrayList<>();
+        byte[] prefix = Keys.prefix(corpus);
+        try (Slice upper = new Slice(Keys.end(prefix));
+             ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(stream, read)) {
+            for (it.seek(Keys.stream(corpus, seq + 1)); it.isValid() && out.size() < limit; it.next()) {
+                byte[] chunkKey = it.value();
+                byte[] value = get(chunks, chunkKey);
+                if (value == null) {
+                    throw new StoreException("corpus '" + corpus + "': stream position " + Keys.streamSeq(it.key())
+                            + " names a passage that is not stored");
+                }
+                out.add(StoredChunk.decode(Keys.chunkNames(chunkKey)[1], Keys.chunkIndex(chunkKey), value));
+            }
         }
-        return new CorpusStats(docs.size(), chunkCount[0], tokens[0]);
+        return out;
+    }
+
+    @Override
+    public CorpusStats stats(String corpus) {
+        long[] counts = storedCounts(corpus);
+        return new CorpusStats(counts[0], counts[1], counts[2]);
+    }
+
+    @Override
+    public Optional<MemoryCursor> memoryCursor(String corpus) {
+        byte[] value = get(meta, Keys.cursor(corpus));
+        return value == null ? Optional.empty() : Optional.of(MemoryCursor.decode(value));
+    }
+
+    @Override
+    public List<byte[]> memoryWindows(String corpus, int count) {
+        List<ByteArrayOutputStream> windows = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            windows.add(new ByteArrayOutputStream());
+        }
+        scan(memory, Keys.prefix(corpus), (key, value) -> {
+            int window = Keys.memoryWindow(key);
+            if (window < count) {
+                windows.get(window).writeBytes(value);
+            }
+        });
+        return windows.stream().map(ByteArrayOutputStream::toByteArray).toList();
+    }
+
+    @Override
+    public long staleGeneration(String corpus) {
+        byte[] value = get(meta, Keys.staleGeneration(corpus));
+        return value == null ? 0 : Keys.longOf(value);
+    }
+
+    @Override
+    public synchronized void applyMemory(MemoryUpdate update) {
+        String corpus = update.corpus();
+        try (WriteBatch write = new WriteBatch()) {
+            if (update.replaces()) {
+                byte[] prefix = Keys.prefix(corpus);
+                write.deleteRange(memory, prefix, Keys.end(prefix));
+            }
+            for (int w = 0; w < update.windows().size(); w++) {
+                byte[] window = update.windows().get(w);
+                int rowBytes = window.length / update.layers();
+                for (int layer = 0; layer < update.layers(); layer++) {
+                    write.put(memory, Keys.memoryRow(corpus, update.firstWindow() + w, layer),
+                            Arrays.copyOfRange(window, layer * rowBytes, (layer + 1) * rowBytes));
+                }
+            }
+            write.put(meta, Keys.cursor(corpus), update.cursor().encode());
+            for (long seq : update.consumedSeqs()) {
+                if (get(stream, Keys.stream(corpus, seq)) == null) {
+                    // removed after the memorizer read it: the memory now holds text it must not keep
+                    write.put(meta, Keys.staleGeneration(corpus), Keys.longValue(staleGeneration(corpus) + 1));
+                    break;
+                }
+            }
+            db.write(syncWrites, write);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot write memory of corpus '" + corpus + "': " + e.getMessage(), e);
+        }
     }
 
     private interface EntryVisitor {

@@ -41,7 +41,7 @@ class RecallServiceTest {
             List<AnswerEvent> events = new ArrayList<>();
             Question question = new Question(1, "q1", "carol", "How much did Bob Cratchit earn a week?", null, 2,
                     null, null, null);
-            new RecallService(store, embedder).answer(question, events::add);
+            RecallService.withoutMemory(store, embedder).answer(question, events::add);
 
             assertEquals(List.of(AnswerEvent.Type.CLUES, AnswerEvent.Type.EVIDENCE, AnswerEvent.Type.TOKEN,
                     AnswerEvent.Type.DONE), events.stream().map(AnswerEvent::type).toList());
@@ -62,7 +62,7 @@ class RecallServiceTest {
     void anEmptyCorpusGetsAClearErrorEvent() {
         try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
             List<AnswerEvent> events = new ArrayList<>();
-            new RecallService(store, Embedder.shared()).answer(Question.of("q", "nothing", "Anyone?"), events::add);
+            RecallService.withoutMemory(store, Embedder.shared()).answer(Question.of("q", "nothing", "Anyone?"), events::add);
             assertEquals(1, events.size());
             assertEquals(ErrorCode.EMPTY_CORPUS.name(), events.get(0).error().code());
             assertTrue(events.get(0).error().message().contains("nothing"));

@@ -1,0 +1,64 @@
+package dev.memorag.worker;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The worker's memory model and answer generator. Without a model directory the memory backend is {@code none}
+ * (the question is the only clue) and the generator must be {@code extractive} or {@code openai}.
+ *
+ * @param modelDir    a Hugging Face checkpoint directory of a MemoRAG memory model, or null for none
+ * @param device      {@code cpu}, {@code cuda} or {@code auto} (CUDA when present)
+ * @param beaconRatio compression ratio to run the checkpoint with (MemoRAG uses 4); null keeps config.json's
+ * @param cacheBytes  device memory for hot corpus memories; least recently used ones are dropped beyond it
+ * @param generator   {@code extractive} (no LLM), {@code djl} (the memory checkpoint) or {@code openai}
+ * @param openAiUrl   API root of an OpenAI-compatible server, e.g. http://localhost:8000/v1 (generator openai)
+ * @param openAiModel model name to ask that server for
+ * @param openAiKey   bearer key for that server, or null
+ */
+public record ModelSettings(Path modelDir, String device, Integer beaconRatio, long cacheBytes, String generator,
+                            URI openAiUrl, String openAiModel, String openAiKey) {
+    public static final List<String> GENERATORS = List.of("extractive", "djl", "openai");
+    public static final List<String> DEVICES = List.of("cpu", "cuda", "auto");
+    public static final long DEFAULT_CACHE_BYTES = 2L << 30;
+
+    public ModelSettings {
+        device = device.toLowerCase(Locale.ROOT);
+        generator = generator.toLowerCase(Locale.ROOT);
+        if (!DEVICES.contains(device)) {
+            throw new IllegalArgumentException("device '" + device + "': choose from " + DEVICES);
+        }
+        if (!GENERATORS.contains(generator)) {
+            throw new IllegalArgumentException("generator '" + generator + "': choose from " + GENERATORS);
+        }
+        if (generator.equals("djl") && modelDir == null) {
+            throw new IllegalArgumentException("generator djl answers with the memory checkpoint: set the model "
+                    + "directory (MEMORAG_MODEL_DIR), or choose extractive or openai");
+        }
+        if (generator.equals("openai") && (openAiUrl == null || openAiModel == null || openAiModel.isBlank())) {
+            throw new IllegalArgumentException("generator openai needs the server's URL (MEMORAG_OPENAI_URL) and a "
+                    + "model name (MEMORAG_OPENAI_MODEL)");
+        }
+        if (beaconRatio != null && beaconRatio < 1) {
+            throw new IllegalArgumentException("beacon ratio " + beaconRatio + " must be at least 1");
+        }
+        if (cacheBytes < 0) {
+            throw new IllegalArgumentException("memory cache bytes " + cacheBytes + " must not be negative");
+        }
+    }
+
+    /** No checkpoint, extractive answers: what runs when nothing is configured. */
+    public static ModelSettings defaults() {
+        return new ModelSettings(null, "cpu", 4, DEFAULT_CACHE_BYTES, "extractive", null, null, null);
+    }
+
+    public ModelSettings withModelDir(Path dir) {
+        return new ModelSettings(dir, device, beaconRatio, cacheBytes, generator, openAiUrl, openAiModel, openAiKey);
+    }
+
+    public ModelSettings withGenerator(String name) {
+        return new ModelSettings(modelDir, device, beaconRatio, cacheBytes, name, openAiUrl, openAiModel, openAiKey);
+    }
+}

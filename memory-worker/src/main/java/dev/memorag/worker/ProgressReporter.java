@@ -1,0 +1,66 @@
+package dev.memorag.worker;
+
+import dev.memorag.schemas.Answer;
+import dev.memorag.schemas.Chunk;
+import dev.memorag.schemas.Json;
+import dev.memorag.schemas.Op;
+import dev.memorag.schemas.Progress;
+import dev.memorag.schemas.TopicCatalog;
+import dev.memorag.worker.memory.Memorizer;
+import dev.memorag.worker.memory.MemoryWatermarks;
+import dev.memorag.worker.store.CorpusStore;
+import dev.memorag.worker.store.StoredChunk;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Tells the status table which document versions are now in the store and memory, with the corpus totals. Reports
+ * are sent after the write they describe, so one may repeat after a crash but never runs ahead of the data; repeats
+ * are idempotent downstream. Without a memory model a stored document counts as memorized; with one, the memorizer
+ * reports it once its last passage is in the memory.
+ */
+final class ProgressReporter implements Memorizer.Listener {
+    private final KafkaProducer<String, byte[]> producer;
+    private final TopicCatalog topics;
+    private final CorpusStore store;
+    private final boolean beacon;
+
+    ProgressReporter(KafkaProducer<String, byte[]> producer, TopicCatalog topics, CorpusStore store, boolean beacon) {
+        this.producer = producer;
+        this.topics = topics;
+        this.store = store;
+        this.beacon = beacon;
+    }
+
+    /** After a chunk batch is stored: deletes, and (without a memory model) completed documents. */
+    void applied(List<Chunk> chunks) {
+        Map<String, Answer.MemoryWatermark> totals = new HashMap<>();
+        for (Chunk chunk : chunks) {
+            boolean delete = chunk.op() == Op.DELETE;
+            if (delete || (!beacon && chunk.index() == chunk.count() - 1)) {
+                send(chunk.corpus(), chunk.doc(), chunk.version(), delete ? Progress.Stage.DELETED
+                        : Progress.Stage.MEMORIZED, delete ? 0 : chunk.count(), totals);
+            }
+        }
+    }
+
+    @Override
+    public void memorized(String corpus, List<StoredChunk> completedDocuments) {
+        Map<String, Answer.MemoryWatermark> totals = new HashMap<>();
+        for (StoredChunk last : completedDocuments) {
+            send(corpus, last.doc(), last.version(), Progress.Stage.MEMORIZED, last.count(), totals);
+        }
+    }
+
+    private void send(String corpus, String doc, long version, Progress.Stage stage, int chunks,
+                      Map<String, Answer.MemoryWatermark> totals) {
+        Answer.MemoryWatermark w = totals.computeIfAbsent(corpus, c -> MemoryWatermarks.of(store, c, beacon));
+        Progress progress = new Progress(1, corpus, doc, version, stage, chunks, w.documents(), w.chunks(),
+                store.stats(corpus).tokens(), w.backend(), w.tokens(), w.windows(), w.lag(), w.stale(),
+                System.currentTimeMillis());
+        producer.send(new ProducerRecord<>(topics.progress(), corpus, Json.write(progress)));
+    }
+}

@@ -1,0 +1,132 @@
+package dev.memorag.worker;
+
+import dev.memorag.embedding.Embedder;
+import dev.memorag.schemas.TopicCatalog;
+import dev.memorag.worker.memory.CorpusMemories;
+import dev.memorag.worker.memory.Memorizer;
+import dev.memorag.worker.memory.MemoryModel;
+import dev.memorag.worker.memory.QuestionGate;
+import dev.memorag.worker.model.ComputeDevice;
+import dev.memorag.worker.recall.AnswerGenerator;
+import dev.memorag.worker.recall.ClueGenerator;
+import dev.memorag.worker.recall.ExtractiveGenerator;
+import dev.memorag.worker.recall.MemoryModelGenerator;
+import dev.memorag.worker.recall.OpenAiGenerator;
+import dev.memorag.worker.recall.RecallService;
+import dev.memorag.worker.store.CorpusStore;
+import dev.memorag.worker.store.RocksCorpusStore;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One memory worker and everything it owns, started in dependency order and closed in reverse: the RocksDB store,
+ * the memory model and its device cache, the memorizer, the recall service, the Kafka producer and the consumer loop.
+ */
+public final class WorkerRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+    /** Passages per memorization step: each step is one atomic write of the windows they complete. */
+    static final int CHUNKS_PER_STEP = 16;
+
+    private final Deque<AutoCloseable> owned = new ArrayDeque<>();
+    private CorpusStore store;
+    private RecallService recall;
+
+    private WorkerRuntime() {
+    }
+
+    /** Starts a worker; on failure everything started so far is closed again. */
+    public static WorkerRuntime start(WorkerConfig config, TopicCatalog topics, Embedder embedder) {
+        WorkerRuntime runtime = new WorkerRuntime();
+        try {
+            runtime.wire(config, topics, embedder);
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private void wire(WorkerConfig config, TopicCatalog topics, Embedder embedder) {
+        ModelSettings settings = config.model();
+        store = own(new RocksCorpusStore(config.stateDir()));
+        QuestionGate gate = new QuestionGate();
+        CorpusMemories memories = null;
+        if (settings.modelDir() != null) {
+            MemoryModel model = own(MemoryModel.load(settings.modelDir(), device(settings.device()),
+                    settings.beaconRatio()));
+            memories = own(new CorpusMemories(model, store, settings.cacheBytes()));
+        }
+        AnswerGenerator generator = switch (settings.generator()) {
+            case "djl" -> new MemoryModelGenerator(memories);
+            case "openai" -> new OpenAiGenerator(settings.openAiUrl(), settings.openAiModel(), settings.openAiKey());
+            default -> new ExtractiveGenerator(embedder, 3);
+        };
+        recall = new RecallService(store, embedder, memories == null ? null : new ClueGenerator(memories),
+                generator, gate);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer());
+        owned.push(() -> producer.close(Duration.ofSeconds(10)));
+        ProgressReporter progress = new ProgressReporter(producer, topics, store, memories != null);
+        Memorizer memorizer = null;
+        if (memories != null) {
+            memorizer = own(new Memorizer(memories, store, gate, progress, CHUNKS_PER_STEP));
+            memorizer.start();
+        }
+        MemoryWorker worker = own(new MemoryWorker(config, topics, store, recall, producer, progress, memorizer));
+        worker.start();
+        log.info("memory worker on {}: memory backend {}{}; generator {}", config.stateDir(),
+                recall.memoryBackend(), memories == null ? " (no memory checkpoint configured: the question is the "
+                        + "only clue)" : " (" + settings.modelDir() + ", model " + memories.model().fingerprint() + ")",
+                generator.name() + (generator instanceof ExtractiveGenerator
+                        ? " (answers are evidence sentences, no LLM)" : ""));
+    }
+
+    private static ComputeDevice device(String name) {
+        return switch (name) {
+            case "cuda" -> {
+                ComputeDevice auto = ComputeDevice.auto();
+                if (auto.device().isGpu()) {
+                    yield auto;
+                }
+                throw new IllegalStateException("device cuda was asked for, but PyTorch sees no GPU here");
+            }
+            case "auto" -> ComputeDevice.auto();
+            default -> ComputeDevice.cpu();
+        };
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        owned.push(resource);
+        return resource;
+    }
+
+    public CorpusStore store() {
+        return store;
+    }
+
+    public RecallService recall() {
+        return recall;
+    }
+
+    @Override
+    public void close() {
+        while (!owned.isEmpty()) {
+            try {
+                owned.pop().close();
+            } catch (Exception e) {
+                log.warn("closing the memory worker: {}", e.getMessage(), e);
+            }
+        }
+    }
+}
