@@ -56,7 +56,22 @@ public final class RocksCorpusStore implements CorpusStore {
     private final ColumnFamilyHandle memory;
     private final ColumnFamilyHandle stream;
 
+    private final boolean readOnly;
+
     public RocksCorpusStore(Path dir) {
+        this(dir, false);
+    }
+
+    /**
+     * Opens a store another process may be writing, read-only, as it is at this moment: for inspection (tools and
+     * tests); writes are refused.
+     */
+    public static RocksCorpusStore openReadOnly(Path dir) {
+        return new RocksCorpusStore(dir, true);
+    }
+
+    private RocksCorpusStore(Path dir, boolean readOnly) {
+        this.readOnly = readOnly;
         try {
             Files.createDirectories(dir);
             options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
@@ -70,7 +85,8 @@ public final class RocksCorpusStore implements CorpusStore {
                     new ColumnFamilyDescriptor(bytes("documents"), cfOptions),
                     new ColumnFamilyDescriptor(bytes("memory"), cfOptions),
                     new ColumnFamilyDescriptor(bytes("stream"), cfOptions));
-            db = RocksDB.open(options, dir.toString(), families, handles);
+            db = readOnly ? RocksDB.openReadOnly(options, dir.toString(), families, handles)
+                    : RocksDB.open(options, dir.toString(), families, handles);
             meta = handles.get(1);
             chunks = handles.get(2);
             documents = handles.get(3);
@@ -89,6 +105,7 @@ public final class RocksCorpusStore implements CorpusStore {
 
     @Override
     public synchronized void apply(AppliedBatch batch) {
+        refuseIfReadOnly();
         try (WriteBatch write = new WriteBatch()) {
             new BatchWriter(write).apply(batch.chunks());
             for (Map.Entry<TopicPartition, Long> offset : batch.nextOffsets().entrySet()) {
@@ -292,6 +309,7 @@ public final class RocksCorpusStore implements CorpusStore {
 
     @Override
     public synchronized void applyMemory(MemoryUpdate update) {
+        refuseIfReadOnly();
         String corpus = update.corpus();
         try (WriteBatch write = new WriteBatch()) {
             if (update.replaces()) {
@@ -317,6 +335,12 @@ public final class RocksCorpusStore implements CorpusStore {
             db.write(syncWrites, write);
         } catch (RocksDBException e) {
             throw new StoreException("cannot write memory of corpus '" + corpus + "': " + e.getMessage(), e);
+        }
+    }
+
+    private void refuseIfReadOnly() {
+        if (readOnly) {
+            throw new StoreException("this corpus store was opened read-only");
         }
     }
 

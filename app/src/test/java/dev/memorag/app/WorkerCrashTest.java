@@ -1,0 +1,255 @@
+package dev.memorag.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.memorag.kafka.EmbeddedKafkaBroker;
+import dev.memorag.kafka.TopicCreator;
+import dev.memorag.schemas.Chunk;
+import dev.memorag.schemas.Json;
+import dev.memorag.schemas.TopicCatalog;
+import dev.memorag.worker.model.TensorDType;
+import dev.memorag.worker.model.TinyCheckpointWriter;
+import dev.memorag.worker.store.MemoryCursor;
+import dev.memorag.worker.store.RocksCorpusStore;
+import dev.memorag.worker.store.StoredChunk;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A memory worker in its own JVM, with a small beacon checkpoint, is killed with SIGKILL at random points while it
+ * stores and memorizes two corpora; after each kill it restarts on the same state directory. Its final store must
+ * equal, byte for byte, that of a worker that ran the same input uninterrupted.
+ */
+class WorkerCrashTest {
+    private static final Map<String, Integer> CORPORA = Map.of("ledger", 24, "letters", 24);
+    private static final int CHUNKS_PER_DOC = 3;
+    private static final int KILLS = 10;
+    private static final List<String> WORDS = List.of("counting", "house", "fog", "ledger", "candle", "clerk",
+            "shilling", "winter", "door", "knocker", "chain", "cash", "box", "bell", "stair", "fire", "gruel",
+            "spoon", "nephew", "merry", "dinner", "goose", "pudding", "street", "snow", "church", "clock", "night");
+    private static final TopicCatalog TOPICS = new TopicCatalog(TopicCatalog.DEFAULT_PREFIX, 2);
+
+    private final List<Process> processes = new ArrayList<>();
+    @TempDir
+    Path dir;
+    private String bootstrap;
+    private Path model;
+
+    @AfterEach
+    void stopAll() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void aWorkerKilledAtRandomPointsEndsWithTheStateOfAnUninterruptedRun() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), freePort())) {
+            bootstrap = broker.bootstrapServers();
+            TopicCreator.ensure(bootstrap, TOPICS.all());
+            // big enough that memorizing takes seconds, so kills land mid-way
+            model = TinyCheckpointWriter.write(dir.resolve("model"),
+                    new TinyCheckpointWriter.Spec("qwen2", 4, 256, 4, 2, 512, 64, 4, TensorDType.F32, 1, false, 7));
+            produceChunks();
+
+            Process reference = startWorker("reference");
+            awaitComplete("reference", reference, Duration.ofMinutes(4));
+            reference.destroy();
+            reference.waitFor();
+
+            Random random = new Random(11);
+            List<Long> killedAt = new ArrayList<>();
+            while (true) {
+                Process worker = startWorker("crashed");
+                long before = progress("crashed");
+                if (killedAt.size() >= KILLS || complete("crashed")) {
+                    awaitComplete("crashed", worker, Duration.ofMinutes(4));
+                    worker.destroy();
+                    worker.waitFor();
+                    break;
+                }
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while (progress("crashed") == before && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                Thread.sleep(random.nextInt(700));
+                long at = progress("crashed");
+                worker.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no flush
+                if (!complete("crashed")) {
+                    killedAt.add(at);
+                }
+            }
+            assertTrue(killedAt.size() >= KILLS, "killed mid-way " + killedAt.size() + " times: " + killedAt);
+            assertTrue(killedAt.stream().distinct().count() >= KILLS / 2, "at different points: " + killedAt);
+            assertSameState(dir.resolve("reference/worker"), dir.resolve("crashed/worker"));
+        }
+    }
+
+    private void produceChunks() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            Random random = new Random(3);
+            for (Map.Entry<String, Integer> corpus : CORPORA.entrySet()) {
+                for (int d = 0; d < corpus.getValue(); d++) {
+                    for (int i = 0; i < CHUNKS_PER_DOC; i++) {
+                        StringBuilder text = new StringBuilder();
+                        for (int w = 0; w < 60; w++) {
+                            text.append(WORDS.get(random.nextInt(WORDS.size()))).append(w % 12 == 11 ? ". " : " ");
+                        }
+                        float[] vector = new float[8];
+                        for (int v = 0; v < vector.length; v++) {
+                            vector[v] = random.nextFloat();
+                        }
+                        Chunk chunk = Chunk.upsert(corpus.getKey(), "doc-" + d, 1, i, CHUNKS_PER_DOC,
+                                text.toString().strip(), 60, vector);
+                        producer.send(new ProducerRecord<>(TOPICS.chunks(), corpus.getKey(), Json.write(chunk)));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Starts a worker-only {@code memorag up} with the checkpoint on {@code <dir>/<name>}; waits until it is up. */
+    private Process startWorker(String name) throws Exception {
+        Path log = dir.resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m", "@" + Path.of("..", "bin", "jvm.options").toAbsolutePath(),
+                "-Dai.djl.pytorch.num_threads=1", "-cp", System.getProperty("java.class.path"),
+                "dev.memorag.app.cli.MemoragCli", "up", "--parts", "worker", "--bootstrap-servers", bootstrap,
+                "--data-dir", dir.resolve(name).toString(), "--model-dir", model.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("MEMORAG_PARTITIONS", Integer.toString(TOPICS.partitions()));
+        Process process = builder.start();
+        processes.add(process);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!Files.exists(log) || !Files.readString(log).contains("MemoRAG is up")) {
+            assertTrue(process.isAlive() && System.nanoTime() < deadline, () -> name + " did not start: " + tail(log));
+            Thread.sleep(100);
+        }
+        return process;
+    }
+
+    /** Model tokens memorized over all corpora, read from the worker's store while it runs. */
+    private long progress(String name) {
+        Path store = dir.resolve(name).resolve("worker");
+        if (!Files.exists(store.resolve("CURRENT"))) {
+            return 0;
+        }
+        try (RocksCorpusStore s = openWhileWritten(store)) {
+            return CORPORA.keySet().stream()
+                    .mapToLong(c -> s.memoryCursor(c).map(MemoryCursor::tokens).orElse(0L)).sum();
+        }
+    }
+
+    /** Every passage stored and memorized. */
+    private boolean complete(String name) {
+        Path store = dir.resolve(name).resolve("worker");
+        if (!Files.exists(store.resolve("CURRENT"))) {
+            return false;
+        }
+        try (RocksCorpusStore s = openWhileWritten(store)) {
+            return CORPORA.entrySet().stream().allMatch(c -> {
+                long chunks = (long) c.getValue() * CHUNKS_PER_DOC;
+                return s.stats(c.getKey()).chunks() == chunks
+                        && s.memoryCursor(c.getKey()).map(m -> m.lastSeq() == chunks - 1).orElse(false);
+            });
+        }
+    }
+
+    /** A read-only view of a store the worker is writing; opening races with its log file rotation, so retry. */
+    private static RocksCorpusStore openWhileWritten(Path store) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return RocksCorpusStore.openReadOnly(store);
+            } catch (RuntimeException e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(25);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void awaitComplete(String name, Process worker, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!complete(name)) {
+            assertTrue(worker.isAlive() && System.nanoTime() < deadline,
+                    () -> name + " did not finish: " + tail(dir.resolve(name + ".log")));
+            Thread.sleep(200);
+        }
+    }
+
+    private static void assertSameState(Path expectedDir, Path actualDir) {
+        try (RocksCorpusStore expected = RocksCorpusStore.openReadOnly(expectedDir);
+             RocksCorpusStore actual = RocksCorpusStore.openReadOnly(actualDir)) {
+            for (int p = 0; p < TOPICS.partitions(); p++) {
+                TopicPartition partition = new TopicPartition(TOPICS.chunks(), p);
+                assertEquals(expected.nextOffset(partition), actual.nextOffset(partition), "offsets of " + partition);
+            }
+            for (String corpus : CORPORA.keySet()) {
+                assertEquals(expected.stats(corpus), actual.stats(corpus), "documents, chunks, tokens");
+                List<StoredChunk> want = expected.chunks(corpus);
+                List<StoredChunk> got = actual.chunks(corpus);
+                assertEquals(want.size(), got.size());
+                for (int i = 0; i < want.size(); i++) {
+                    StoredChunk w = want.get(i);
+                    StoredChunk g = got.get(i);
+                    assertEquals(List.of(w.doc(), w.version(), w.index(), w.count(), w.seq(), w.tokenCount(), w.text()),
+                            List.of(g.doc(), g.version(), g.index(), g.count(), g.seq(), g.tokenCount(), g.text()));
+                    assertArrayEquals(w.vector(), g.vector());
+                }
+                MemoryCursor wc = expected.memoryCursor(corpus).orElseThrow();
+                MemoryCursor gc = actual.memoryCursor(corpus).orElseThrow();
+                assertEquals(List.of(wc.fingerprint(), wc.lastSeq(), wc.tokens(), wc.windows(), wc.chunkTokens(),
+                        wc.rebuiltGeneration()), List.of(gc.fingerprint(), gc.lastSeq(), gc.tokens(), gc.windows(),
+                        gc.chunkTokens(), gc.rebuiltGeneration()), "memory cursor of " + corpus);
+                assertArrayEquals(wc.pending(), gc.pending(), "unfinished window of " + corpus);
+                assertTrue(wc.windows() > 20, "the corpus spans many windows: " + wc.windows());
+                List<byte[]> ww = expected.memoryWindows(corpus, wc.windows());
+                List<byte[]> gw = actual.memoryWindows(corpus, gc.windows());
+                for (int w = 0; w < ww.size(); w++) {
+                    assertArrayEquals(ww.get(w), gw.get(w), corpus + " memory window " + w + ", bitwise");
+                }
+            }
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            String text = Files.readString(log);
+            return text.substring(Math.max(0, text.length() - 3000));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
