@@ -204,7 +204,7 @@ public final class RocksCorpusStore implements CorpusStore {
                 total[1]--;
                 total[2] -= c.tokenCount();
                 if (c.seq() <= memorized) {
-                    staleBumps.compute(corpus, (k, g) -> (g != null ? g : staleGeneration(corpus)) + 1);
+                    staleBumps.computeIfAbsent(corpus, k -> staleGeneration(corpus) + 1);
                 }
             }
             byte[] prefix = Keys.prefix(corpus, doc);

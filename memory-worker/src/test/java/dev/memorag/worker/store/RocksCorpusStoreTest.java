@@ -2,6 +2,7 @@ package dev.memorag.worker.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memorag.schemas.Chunk;
@@ -54,5 +55,42 @@ class RocksCorpusStoreTest {
             assertTrue(store.chunks("dickens").isEmpty());
             assertEquals(new CorpusStats(0, 0, 0), store.stats("dickens"));
         }
+    }
+
+    @Test
+    void theStreamListsLivePassagesInOrderAndRemovingAMemorizedOneMakesTheMemoryStale() {
+        try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
+            store.apply(new AppliedBatch(List.of(chunk("carol", 1, 0, 2, "a"), chunk("carol", 1, 1, 2, "b"),
+                    chunk("other", 1, 0, 1, "c")), Map.of(P0, 3L)));
+            assertEquals(List.of("a", "b", "c"), texts(store.chunksAfter("dickens", -1, 10)));
+            assertEquals(List.of("b"), texts(store.chunksAfter("dickens", 0, 1)), "after a position, up to a limit");
+            assertEquals(java.util.Set.of("dickens"), store.corpora());
+
+            MemoryCursor cursor = new MemoryCursor("fp", 1, 40, 1, new int[] {7, 8}, 2, 0);
+            byte[] window = new byte[] {1, 2, 3, 4, 5, 6};
+            store.applyMemory(new MemoryUpdate("dickens", cursor, 0, List.of(window), 2, false, new long[] {0, 1}));
+            assertArrayEquals(window, store.memoryWindows("dickens", 1).get(0), "a window is its layer rows joined");
+            assertEquals(0, store.staleGeneration("dickens"));
+
+            store.apply(new AppliedBatch(List.of(chunk("other", 2, 0, 1, "c2")), Map.of(P0, 4L)));
+            assertEquals(0, store.staleGeneration("dickens"), "replacing a passage the memory does not hold yet");
+            store.apply(new AppliedBatch(List.of(Chunk.delete("dickens", "carol", 2)), Map.of(P0, 5L)));
+            assertEquals(1, store.staleGeneration("dickens"), "deleting memorized passages makes the memory stale");
+            assertEquals(List.of("c2"), texts(store.chunksAfter("dickens", -1, 10)));
+            assertEquals(new CorpusStats(1, 1, 2), store.stats("dickens"));
+
+            // a memory step that consumed a passage deleted after it was read leaves the memory stale as well
+            store.applyMemory(new MemoryUpdate("dickens", new MemoryCursor("fp", 3, 50, 1, new int[0], 2, 1), 1,
+                    List.of(), 2, false, new long[] {2}));
+            assertEquals(2, store.staleGeneration("dickens"));
+        }
+        try (RocksCorpusStore readOnly = RocksCorpusStore.openReadOnly(dir)) {
+            assertEquals(3, readOnly.memoryCursor("dickens").orElseThrow().lastSeq());
+            assertThrows(StoreException.class, () -> readOnly.apply(new AppliedBatch(List.of(), Map.of(P0, 6L))));
+        }
+    }
+
+    private static List<String> texts(List<StoredChunk> chunks) {
+        return chunks.stream().map(StoredChunk::text).toList();
     }
 }
