@@ -115,6 +115,9 @@ public final class Memorizer implements Runnable, AutoCloseable {
             }
             append(corpus, cursor, next);
             return true;
+        } catch (InterruptedException e) {
+            memories.invalidate(corpus); // stopped between windows: the cached memory is ahead of the store
+            throw e;
         } catch (MemoryUnusableException e) {
             log.error("corpus '{}' keeps no memory on this worker: {}", corpus, e.getMessage());
             unusable.put(corpus, e.getMessage());

@@ -23,6 +23,7 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -335,6 +336,16 @@ public final class RocksCorpusStore implements CorpusStore {
             db.write(syncWrites, write);
         } catch (RocksDBException e) {
             throw new StoreException("cannot write memory of corpus '" + corpus + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Bytes the memory rows take on disk, after flushing them out of the memtable (for benchmarks and metrics). */
+    public long memoryDiskBytes() {
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, memory);
+            return Long.parseLong(db.getProperty(memory, "rocksdb.total-sst-files-size"));
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot measure the memory rows: " + e.getMessage(), e);
         }
     }
 
