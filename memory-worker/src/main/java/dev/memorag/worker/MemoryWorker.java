@@ -31,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -80,6 +81,13 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         // batch does not count against it (max.poll.interval.ms bounds those)
         c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
         c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 3);
+        // range assigns partition p of every subscribed topic to the same member (chunks-p and recall-p must meet on
+        // one worker); with static members it orders them by instance id, so ownership follows the pod ordinal
+        c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+        if (config.instanceId() != null) {
+            // static membership: a restart within the session timeout gets its partitions back with no rebalance
+            c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
+        }
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -117,6 +125,8 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
             log.error("memory worker stopped: {}", e.getMessage(), e);
             throw e;
         } finally {
+            // a dynamic member leaves the group (its partitions move now); a static one stays in it until the
+            // session times out, so a restarted pod takes its partitions back without a rebalance
             consumer.close();
         }
     }
@@ -223,6 +233,9 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
     private final class ResumeFromStore implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // eager (range) rebalancing: this is the whole assignment, not an increment
+            log.info("owns chunk partitions {}", partitions.stream().filter(p -> p.topic().equals(topics.chunks()))
+                    .map(TopicPartition::partition).sorted().toList());
             for (TopicPartition partition : partitions) {
                 if (partition.topic().equals(topics.chunks())) {
                     store.nextOffset(partition).ifPresentOrElse(offset -> {
@@ -249,6 +262,10 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         }
     }
 
+    /**
+     * Stops taking work, lets the answers in flight finish (their events still go out), then flushes the producer.
+     * Chunk state needs no flush: every batch was committed to the store with its offsets as it was applied.
+     */
     @Override
     public void close() {
         running.set(false);
@@ -256,10 +273,13 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         try {
             thread.join(10_000);
             recallPool.shutdown();
-            recallPool.awaitTermination(30, TimeUnit.SECONDS);
+            if (!recallPool.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("answers still running after 30 s; their questions get no final event from this worker");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofSeconds(10));
+        log.info("memory worker stopped");
     }
 }

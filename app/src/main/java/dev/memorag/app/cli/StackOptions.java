@@ -18,11 +18,21 @@ final class StackOptions {
     @Option(names = "--ingest-port", description = "ingest gateway HTTP port (env MEMORAG_INGEST_PORT, default 8081)")
     Integer ingestPort;
 
+    @Option(names = "--bind-host", description = "interface the HTTP servers listen on (env MEMORAG_BIND_HOST, "
+            + "default 127.0.0.1)")
+    String bindHost;
+
+    @Option(names = "--instance-id", description = "a worker's static group membership, stable across restarts "
+            + "(env MEMORAG_INSTANCE_ID, default unset: dynamic)")
+    String instanceId;
+
     StackConfig config() {
         StackConfig env = StackConfig.fromEnvironment(System.getenv());
         return env.withDataDir(dataDir != null ? dataDir : env.dataDir())
                 .withPorts(kafkaPort != null ? kafkaPort : env.kafkaPort(),
                         httpPort != null ? httpPort : env.httpPort(),
-                        ingestPort != null ? ingestPort : env.ingestPort());
+                        ingestPort != null ? ingestPort : env.ingestPort())
+                .withBindHost(bindHost != null ? bindHost : env.bindHost())
+                .withInstanceId(instanceId != null ? instanceId : env.instanceId());
     }
 }
