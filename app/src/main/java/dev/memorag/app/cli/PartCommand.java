@@ -29,12 +29,12 @@ abstract class PartCommand implements Callable<Integer> {
         String bootstrap = bootstrapServers != null ? bootstrapServers
                 : Deployment.fromEnvironment(System.getenv()).bootstrapServers();
         Deployment deployment = new Deployment(parts(), bootstrap);
-        // handled, not left to shutdown hooks: the JVM would exit 143 on SIGTERM, and Kubernetes and systemd read
-        // 0 as "stopped cleanly"
+        EmbeddedStack stack = EmbeddedStack.start(options.config(), deployment);
+        // handled once running, not left to shutdown hooks: the JVM would exit 143 on SIGTERM, and Kubernetes and
+        // systemd read 0 as "stopped cleanly" (a signal during start-up still ends the JVM the default way)
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
-        EmbeddedStack stack = EmbeddedStack.start(options.config(), deployment);
         Endpoints.print(stack);
         System.out.println("SIGTERM or Ctrl-C stops it; state is kept in " + stack.config().dataDir().toAbsolutePath());
         stop.await();
