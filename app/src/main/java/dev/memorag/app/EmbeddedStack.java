@@ -93,7 +93,8 @@ public final class EmbeddedStack implements AutoCloseable {
             statusView = admission.statusView();
             gateway = new IngestGateway(new GatewayConfig(config.bindHost(), config.ingestPort(), adminToken,
                     GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.maxTextChars()), bootstrap, topics,
-                    statusView, () -> admission.state() == KafkaStreams.State.RUNNING, config.dataDir().resolve("uploads"));
+                    statusView, () -> admission.state() == KafkaStreams.State.RUNNING,
+                    config.dataDir().resolve("uploads"));
             vertx.deployVerticle(gateway).await();
         }
         if (deployment.runs(Deployment.Part.CHUNKER)) {
@@ -105,7 +106,7 @@ public final class EmbeddedStack implements AutoCloseable {
             running.push(store);
             recall = new RecallService(store, Embedder.shared());
             MemoryWorker worker = new MemoryWorker(new WorkerConfig(bootstrap, config.dataDir().resolve("worker"),
-                    WorkerConfig.DEFAULT_RECALL_THREADS, config.instanceId()), topics, store, recall);
+                    config.recallThreads(), config.instanceId(), config.sessionTimeout()), topics, store, recall);
             worker.start();
             running.push(worker);
             log.info("memory backend: {} (no memory checkpoint configured: clues are the question only); "

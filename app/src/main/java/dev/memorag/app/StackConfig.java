@@ -4,6 +4,7 @@ import dev.memorag.ingest.admission.AdmissionConfig;
 import dev.memorag.ingest.chunking.ChunkJobConfig;
 import dev.memorag.query.EdgeLimits;
 import dev.memorag.schemas.TopicCatalog;
+import dev.memorag.worker.WorkerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,10 @@ import java.util.function.Function;
  * @param instanceId      {@code MEMORAG_INSTANCE_ID} ({@code --instance-id}): a worker's static consumer-group
  *                        membership ({@code group.instance.id}), stable across its restarts (the pod name of a
  *                        StatefulSet); unset by default: dynamic membership. Two live workers must never share an id
+ * @param recallThreads   {@code MEMORAG_RECALL_THREADS}, default 2: questions a worker answers at once
+ * @param sessionTimeout  {@code MEMORAG_SESSION_TIMEOUT}, default PT10S: how long a worker may be silent before its
+ *                        partitions move to the others; with static membership, a restart within it keeps them.
+ *                        Longer rides out rolling restarts, shorter fails over faster (deploy/SCALING.md)
  * @param adminToken      {@code MEMORAG_ADMIN_TOKEN}: bearer token that creates corpora; when unset, one is generated
  *                        once and kept in {@code <data dir>/admin.token}
  * @param topicPrefix     {@code MEMORAG_TOPIC_PREFIX}, default {@code memorag.}: prefix of every topic name
@@ -43,12 +48,13 @@ import java.util.function.Function;
  * @param edge            the query edge's timeouts and limits, each with its variable ({@link EdgeLimits})
  */
 public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestPort, String bindHost,
-                          String instanceId, String adminToken, String topicPrefix, int partitions, int chunkTokens,
-                          int maxTextChars, EdgeLimits edge) {
+                          String instanceId, int recallThreads, Duration sessionTimeout, String adminToken,
+                          String topicPrefix, int partitions, int chunkTokens, int maxTextChars, EdgeLimits edge) {
 
     public static StackConfig defaults() {
-        return new StackConfig(Path.of("data"), 9092, 8080, 8081, "127.0.0.1", null, null, TopicCatalog.DEFAULT_PREFIX,
-                TopicCatalog.DEFAULT_PARTITIONS, ChunkJobConfig.DEFAULT_CHUNK_TOKENS,
+        return new StackConfig(Path.of("data"), 9092, 8080, 8081, "127.0.0.1", null,
+                WorkerConfig.DEFAULT_RECALL_THREADS, WorkerConfig.DEFAULT_SESSION_TIMEOUT, null,
+                TopicCatalog.DEFAULT_PREFIX, TopicCatalog.DEFAULT_PARTITIONS, ChunkJobConfig.DEFAULT_CHUNK_TOKENS,
                 AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, EdgeLimits.defaults());
     }
 
@@ -63,6 +69,8 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                 get(env, "MEMORAG_INGEST_PORT", Integer::parseInt, d.ingestPort),
                 get(env, "MEMORAG_BIND_HOST", Function.identity(), d.bindHost),
                 get(env, "MEMORAG_INSTANCE_ID", Function.identity(), d.instanceId),
+                get(env, "MEMORAG_RECALL_THREADS", Integer::parseInt, d.recallThreads),
+                get(env, "MEMORAG_SESSION_TIMEOUT", Duration::parse, d.sessionTimeout),
                 get(env, "MEMORAG_ADMIN_TOKEN", Function.identity(), d.adminToken),
                 get(env, "MEMORAG_TOPIC_PREFIX", Function.identity(), d.topicPrefix),
                 get(env, "MEMORAG_PARTITIONS", Integer::parseInt, d.partitions),
@@ -93,33 +101,33 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
     }
 
     public StackConfig withDataDir(Path dir) {
-        return new StackConfig(dir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, adminToken, topicPrefix,
-                partitions, chunkTokens, maxTextChars, edge);
+        return new StackConfig(dir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, edge);
     }
 
     public StackConfig withPorts(int kafka, int http, int ingest) {
-        return new StackConfig(dataDir, kafka, http, ingest, bindHost, instanceId, adminToken, topicPrefix, partitions,
-                chunkTokens, maxTextChars, edge);
+        return new StackConfig(dataDir, kafka, http, ingest, bindHost, instanceId, recallThreads, sessionTimeout,
+                adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, edge);
     }
 
     public StackConfig withBindHost(String host) {
-        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, host, instanceId, adminToken, topicPrefix,
-                partitions, chunkTokens, maxTextChars, edge);
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, host, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, edge);
     }
 
     public StackConfig withInstanceId(String id) {
-        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, id, adminToken, topicPrefix,
-                partitions, chunkTokens, maxTextChars, edge);
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, id, recallThreads, sessionTimeout,
+                adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, edge);
     }
 
     public StackConfig withChunkTokens(int tokens) {
-        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, adminToken, topicPrefix,
-                partitions, tokens, maxTextChars, edge);
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, tokens, maxTextChars, edge);
     }
 
     public StackConfig withEdge(EdgeLimits limits) {
-        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, adminToken, topicPrefix,
-                partitions, chunkTokens, maxTextChars, limits);
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, limits);
     }
 
     /** The configured admin token, or the one generated for this data directory on first start. */

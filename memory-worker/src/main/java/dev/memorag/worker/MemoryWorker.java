@@ -53,7 +53,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MemoryWorker implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MemoryWorker.class);
-    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
 
     private final TopicCatalog topics;
     private final CorpusStore store;
@@ -79,8 +78,8 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
         // a dead worker's corpora move after this long; heartbeats run on their own thread, so a long recall or
         // batch does not count against it (max.poll.interval.ms bounds those)
-        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
-        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 3);
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
+        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) config.sessionTimeout().toMillis() / 3);
         // range assigns partition p of every subscribed topic to the same member (chunks-p and recall-p must meet on
         // one worker); with static members it orders them by instance id, so ownership follows the pod ordinal
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());

@@ -6,7 +6,8 @@ import dev.memorag.schemas.TopicCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "deploy", description = "Generate deployment files from the code.", subcommands = DeployCommand.Kafka.class)
+@Command(name = "deploy", description = "Generate deployment files from the code.",
+        subcommands = DeployCommand.Kafka.class)
 final class DeployCommand {
 
     @Command(name = "kafka", description = "Print the Strimzi Kafka, KafkaNodePool and KafkaTopic resources for the "
