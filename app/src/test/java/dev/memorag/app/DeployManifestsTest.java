@@ -107,7 +107,7 @@ class DeployManifestsTest {
         catalog.forEach((name, spec) -> {
             assertEquals(spec.partitions(), declared.get(name).path("partitions").asInt(), name);
             Map<String, String> configs = new HashMap<>();
-            declared.get(name).path("config").fields().forEachRemaining(e -> configs.put(e.getKey(),
+            declared.get(name).path("config").properties().forEach(e -> configs.put(e.getKey(),
                     e.getValue().asText()));
             assertEquals(spec.configs(), configs, name);
         });
@@ -244,7 +244,7 @@ class DeployManifestsTest {
         Manifest map = kind("ConfigMap").stream().filter(m -> m.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no ConfigMap " + name));
         Map<String, String> data = new HashMap<>();
-        map.node().path("data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
+        map.node().path("data").properties().forEach(e -> data.put(e.getKey(), e.getValue().asText()));
         return data;
     }
 

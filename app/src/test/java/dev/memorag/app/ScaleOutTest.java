@@ -36,9 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The parts as separate processes on this machine, started through the per-service commands: a broker, the ingest
  * part, two workers with static group membership and the query service, each its own JVM. Two corpora (one per
  * worker) are ingested and answered. One worker is stopped with SIGTERM: it exits 0 promptly and, restarted under the
- * same instance id, gets the same partitions back and resumes them from its RocksDB state. Then it is killed with
- * SIGKILL: its corpora move to the other worker, which rebuilds them from the retained chunks topic; it comes back
- * and again takes its own partitions, resuming from its stored offsets.
+ * same instance id within the session timeout, gets the same partitions back without a rebalance (the other worker's
+ * assignment never changes) and resumes them from its RocksDB state. Then it is killed with SIGKILL: after the session
+ * timeout its corpora move to the other worker, which rebuilds them from the retained chunks topic; it comes back and
+ * again takes its own partitions, resuming from its stored offsets. At the end every process stops on SIGTERM with
+ * exit status 0.
  */
 class ScaleOutTest {
     private static final String ADMIN = "scale-out-admin-token-0123456789";
@@ -48,6 +50,8 @@ class ScaleOutTest {
     private static final Map<String, String> PHRASES = Map.of(
             "north", "The lighthouse keeper on the northern cape painted the lamp room cobalt blue every spring.",
             "west", "In the western orchard the beekeeper counted exactly forty-two hives beside the old mill.");
+    /** Longer than a worker's restart here (~13 s), so that a restart keeps its partitions. */
+    private static final String SESSION_TIMEOUT = "PT30S";
     private static final Pattern OWNS = Pattern.compile("owns chunk partitions \\[([0-9, ]*)]");
 
     @TempDir
@@ -66,13 +70,14 @@ class ScaleOutTest {
         int ingest = freePort();
         int query = freePort();
         String bootstrap = "127.0.0.1:" + kafka;
-        start("broker", "broker", "broker", "--kafka-port", Integer.toString(kafka));
-        start("ingest", "ingest", "up", "--parts", "ingest,chunker", "--bootstrap-servers", bootstrap,
-                "--ingest-port", Integer.toString(ingest));
+        Process broker = start("broker", "broker", "broker", "--kafka-port", Integer.toString(kafka));
+        Process ingestPart = start("ingest", "ingest", "up", "--parts", "ingest,chunker", "--bootstrap-servers",
+                bootstrap, "--ingest-port", Integer.toString(ingest));
         Process workerA = start("worker-a", "worker-a-1", "worker", "--bootstrap-servers", bootstrap,
                 "--instance-id", "worker-a");
-        start("worker-b", "worker-b", "worker", "--bootstrap-servers", bootstrap, "--instance-id", "worker-b");
-        start("query", "query", "query-service", "--bootstrap-servers", bootstrap, "--http-port",
+        Process workerB = start("worker-b", "worker-b", "worker", "--bootstrap-servers", bootstrap,
+                "--instance-id", "worker-b");
+        Process queryPart = start("query", "query", "query-service", "--bootstrap-servers", bootstrap, "--http-port",
                 Integer.toString(query));
 
         String ingestUrl = "http://127.0.0.1:" + ingest;
@@ -92,11 +97,11 @@ class ScaleOutTest {
         corporaOfA.retainAll(ownedByA);
         assertFalse(corporaOfA.isEmpty(), "worker-a should own a corpus; it owns " + ownedByA);
 
-        // SIGTERM: a clean stop, and a restart under the same instance id gets the same partitions and their state
+        // SIGTERM: a clean stop, and a restart under the same instance id gets the same partitions and their state,
+        // with no rebalance: worker-b's assignment never changes
+        int rebalancesOfB = count("worker-b", OWNS);
         long stopping = System.nanoTime();
-        workerA.destroy();
-        assertTrue(workerA.waitFor(60, TimeUnit.SECONDS), "worker-a did not stop within 60 s of SIGTERM");
-        assertEquals(0, workerA.exitValue(), () -> "worker-a exit status; log: " + tail(dir.resolve("worker-a-1.log")));
+        assertStopsCleanly("worker-a-1", workerA);
         assertTrue(Files.readString(dir.resolve("worker-a-1.log")).contains("memory worker stopped"));
         report("SIGTERM to exit", stopping);
         long restarting = System.nanoTime();
@@ -108,6 +113,7 @@ class ScaleOutTest {
         for (String corpus : PHRASES.keySet()) {
             awaitAnswer(queryUrl, corpus, Duration.ofMinutes(3));
         }
+        assertEquals(rebalancesOfB, count("worker-b", OWNS), "worker-b saw a rebalance during worker-a's restart");
 
         // SIGKILL: after the session timeout worker-b takes worker-a's corpora and rebuilds them from the chunks topic
         long killed = System.nanoTime();
@@ -115,7 +121,8 @@ class ScaleOutTest {
         for (String corpus : PHRASES.keySet()) {
             awaitAnswer(queryUrl, corpus, Duration.ofMinutes(3)); // after the rebalance and, where needed, a rebuild
         }
-        report("SIGKILL to both corpora answering again (failover and rebuild)", killed);
+        report("SIGKILL to both corpora answering again (session timeout " + SESSION_TIMEOUT + ", failover, rebuild)",
+                killed);
         assertEquals(Set.copyOf(partitions()), awaitOwned("worker-b", Set.copyOf(partitions())));
 
         // back under its instance id: range assignment gives it the same partitions, resumed from its own state
@@ -129,6 +136,23 @@ class ScaleOutTest {
             awaitAnswer(queryUrl, corpus, Duration.ofMinutes(3));
         }
         assertTrue(back.isAlive());
+
+        // every part closes its clients and state and exits 0 on SIGTERM
+        assertStopsCleanly("query", queryPart);
+        assertStopsCleanly("worker-a-3", back);
+        assertStopsCleanly("worker-b", workerB);
+        assertStopsCleanly("ingest", ingestPart);
+        assertStopsCleanly("broker", broker);
+    }
+
+    private void assertStopsCleanly(String log, Process process) throws InterruptedException {
+        process.destroy();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), log + " did not stop within 60 s of SIGTERM");
+        assertEquals(0, process.exitValue(), () -> log + " exit status on SIGTERM; " + tail(dir.resolve(log + ".log")));
+    }
+
+    private int count(String log, Pattern pattern) throws IOException {
+        return (int) pattern.matcher(Files.readString(dir.resolve(log + ".log"))).results().count();
     }
 
     /** Waits until the two workers' latest assignments split the partitions between them; returns the first's. */
@@ -177,11 +201,11 @@ class ScaleOutTest {
         return owned;
     }
 
-    private void assertResumes(String log, Set<Integer> partitions) throws IOException {
-        String text = Files.readString(dir.resolve(log + ".log"));
+    /** The worker logs how it resumes each partition just after its assignment line: wait for those lines too. */
+    private void assertResumes(String log, Set<Integer> partitions) throws Exception {
         for (int p : partitions) {
-            assertTrue(text.contains("assigned " + TopicCatalog.defaults().chunks() + "-" + p
-                    + ": resumes from stored offset"), () -> log + " did not resume partition " + p + ": " + text);
+            awaitLog(log, "assigned " + TopicCatalog.defaults().chunks() + "-" + p + ": resumes from stored offset",
+                    Duration.ofSeconds(30));
         }
     }
 
@@ -216,6 +240,7 @@ class ScaleOutTest {
         ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(file.toFile()));
         builder.environment().put("MEMORAG_ADMIN_TOKEN", ADMIN);
+        builder.environment().put("MEMORAG_SESSION_TIMEOUT", SESSION_TIMEOUT);
         Process process = builder.start();
         processes.add(process);
         awaitLog(log, "MemoRAG is up", Duration.ofMinutes(3));

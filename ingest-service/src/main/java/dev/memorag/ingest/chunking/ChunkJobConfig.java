@@ -7,8 +7,8 @@ import java.util.Map;
  * Settings of the chunk-and-embed job.
  *
  * @param chunkTokens        {@code MEMORAG_CHUNK_TOKENS}, default 512: passage budget in retriever tokens
- * @param parallelism        {@code MEMORAG_CHUNK_PARALLELISM}, default 1 (on a Flink cluster; the embedded
- *                           MiniCluster runs 1): subtasks of the job, a divisor of the partition count
+ * @param parallelism        {@code MEMORAG_CHUNK_PARALLELISM}, default 1: subtasks of the job on a Flink cluster (the
+ *                           embedded MiniCluster always runs 1), a divisor of the partition count
  * @param checkpointInterval how often sources, state and the transactional sink commit together
  */
 public record ChunkJobConfig(int chunkTokens, int parallelism, Duration checkpointInterval) {

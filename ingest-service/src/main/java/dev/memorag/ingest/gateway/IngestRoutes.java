@@ -35,8 +35,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 
 /**
  * The gateway's HTTP API. Every corpus route needs the corpus's bearer token (or the admin token); every error is
