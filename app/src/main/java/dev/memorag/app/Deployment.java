@@ -50,10 +50,14 @@ public record Deployment(Set<Part> parts, String bootstrapServers) {
         return new Deployment(EnumSet.allOf(Part.class), null);
     }
 
-    public static Deployment fromEnvironment(Map<String, String> env) {
+    /** The parts {@code MEMORAG_PARTS} names (all when unset), read apart from the Kafka a CLI option may give. */
+    public static Set<Part> partsFromEnvironment(Map<String, String> env) {
         String parts = env.get("MEMORAG_PARTS");
-        return new Deployment(parts == null || parts.isBlank() ? EnumSet.allOf(Part.class) : parse(parts),
-                env.get("MEMORAG_BOOTSTRAP_SERVERS"));
+        return parts == null || parts.isBlank() ? EnumSet.allOf(Part.class) : parse(parts);
+    }
+
+    public static String bootstrapServersFromEnvironment(Map<String, String> env) {
+        return env.get("MEMORAG_BOOTSTRAP_SERVERS");
     }
 
     public static Set<Part> parse(String list) {

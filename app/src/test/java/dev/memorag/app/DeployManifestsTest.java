@@ -32,8 +32,8 @@ import picocli.CommandLine;
 
 /**
  * The files under {@code deploy/} parse, and use nothing the code does not have: every {@code MEMORAG_*} variable is
- * one the code reads, the Kafka resources are the generator's output for the topic catalog, ports, probes, commands
- * and the Flink job agree with the services.
+ * one the code reads, the Kafka resources are the generator's output for the topic catalog, ports, probes, commands,
+ * images and the Flink job agree with the services and the Dockerfile.
  */
 class DeployManifestsTest {
     private static final Path DEPLOY = Path.of("..", "deploy");
@@ -194,6 +194,21 @@ class DeployManifestsTest {
                 "the Dockerfile's flink-job image puts the jar at " + jar);
     }
 
+    @Test
+    void everyImageIsATargetOfTheDockerfile() throws IOException {
+        String dockerfile = Files.readString(DEPLOY.resolve("docker").resolve("Dockerfile"));
+        List<String> images = new ArrayList<>();
+        workloads().forEach(m -> m.node().path("spec").path("template").path("spec").path("containers")
+                .forEach(c -> images.add(c.path("image").asText())));
+        kind("FlinkDeployment").forEach(m -> images.add(m.node().path("spec").path("image").asText()));
+        assertEquals(4, images.size(), "images: " + images);
+        for (String image : images) {
+            Matcher m = Pattern.compile("memorag/([a-z-]+):.+").matcher(image);
+            assertTrue(m.matches(), "image " + image);
+            assertTrue(dockerfile.contains(" AS " + m.group(1) + "\n"), "no Dockerfile target for " + image);
+        }
+    }
+
     /** Every variable the code reads: recorded while the config classes read an empty environment. */
     private static Set<String> knownVariables() {
         Set<String> asked = new TreeSet<>();
@@ -211,7 +226,8 @@ class DeployManifestsTest {
             }
         };
         StackConfig.fromEnvironment(recorder);
-        Deployment.fromEnvironment(recorder);
+        Deployment.partsFromEnvironment(recorder);
+        Deployment.bootstrapServersFromEnvironment(recorder);
         ChunkJobConfig.fromEnvironment(recorder);
         return asked;
     }

@@ -27,7 +27,7 @@ abstract class PartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String bootstrap = bootstrapServers != null ? bootstrapServers
-                : Deployment.fromEnvironment(System.getenv()).bootstrapServers();
+                : Deployment.bootstrapServersFromEnvironment(System.getenv());
         Deployment deployment = new Deployment(parts(), bootstrap);
         EmbeddedStack stack = EmbeddedStack.start(options.config(), deployment);
         // handled once running, not left to shutdown hooks: the JVM would exit 143 on SIGTERM, and Kubernetes and

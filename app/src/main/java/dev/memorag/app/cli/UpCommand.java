@@ -14,6 +14,6 @@ final class UpCommand extends PartCommand {
 
     @Override
     Set<Deployment.Part> parts() {
-        return parts != null ? Deployment.parse(parts) : Deployment.fromEnvironment(System.getenv()).parts();
+        return parts != null ? Deployment.parse(parts) : Deployment.partsFromEnvironment(System.getenv());
     }
 }
