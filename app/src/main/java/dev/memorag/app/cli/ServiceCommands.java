@@ -10,8 +10,8 @@ final class ServiceCommands {
     private ServiceCommands() {
     }
 
-    @Command(name = "broker", description = "Run only the embedded KRaft broker (development; use a real Kafka "
-            + "cluster in production).")
+    @Command(name = "broker", mixinStandardHelpOptions = true,
+            description = "Run only the embedded KRaft broker (development; use a real Kafka cluster in production).")
     static final class Broker extends PartCommand {
         @Override
         Set<Part> parts() {
@@ -19,8 +19,9 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "ingest-service", description = "Run the ingest service: admission (Kafka Streams) and the HTTP "
-            + "gateway. One instance per cluster.")
+    @Command(name = "ingest-service", mixinStandardHelpOptions = true,
+            description = "Run the ingest service: admission (Kafka Streams) and the HTTP gateway. One instance per "
+                    + "cluster.")
     static final class IngestService extends PartCommand {
         @Override
         Set<Part> parts() {
@@ -28,8 +29,9 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "chunker", description = "Run the chunk-and-embed job on an in-process Flink MiniCluster (where "
-            + "no Flink cluster runs it).")
+    @Command(name = "chunker", mixinStandardHelpOptions = true,
+            description = "Run the chunk-and-embed job on an in-process Flink MiniCluster (where no Flink cluster "
+                    + "runs it).")
     static final class Chunker extends PartCommand {
         @Override
         Set<Part> parts() {
@@ -37,8 +39,9 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "worker", description = "Run one memory worker (RocksDB state under --data-dir; give each a "
-            + "stable --instance-id for static group membership).")
+    @Command(name = "worker", mixinStandardHelpOptions = true,
+            description = "Run one memory worker (RocksDB state under --data-dir; give each a stable --instance-id "
+                    + "for static group membership).")
     static final class Worker extends PartCommand {
         @Override
         Set<Part> parts() {
@@ -46,7 +49,8 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "query-service", description = "Run the query service: HTTP, SSE, WebSocket and Kafka questions.")
+    @Command(name = "query-service", mixinStandardHelpOptions = true,
+            description = "Run the query service: HTTP, SSE, WebSocket and Kafka questions.")
     static final class QueryService extends PartCommand {
         @Override
         Set<Part> parts() {
