@@ -19,9 +19,9 @@ import dev.memorag.worker.store.CorpusStore;
 import dev.memorag.worker.store.RocksCorpusStore;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import org.apache.kafka.streams.KafkaStreams;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -102,7 +102,7 @@ class ScaleOutTest {
         int rebalancesOfB = count("worker-b", OWNS);
         long stopping = System.nanoTime();
         assertStopsCleanly("worker-a-1", workerA);
-        assertTrue(Files.readString(dir.resolve("worker-a-1.log")).contains("memory worker stopped"));
+        assertTrue(Files.readString(dir.resolve("worker-a-1.log")).contains("memory worker closed"));
         report("SIGTERM to exit", stopping);
         long restarting = System.nanoTime();
         workerA = start("worker-a", "worker-a-2", "worker", "--bootstrap-servers", bootstrap,

@@ -279,6 +279,6 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofSeconds(10));
-        log.info("memory worker stopped");
+        log.info("memory worker closed");
     }
 }
