@@ -11,17 +11,24 @@ import java.util.stream.Collectors;
  * Which parts of the stack this process runs, and where its Kafka is. The default is everything in one JVM around
  * an embedded broker; split up, each part runs in its own process against a shared broker.
  *
- * @param parts            {@code MEMORAG_PARTS} (CLI {@code --parts}): comma list of broker, ingest, worker, query
+ * @param parts            {@code MEMORAG_PARTS} (CLI {@code --parts}), default all: comma list of broker, ingest,
+ *                         chunker, worker, query
  * @param bootstrapServers {@code MEMORAG_BOOTSTRAP_SERVERS} (CLI {@code --bootstrap-servers}): the Kafka to use when
  *                         this process runs no broker
  */
 public record Deployment(Set<Part> parts, String bootstrapServers) {
+    private static final String CHOICES = "broker, ingest, chunker, worker, query";
 
     public enum Part {
         /** The embedded KRaft broker (and topic creation). */
         BROKER,
-        /** Admission (Streams), the chunk-and-embed job (Flink MiniCluster) and the ingest gateway. */
+        /** Admission (Streams) and the ingest gateway; one instance (the gateway reads status from its stores). */
         INGEST,
+        /**
+         * The chunk-and-embed job on an in-process Flink MiniCluster. Left out where a Flink cluster runs the job
+         * ({@code deploy/}: FlinkDeployment).
+         */
+        CHUNKER,
         /** A memory worker with its RocksDB store. */
         WORKER,
         /** The query service. */
@@ -31,7 +38,7 @@ public record Deployment(Set<Part> parts, String bootstrapServers) {
     public Deployment {
         parts = parts.isEmpty() ? EnumSet.noneOf(Part.class) : EnumSet.copyOf(parts);
         if (parts.isEmpty()) {
-            throw new IllegalArgumentException("no parts to run: choose from broker, ingest, worker, query");
+            throw new IllegalArgumentException("no parts to run: choose from " + CHOICES);
         }
         if (!parts.contains(Part.BROKER) && (bootstrapServers == null || bootstrapServers.isBlank())) {
             throw new IllegalArgumentException("without the broker part, MEMORAG_BOOTSTRAP_SERVERS "
@@ -43,10 +50,14 @@ public record Deployment(Set<Part> parts, String bootstrapServers) {
         return new Deployment(EnumSet.allOf(Part.class), null);
     }
 
-    public static Deployment fromEnvironment(Map<String, String> env) {
+    /** The parts {@code MEMORAG_PARTS} names (all when unset), read apart from the Kafka a CLI option may give. */
+    public static Set<Part> partsFromEnvironment(Map<String, String> env) {
         String parts = env.get("MEMORAG_PARTS");
-        return new Deployment(parts == null || parts.isBlank() ? EnumSet.allOf(Part.class) : parse(parts),
-                env.get("MEMORAG_BOOTSTRAP_SERVERS"));
+        return parts == null || parts.isBlank() ? EnumSet.allOf(Part.class) : parse(parts);
+    }
+
+    public static String bootstrapServersFromEnvironment(Map<String, String> env) {
+        return env.get("MEMORAG_BOOTSTRAP_SERVERS");
     }
 
     public static Set<Part> parse(String list) {
@@ -55,7 +66,7 @@ public record Deployment(Set<Part> parts, String bootstrapServers) {
                     .map(s -> Part.valueOf(s.toUpperCase(Locale.ROOT)))
                     .collect(Collectors.toCollection(() -> EnumSet.noneOf(Part.class)));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("parts '" + list + "': choose from broker, ingest, worker, query", e);
+            throw new IllegalArgumentException("parts '" + list + "': choose from " + CHOICES, e);
         }
     }
 

@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedStack.class);
+    /** Streams' internal topics take the cluster's default.replication.factor: 1 embedded, 3 on a real cluster. */
+    private static final int CLUSTER_DEFAULT_REPLICATION = -1;
 
     private final StackConfig config;
     private final Deployment deployment;
@@ -81,27 +84,32 @@ public final class EmbeddedStack implements AutoCloseable {
 
         if (deployment.runs(Deployment.Part.INGEST)) {
             AdmissionService admission = new AdmissionService(bootstrap, topics,
-                    new AdmissionConfig(config.maxTextChars()), config.dataDir().resolve("streams"), 1);
+                    new AdmissionConfig(config.maxTextChars()), config.dataDir().resolve("streams"),
+                    CLUSTER_DEFAULT_REPLICATION);
             admission.start();
             running.push(admission);
             admission.awaitRunning(Duration.ofMinutes(2));
             statusView = admission.statusView();
+            gateway = new IngestGateway(new GatewayConfig(config.bindHost(), config.ingestPort(), adminToken,
+                    GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.maxTextChars()), bootstrap, topics,
+                    statusView, () -> admission.state() == KafkaStreams.State.RUNNING,
+                    config.dataDir().resolve("uploads"));
+            vertx.deployVerticle(gateway).await();
+        }
+        if (deployment.runs(Deployment.Part.CHUNKER)) {
             running.push(new FlinkMiniCluster(bootstrap, topics,
                     new ChunkJobConfig(config.chunkTokens(), 1, Duration.ofSeconds(1))));
-            gateway = new IngestGateway(new GatewayConfig("127.0.0.1", config.ingestPort(), adminToken,
-                    GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.maxTextChars()), bootstrap, topics,
-                    statusView, config.dataDir().resolve("uploads"));
-            vertx.deployVerticle(gateway).await();
         }
         if (deployment.runs(Deployment.Part.WORKER)) {
             WorkerRuntime worker = WorkerRuntime.start(new WorkerConfig(bootstrap, config.dataDir().resolve("worker"),
-                    WorkerConfig.DEFAULT_RECALL_THREADS, config.model()), topics, Embedder.shared());
+                    config.recallThreads(), config.instanceId(), config.sessionTimeout(), config.model()), topics,
+                    Embedder.shared());
             running.push(worker);
             store = worker.store();
             recall = worker.recall();
         }
         if (deployment.runs(Deployment.Part.QUERY)) {
-            query = new QueryService(new QueryConfig(bootstrap, "127.0.0.1", config.httpPort(), adminToken,
+            query = new QueryService(new QueryConfig(bootstrap, config.bindHost(), config.httpPort(), adminToken,
                     config.edge()), topics);
             vertx.deployVerticle(query).await();
         }

@@ -5,6 +5,7 @@ import dev.memorag.ingest.chunking.ChunkJobConfig;
 import dev.memorag.query.EdgeLimits;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.ModelSettings;
+import dev.memorag.worker.WorkerConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -17,19 +18,35 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Every setting of the embedded stack, in one place. Each has a default, an environment variable and a CLI
- * option of the same name (see {@code bin/memorag up --help}).
+ * Every setting of the stack, in one place: each has a default, an environment variable and (for those a process
+ * usually overrides) a CLI option of {@code bin/memorag up} and of the per-service commands ({@code --help}). The
+ * parts a process runs and its Kafka are in {@link Deployment}; the query edge's limits in {@link EdgeLimits}; the
+ * Flink cluster job reads the same variables ({@code ChunkEmbedJob#main}). The Kubernetes manifests in
+ * {@code deploy/} use only these variables ({@code DeployManifestsTest} checks it).
  *
- * @param dataDir         {@code MEMORAG_DATA_DIR}: broker log, Streams state and worker RocksDB live under it
- * @param kafkaPort       {@code MEMORAG_KAFKA_PORT}: the embedded broker's port on 127.0.0.1 (0 picks a free one)
- * @param httpPort        {@code MEMORAG_HTTP_PORT}: the query service's HTTP port on 127.0.0.1 (0 picks one)
- * @param ingestPort      {@code MEMORAG_INGEST_PORT}: the ingest gateway's HTTP port on 127.0.0.1 (0 picks one)
+ * @param dataDir         {@code MEMORAG_DATA_DIR} ({@code --data-dir}), default {@code ./data}: broker log, Streams
+ *                        state and worker RocksDB live under it
+ * @param kafkaPort       {@code MEMORAG_KAFKA_PORT} ({@code --kafka-port}), default 9092: the embedded broker's port
+ *                        on 127.0.0.1 (0 picks a free one)
+ * @param httpPort        {@code MEMORAG_HTTP_PORT} ({@code --http-port}), default 8080: the query service's HTTP port
+ *                        (0 picks a free one)
+ * @param ingestPort      {@code MEMORAG_INGEST_PORT} ({@code --ingest-port}), default 8081: the ingest gateway's HTTP
+ *                        port (0 picks a free one)
+ * @param bindHost        {@code MEMORAG_BIND_HOST} ({@code --bind-host}): interface the HTTP servers listen on,
+ *                        default 127.0.0.1; 0.0.0.0 in a container
+ * @param instanceId      {@code MEMORAG_INSTANCE_ID} ({@code --instance-id}): a worker's static consumer-group
+ *                        membership ({@code group.instance.id}), stable across its restarts (the pod name of a
+ *                        StatefulSet); unset by default: dynamic membership. Two live workers must never share an id
+ * @param recallThreads   {@code MEMORAG_RECALL_THREADS}, default 2: questions a worker answers at once
+ * @param sessionTimeout  {@code MEMORAG_SESSION_TIMEOUT}, default PT10S: how long a worker may be silent before its
+ *                        partitions move to the others; with static membership, a restart within it keeps them.
+ *                        Longer rides out rolling restarts, shorter fails over faster (deploy/SCALING.md)
  * @param adminToken      {@code MEMORAG_ADMIN_TOKEN}: bearer token that creates corpora; when unset, one is generated
  *                        once and kept in {@code <data dir>/admin.token}
- * @param topicPrefix     {@code MEMORAG_TOPIC_PREFIX}: prefix of every topic name
- * @param partitions      {@code MEMORAG_PARTITIONS}: partitions of the corpus-keyed topics
- * @param chunkTokens     {@code MEMORAG_CHUNK_TOKENS}: passage budget in retriever tokens
- * @param maxTextChars    {@code MEMORAG_MAX_TEXT_CHARS}: largest document admission accepts
+ * @param topicPrefix     {@code MEMORAG_TOPIC_PREFIX}, default {@code memorag.}: prefix of every topic name
+ * @param partitions      {@code MEMORAG_PARTITIONS}, default 4: partitions of the corpus-keyed topics
+ * @param chunkTokens     {@code MEMORAG_CHUNK_TOKENS}, default 512: passage budget in retriever tokens
+ * @param maxTextChars    {@code MEMORAG_MAX_TEXT_CHARS}, default 900000: largest document admission accepts
  * @param edge            the query edge's timeouts and limits, each with its variable ({@link EdgeLimits})
  * @param model           the worker's memory model and generator ({@link ModelSettings}): {@code MEMORAG_MODEL_DIR}
  *                        (checkpoint directory; unset: memory backend none), {@code MEMORAG_DEVICE} (cpu, cuda,
@@ -38,13 +55,15 @@ import java.util.function.Function;
  *                        MEMORAG_GENERATOR} (extractive, djl, openai; default extractive), {@code MEMORAG_OPENAI_URL},
  *                        {@code MEMORAG_OPENAI_MODEL}, {@code MEMORAG_OPENAI_API_KEY}
  */
-public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestPort, String adminToken,
-                          String topicPrefix, int partitions, int chunkTokens, int maxTextChars,
-                          EdgeLimits edge, ModelSettings model) {
+public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestPort, String bindHost,
+                          String instanceId, int recallThreads, Duration sessionTimeout, String adminToken,
+                          String topicPrefix, int partitions, int chunkTokens, int maxTextChars, EdgeLimits edge,
+                          ModelSettings model) {
 
     public static StackConfig defaults() {
-        return new StackConfig(Path.of("data"), 9092, 8080, 8081, null, TopicCatalog.DEFAULT_PREFIX,
-                TopicCatalog.DEFAULT_PARTITIONS, ChunkJobConfig.DEFAULT_CHUNK_TOKENS,
+        return new StackConfig(Path.of("data"), 9092, 8080, 8081, "127.0.0.1", null,
+                WorkerConfig.DEFAULT_RECALL_THREADS, WorkerConfig.DEFAULT_SESSION_TIMEOUT, null,
+                TopicCatalog.DEFAULT_PREFIX, TopicCatalog.DEFAULT_PARTITIONS, ChunkJobConfig.DEFAULT_CHUNK_TOKENS,
                 AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, EdgeLimits.defaults(), ModelSettings.defaults());
     }
 
@@ -58,6 +77,10 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                 get(env, "MEMORAG_KAFKA_PORT", Integer::parseInt, d.kafkaPort),
                 get(env, "MEMORAG_HTTP_PORT", Integer::parseInt, d.httpPort),
                 get(env, "MEMORAG_INGEST_PORT", Integer::parseInt, d.ingestPort),
+                get(env, "MEMORAG_BIND_HOST", Function.identity(), d.bindHost),
+                get(env, "MEMORAG_INSTANCE_ID", Function.identity(), d.instanceId),
+                get(env, "MEMORAG_RECALL_THREADS", Integer::parseInt, d.recallThreads),
+                get(env, "MEMORAG_SESSION_TIMEOUT", Duration::parse, d.sessionTimeout),
                 get(env, "MEMORAG_ADMIN_TOKEN", Function.identity(), d.adminToken),
                 get(env, "MEMORAG_TOPIC_PREFIX", Function.identity(), d.topicPrefix),
                 get(env, "MEMORAG_PARTITIONS", Integer::parseInt, d.partitions),
@@ -97,28 +120,38 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
     }
 
     public StackConfig withDataDir(Path dir) {
-        return new StackConfig(dir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions, chunkTokens,
-                maxTextChars, edge, model);
+        return new StackConfig(dir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, edge, model);
     }
 
     public StackConfig withPorts(int kafka, int http, int ingest) {
-        return new StackConfig(dataDir, kafka, http, ingest, adminToken, topicPrefix, partitions, chunkTokens,
-                maxTextChars, edge, model);
+        return new StackConfig(dataDir, kafka, http, ingest, bindHost, instanceId, recallThreads, sessionTimeout,
+                adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, edge, model);
+    }
+
+    public StackConfig withBindHost(String host) {
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, host, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, edge, model);
+    }
+
+    public StackConfig withInstanceId(String id) {
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, id, recallThreads, sessionTimeout,
+                adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, edge, model);
     }
 
     public StackConfig withChunkTokens(int tokens) {
-        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions, tokens,
-                maxTextChars, edge, model);
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, tokens, maxTextChars, edge, model);
     }
 
     public StackConfig withModel(ModelSettings settings) {
-        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions,
-                chunkTokens, maxTextChars, edge, settings);
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, edge, settings);
     }
 
     public StackConfig withEdge(EdgeLimits limits) {
-        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions,
-                chunkTokens, maxTextChars, limits, model);
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, limits, model);
     }
 
     /** The configured admin token, or the one generated for this data directory on first start. */

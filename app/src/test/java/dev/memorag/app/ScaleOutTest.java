@@ -1,38 +1,58 @@
 package dev.memorag.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.schemas.Json;
+import dev.memorag.schemas.TopicCatalog;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The parts as separate processes on this machine: a broker, the ingest part, two workers and the query service,
- * each its own JVM. Two corpora are ingested and answered; one worker is killed with SIGKILL and its corpora move
- * to the other, which rebuilds them from the retained chunks topic; the killed worker comes back and takes its share
- * of the partitions again.
+ * The parts as separate processes on this machine, started through the per-service commands: a broker, the ingest
+ * part, two workers with static group membership and the query service, each its own JVM. Two corpora (one per
+ * worker) are ingested and answered. One worker is stopped with SIGTERM: it exits 0 promptly and, restarted under the
+ * same instance id within the session timeout, gets the same partitions back without a rebalance (the other worker's
+ * assignment never changes) and resumes them from its RocksDB state. Then it is killed with SIGKILL: after the session
+ * timeout its corpora move to the other worker, which rebuilds them from the retained chunks topic; it comes back and
+ * again takes its own partitions, resuming from its stored offsets. At the end every process stops on SIGTERM with
+ * exit status 0.
  */
 class ScaleOutTest {
     private static final String ADMIN = "scale-out-admin-token-0123456789";
+    private static final int PARTITIONS = TopicCatalog.DEFAULT_PARTITIONS;
+    // two corpora whose keys hash to partitions 2 and 1: with range assignment over instance ids worker-a < worker-b,
+    // each worker owns one of them
     private static final Map<String, String> PHRASES = Map.of(
             "north", "The lighthouse keeper on the northern cape painted the lamp room cobalt blue every spring.",
-            "south", "In the southern orchard the beekeeper counted exactly forty-two hives beside the old mill.");
+            "west", "In the western orchard the beekeeper counted exactly forty-two hives beside the old mill.");
+    /** Longer than a worker's restart here (~13 s), so that a restart keeps its partitions. */
+    private static final String SESSION_TIMEOUT = "PT30S";
+    private static final Pattern OWNS = Pattern.compile("owns chunk partitions \\[([0-9, ]*)]");
 
     @TempDir
     Path dir;
@@ -50,12 +70,15 @@ class ScaleOutTest {
         int ingest = freePort();
         int query = freePort();
         String bootstrap = "127.0.0.1:" + kafka;
-        start("broker", "--parts", "broker", "--kafka-port", Integer.toString(kafka));
-        start("ingest", "--parts", "ingest", "--bootstrap-servers", bootstrap, "--ingest-port",
-                Integer.toString(ingest));
-        Process workerA = start("worker-a", "--parts", "worker", "--bootstrap-servers", bootstrap);
-        start("worker-b", "--parts", "worker", "--bootstrap-servers", bootstrap);
-        start("query", "--parts", "query", "--bootstrap-servers", bootstrap, "--http-port", Integer.toString(query));
+        Process broker = start("broker", "broker", "broker", "--kafka-port", Integer.toString(kafka));
+        Process ingestPart = start("ingest", "ingest", "up", "--parts", "ingest,chunker", "--bootstrap-servers",
+                bootstrap, "--ingest-port", Integer.toString(ingest));
+        Process workerA = start("worker-a", "worker-a-1", "worker", "--bootstrap-servers", bootstrap,
+                "--instance-id", "worker-a");
+        Process workerB = start("worker-b", "worker-b", "worker", "--bootstrap-servers", bootstrap,
+                "--instance-id", "worker-b");
+        Process queryPart = start("query", "query", "query-service", "--bootstrap-servers", bootstrap, "--http-port",
+                Integer.toString(query));
 
         String ingestUrl = "http://127.0.0.1:" + ingest;
         String queryUrl = "http://127.0.0.1:" + query;
@@ -69,38 +92,158 @@ class ScaleOutTest {
         for (String corpus : PHRASES.keySet()) {
             awaitAnswer(queryUrl, corpus, Duration.ofMinutes(3));
         }
+        Set<Integer> ownedByA = awaitSplit("worker-a-1", "worker-b");
+        Set<Integer> corporaOfA = new TreeSet<>(corpusPartitions());
+        corporaOfA.retainAll(ownedByA);
+        assertFalse(corporaOfA.isEmpty(), "worker-a should own a corpus; it owns " + ownedByA);
 
+        // SIGTERM: a clean stop, and a restart under the same instance id gets the same partitions and their state,
+        // with no rebalance: worker-b's assignment never changes
+        int rebalancesOfB = count("worker-b", OWNS);
+        long stopping = System.nanoTime();
+        assertStopsCleanly("worker-a-1", workerA);
+        assertTrue(Files.readString(dir.resolve("worker-a-1.log")).contains("memory worker closed"));
+        report("SIGTERM to exit", stopping);
+        long restarting = System.nanoTime();
+        workerA = start("worker-a", "worker-a-2", "worker", "--bootstrap-servers", bootstrap,
+                "--instance-id", "worker-a");
+        assertEquals(ownedByA, awaitOwned("worker-a-2", ownedByA));
+        report("restart to owning its partitions again", restarting);
+        assertResumes("worker-a-2", corporaOfA);
+        for (String corpus : PHRASES.keySet()) {
+            awaitAnswer(queryUrl, corpus, Duration.ofMinutes(3));
+        }
+        assertEquals(rebalancesOfB, count("worker-b", OWNS), "worker-b saw a rebalance during worker-a's restart");
+
+        // SIGKILL: after the session timeout worker-b takes worker-a's corpora and rebuilds them from the chunks topic
+        long killed = System.nanoTime();
         workerA.destroyForcibly().waitFor();
         for (String corpus : PHRASES.keySet()) {
             awaitAnswer(queryUrl, corpus, Duration.ofMinutes(3)); // after the rebalance and, where needed, a rebuild
         }
+        report("SIGKILL to both corpora answering again (session timeout " + SESSION_TIMEOUT + ", failover, rebuild)",
+                killed);
+        assertEquals(Set.copyOf(partitions()), awaitOwned("worker-b", Set.copyOf(partitions())));
 
-        Process back = start("worker-a", "--parts", "worker", "--bootstrap-servers", bootstrap);
-        // without static membership the returning worker may get other partitions than before: it resumes those it
-        // has state for and rebuilds the others; either way it must take its share and every corpus must answer
-        awaitLog("worker-a", "assigned memorag.chunks-", Duration.ofMinutes(4));
+        // back under its instance id: range assignment gives it the same partitions, resumed from its own state
+        long returning = System.nanoTime();
+        Process back = start("worker-a", "worker-a-3", "worker", "--bootstrap-servers", bootstrap,
+                "--instance-id", "worker-a");
+        assertEquals(ownedByA, awaitOwned("worker-a-3", ownedByA));
+        report("return after SIGKILL to owning its partitions again", returning);
+        assertResumes("worker-a-3", corporaOfA);
         for (String corpus : PHRASES.keySet()) {
             awaitAnswer(queryUrl, corpus, Duration.ofMinutes(3));
         }
         assertTrue(back.isAlive());
+
+        // every part closes its clients and state and exits 0 on SIGTERM
+        assertStopsCleanly("query", queryPart);
+        assertStopsCleanly("worker-a-3", back);
+        assertStopsCleanly("worker-b", workerB);
+        assertStopsCleanly("ingest", ingestPart);
+        assertStopsCleanly("broker", broker);
     }
 
-    /** Starts {@code memorag up} with the given options in its own JVM, logging to a file; waits until it is up. */
-    private Process start(String name, String... options) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+    private void assertStopsCleanly(String log, Process process) throws InterruptedException {
+        process.destroy();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), log + " did not stop within 60 s of SIGTERM");
+        assertEquals(0, process.exitValue(), () -> log + " exit status on SIGTERM; " + tail(dir.resolve(log + ".log")));
+    }
+
+    private int count(String log, Pattern pattern) throws IOException {
+        return (int) pattern.matcher(Files.readString(dir.resolve(log + ".log"))).results().count();
+    }
+
+    /** Waits until the two workers' latest assignments split the partitions between them; returns the first's. */
+    private Set<Integer> awaitSplit(String logA, String logB) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            Set<Integer> a = owned(logA);
+            Set<Integer> b = owned(logB);
+            Set<Integer> union = new TreeSet<>(a);
+            union.addAll(b);
+            if (!a.isEmpty() && !b.isEmpty() && a.size() + b.size() == PARTITIONS && union.size() == PARTITIONS) {
+                return a;
+            }
+            assertTrue(System.nanoTime() < deadline, () -> "no split between the workers: " + a + " / " + b);
+            Thread.sleep(250);
+        }
+    }
+
+    /** Waits until the worker's latest assignment is {@code expected}; returns what it last owned. */
+    private Set<Integer> awaitOwned(String log, Set<Integer> expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        Set<Integer> owned = owned(log);
+        while (!owned.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            owned = owned(log);
+        }
+        return owned;
+    }
+
+    /** The chunk partitions a worker owns according to the last assignment it logged. */
+    private Set<Integer> owned(String log) throws IOException {
+        Path file = dir.resolve(log + ".log");
+        Set<Integer> owned = new TreeSet<>();
+        if (!Files.exists(file)) {
+            return owned;
+        }
+        Matcher m = OWNS.matcher(Files.readString(file));
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        if (last != null) {
+            Arrays.stream(last.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                    .forEach(p -> owned.add(Integer.parseInt(p)));
+        }
+        return owned;
+    }
+
+    /** The worker logs how it resumes each partition just after its assignment line: wait for those lines too. */
+    private void assertResumes(String log, Set<Integer> partitions) throws Exception {
+        for (int p : partitions) {
+            awaitLog(log, "assigned " + TopicCatalog.defaults().chunks() + "-" + p + ": resumes from stored offset",
+                    Duration.ofSeconds(30));
+        }
+    }
+
+    private static Set<Integer> corpusPartitions() {
+        Set<Integer> partitions = new TreeSet<>();
+        PHRASES.keySet().forEach(corpus -> partitions.add(
+                Utils.toPositive(Utils.murmur2(corpus.getBytes(StandardCharsets.UTF_8))) % PARTITIONS));
+        return partitions;
+    }
+
+    private static List<Integer> partitions() {
+        return IntStream.range(0, PARTITIONS).boxed().toList();
+    }
+
+    private static void report(String what, long sinceNanos) {
+        System.out.printf("ScaleOutTest: %s: %.1f s%n", what, (System.nanoTime() - sinceNanos) / 1e9);
+    }
+
+    /**
+     * Runs {@code memorag <command> <options>} in its own JVM with its state in {@code <dir>/<name>}, logging to
+     * {@code <dir>/<log>.log}; waits until it is up.
+     */
+    private Process start(String name, String log, String command, String... options) throws Exception {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx768m", "@" + Path.of("..", "bin", "jvm.options").toAbsolutePath(),
                 "-Dorg.slf4j.simpleLogger.log.dev.memorag=info",
-                "-cp", System.getProperty("java.class.path"), "dev.memorag.app.cli.MemoragCli", "up",
+                "-cp", System.getProperty("java.class.path"), "dev.memorag.app.cli.MemoragCli", command,
                 "--data-dir", dir.resolve(name).toString()));
-        command.addAll(List.of(options));
-        Path log = dir.resolve(name + ".log");
-        Files.deleteIfExists(log);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        line.addAll(List.of(options));
+        Path file = dir.resolve(log + ".log");
+        Files.deleteIfExists(file);
+        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(file.toFile()));
         builder.environment().put("MEMORAG_ADMIN_TOKEN", ADMIN);
+        builder.environment().put("MEMORAG_SESSION_TIMEOUT", SESSION_TIMEOUT);
         Process process = builder.start();
         processes.add(process);
-        awaitLog(name, "MemoRAG is up", Duration.ofMinutes(3));
+        awaitLog(log, "MemoRAG is up", Duration.ofMinutes(3));
         return process;
     }
 

@@ -3,6 +3,7 @@ package dev.memorag.kafka;
 import dev.memorag.schemas.TopicCatalog.TopicSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,7 +21,9 @@ public final class TopicCreator {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = topics.stream()
                     .filter(t -> !existing.contains(t.name()))
-                    .map(t -> new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.configs()))
+                    // the cluster's default.replication.factor: 1 on the embedded broker, 3 on a real cluster
+                    .map(t -> new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty())
+                            .configs(t.configs()))
                     .toList();
             try {
                 admin.createTopics(missing).all().get();

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -47,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MemoryWorker implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MemoryWorker.class);
-    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
 
     private final TopicCatalog topics;
     private final CorpusStore store;
@@ -80,8 +80,15 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
         // a dead worker's corpora move after this long; heartbeats run on their own thread, so a long recall or
         // batch does not count against it (max.poll.interval.ms bounds those)
-        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
-        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 3);
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
+        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) config.sessionTimeout().toMillis() / 3);
+        // range assigns partition p of every subscribed topic to the same member (chunks-p and recall-p must meet on
+        // one worker); with static members it orders them by instance id, so ownership follows the pod ordinal
+        c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+        if (config.instanceId() != null) {
+            // static membership: a restart within the session timeout gets its partitions back with no rebalance
+            c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
+        }
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         this.recallPool = Executors.newFixedThreadPool(config.recallThreads(), r -> {
             Thread t = new Thread(r, "memorag-recall");
@@ -115,6 +122,8 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
             log.error("memory worker stopped: {}", e.getMessage(), e);
             throw e;
         } finally {
+            // a dynamic member leaves the group (its partitions move now); a static one stays in it until the
+            // session times out, so a restarted pod takes its partitions back without a rebalance
             consumer.close();
         }
     }
@@ -204,6 +213,9 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
     private final class ResumeFromStore implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // eager (range) rebalancing: this is the whole assignment, not an increment
+            log.info("owns chunk partitions {}", partitions.stream().filter(p -> p.topic().equals(topics.chunks()))
+                    .map(TopicPartition::partition).sorted().toList());
             for (TopicPartition partition : partitions) {
                 if (partition.topic().equals(topics.chunks())) {
                     store.nextOffset(partition).ifPresentOrElse(offset -> {
@@ -230,6 +242,10 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         }
     }
 
+    /**
+     * Stops taking work, lets the answers in flight finish (their events still go out), then flushes the producer.
+     * Chunk state needs no flush: every batch was committed to the store with its offsets as it was applied.
+     */
     @Override
     public void close() {
         running.set(false);
@@ -237,9 +253,12 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         try {
             thread.join(10_000);
             recallPool.shutdown();
-            recallPool.awaitTermination(30, TimeUnit.SECONDS);
+            if (!recallPool.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("answers still running after 30 s; their questions get no final event from this worker");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        log.info("memory worker closed");
     }
 }

@@ -27,6 +27,14 @@ final class StackOptions {
             + "default extractive)")
     String generator;
 
+    @Option(names = "--bind-host", description = "interface the HTTP servers listen on (env MEMORAG_BIND_HOST, "
+            + "default 127.0.0.1)")
+    String bindHost;
+
+    @Option(names = "--instance-id", description = "a worker's static group membership, stable across restarts "
+            + "(env MEMORAG_INSTANCE_ID, default unset: dynamic)")
+    String instanceId;
+
     StackConfig config() {
         StackConfig env = StackConfig.fromEnvironment(System.getenv());
         ModelSettings model = env.model();
@@ -40,6 +48,8 @@ final class StackOptions {
                 .withPorts(kafkaPort != null ? kafkaPort : env.kafkaPort(),
                         httpPort != null ? httpPort : env.httpPort(),
                         ingestPort != null ? ingestPort : env.ingestPort())
+                .withBindHost(bindHost != null ? bindHost : env.bindHost())
+                .withInstanceId(instanceId != null ? instanceId : env.instanceId())
                 .withModel(model);
     }
 }

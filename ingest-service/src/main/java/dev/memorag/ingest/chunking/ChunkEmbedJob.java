@@ -117,16 +117,15 @@ public final class ChunkEmbedJob {
     /**
      * Entry point on a Flink cluster: {@code flink run -c dev.memorag.ingest.chunking.ChunkEmbedJob job.jar}.
      * Settings come from the environment: {@code MEMORAG_BOOTSTRAP_SERVERS}, {@code MEMORAG_TOPIC_PREFIX},
-     * {@code MEMORAG_PARTITIONS}, {@code MEMORAG_CHUNK_TOKENS}, {@code MEMORAG_CHUNK_PARALLELISM}.
+     * {@code MEMORAG_PARTITIONS} (as documented in the app's {@code StackConfig}) and those of
+     * {@link ChunkJobConfig#fromEnvironment}.
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
         String bootstrap = env.getOrDefault("MEMORAG_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
         TopicCatalog topics = new TopicCatalog(env.getOrDefault("MEMORAG_TOPIC_PREFIX", TopicCatalog.DEFAULT_PREFIX),
                 Integer.parseInt(env.getOrDefault("MEMORAG_PARTITIONS", "" + TopicCatalog.DEFAULT_PARTITIONS)));
-        ChunkJobConfig config = new ChunkJobConfig(
-                Integer.parseInt(env.getOrDefault("MEMORAG_CHUNK_TOKENS", "" + ChunkJobConfig.DEFAULT_CHUNK_TOKENS)),
-                Integer.parseInt(env.getOrDefault("MEMORAG_CHUNK_PARALLELISM", "1")), Duration.ofSeconds(5));
+        ChunkJobConfig config = ChunkJobConfig.fromEnvironment(env);
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment();
         define(flink, bootstrap, topics, config);
         flink.execute("memorag chunk-and-embed");

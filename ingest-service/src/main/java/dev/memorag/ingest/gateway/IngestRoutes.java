@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 
 /**
  * The gateway's HTTP API. Every corpus route needs the corpus's bearer token (or the admin token); every error is
@@ -49,17 +50,19 @@ final class IngestRoutes {
     private final GatewayConfig config;
     private final TopicCatalog topics;
     private final StatusView status;
+    private final BooleanSupplier ready;
     private final RecordPublisher publisher;
     private final TextExtractor extractor;
     private final RecordValidator validator = new RecordValidator();
     private final Path uploads;
 
-    IngestRoutes(Vertx vertx, GatewayConfig config, TopicCatalog topics, StatusView status,
+    IngestRoutes(Vertx vertx, GatewayConfig config, TopicCatalog topics, StatusView status, BooleanSupplier ready,
                  RecordPublisher publisher, Path uploads) {
         this.vertx = vertx;
         this.config = config;
         this.topics = topics;
         this.status = status;
+        this.ready = ready;
         this.publisher = publisher;
         this.extractor = new TextExtractor(config.maxTextChars());
         this.uploads = uploads;
@@ -71,6 +74,13 @@ final class IngestRoutes {
                 .setBodyLimit(config.maxUploadBytes())
                 .setDeleteUploadedFilesOnEnd(true);
         router.get("/health").handler(ctx -> ctx.json(Map.of("status", "UP")));
+        router.get("/ready").handler(ctx -> {
+            if (ready.getAsBoolean()) {
+                ctx.json(Map.of("status", "READY"));
+            } else {
+                HttpErrors.send(ctx, ErrorCode.UNAVAILABLE, "admission is not running yet (starting or rebalancing)");
+            }
+        });
         // bodies are read before the (asynchronous) token check: Vert.x needs the body handler first on a route
         router.route("/v1/*").handler(body);
         router.post("/v1/corpora").handler(this::requireAdmin).handler(this::createCorpus);

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -58,6 +59,9 @@ class IngestGatewayTest {
     static String dickensToken;
     static String austenToken;
 
+    /** What the gateway reports as readiness (admission running, in the stack). */
+    private static final AtomicBoolean READY = new AtomicBoolean(true);
+
     @BeforeAll
     static void start() throws Exception {
         broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
@@ -68,7 +72,7 @@ class IngestGatewayTest {
         admission.awaitRunning(Duration.ofSeconds(60));
         vertx = Vertx.vertx();
         IngestGateway gateway = new IngestGateway(new GatewayConfig("127.0.0.1", 0, ADMIN, 200_000, 50_000),
-                broker.bootstrapServers(), TOPICS, admission.statusView(), dir.resolve("uploads"));
+                broker.bootstrapServers(), TOPICS, admission.statusView(), READY::get, dir.resolve("uploads"));
         vertx.deployVerticle(gateway).await();
         http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
                 .setDefaultPort(gateway.httpPort()));
@@ -94,6 +98,18 @@ class IngestGatewayTest {
                 Buffer.buffer("{\"id\":\"" + id + "\"}"), "application/json");
         assertEquals(201, created.statusCode(), created.bodyAsString());
         return created.bodyAsJsonObject().getString("token");
+    }
+
+    @Test
+    void probesAnswerWithoutATokenAndReadinessFollowsAdmission() {
+        assertEquals(200, send(http.get("/health"), null, null).statusCode());
+        assertEquals(200, send(http.get("/ready"), null, null).statusCode());
+        READY.set(false);
+        try {
+            assertError(send(http.get("/ready"), null, null), 503, "UNAVAILABLE");
+        } finally {
+            READY.set(true);
+        }
     }
 
     @Test
