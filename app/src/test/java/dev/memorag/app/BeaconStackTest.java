@@ -67,6 +67,12 @@ class BeaconStackTest {
             assertTrue(memory.path("windows").asLong() > 10, memory::toString);
             assertEquals(0, memory.path("lag").asLong(), memory::toString);
             assertFalse(memory.path("stale").asBoolean(), memory::toString);
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(stack.ingestUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("memorag_memory_lag_tokens{corpus=\"carol\",backend=\"beacon\"} 0\n"),
+                    metrics);
+            assertTrue(metrics.contains("memorag_memory_windows{corpus=\"carol\",backend=\"beacon\"} "
+                    + memory.path("windows").asLong() + "\n"), metrics);
 
             String id = UUID.randomUUID().toString();
             try (KafkaProducer<String, byte[]> producer = producer(stack)) {

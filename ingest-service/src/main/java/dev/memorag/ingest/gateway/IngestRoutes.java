@@ -81,6 +81,9 @@ final class IngestRoutes {
                 HttpErrors.send(ctx, ErrorCode.UNAVAILABLE, "admission is not running yet (starting or rebalancing)");
             }
         });
+        router.get("/metrics").handler(ctx -> blocking(() -> MemoryMetrics.render(status.progress()))
+                .onSuccess(text -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4").end(text))
+                .onFailure(e -> HttpErrors.fail(ctx, e)));
         // bodies are read before the (asynchronous) token check: Vert.x needs the body handler first on a route
         router.route("/v1/*").handler(body);
         router.post("/v1/corpora").handler(this::requireAdmin).handler(this::createCorpus);

@@ -21,6 +21,9 @@ public interface StatusView {
     /** The latest worker report for a corpus, if any document reached memory yet. */
     Optional<Progress> progress(String corpus);
 
+    /** The latest worker report of every corpus that has one, in corpus order. */
+    List<Progress> progress();
+
     /** The state is not queryable right now (starting, rebalancing); callers answer 503 and retry. */
     final class UnavailableException extends RuntimeException {
         public UnavailableException(String message, Throwable cause) {

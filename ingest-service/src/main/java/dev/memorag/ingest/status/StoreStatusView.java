@@ -85,4 +85,13 @@ public final class StoreStatusView implements StatusView {
     public Optional<Progress> progress(String corpus) {
         return Optional.ofNullable(lookup.<Progress>store(StatusStores.CORPUS_PROGRESS).get(corpus));
     }
+
+    @Override
+    public List<Progress> progress() {
+        List<Progress> out = new ArrayList<>();
+        try (KeyValueIterator<String, Progress> it = lookup.<Progress>store(StatusStores.CORPUS_PROGRESS).all()) {
+            it.forEachRemaining(kv -> out.add(kv.value));
+        }
+        return out;
+    }
 }
