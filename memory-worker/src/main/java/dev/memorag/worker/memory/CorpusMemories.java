@@ -117,6 +117,13 @@ public final class CorpusMemories implements AutoCloseable {
         evict(corpus);
     }
 
+    /** Whether the corpus's memory is in the cache now. */
+    public boolean isHot(String corpus) {
+        synchronized (cached) {
+            return cached.containsKey(corpus);
+        }
+    }
+
     /** Drops the cached memory (it may be ahead of the store after a failed step); the next use restores it. */
     public void invalidate(String corpus) {
         ReentrantReadWriteLock lock = lock(corpus);

@@ -187,6 +187,47 @@ class MemorizerTest {
     }
 
     @Test
+    void questionsPreemptMemorizationAndTheCacheKeepsOnlyWhatFitsItsBudget() throws Exception {
+        try (RocksCorpusStore store = new RocksCorpusStore(dir);
+             MemoryModel model = MemoryModel.load(modelA, ComputeDevice.cpu(), null);
+             CorpusMemories memories = new CorpusMemories(model, store, 1)) {
+            QuestionGate gate = new QuestionGate();
+            List<String> memorized = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (Memorizer memorizer = new Memorizer(memories, store, gate,
+                    (corpus, docs) -> docs.forEach(d -> memorized.add(corpus + "/" + d.doc())), 2)) {
+                gate.enter(); // a question is being answered
+                ingest(store, CORPUS, DOCS);
+                ingest(store, "other", DOCS);
+                memorizer.start();
+                memorizer.wake();
+                Thread.sleep(1500);
+                assertTrue(store.memoryCursor(CORPUS).map(c -> c.windows() == 0).orElse(true)
+                        && store.memoryCursor("other").map(c -> c.windows() == 0).orElse(true),
+                        "no window is computed while a question is in flight");
+                gate.exit();
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (memorized.size() < 2 * DOCS.size() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals(2 * DOCS.size(), memorized.size(), "memorization resumes once the question is done");
+            }
+            assertStoredMemoryEquals(onePass(model, store.chunks("other")), store, "other");
+            // a 1-byte budget keeps at most the memory in use: reading one corpus evicts the other
+            memories.read(CORPUS, loaded -> loaded.memory().windowCount());
+            memories.read("other", loaded -> loaded.memory().windowCount());
+            assertTrue(memories.isHot("other"));
+            assertFalse(memories.isHot(CORPUS), "the least recently used memory left the device");
+            RecallService recall = new RecallService(store, Embedder.shared(), new ClueGenerator(memories),
+                    new ExtractiveGenerator(Embedder.shared(), 2), new QuestionGate());
+            List<AnswerEvent> summary = new ArrayList<>();
+            recall.answer(new Question(1, "s", CORPUS, "Summarize the story.", Question.Task.SUMMARIZE, 2, 16, null,
+                    null), summary::add);
+            assertEquals(AnswerEvent.Type.DONE, summary.get(summary.size() - 1).type(), summary::toString);
+            assertTrue(memories.isHot(CORPUS), "a cold memory is restored from the store for the question");
+        }
+    }
+
+    @Test
     void aMemoryOfAnotherModelOrADamagedRowIsRefusedWhileOtherCorporaAreServed() throws Exception {
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
              MemoryModel model = MemoryModel.load(modelA, ComputeDevice.cpu(), null);
