@@ -1,5 +1,8 @@
 package dev.memorag.app;
 
+import static dev.memorag.app.ChildProcesses.freePort;
+import static dev.memorag.app.ChildProcesses.tail;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,8 +17,6 @@ import dev.memorag.worker.model.TinyCheckpointWriter;
 import dev.memorag.worker.store.MemoryCursor;
 import dev.memorag.worker.store.RocksCorpusStore;
 import dev.memorag.worker.store.StoredChunk;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -235,21 +236,6 @@ class WorkerCrashTest {
                     assertArrayEquals(ww.get(w), gw.get(w), corpus + " memory window " + w + ", bitwise");
                 }
             }
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            String text = Files.readString(log);
-            return text.substring(Math.max(0, text.length() - 3000));
-        } catch (IOException e) {
-            return "(no log)";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
