@@ -11,6 +11,7 @@ import dev.memorag.kafka.EmbeddedKafkaBroker;
 import dev.memorag.kafka.TopicCreator;
 import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.Json;
+import dev.memorag.schemas.Progress;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.model.TensorDType;
 import dev.memorag.worker.model.TinyCheckpointWriter;
@@ -25,11 +26,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +83,7 @@ class WorkerCrashTest {
             reference.destroy();
             reference.waitFor();
 
+            Map<TopicPartition, Long> reportsBefore = endOffsets(TOPICS.progress());
             Random random = new Random(11);
             List<Long> killedAt = new ArrayList<>();
             while (true) {
@@ -100,7 +109,52 @@ class WorkerCrashTest {
             assertTrue(killedAt.size() >= KILLS, "killed mid-way " + killedAt.size() + " times: " + killedAt);
             assertTrue(killedAt.stream().distinct().count() >= KILLS / 2, "at different points: " + killedAt);
             assertSameState(dir.resolve("reference/worker"), dir.resolve("crashed/worker"));
+            assertEquals(expectedDocuments(), memorizedReports(reportsBefore),
+                    "every document is reported memorized, also those whose report a kill cut off");
         }
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            return consumer.endOffsets(partitions);
+        }
+    }
+
+    /** Corpus/document pairs reported memorized since {@code from}. */
+    private Set<String> memorizedReports(Map<TopicPartition, Long> from) {
+        Set<String> out = new TreeSet<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            consumer.assign(from.keySet());
+            from.forEach(consumer::seek);
+            Map<TopicPartition, Long> end = consumer.endOffsets(from.keySet());
+            while (from.keySet().stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    Progress progress = Json.read(r.value(), Progress.class);
+                    if (progress.stage() == Progress.Stage.MEMORIZED) {
+                        out.add(progress.corpus() + "/" + progress.doc());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> expectedDocuments() {
+        Set<String> out = new TreeSet<>();
+        CORPORA.forEach((corpus, docs) -> {
+            for (int d = 0; d < docs; d++) {
+                out.add(corpus + "/doc-" + d);
+            }
+        });
+        return out;
+    }
+
+    private KafkaConsumer<String, byte[]> consumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private void produceChunks() {

@@ -9,6 +9,7 @@ import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.memory.Memorizer;
 import dev.memorag.worker.memory.MemoryWatermarks;
 import dev.memorag.worker.store.CorpusStore;
+import dev.memorag.worker.store.MemoryCursor;
 import dev.memorag.worker.store.StoredChunk;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +34,22 @@ final class ProgressReporter implements Memorizer.Listener {
         this.topics = topics;
         this.store = store;
         this.beacon = beacon;
+    }
+
+    /**
+     * Reports every document the store and memory hold once more. A crash between a write and its report would
+     * otherwise leave the status table behind for good; repeats are harmless.
+     */
+    void resendAll() {
+        for (String corpus : store.corpora()) {
+            long memorized = beacon ? store.memoryCursor(corpus).map(MemoryCursor::lastSeq).orElse(-1L)
+                    : Long.MAX_VALUE;
+            List<StoredChunk> done = store.chunks(corpus).stream()
+                    .filter(c -> c.last() && c.seq() <= memorized).toList();
+            if (!done.isEmpty()) {
+                memorized(corpus, done);
+            }
+        }
     }
 
     /** After a chunk batch is stored: deletes, and (without a memory model) completed documents. */

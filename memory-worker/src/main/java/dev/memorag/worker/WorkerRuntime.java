@@ -32,8 +32,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
-    /** Passages per memorization step: each step is one atomic write of the windows they complete. */
-    static final int CHUNKS_PER_STEP = 16;
+    /**
+     * Passages per memorization step, each step one atomic write of the windows it completes: four 512-token
+     * passages are about one 2048-token window, so a crash costs at most a window or so of recomputation.
+     */
+    static final int CHUNKS_PER_STEP = 4;
 
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
     private CorpusStore store;
@@ -78,6 +81,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 new ByteArraySerializer());
         owned.push(() -> producer.close(Duration.ofSeconds(10)));
         ProgressReporter progress = new ProgressReporter(producer, topics, store, memories != null);
+        progress.resendAll();
         Memorizer memorizer = null;
         if (memories != null) {
             memorizer = own(new Memorizer(memories, store, gate, progress, CHUNKS_PER_STEP));
