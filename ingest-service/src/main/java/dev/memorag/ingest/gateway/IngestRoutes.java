@@ -2,7 +2,6 @@ package dev.memorag.ingest.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.memorag.ingest.status.DocumentStatus;
 import dev.memorag.ingest.status.StatusView;
 import dev.memorag.schemas.Corpus;
 import dev.memorag.schemas.Document;
