@@ -88,7 +88,7 @@ public final class EmbeddedStack implements AutoCloseable {
             admission.awaitRunning(Duration.ofMinutes(2));
             statusView = admission.statusView();
             running.push(new FlinkMiniCluster(bootstrap, topics,
-                    new ChunkJobConfig(config.chunkTokens(), 1, Duration.ofSeconds(1))));
+                    new ChunkJobConfig(config.chunkTokens(), 1, config.checkpointInterval())));
             gateway = new IngestGateway(new GatewayConfig("127.0.0.1", config.ingestPort(), adminToken,
                     GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.maxTextChars()), bootstrap, topics,
                     statusView, config.dataDir().resolve("uploads"));

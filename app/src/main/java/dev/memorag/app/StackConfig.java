@@ -28,16 +28,19 @@ import java.util.function.Function;
  * @param partitions      {@code MEMORAG_PARTITIONS}: partitions of the corpus-keyed topics
  * @param chunkTokens     {@code MEMORAG_CHUNK_TOKENS}: passage budget in retriever tokens
  * @param maxTextChars    {@code MEMORAG_MAX_TEXT_CHARS}: largest document admission accepts
+ * @param checkpointInterval {@code MEMORAG_CHECKPOINT_INTERVAL} (ISO-8601, e.g. {@code PT1S}): how often the
+ *                        chunk job commits; chunks become visible to read_committed consumers at each commit
  * @param edge            the query edge's timeouts and limits, each with its variable ({@link EdgeLimits})
  */
 public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestPort, String adminToken,
                           String topicPrefix, int partitions, int chunkTokens, int maxTextChars,
-                          EdgeLimits edge) {
+                          Duration checkpointInterval, EdgeLimits edge) {
 
     public static StackConfig defaults() {
         return new StackConfig(Path.of("data"), 9092, 8080, 8081, null, TopicCatalog.DEFAULT_PREFIX,
                 TopicCatalog.DEFAULT_PARTITIONS, ChunkJobConfig.DEFAULT_CHUNK_TOKENS,
-                AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, EdgeLimits.defaults());
+                AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, ChunkJobConfig.defaults().checkpointInterval(),
+                EdgeLimits.defaults());
     }
 
     /** Defaults overridden by any {@code MEMORAG_*} variable present in {@code env}. */
@@ -54,6 +57,7 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                 get(env, "MEMORAG_PARTITIONS", Integer::parseInt, d.partitions),
                 get(env, "MEMORAG_CHUNK_TOKENS", Integer::parseInt, d.chunkTokens),
                 get(env, "MEMORAG_MAX_TEXT_CHARS", Integer::parseInt, d.maxTextChars),
+                get(env, "MEMORAG_CHECKPOINT_INTERVAL", Duration::parse, d.checkpointInterval),
                 new EdgeLimits(
                         get(env, "MEMORAG_ANSWER_TIMEOUT", Duration::parse, e.answerTimeout()),
                         get(env, "MEMORAG_MAX_IN_FLIGHT_PER_CORPUS", Integer::parseInt, e.maxInFlightPerCorpus()),
@@ -80,22 +84,22 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
 
     public StackConfig withDataDir(Path dir) {
         return new StackConfig(dir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions, chunkTokens,
-                maxTextChars, edge);
+                maxTextChars, checkpointInterval, edge);
     }
 
     public StackConfig withPorts(int kafka, int http, int ingest) {
         return new StackConfig(dataDir, kafka, http, ingest, adminToken, topicPrefix, partitions, chunkTokens,
-                maxTextChars, edge);
+                maxTextChars, checkpointInterval, edge);
     }
 
     public StackConfig withChunkTokens(int tokens) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions, tokens,
-                maxTextChars, edge);
+                maxTextChars, checkpointInterval, edge);
     }
 
     public StackConfig withEdge(EdgeLimits limits) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, adminToken, topicPrefix, partitions,
-                chunkTokens, maxTextChars, limits);
+                chunkTokens, maxTextChars, checkpointInterval, limits);
     }
 
     /** The configured admin token, or the one generated for this data directory on first start. */
