@@ -66,58 +66,73 @@ public final class IngestBench {
         Embedder embedder = Embedder.shared();
         embedder.embed(List.of("warm up the model before timing it"));
         SentenceChunker chunker = new SentenceChunker(config.chunkTokens());
-        int warmupChunks = (int) chunkAndEmbed(warmup, chunker, embedder)[1];
+        int warmupChunks = chunkAndEmbed(warmup, chunker, embedder).chunks();
 
-        long start = System.nanoTime();
-        long cpuStart = processCpuNanos();
-        long[] work = chunkAndEmbed(texts, chunker, embedder);
-        double bareSeconds = (System.nanoTime() - start) / 1e9;
-        double bareCpu = (processCpuNanos() - cpuStart) / 1e9;
-        long tokens = work[0];
-        int chunks = (int) work[1];
+        Stopwatch bareWatch = Stopwatch.start();
+        Work work = chunkAndEmbed(texts, chunker, embedder);
+        Stopwatch.Reading bare = bareWatch.read();
 
-        double[] pipeline;
+        Stopwatch.Reading pipeline;
         // Only the parts on the measured path: a memory worker or query service would compete for the same cores.
         Deployment parts = new Deployment(EnumSet.of(Deployment.Part.BROKER, Deployment.Part.INGEST), null);
         try (EmbeddedStack stack = EmbeddedStack.start(config.withDataDir(workDir).withPorts(0, 0, 0), parts)) {
-            pipeline = timePipeline(stack, warmupChunks, chunks);
+            pipeline = timePipeline(stack, warmupChunks, work.chunks());
         }
-        double pipelineSeconds = pipeline[0];
         out.printf("documents %d (after %d warm-up documents), passages %d, retriever tokens %,d (chunk budget %d)%n",
-                texts.size(), warmup.size(), chunks, tokens, config.chunkTokens());
+                texts.size(), warmup.size(), work.chunks(), work.tokens(), config.chunkTokens());
         out.printf("%-44s %8s %10s %12s %8s%n", "path", "seconds", "docs/s", "tokens/s", "CPU s");
-        out.printf("%-44s %8.2f %10.2f %12.0f %8.1f%n", "bare chunk + embed (same JVM, no pipeline)", bareSeconds,
-                texts.size() / bareSeconds, tokens / bareSeconds, bareCpu);
-        out.printf("%-44s %8.2f %10.2f %12.0f %8.1f%n", "Kafka → Streams → Flink → chunks (committed)",
-                pipelineSeconds, texts.size() / pipelineSeconds, tokens / pipelineSeconds, pipeline[1]);
+        print("bare chunk + embed (same JVM, no pipeline)", bare, work);
+        print("Kafka → Streams → Flink → chunks (committed)", pipeline, work);
         out.printf("ratio pipeline / bare throughput: %.2f (CPU seconds pipeline / bare: %.2f)%n",
-                bareSeconds / pipelineSeconds, pipeline[1] / bareCpu);
+                bare.seconds() / pipeline.seconds(), pipeline.cpuSeconds() / bare.cpuSeconds());
     }
 
-    /** The bare path, one document batch at a time: retriever tokens and passages. */
-    private static long[] chunkAndEmbed(List<String> texts, SentenceChunker chunker, Embedder embedder) {
+    private void print(String path, Stopwatch.Reading time, Work work) {
+        out.printf("%-44s %8.2f %10.2f %12.0f %8.1f%n", path, time.seconds(), texts.size() / time.seconds(),
+                work.tokens() / time.seconds(), time.cpuSeconds());
+    }
+
+    private record Work(long tokens, int chunks) {
+    }
+
+    /** Wall time and this whole process's CPU time (all threads, native ones included) since it started. */
+    private record Stopwatch(long nanos, long cpuNanos) {
+        record Reading(double seconds, double cpuSeconds) {
+        }
+
+        static Stopwatch start() {
+            return new Stopwatch(System.nanoTime(), processCpuNanos());
+        }
+
+        Reading read() {
+            return new Reading((System.nanoTime() - nanos) / 1e9, (processCpuNanos() - cpuNanos) / 1e9);
+        }
+
+        // CPU time shows how much work a path did whatever share of a shared machine it got.
+        private static long processCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+        }
+    }
+
+    /** The bare path, one document batch at a time. */
+    private static Work chunkAndEmbed(List<String> texts, SentenceChunker chunker, Embedder embedder) {
         long tokens = 0;
-        long chunks = 0;
+        int chunks = 0;
         for (String text : texts) {
             List<Passage> passages = chunker.split(text, embedder::countTokens);
             embedder.embed(passages.stream().map(Passage::text).toList());
             tokens += passages.stream().mapToLong(Passage::tokenCount).sum();
             chunks += passages.size();
         }
-        return new long[] {tokens, chunks};
-    }
-
-    /** CPU time of this whole process (all threads, native ones included), so that a shared machine's load shows. */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        return new Work(tokens, chunks);
     }
 
     /**
      * The warm-up documents, then the clock: from the first document produced to the last chunk visible to a
-     * read_committed consumer. Returns wall seconds and process CPU seconds.
+     * read_committed consumer.
      */
-    private double[] timePipeline(EmbeddedStack stack, int warmupChunks, int expectedChunks) throws Exception {
+    private Stopwatch.Reading timePipeline(EmbeddedStack stack, int warmupChunks, int expectedChunks) throws Exception {
         var topics = stack.config().topics();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
@@ -137,11 +152,10 @@ public final class IngestBench {
 
             send(producer, topics.documentsIn(), "warmup-", warmup);
             awaitChunks(consumer, warmupChunks);
-            long start = System.nanoTime();
-            long cpuStart = processCpuNanos();
+            Stopwatch watch = Stopwatch.start();
             send(producer, topics.documentsIn(), "part-", texts);
             awaitChunks(consumer, expectedChunks);
-            return new double[] {(System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9};
+            return watch.read();
         }
     }
 

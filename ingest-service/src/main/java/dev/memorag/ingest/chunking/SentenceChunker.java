@@ -54,7 +54,7 @@ public final class SentenceChunker implements Serializable {
                 continue;
             }
             StringBuilder part = new StringBuilder();
-            int partTokens = 0;
+            int partTokens = 0; // 0 while the part is one word: it has not been tokenized on its own
             for (String word : boundaries(sentence, BreakIterator.getWordInstance(Locale.ROOT))) {
                 if (part.length() == 0) {
                     part.append(word);
