@@ -132,7 +132,8 @@ public final class IngestBench {
      * The warm-up documents, then the clock: from the first document produced to the last chunk visible to a
      * read_committed consumer.
      */
-    private Stopwatch.Reading timePipeline(EmbeddedStack stack, int warmupChunks, int expectedChunks) throws Exception {
+    private Stopwatch.Reading timePipeline(EmbeddedStack stack, int warmupChunks, int expectedChunks)
+            throws Exception {
         var topics = stack.config().topics();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
