@@ -98,7 +98,7 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         if (deployment.runs(Deployment.Part.CHUNKER)) {
             running.push(new FlinkMiniCluster(bootstrap, topics,
-                    new ChunkJobConfig(config.chunkTokens(), 1, Duration.ofSeconds(1))));
+                    new ChunkJobConfig(config.chunkTokens(), 1, config.checkpointInterval())));
         }
         if (deployment.runs(Deployment.Part.WORKER)) {
             WorkerRuntime worker = WorkerRuntime.start(new WorkerConfig(bootstrap, config.dataDir().resolve("worker"),

@@ -47,6 +47,8 @@ import java.util.function.Function;
  * @param partitions      {@code MEMORAG_PARTITIONS}, default 4: partitions of the corpus-keyed topics
  * @param chunkTokens     {@code MEMORAG_CHUNK_TOKENS}, default 512: passage budget in retriever tokens
  * @param maxTextChars    {@code MEMORAG_MAX_TEXT_CHARS}, default 900000: largest document admission accepts
+ * @param checkpointInterval {@code MEMORAG_CHECKPOINT_INTERVAL} (ISO-8601, e.g. {@code PT1S}): how often the
+ *                        chunk job commits; chunks become visible to read_committed consumers at each commit
  * @param edge            the query edge's timeouts and limits, each with its variable ({@link EdgeLimits})
  * @param model           the worker's memory model and generator ({@link ModelSettings}): {@code MEMORAG_MODEL_DIR}
  *                        (checkpoint directory; unset: memory backend none), {@code MEMORAG_DEVICE} (cpu, cuda,
@@ -57,14 +59,15 @@ import java.util.function.Function;
  */
 public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestPort, String bindHost,
                           String instanceId, int recallThreads, Duration sessionTimeout, String adminToken,
-                          String topicPrefix, int partitions, int chunkTokens, int maxTextChars, EdgeLimits edge,
-                          ModelSettings model) {
+                          String topicPrefix, int partitions, int chunkTokens, int maxTextChars,
+                          Duration checkpointInterval, EdgeLimits edge, ModelSettings model) {
 
     public static StackConfig defaults() {
         return new StackConfig(Path.of("data"), 9092, 8080, 8081, "127.0.0.1", null,
                 WorkerConfig.DEFAULT_RECALL_THREADS, WorkerConfig.DEFAULT_SESSION_TIMEOUT, null,
                 TopicCatalog.DEFAULT_PREFIX, TopicCatalog.DEFAULT_PARTITIONS, ChunkJobConfig.DEFAULT_CHUNK_TOKENS,
-                AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, EdgeLimits.defaults(), ModelSettings.defaults());
+                AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, ChunkJobConfig.defaults().checkpointInterval(),
+                EdgeLimits.defaults(), ModelSettings.defaults());
     }
 
     /** Defaults overridden by any {@code MEMORAG_*} variable present in {@code env}. */
@@ -86,6 +89,7 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                 get(env, "MEMORAG_PARTITIONS", Integer::parseInt, d.partitions),
                 get(env, "MEMORAG_CHUNK_TOKENS", Integer::parseInt, d.chunkTokens),
                 get(env, "MEMORAG_MAX_TEXT_CHARS", Integer::parseInt, d.maxTextChars),
+                get(env, "MEMORAG_CHECKPOINT_INTERVAL", Duration::parse, d.checkpointInterval),
                 new EdgeLimits(
                         get(env, "MEMORAG_ANSWER_TIMEOUT", Duration::parse, e.answerTimeout()),
                         get(env, "MEMORAG_MAX_IN_FLIGHT_PER_CORPUS", Integer::parseInt, e.maxInFlightPerCorpus()),
@@ -121,37 +125,44 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
 
     public StackConfig withDataDir(Path dir) {
         return new StackConfig(dir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
-                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, edge, model);
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
+                checkpointInterval, edge, model);
     }
 
     public StackConfig withPorts(int kafka, int http, int ingest) {
         return new StackConfig(dataDir, kafka, http, ingest, bindHost, instanceId, recallThreads, sessionTimeout,
-                adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, edge, model);
+                adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
+                checkpointInterval, edge, model);
     }
 
     public StackConfig withBindHost(String host) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, host, instanceId, recallThreads,
-                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, edge, model);
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
+                checkpointInterval, edge, model);
     }
 
     public StackConfig withInstanceId(String id) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, id, recallThreads, sessionTimeout,
-                adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, edge, model);
+                adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
+                checkpointInterval, edge, model);
     }
 
     public StackConfig withChunkTokens(int tokens) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
-                sessionTimeout, adminToken, topicPrefix, partitions, tokens, maxTextChars, edge, model);
+                sessionTimeout, adminToken, topicPrefix, partitions, tokens, maxTextChars,
+                checkpointInterval, edge, model);
     }
 
     public StackConfig withModel(ModelSettings settings) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
-                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, edge, settings);
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
+                checkpointInterval, edge, settings);
     }
 
     public StackConfig withEdge(EdgeLimits limits) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
-                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars, limits, model);
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
+                checkpointInterval, limits, model);
     }
 
     /** The configured admin token, or the one generated for this data directory on first start. */

@@ -28,19 +28,28 @@ final class BenchCommand {
                 + "start-up and the last checkpoint weigh little (default 3)")
         int rounds = 3;
 
+        @Option(names = "--warmup-rounds", description = "rounds each path processes, under other ids, before its "
+                + "clock starts: the pipeline's job is deployed and its code compiled, as the bare path's model is "
+                + "loaded (default 1; 0 times a cold pipeline)")
+        int warmupRounds = 1;
+
         @Override
         public Integer call() throws Exception {
             Path work = Files.createTempDirectory("memorag-bench");
             List<String> parts = IngestBench.documents(Files.readString(file), documents);
-            List<String> texts = new ArrayList<>();
-            for (int i = 0; i < rounds; i++) {
-                texts.addAll(parts);
-            }
-            new IngestBench(texts,
+            new IngestBench(repeat(parts, rounds), repeat(parts, warmupRounds),
                     StackConfig.fromEnvironment(System.getenv()), System.out)
                     .run(work);
             return 0;
         }
+    }
+
+    private static List<String> repeat(List<String> parts, int rounds) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            texts.addAll(parts);
+        }
+        return texts;
     }
 
     @Command(name = "edge", description = "N concurrent WebSocket clients vs direct calls to the worker's recall path.")

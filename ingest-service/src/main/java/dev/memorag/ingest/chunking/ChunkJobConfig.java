@@ -23,6 +23,7 @@ public record ChunkJobConfig(int chunkTokens, int parallelism, Duration checkpoi
     public static ChunkJobConfig fromEnvironment(Map<String, String> env) {
         return new ChunkJobConfig(
                 Integer.parseInt(env.getOrDefault("MEMORAG_CHUNK_TOKENS", "" + DEFAULT_CHUNK_TOKENS)),
-                Integer.parseInt(env.getOrDefault("MEMORAG_CHUNK_PARALLELISM", "1")), CLUSTER_CHECKPOINT_INTERVAL);
+                Integer.parseInt(env.getOrDefault("MEMORAG_CHUNK_PARALLELISM", "1")),
+                Duration.parse(env.getOrDefault("MEMORAG_CHECKPOINT_INTERVAL", CLUSTER_CHECKPOINT_INTERVAL.toString())));
     }
 }

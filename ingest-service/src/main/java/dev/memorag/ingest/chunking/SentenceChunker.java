@@ -26,15 +26,14 @@ public final class SentenceChunker implements Serializable {
         List<Passage> passages = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         int currentTokens = 0;
-        for (String sentence : pieces(text, tokenCount)) {
-            int tokens = tokenCount.applyAsInt(sentence);
-            if (currentTokens > 0 && currentTokens + tokens > maxTokens) {
+        for (Passage piece : pieces(text, tokenCount)) {
+            if (currentTokens > 0 && currentTokens + piece.tokenCount() > maxTokens) {
                 passages.add(new Passage(current.toString().strip(), currentTokens));
                 current.setLength(0);
                 currentTokens = 0;
             }
-            current.append(sentence);
-            currentTokens += tokens;
+            current.append(piece.text());
+            currentTokens += piece.tokenCount();
         }
         if (!current.toString().isBlank()) {
             passages.add(new Passage(current.toString().strip(), currentTokens));
@@ -42,23 +41,39 @@ public final class SentenceChunker implements Serializable {
         return passages;
     }
 
-    /** Sentences, with any sentence over the budget cut further at word boundaries. */
-    private List<String> pieces(String text, ToIntFunction<String> tokenCount) {
-        List<String> pieces = new ArrayList<>();
+    /**
+     * Sentences, with any sentence over the budget cut further at word boundaries, each with the token count it
+     * was measured at: tokenizing is the chunker's main cost, so no piece is tokenized twice.
+     */
+    private List<Passage> pieces(String text, ToIntFunction<String> tokenCount) {
+        List<Passage> pieces = new ArrayList<>();
         for (String sentence : boundaries(text, BreakIterator.getSentenceInstance(Locale.ROOT))) {
-            if (tokenCount.applyAsInt(sentence) <= maxTokens) {
-                pieces.add(sentence);
+            int tokens = tokenCount.applyAsInt(sentence);
+            if (tokens <= maxTokens) {
+                pieces.add(new Passage(sentence, tokens));
                 continue;
             }
             StringBuilder part = new StringBuilder();
+            int partTokens = 0; // 0 while the part is one word: it has not been tokenized on its own
             for (String word : boundaries(sentence, BreakIterator.getWordInstance(Locale.ROOT))) {
-                if (part.length() > 0 && tokenCount.applyAsInt(part + word) > maxTokens) {
-                    pieces.add(part.toString());
-                    part.setLength(0);
+                if (part.length() == 0) {
+                    part.append(word);
+                    continue;
                 }
-                part.append(word);
+                int longer = tokenCount.applyAsInt(part + word);
+                if (longer > maxTokens) {
+                    pieces.add(new Passage(part.toString(), partTokens > 0 ? partTokens
+                            : tokenCount.applyAsInt(part.toString())));
+                    part.setLength(0);
+                    part.append(word);
+                    partTokens = 0;
+                } else {
+                    part.append(word);
+                    partTokens = longer;
+                }
             }
-            pieces.add(part.toString());
+            pieces.add(new Passage(part.toString(), partTokens > 0 ? partTokens
+                    : tokenCount.applyAsInt(part.toString())));
         }
         return pieces;
     }
