@@ -168,10 +168,15 @@ class WorkerBenchmark {
             texts.add(text.toString().strip());
             total += model.passage(texts.get(texts.size() - 1)).length;
         }
-        float[][] vectors = Embedder.shared().embed(texts);
         List<Chunk> chunks = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i++) {
-            chunks.add(Chunk.upsert(corpus, "doc-" + i, 1, 0, 1, texts.get(i), words, vectors[i]));
+        for (int from = 0; from < texts.size(); from += 8) {
+            // a few at a time, as the chunk job embeds a document's passages: one call over hundreds of passages
+            // makes ONNX Runtime hold gigabytes of activations at once
+            List<String> batch = texts.subList(from, Math.min(texts.size(), from + 8));
+            float[][] vectors = Embedder.shared().embed(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                chunks.add(Chunk.upsert(corpus, "doc-" + (from + i), 1, 0, 1, batch.get(i), words, vectors[i]));
+            }
         }
         long offset = store.nextOffset(P0).orElse(0) + chunks.size();
         store.apply(new AppliedBatch(chunks, Map.of(P0, offset)));
