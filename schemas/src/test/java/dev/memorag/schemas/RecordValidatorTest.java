@@ -36,7 +36,8 @@ class RecordValidatorTest {
                 Arguments.of(RecordType.ANSWER, """
                         {"schemaVersion":1,"questionId":"q1","corpus":"dickens","answer":"Marley",
                          "clues":["Who was dead?"],"evidence":[{"doc":"carol.txt","index":0,"score":0.8,"text":"t"}],
-                         "memory":{"backend":"none","documents":1,"chunks":1,"tokens":0,"windows":0},
+                         "memory":{"backend":"beacon","documents":1,"chunks":1,"tokens":4200,"windows":2,"lag":0,
+                                  "stale":false},
                          "generator":"extractive","timings":{"totalMs":12}}"""),
                 Arguments.of(RecordType.ANSWER, """
                         {"schemaVersion":1,"questionId":"q1","corpus":"dickens",
@@ -50,8 +51,8 @@ class RecordValidatorTest {
                         {"schemaVersion":1,"id":"dickens","tokenSha256":"%s","createdAt":1}""".formatted("b".repeat(64))),
                 Arguments.of(RecordType.PROGRESS, """
                         {"schemaVersion":1,"corpus":"dickens","doc":"carol.txt","version":2,"stage":"memorized",
-                         "chunks":3,"corpusDocuments":1,"corpusChunks":3,"corpusTokens":900,"memoryBackend":"none",
-                         "at":1700000000000}"""));
+                         "chunks":3,"corpusDocuments":1,"corpusChunks":3,"corpusTokens":900,"memoryBackend":"beacon",
+                         "memoryTokens":1120,"memoryWindows":0,"memoryLag":0,"memoryStale":false,"at":1700000000000}"""));
     }
 
     @ParameterizedTest
@@ -109,7 +110,8 @@ class RecordValidatorTest {
                         "{\"schemaVersion\":1,\"id\":\"c\",\"tokenSha256\":\"secret\",\"createdAt\":1}", "tokenSha256"),
                 Arguments.of(RecordType.PROGRESS, """
                         {"schemaVersion":1,"corpus":"c","doc":"d","version":1,"stage":"chunked","chunks":1,
-                         "corpusDocuments":1,"corpusChunks":1,"corpusTokens":9,"memoryBackend":"none","at":1}""",
+                         "corpusDocuments":1,"corpusChunks":1,"corpusTokens":9,"memoryBackend":"none","memoryTokens":0,
+                         "memoryWindows":0,"memoryLag":0,"memoryStale":false,"at":1}""",
                         "stage"));
     }
 
