@@ -29,8 +29,14 @@ public final class BeaconModel implements AutoCloseable {
     /** New keys/values of the slots (per layer, attached to the caller's manager) and next-token logits (null for NONE). */
     public record Output(List<LayerKv> kv, float[] logits) {}
 
-    /** Default bound on attention scores held at once (elements), ~64 MiB in FP32. */
-    static final long SCORE_ELEMENTS = 16L << 20;
+    /**
+     * Default bound on attention scores held at once (elements), 16 MiB in FP32. Larger chunks are
+     * much slower on CPU: glibc serves allocations above its mmap threshold (at most 32 MiB) with
+     * fresh pages every time, and faulting them in dominated scores and softmax (at 64 MiB a chunk's
+     * QK^T ran at 3-4 GFLOP/s and softmax at 23-34 M elements/s, at 16 MiB at 25-45 GFLOP/s and
+     * 380-770 M elements/s, on the shared 2-core box).
+     */
+    static final long SCORE_ELEMENTS = 4L << 20;
 
     private final ModelConfig config;
     private final ComputeDevice device;
