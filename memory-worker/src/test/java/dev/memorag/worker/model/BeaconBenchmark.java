@@ -81,7 +81,7 @@ class BeaconBenchmark {
             int allWindows = stream.length / WINDOW;
             double appendS = timed(() -> memory.extend(Arrays.copyOfRange(stream, memoryTokens, stream.length)));
             double base5 = baseline("after append");
-            phase("append %d to a %d-token memory", appendTokens, appendS, flops(memWindows, allWindows), beforeAppend, base5);
+            phase("append %d to a " + memoryTokens + "-token memory", appendTokens, appendS, flops(memWindows, allWindows), beforeAppend, base5);
             memory.close();
 
             // The memory does not depend on how the stream is split (IncrementalMemoryTest), so a from-scratch
