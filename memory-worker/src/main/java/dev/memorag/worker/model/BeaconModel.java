@@ -224,8 +224,8 @@ public final class BeaconModel implements AutoCloseable {
         int hd = config.headDim();
         int past = total - s;
         NDArray qg = contiguous(q.reshape(s, kvHeads, group, hd).transpose(1, 2, 0, 3)); // [kvHeads, group, s, hd]
-        // Strided views, no copies: BLAS takes them as they are (row stride kvHeads * hd), and copying all
-        // of K and V per layer made a decode step over a 32K-token memory 3-4x slower.
+        // Strided views, no copies: BLAS takes them as they are (row stride kvHeads * hd); copying all of
+        // K and V per layer is pure memory traffic, and in a decode step (one query) it rivals the matmuls.
         NDArray kt = k.transpose(1, 2, 0); // [kvHeads, hd, total]
         NDArray vt = v.transpose(1, 0, 2); // [kvHeads, total, hd]
         int chunk = (int) Math.max(1, Math.min(s, scoreElements / ((long) config.numHeads() * total)));
