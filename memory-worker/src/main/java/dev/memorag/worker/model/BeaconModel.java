@@ -12,6 +12,7 @@ import ai.djl.nn.Activation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The decoder (qwen2 / mistral) with activation-beacon attention. One call of {@link #forward}
@@ -28,8 +29,14 @@ public final class BeaconModel implements AutoCloseable {
     /** New keys/values of the slots (per layer, attached to the caller's manager) and next-token logits (null for NONE). */
     public record Output(List<LayerKv> kv, float[] logits) {}
 
-    /** Default bound on attention scores held at once (elements), ~64 MiB in FP32. */
-    static final long SCORE_ELEMENTS = 16L << 20;
+    /**
+     * Default bound on attention scores held at once (elements), 16 MiB in FP32. Larger chunks are
+     * much slower on CPU: glibc serves allocations above its mmap threshold (at most 32 MiB) with
+     * fresh pages every time, and faulting them in dominated scores and softmax (at 64 MiB a chunk's
+     * QK^T ran at 3-4 GFLOP/s and softmax at 23-34 M elements/s, at 16 MiB at 25-45 GFLOP/s and
+     * 380-770 M elements/s, on the shared 2-core box).
+     */
+    static final long SCORE_ELEMENTS = 4L << 20;
 
     private final ModelConfig config;
     private final ComputeDevice device;
@@ -104,24 +111,31 @@ public final class BeaconModel implements AutoCloseable {
             NDArray sin = rope[1].get(new NDIndex(past + ":" + total)).expandDims(1);
             Rows rows = new Rows(out, rawIdx, beaconIdx, s);
             NDArray x = embed(out, ids, rows);
-            NDArray mask = causalMask(out, s, total, past);
+            NDArray mask = causalBlock(out, s);
             List<LayerKv> newKv = new ArrayList<>();
             for (int l = 0; l < config.numLayers(); l++) {
                 Weights.Layer w = weights.layers.get(l);
-                NDArray h = rmsNorm(x, w.inputNorm());
-                NDArray q = rows.project(h, w.q(), w.beaconQ()).reshape(s, config.numHeads(), config.headDim());
-                NDArray k = rows.project(h, w.k(), w.beaconK()).reshape(s, config.numKvHeads(), config.headDim());
-                NDArray v = rows.project(h, w.v(), w.beaconV()).reshape(s, config.numKvHeads(), config.headDim());
-                NDArray kRot = rotate(k, cos, sin);
-                newKv.add(new LayerKv(k, kRot, v));
-                NDArray keys = concatRows(memory, window, l, kRot, true);
-                NDArray values = concatRows(memory, window, l, v, false);
-                NDArray attn = attention(rotate(q, cos, sin), keys, values, mask, s, total);
-                x = x.add(w.o().apply(attn));
-                NDArray h2 = rmsNorm(x, w.postNorm());
-                NDArray gate = w.gate().apply(h2);
-                NDArray act = gate.mul(Activation.sigmoid(gate)).mul(w.up().apply(h2));
-                x = x.add(w.down().apply(act));
+                int layer = l;
+                NDArray xIn = x;
+                // A layer's temporaries are freed before the next layer: over a forward they add up to gigabytes.
+                NDList kept = scoped(() -> {
+                    NDArray h = rmsNorm(xIn, w.inputNorm());
+                    NDArray q = rows.project(h, w.q(), w.beaconQ()).reshape(s, config.numHeads(), config.headDim());
+                    NDArray k = rows.project(h, w.k(), w.beaconK()).reshape(s, config.numKvHeads(), config.headDim());
+                    NDArray v = rows.project(h, w.v(), w.beaconV()).reshape(s, config.numKvHeads(), config.headDim());
+                    NDArray kRot = rotate(k, cos, sin);
+                    NDArray keys = concatRows(memory, window, layer, kRot, true);
+                    NDArray values = concatRows(memory, window, layer, v, false);
+                    // 1/sqrt(d) goes into q (s x heads x d) rather than into the far larger score tensor.
+                    NDArray qs = rotate(q, cos, sin).muli(1.0 / Math.sqrt(config.headDim()));
+                    NDArray xa = xIn.add(w.o().apply(attention(qs, keys, values, mask, s, total)));
+                    NDArray h2 = rmsNorm(xa, w.postNorm());
+                    NDArray gate = w.gate().apply(h2);
+                    NDArray act = gate.mul(Activation.sigmoid(gate)).muli(w.up().apply(h2));
+                    return new NDList(xa.addi(w.down().apply(act)), k, kRot, v);
+                });
+                x = kept.get(0);
+                newKv.add(new LayerKv(kept.get(1), kept.get(2), kept.get(3)));
             }
             float[] logitValues = null;
             if (logits == Logits.LAST_RAW && !rawIdx.isEmpty()) {
@@ -137,6 +151,17 @@ public final class BeaconModel implements AutoCloseable {
             }
             return new Output(newKv, logitValues);
         }
+    }
+
+    /** Runs {@code body} in its own scope: what it returns moves to the enclosing scope, everything else is closed. */
+    private static NDList scoped(Supplier<NDList> body) {
+        NDList kept;
+        try (NDScope scope = new NDScope()) {
+            kept = body.get();
+            NDScope.unregister(kept);
+        }
+        kept.forEach(NDScope::register);
+        return kept;
     }
 
     /** Row selection for the separate beacon projections: raw rows and beacon rows are projected apart, then re-interleaved. */
@@ -175,39 +200,52 @@ public final class BeaconModel implements AutoCloseable {
         return tok.concat(beacons, 0).get(rows.inverse);
     }
 
-    /** Additive mask [s, total]: query slot i (at absolute index past + i) sees keys j <= past + i, others get -inf. */
-    private NDArray causalMask(NDManager m, int s, int total, long past) {
-        NDArray keyPos = m.arange(0, total, 1, DataType.INT64).reshape(1, total);
-        NDArray queryPos = m.arange(past, past + s, 1, DataType.INT64).reshape(s, 1);
-        NDArray allowed = keyPos.lte(queryPos);
-        Shape shape = new Shape(s, total);
-        return NDArrays.where(allowed, m.zeros(shape, device.dataType()), m.full(shape, Float.NEGATIVE_INFINITY, device.dataType()));
+    /**
+     * Additive causal mask [s, s] among the new slots (-inf above the diagonal). Cached rows need no
+     * mask: every new slot sees all of them.
+     */
+    private NDArray causalBlock(NDManager m, int s) {
+        NDArray pos = m.arange(0, s, 1, DataType.INT64);
+        NDArray above = pos.reshape(1, s).gt(pos.reshape(s, 1));
+        return NDArrays.where(above, m.full(new Shape(s, s), Float.NEGATIVE_INFINITY, device.dataType()), m.zeros(new Shape(s, s), device.dataType()));
     }
 
     /**
-     * Causal GQA attention. Query heads are grouped by their KV head so each group is one batched
-     * matmul without repeating K/V; queries run in chunks so the score tensor stays bounded (a real
-     * window over a long memory would otherwise need gigabytes of scores).
+     * Causal GQA attention of {@code s} new queries (already scaled by 1/sqrt(d)) over {@code total}
+     * keys, the last {@code s} of which are the new slots. Query heads are grouped by their KV head so
+     * each group is one batched matmul without repeating K/V. Queries run in chunks so the score
+     * tensor stays bounded (a real window over a long memory would otherwise need gigabytes of
+     * scores); a chunk takes only the keys up to its last query, so keys none of its queries may see
+     * are neither multiplied nor masked, and only its diagonal block of new slots gets the mask.
      */
     private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, int s, int total) {
         int kvHeads = config.numKvHeads();
         int group = config.numHeads() / kvHeads;
         int hd = config.headDim();
+        int past = total - s;
         NDArray qg = contiguous(q.reshape(s, kvHeads, group, hd).transpose(1, 2, 0, 3)); // [kvHeads, group, s, hd]
-        NDArray kt = contiguous(k.transpose(1, 0, 2)).transpose(0, 2, 1); // [kvHeads, hd, total], BLAS-friendly view
-        NDArray vt = contiguous(v.transpose(1, 0, 2)); // [kvHeads, total, hd]
+        // Strided views, no copies: BLAS takes them as they are (row stride kvHeads * hd); copying all of
+        // K and V per layer is pure memory traffic, and in a decode step (one query) it rivals the matmuls.
+        NDArray kt = k.transpose(1, 2, 0); // [kvHeads, hd, total]
+        NDArray vt = v.transpose(1, 0, 2); // [kvHeads, total, hd]
         int chunk = (int) Math.max(1, Math.min(s, scoreElements / ((long) config.numHeads() * total)));
         NDList outs = new NDList();
-        for (int from = 0; from < s; from += chunk) {
+        for (int start = 0; start < s; start += chunk) {
+            int from = start;
             int to = Math.min(s, from + chunk);
             int n = to - from;
-            NDArray qc = qg.get(new NDIndex(":, :, " + from + ":" + to + ", :")).reshape(kvHeads, (long) group * n, hd);
-            NDArray scores = qc.matMul(kt).muli(1.0 / Math.sqrt(hd)).reshape(kvHeads, group, n, total)
-                    .addi(mask.get(new NDIndex(from + ":" + to)));
-            // Softmax in FP32 even when computing in BF16/FP16 (GPU): long rows lose too much otherwise.
-            NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(qc.getDataType(), false)
-                    .reshape(kvHeads, (long) group * n, total);
-            outs.add(probs.matMul(vt).reshape(kvHeads, group, n, hd));
+            int keys = past + to;
+            // Each chunk's scores and probabilities are freed before the next chunk allocates its own.
+            outs.addAll(scoped(() -> {
+                NDArray qc = qg.get(new NDIndex(":, :, " + from + ":" + to + ", :")).reshape(kvHeads, (long) group * n, hd);
+                NDArray scores = qc.matMul(kt.get(new NDIndex(":, :, :" + keys)));
+                // In place through a view: the chunk's queries against its own new slots [past + from, keys).
+                scores.reshape(kvHeads, group, n, keys).get(new NDIndex("..., " + (past + from) + ":"))
+                        .addi(mask.get(new NDIndex(from + ":" + to + ", " + from + ":" + to)));
+                // Softmax in FP32 even when computing in BF16/FP16 (GPU): long rows lose too much otherwise.
+                NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(qc.getDataType(), false);
+                return new NDList(probs.matMul(vt.get(new NDIndex(":, :" + keys))).reshape(kvHeads, group, n, hd));
+            }));
         }
         NDArray out = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 2);
         return out.transpose(2, 0, 1, 3).reshape(s, (long) config.numHeads() * hd);
