@@ -52,6 +52,8 @@ class WorkerCrashTest {
     private static final Map<String, Integer> CORPORA = Map.of("ledger", 24, "letters", 24);
     private static final int CHUNKS_PER_DOC = 3;
     private static final int KILLS = 10;
+    /** The corpora arrive in this many slices, one per worker life; all but the last are killed mid-way. */
+    private static final int SLICES = 12;
     private static final List<String> WORDS = List.of("counting", "house", "fog", "ledger", "candle", "clerk",
             "shilling", "winter", "door", "knocker", "chain", "cash", "box", "bell", "stair", "fire", "gruel",
             "spoon", "nephew", "merry", "dinner", "goose", "pudding", "street", "snow", "church", "clock", "night");
@@ -73,43 +75,46 @@ class WorkerCrashTest {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), freePort())) {
             bootstrap = broker.bootstrapServers();
             TopicCreator.ensure(bootstrap, TOPICS.all());
-            // big enough that memorizing takes seconds, so kills land mid-way
+            // a few layers, so that a memorization step takes measurable time
             model = TinyCheckpointWriter.write(dir.resolve("model"),
                     new TinyCheckpointWriter.Spec("qwen2", 4, 256, 4, 2, 512, 64, 4, TensorDType.F32, 1, false, 7));
-            produceChunks();
+            List<List<ProducerRecord<String, byte[]>>> slices = chunkRecords();
 
-            Process reference = startWorker("reference");
-            awaitComplete("reference", reference, Duration.ofMinutes(4));
-            reference.destroy();
-            reference.waitFor();
-
+            // the crashed run: each slice of the corpora arrives while a worker runs, and that worker is killed once
+            // it has committed some of it, so every kill lands mid-ingest whatever the machine's speed
             Map<TopicPartition, Long> reportsBefore = endOffsets(TOPICS.progress());
             Random random = new Random(11);
             List<Long> killedAt = new ArrayList<>();
-            while (true) {
+            for (List<ProducerRecord<String, byte[]>> slice : slices) {
                 Process worker = startWorker("crashed");
                 long before = progress("crashed");
-                if (killedAt.size() >= KILLS || complete("crashed")) {
-                    awaitComplete("crashed", worker, Duration.ofMinutes(4));
-                    worker.destroy();
-                    worker.waitFor();
-                    break;
-                }
+                produce(slice);
                 long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
                 while (progress("crashed") == before && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
+                    Thread.sleep(20);
                 }
-                Thread.sleep(random.nextInt(700));
+                Thread.sleep(random.nextInt(300));
                 long at = progress("crashed");
                 worker.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no flush
                 if (!complete("crashed")) {
                     killedAt.add(at);
                 }
             }
+            Process last = startWorker("crashed");
+            awaitComplete("crashed", last, Duration.ofMinutes(4));
+            last.destroy();
+            last.waitFor();
+            Map<TopicPartition, Long> reportsAfter = endOffsets(TOPICS.progress());
+
+            Process reference = startWorker("reference");
+            awaitComplete("reference", reference, Duration.ofMinutes(4));
+            reference.destroy();
+            reference.waitFor();
+
             assertTrue(killedAt.size() >= KILLS, "killed mid-way " + killedAt.size() + " times: " + killedAt);
             assertTrue(killedAt.stream().distinct().count() >= KILLS / 2, "at different points: " + killedAt);
             assertSameState(dir.resolve("reference/worker"), dir.resolve("crashed/worker"));
-            assertEquals(expectedDocuments(), memorizedReports(reportsBefore),
+            assertEquals(expectedDocuments(), memorizedReports(reportsBefore, reportsAfter),
                     "every document is reported memorized, also those whose report a kill cut off");
         }
     }
@@ -122,15 +127,17 @@ class WorkerCrashTest {
         }
     }
 
-    /** Corpus/document pairs reported memorized since {@code from}. */
-    private Set<String> memorizedReports(Map<TopicPartition, Long> from) {
+    /** Corpus/document pairs reported memorized between {@code from} and {@code to}. */
+    private Set<String> memorizedReports(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
         Set<String> out = new TreeSet<>();
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             consumer.assign(from.keySet());
             from.forEach(consumer::seek);
-            Map<TopicPartition, Long> end = consumer.endOffsets(from.keySet());
-            while (from.keySet().stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+            while (from.keySet().stream().anyMatch(p -> consumer.position(p) < to.get(p))) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.offset() >= to.get(new TopicPartition(r.topic(), r.partition()))) {
+                        continue;
+                    }
                     Progress progress = Json.read(r.value(), Progress.class);
                     if (progress.stage() == Progress.Stage.MEMORIZED) {
                         out.add(progress.corpus() + "/" + progress.doc());
@@ -157,28 +164,42 @@ class WorkerCrashTest {
         return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    private void produceChunks() {
+    /** The chunk records of both corpora, in order, cut into {@link #SLICES} slices. */
+    private static List<List<ProducerRecord<String, byte[]>>> chunkRecords() {
+        List<ProducerRecord<String, byte[]>> all = new ArrayList<>();
+        Random random = new Random(3);
+        for (Map.Entry<String, Integer> corpus : CORPORA.entrySet()) {
+            for (int d = 0; d < corpus.getValue(); d++) {
+                for (int i = 0; i < CHUNKS_PER_DOC; i++) {
+                    StringBuilder text = new StringBuilder();
+                    for (int w = 0; w < 60; w++) {
+                        text.append(WORDS.get(random.nextInt(WORDS.size()))).append(w % 12 == 11 ? ". " : " ");
+                    }
+                    float[] vector = new float[8];
+                    for (int v = 0; v < vector.length; v++) {
+                        vector[v] = random.nextFloat();
+                    }
+                    Chunk chunk = Chunk.upsert(corpus.getKey(), "doc-" + d, 1, i, CHUNKS_PER_DOC,
+                            text.toString().strip(), 60, vector);
+                    all.add(new ProducerRecord<>(TOPICS.chunks(), corpus.getKey(), Json.write(chunk)));
+                }
+            }
+        }
+        List<List<ProducerRecord<String, byte[]>>> slices = new ArrayList<>();
+        int size = (all.size() + SLICES - 1) / SLICES;
+        for (int from = 0; from < all.size(); from += size) {
+            slices.add(all.subList(from, Math.min(all.size(), from + size)));
+        }
+        return slices;
+    }
+
+    private void produce(List<ProducerRecord<String, byte[]>> records) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer())) {
-            Random random = new Random(3);
-            for (Map.Entry<String, Integer> corpus : CORPORA.entrySet()) {
-                for (int d = 0; d < corpus.getValue(); d++) {
-                    for (int i = 0; i < CHUNKS_PER_DOC; i++) {
-                        StringBuilder text = new StringBuilder();
-                        for (int w = 0; w < 60; w++) {
-                            text.append(WORDS.get(random.nextInt(WORDS.size()))).append(w % 12 == 11 ? ". " : " ");
-                        }
-                        float[] vector = new float[8];
-                        for (int v = 0; v < vector.length; v++) {
-                            vector[v] = random.nextFloat();
-                        }
-                        Chunk chunk = Chunk.upsert(corpus.getKey(), "doc-" + d, 1, i, CHUNKS_PER_DOC,
-                                text.toString().strip(), 60, vector);
-                        producer.send(new ProducerRecord<>(TOPICS.chunks(), corpus.getKey(), Json.write(chunk)));
-                    }
-                }
+            for (ProducerRecord<String, byte[]> record : records) {
+                producer.send(record).get();
             }
         }
     }
