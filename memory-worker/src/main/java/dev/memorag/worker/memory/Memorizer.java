@@ -103,6 +103,14 @@ public final class Memorizer implements Runnable, AutoCloseable {
             return false;
         }
         try {
+            // decide from the stored cursor first: an idle corpus must not be restored into the cache every round
+            Optional<MemoryCursor> stored = store.memoryCursor(corpus);
+            boolean stale = stored.isPresent() && store.staleGeneration(corpus) > stored.get().rebuiltGeneration();
+            boolean foreign = stored.isPresent() && !stored.get().fingerprint().equals(model.fingerprint());
+            if (!stale && !foreign
+                    && store.chunksAfter(corpus, stored.map(MemoryCursor::lastSeq).orElse(-1L), 1).isEmpty()) {
+                return false;
+            }
             MemoryCursor cursor = memories.write(corpus, CorpusMemories.Loaded::cursor); // checks the fingerprint
             long generation = store.staleGeneration(corpus);
             if (generation > cursor.rebuiltGeneration()) {
