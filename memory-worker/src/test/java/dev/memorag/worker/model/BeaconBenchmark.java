@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -35,11 +41,7 @@ class BeaconBenchmark {
         int appendTokens = Integer.getInteger("memorag.bench.append", 2048);
         int decodeAt = Math.min(memoryTokens, Integer.getInteger("memorag.bench.decodeAt", 32768)) / WINDOW * WINDOW;
         boolean scratchRun = Boolean.parseBoolean(System.getProperty("memorag.bench.scratch", "true"));
-        Path dir = Path.of("target/bench-model-small");
-        if (!Files.exists(dir.resolve("config.json"))) {
-            TinyCheckpointWriter.write(dir, new TinyCheckpointWriter.Spec("qwen2", LAYERS, HIDDEN, HEADS, KV_HEADS, INTER, WINDOW, RATIO,
-                    TensorDType.F32, 4, false, 1));
-        }
+        Path dir = smallCheckpoint();
         int[] stream = TinyModels.tokens(5, memoryTokens + appendTokens);
         report("start: memory %d + append %d tokens, decode at %d, from-scratch %s, torch threads %s; load average %s", memoryTokens,
                 appendTokens, decodeAt, scratchRun ? "measured" : "not run", System.getProperty("ai.djl.pytorch.num_threads"),
@@ -101,6 +103,108 @@ class BeaconBenchmark {
             }
         }
         report("end: load average %s (2-core machine shared with other work)", loadAverage());
+    }
+
+    /**
+     * One window forward on top of memories of -Dmemorag.bench.at tokens (comma-separated, default
+     * 0,32768,65536,131072), against bare DJL matmuls of exactly the shapes that forward multiplies:
+     * the projections and MLP of 2560 slots, and per query chunk the QK^T and PV batched matmuls over
+     * the keys it takes. The memory rows are random (a forward's cost does not depend on their values),
+     * so long memories are measured without memorizing them first.
+     */
+    @Test
+    void windowAtMemory() throws IOException {
+        assumeTrue(Boolean.getBoolean("memorag.bench"), "benchmark: run with -Dmemorag.bench=true");
+        Path dir = smallCheckpoint();
+        report("window at memory size: torch threads %s; load average %s", System.getProperty("ai.djl.pytorch.num_threads"), loadAverage());
+        try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(), null)) {
+            int[] window = TinyModels.tokens(8, WINDOW);
+            try (BeaconMemory warm = BeaconMemory.empty(model)) {
+                warm.extend(window);
+            }
+            for (String at : System.getProperty("memorag.bench.at", "0,32768,65536,131072").split(",")) {
+                int memoryTokens = Integer.parseInt(at.trim()) / WINDOW * WINDOW;
+                try (BeaconMemory memory = BeaconMemory.restore(model, randomMemory(memoryTokens / WINDOW, model.config().kvDim()))) {
+                    double forwardS = timed(() -> memory.extend(window));
+                    int past = memoryTokens / RATIO;
+                    double[] bare = bareWindow(past);
+                    report("window over a %d-token memory (%d beacon rows/layer): forward %.1f s, %.1f GFLOP/s; bare matmuls of the same"
+                                    + " shapes %.1f s, %.1f GFLOP/s (attention %.0f%% of the FLOPs); forward = %.2f of bare; load average %s",
+                            memoryTokens, past, forwardS, bare[1] / forwardS / 1e9, bare[0], bare[1] / bare[0] / 1e9,
+                            100 * bare[2] / bare[1], bare[0] / forwardS, loadAverage());
+                }
+            }
+        }
+    }
+
+    private static MemoryState randomMemory(int windows, int kvDim) {
+        Random r = new Random(9);
+        List<byte[]> rows = new ArrayList<>();
+        for (int w = 0; w < windows; w++) {
+            ByteBuffer b = ByteBuffer.allocate(MemoryState.windowBytes(WINDOW, RATIO, LAYERS, kvDim))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            while (b.hasRemaining()) b.putFloat((float) r.nextGaussian());
+            rows.add(b.array());
+        }
+        return new MemoryState(WINDOW, RATIO, LAYERS, kvDim, rows, new int[0], 0);
+    }
+
+    /**
+     * Seconds and FLOPs of the matmuls one window forward over {@code past} memory rows performs, run bare:
+     * {seconds, flops, attention flops}. Query chunks are those of BeaconModel's default score bound.
+     */
+    private static double[] bareWindow(int past) {
+        int s = slots(), raw = WINDOW, beacons = s - WINDOW, hd = HIDDEN / HEADS, group = HEADS / KV_HEADS;
+        int total = past + s;
+        int chunk = (int) Math.max(1, Math.min(s, BeaconModel.SCORE_ELEMENTS / ((long) HEADS * total)));
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray hRaw = m.randomNormal(new Shape(raw, HIDDEN));
+            NDArray hBeacon = m.randomNormal(new Shape(beacons, HIDDEN));
+            NDArray h = m.randomNormal(new Shape(s, HIDDEN));
+            NDArray wq = m.randomNormal(new Shape(HIDDEN, HIDDEN)).transpose();
+            NDArray wkv = m.randomNormal(new Shape(KV_HEADS * hd, HIDDEN)).transpose();
+            NDArray wUp = m.randomNormal(new Shape(INTER, HIDDEN)).transpose();
+            NDArray wDown = m.randomNormal(new Shape(HIDDEN, INTER)).transpose();
+            NDArray act = m.randomNormal(new Shape(s, INTER));
+            NDArray q = m.randomNormal(new Shape(KV_HEADS, (long) group * chunk, hd));
+            NDArray kt = m.randomNormal(new Shape(KV_HEADS, hd, total));
+            NDArray v = m.randomNormal(new Shape(KV_HEADS, total, hd));
+            double flops = 0, attention = 0;
+            long t0 = System.nanoTime();
+            for (int l = 0; l < LAYERS; l++) {
+                for (NDArray rows : new NDArray[] {hRaw, hBeacon}) {
+                    rows.matMul(wq).close();
+                    rows.matMul(wkv).close();
+                    rows.matMul(wkv).close();
+                }
+                h.matMul(wq).close(); // o
+                h.matMul(wUp).close(); // gate
+                h.matMul(wUp).close(); // up
+                act.matMul(wDown).close();
+                flops += 2.0 * s * ((double) HIDDEN * HIDDEN * 2 + 2.0 * HIDDEN * KV_HEADS * hd + 3.0 * HIDDEN * INTER);
+                for (int from = 0; from < s; from += chunk) {
+                    int n = Math.min(chunk, s - from);
+                    int keys = past + from + n;
+                    try (NDArray qc = q.get(new NDIndex(":, :" + (group * n)));
+                         NDArray scores = qc.matMul(kt.get(new NDIndex(":, :, :" + keys)))) {
+                        scores.matMul(v.get(new NDIndex(":, :" + keys))).close();
+                    }
+                    double f = 2.0 * 2 * HEADS * n * (double) keys * hd;
+                    flops += f;
+                    attention += f;
+                }
+            }
+            return new double[] {seconds(t0), flops, attention};
+        }
+    }
+
+    private static Path smallCheckpoint() throws IOException {
+        Path dir = Path.of("target/bench-model-small");
+        if (!Files.exists(dir.resolve("config.json"))) {
+            TinyCheckpointWriter.write(dir, new TinyCheckpointWriter.Spec("qwen2", LAYERS, HIDDEN, HEADS, KV_HEADS, INTER, WINDOW, RATIO,
+                    TensorDType.F32, 4, false, 1));
+        }
+        return dir;
     }
 
     private static void compare(int append, int memory, int all, double appendS, double scratchS, String how, double ideal) {
