@@ -34,7 +34,9 @@ public final class BeaconModel implements AutoCloseable {
      * much slower on CPU: glibc serves allocations above its mmap threshold (at most 32 MiB) with
      * fresh pages every time, and faulting them in dominated scores and softmax (at 64 MiB a chunk's
      * QK^T ran at 3-4 GFLOP/s and softmax at 23-34 M elements/s, at 16 MiB at 25-45 GFLOP/s and
-     * 380-770 M elements/s, on the shared 2-core box).
+     * 380-770 M elements/s, on the shared 2-core box). With bin/memorag's allocator settings
+     * (buffers up to 32 MiB kept mapped) a window over a 64K-token memory still ran 1.6x slower with
+     * 32 MiB chunks and 2.5x slower with 64 MiB ones than with 16 MiB.
      */
     static final long SCORE_ELEMENTS = 4L << 20;
 

@@ -110,14 +110,18 @@ class BeaconBenchmark {
      * 0,32768,65536,131072), against bare DJL matmuls of exactly the shapes that forward multiplies:
      * the projections and MLP of 2560 slots, and per query chunk the QK^T and PV batched matmuls over
      * the keys it takes. The memory rows are random (a forward's cost does not depend on their values),
-     * so long memories are measured without memorizing them first.
+     * so long memories are measured without memorizing them first. -Dmemorag.bench.scoreElements changes the
+     * attention chunk bound (default BeaconModel.SCORE_ELEMENTS) for both.
      */
     @Test
     void windowAtMemory() throws IOException {
         assumeTrue(Boolean.getBoolean("memorag.bench"), "benchmark: run with -Dmemorag.bench=true");
         Path dir = smallCheckpoint();
-        report("window at memory size: torch threads %s; load average %s", System.getProperty("ai.djl.pytorch.num_threads"), loadAverage());
+        long scoreElements = Long.getLong("memorag.bench.scoreElements", BeaconModel.SCORE_ELEMENTS);
+        report("window at memory size: torch threads %s, score chunk bound %d elements; load average %s",
+                System.getProperty("ai.djl.pytorch.num_threads"), scoreElements, loadAverage());
         try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(), null)) {
+            model.setScoreElements(scoreElements);
             int[] window = TinyModels.tokens(8, WINDOW);
             try (BeaconMemory warm = BeaconMemory.empty(model)) {
                 warm.extend(window);
@@ -127,7 +131,7 @@ class BeaconBenchmark {
                 try (BeaconMemory memory = BeaconMemory.restore(model, randomMemory(memoryTokens / WINDOW, model.config().kvDim()))) {
                     double forwardS = timed(() -> memory.extend(window));
                     int past = memoryTokens / RATIO;
-                    double[] bare = bareWindow(past);
+                    double[] bare = bareWindow(past, scoreElements);
                     report("window over a %d-token memory (%d beacon rows/layer): forward %.1f s, %.1f GFLOP/s; bare matmuls of the same"
                                     + " shapes %.1f s, %.1f GFLOP/s (attention %.0f%% of the FLOPs); forward = %.2f of bare; load average %s",
                             memoryTokens, past, forwardS, bare[1] / forwardS / 1e9, bare[0], bare[1] / bare[0] / 1e9,
@@ -151,12 +155,12 @@ class BeaconBenchmark {
 
     /**
      * Seconds and FLOPs of the matmuls one window forward over {@code past} memory rows performs, run bare:
-     * {seconds, flops, attention flops}. Query chunks are those of BeaconModel's default score bound.
+     * {seconds, flops, attention flops}, with the model's query chunks for the given score bound.
      */
-    private static double[] bareWindow(int past) {
+    private static double[] bareWindow(int past, long scoreElements) {
         int s = slots(), raw = WINDOW, beacons = s - WINDOW, hd = HIDDEN / HEADS, group = HEADS / KV_HEADS;
         int total = past + s;
-        int chunk = (int) Math.max(1, Math.min(s, BeaconModel.SCORE_ELEMENTS / ((long) HEADS * total)));
+        int chunk = (int) Math.max(1, Math.min(s, scoreElements / ((long) HEADS * total)));
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray hRaw = m.randomNormal(new Shape(raw, HIDDEN));
             NDArray hBeacon = m.randomNormal(new Shape(beacons, HIDDEN));
@@ -167,8 +171,9 @@ class BeaconBenchmark {
             NDArray wDown = m.randomNormal(new Shape(HIDDEN, INTER)).transpose();
             NDArray act = m.randomNormal(new Shape(s, INTER));
             NDArray q = m.randomNormal(new Shape(KV_HEADS, (long) group * chunk, hd));
-            NDArray kt = m.randomNormal(new Shape(KV_HEADS, hd, total));
-            NDArray v = m.randomNormal(new Shape(KV_HEADS, total, hd));
+            // [rows, kvHeads, hd] K/V as the strided views the model multiplies
+            NDArray kt = m.randomNormal(new Shape(total, KV_HEADS, hd)).transpose(1, 2, 0);
+            NDArray v = m.randomNormal(new Shape(total, KV_HEADS, hd)).transpose(1, 0, 2);
             double flops = 0, attention = 0;
             long t0 = System.nanoTime();
             for (int l = 0; l < LAYERS; l++) {
