@@ -6,6 +6,7 @@ import dev.memorag.embedding.Embedder;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.Question;
+import dev.memorag.worker.bench.BenchLog;
 import dev.memorag.worker.model.ComputeDevice;
 import dev.memorag.worker.model.ModelConfig;
 import dev.memorag.worker.model.TensorDType;
@@ -19,7 +20,6 @@ import dev.memorag.worker.store.RocksCorpusStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Lines go to stdout and target/benchmark-worker.txt.
  */
 class WorkerBenchmark {
+    private static final BenchLog LOG = new BenchLog(Path.of("target/benchmark-worker.txt"));
     private static final TopicPartition P0 = new TopicPartition("memorag.chunks", 0);
     private static final List<String> WORDS = List.of("the", "old", "man", "counted", "coins", "in", "a", "cold",
             "room", "while", "snow", "fell", "on", "city", "streets", "and", "bells", "rang", "for", "christmas",
@@ -54,12 +55,8 @@ class WorkerBenchmark {
     void restoreVersusRecompute() throws IOException, InterruptedException {
         assumeTrue(Boolean.getBoolean("memorag.bench"), "benchmark: run with -Dmemorag.bench=true");
         int target = Integer.getInteger("memorag.bench.corpus", 65536);
-        Path checkpoint = Path.of("target/bench-model-small");
-        if (!Files.exists(checkpoint.resolve("config.json"))) {
-            TinyCheckpointWriter.write(checkpoint, new TinyCheckpointWriter.Spec("qwen2", 8, 1024, 16, 4, 2816, 2048, 4,
-                    TensorDType.F32, 4, false, 1));
-        }
-        report("restore vs recompute, small config, load average at start: %s", loadAverage());
+        Path checkpoint = BenchLog.smallCheckpoint();
+        LOG.report("restore vs recompute, small config, load average at start: %s", BenchLog.loadAverage());
         try (RocksCorpusStore store = new RocksCorpusStore(dir.resolve("store"));
              MemoryModel model = MemoryModel.load(checkpoint, ComputeDevice.cpu(), null)) {
             int tokens = ingest(store, model, "big", target, 400, new Random(1));
@@ -70,9 +67,9 @@ class WorkerBenchmark {
                     // each step is one atomic write of its windows and cursor
                 }
             }
-            double recompute = seconds(start);
+            double recompute = BenchLog.seconds(start);
             MemoryCursor cursor = store.memoryCursor("big").orElseThrow();
-            report("memorize %d stream tokens (%d windows) through the memorizer: %.1f s (%.0f tokens/s)",
+            LOG.report("memorize %d stream tokens (%d windows) through the memorizer: %.1f s (%.0f tokens/s)",
                     cursor.tokens(), cursor.windows(), recompute, cursor.tokens() / recompute);
 
             double[] restores = new double[3];
@@ -80,14 +77,14 @@ class WorkerBenchmark {
                 try (CorpusMemories cold = new CorpusMemories(model, store, Long.MAX_VALUE)) {
                     long t0 = System.nanoTime();
                     int windows = cold.read("big", loaded -> loaded.memory().windowCount());
-                    restores[i] = seconds(t0);
+                    restores[i] = BenchLog.seconds(t0);
                     if (windows != cursor.windows()) {
                         throw new AssertionError("restored " + windows + " windows of " + cursor.windows());
                     }
                 }
             }
             Arrays.sort(restores);
-            report("restore from RocksDB (cold, median of 3): %.3f s; recompute / restore = %.0fx", restores[1],
+            LOG.report("restore from RocksDB (cold, median of 3): %.3f s; recompute / restore = %.0fx", restores[1],
                     recompute / restores[1]);
 
             ModelConfig c = model.model().config();
@@ -95,7 +92,7 @@ class WorkerBenchmark {
                     / c.beacon().ratio();
             long disk = store.memoryDiskBytes();
             long memorized = (long) cursor.windows() * c.beacon().window();
-            report("memory on disk: %d bytes for %d tokens in full windows = %.1f bytes/token; theory %d x 2 x %d x %d"
+            LOG.report("memory on disk: %d bytes for %d tokens in full windows = %.1f bytes/token; theory %d x 2 x %d x %d"
                             + " x 4 / %d = %.1f bytes/token; overhead %.2f%%", disk, memorized,
                     (double) disk / memorized, c.numLayers(), c.numKvHeads(), c.headDim(), c.beacon().ratio(), theory,
                     100.0 * ((double) disk / memorized / theory - 1));
@@ -111,8 +108,8 @@ class WorkerBenchmark {
         int questions = Integer.getInteger("memorag.bench.questions", 12);
         Path checkpoint = TinyCheckpointWriter.write(dir.resolve("model"), new TinyCheckpointWriter.Spec("qwen2", 4,
                 256, 4, 2, 704, 512, 4, TensorDType.F32, 1, false, 5));
-        report("question latency busy vs idle (4 layers, hidden 256, window 512, r 4), load average at start: %s",
-                loadAverage());
+        LOG.report("question latency busy vs idle (4 layers, hidden 256, window 512, r 4), load average at start: %s",
+                BenchLog.loadAverage());
         try (RocksCorpusStore store = new RocksCorpusStore(dir.resolve("store"));
              MemoryModel model = MemoryModel.load(checkpoint, ComputeDevice.cpu(), null);
              CorpusMemories memories = new CorpusMemories(model, store, Long.MAX_VALUE)) {
@@ -146,9 +143,9 @@ class WorkerBenchmark {
                 }
             }
             long windows = store.memoryCursor("ingesting").map(MemoryCursor::windows).orElse(0);
-            report("idle:  p50 %.0f ms, p99 %.0f ms (%d questions, 3 clue turns of up to 128 tokens each)",
+            LOG.report("idle:  p50 %.0f ms, p99 %.0f ms (%d questions, 3 clue turns of up to 128 tokens each)",
                     percentile(idle, 50), percentile(idle, 99), questions);
-            report("busy:  p50 %.0f ms, p99 %.0f ms while the memorizer extends a %d-token corpus (%d windows in "
+            LOG.report("busy:  p50 %.0f ms, p99 %.0f ms while the memorizer extends a %d-token corpus (%d windows in "
                             + "%.1f s of busy phases); busy/idle p50 %.2fx, p99 %.2fx", percentile(busy, 50),
                     percentile(busy, 99), busyTokens, windows, busyNanos / 1e9,
                     percentile(busy, 50) / percentile(idle, 50), percentile(busy, 99) / percentile(idle, 99));
@@ -202,24 +199,5 @@ class WorkerBenchmark {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
-    }
-
-    private static double seconds(long t0) {
-        return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static String loadAverage() throws IOException {
-        return Files.readString(Path.of("/proc/loadavg")).trim();
-    }
-
-    private static void report(String format, Object... args) {
-        String line = "BENCH " + String.format(format, args);
-        System.out.println(line);
-        try {
-            Files.writeString(Path.of("target/benchmark-worker.txt"), line + System.lineSeparator(),
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.memorag.worker.bench.BenchLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,7 +33,10 @@ import org.junit.jupiter.api.Test;
  * before and after every phase and each phase is compared with the mean of its neighbours.
  */
 class BeaconBenchmark {
-    private static final int LAYERS = 8, HIDDEN = 1024, HEADS = 16, KV_HEADS = 4, INTER = 2816, WINDOW = 2048, RATIO = 4;
+    private static final BenchLog LOG = new BenchLog(Path.of("target/benchmark-small.txt"));
+    private static final TinyCheckpointWriter.Spec SMALL = BenchLog.SMALL;
+    private static final int LAYERS = SMALL.layers(), HIDDEN = SMALL.hidden(), HEADS = SMALL.heads(), KV_HEADS = SMALL.kvHeads(),
+            INTER = SMALL.intermediate(), WINDOW = SMALL.window(), RATIO = SMALL.ratio();
 
     @Test
     void smallConfig() throws IOException {
@@ -41,11 +45,11 @@ class BeaconBenchmark {
         int appendTokens = Integer.getInteger("memorag.bench.append", 2048);
         int decodeAt = Math.min(memoryTokens, Integer.getInteger("memorag.bench.decodeAt", 32768)) / WINDOW * WINDOW;
         boolean scratchRun = Boolean.parseBoolean(System.getProperty("memorag.bench.scratch", "true"));
-        Path dir = smallCheckpoint();
+        Path dir = BenchLog.smallCheckpoint();
         int[] stream = TinyModels.tokens(5, memoryTokens + appendTokens);
-        report("start: memory %d + append %d tokens, decode at %d, from-scratch %s, torch threads %s; load average %s", memoryTokens,
+        LOG.report("start: memory %d + append %d tokens, decode at %d, from-scratch %s, torch threads %s; load average %s", memoryTokens,
                 appendTokens, decodeAt, scratchRun ? "measured" : "not run", System.getProperty("ai.djl.pytorch.num_threads"),
-                loadAverage());
+                BenchLog.loadAverage());
         try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(), null)) {
             try (BeaconMemory warm = BeaconMemory.empty(model)) {
                 warm.extend(Arrays.copyOf(stream, WINDOW)); // first-call JIT / allocator warm-up
@@ -61,9 +65,9 @@ class BeaconBenchmark {
             try (RecallSession session = new RecallSession(memory)) {
                 session.feed(TinyModels.tokens(6, 16));
                 int n = 32;
-                double decodeS = timed(() -> session.generate(TinyModels.tokens(7, 1), GenerationOptions.greedy(n, Set.of()), t -> true));
+                double decodeS = BenchLog.timed(() -> session.generate(TinyModels.tokens(7, 1), GenerationOptions.greedy(n, Set.of()), t -> true));
                 base2 = baseline("after decode");
-                report("decode with a %d-token memory (%d beacon rows/layer): %d tokens in %.2f s, %.2f tokens/s (baseline %.1f GFLOP/s)",
+                LOG.report("decode with a %d-token memory (%d beacon rows/layer): %d tokens in %.2f s, %.2f tokens/s (baseline %.1f GFLOP/s)",
                         decodeAt, memory.memoryRows(), n, decodeS, n / decodeS, (base1 + base2) / 2);
             }
 
@@ -81,7 +85,7 @@ class BeaconBenchmark {
 
             int memWindows = memoryTokens / WINDOW;
             int allWindows = stream.length / WINDOW;
-            double appendS = timed(() -> memory.extend(Arrays.copyOfRange(stream, memoryTokens, stream.length)));
+            double appendS = BenchLog.timed(() -> memory.extend(Arrays.copyOfRange(stream, memoryTokens, stream.length)));
             double base5 = baseline("after append");
             phase("append %d to a " + memoryTokens + "-token memory", appendTokens, appendS, flops(memWindows, allWindows), beforeAppend, base5);
             memory.close();
@@ -92,7 +96,7 @@ class BeaconBenchmark {
             double ideal = flops(0, allWindows) / flops(memWindows, allWindows);
             compare(appendTokens, memoryTokens, stream.length, appendS, memorizeS + appendS, "NOT a separate run: memorize + append time", ideal);
             if (scratchRun) {
-                double scratchS = timed(() -> {
+                double scratchS = BenchLog.timed(() -> {
                     try (BeaconMemory scratch = BeaconMemory.empty(model)) {
                         scratch.extend(stream);
                     }
@@ -102,7 +106,7 @@ class BeaconBenchmark {
                 compare(appendTokens, memoryTokens, stream.length, appendS, scratchS, "measured as a separate run", ideal);
             }
         }
-        report("end: load average %s (2-core machine shared with other work)", loadAverage());
+        LOG.report("end: load average %s (2-core machine shared with other work)", BenchLog.loadAverage());
     }
 
     /**
@@ -116,10 +120,10 @@ class BeaconBenchmark {
     @Test
     void windowAtMemory() throws IOException {
         assumeTrue(Boolean.getBoolean("memorag.bench"), "benchmark: run with -Dmemorag.bench=true");
-        Path dir = smallCheckpoint();
+        Path dir = BenchLog.smallCheckpoint();
         long scoreElements = Long.getLong("memorag.bench.scoreElements", BeaconModel.SCORE_ELEMENTS);
-        report("window at memory size: torch threads %s, score chunk bound %d elements; load average %s",
-                System.getProperty("ai.djl.pytorch.num_threads"), scoreElements, loadAverage());
+        LOG.report("window at memory size: torch threads %s, score chunk bound %d elements; load average %s",
+                System.getProperty("ai.djl.pytorch.num_threads"), scoreElements, BenchLog.loadAverage());
         try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(), null)) {
             model.setScoreElements(scoreElements);
             int[] window = TinyModels.tokens(8, WINDOW);
@@ -129,13 +133,13 @@ class BeaconBenchmark {
             for (String at : System.getProperty("memorag.bench.at", "0,32768,65536,131072").split(",")) {
                 int memoryTokens = Integer.parseInt(at.trim()) / WINDOW * WINDOW;
                 try (BeaconMemory memory = BeaconMemory.restore(model, randomMemory(memoryTokens / WINDOW, model.config().kvDim()))) {
-                    double forwardS = timed(() -> memory.extend(window));
+                    double forwardS = BenchLog.timed(() -> memory.extend(window));
                     int past = memoryTokens / RATIO;
                     double[] bare = bareWindow(past, scoreElements);
-                    report("window over a %d-token memory (%d beacon rows/layer): forward %.1f s, %.1f GFLOP/s; bare matmuls of the same"
+                    LOG.report("window over a %d-token memory (%d beacon rows/layer): forward %.1f s, %.1f GFLOP/s; bare matmuls of the same"
                                     + " shapes %.1f s, %.1f GFLOP/s (attention %.0f%% of the FLOPs); forward = %.2f of bare; load average %s",
                             memoryTokens, past, forwardS, bare[1] / forwardS / 1e9, bare[0], bare[1] / bare[0] / 1e9,
-                            100 * bare[2] / bare[1], bare[0] / forwardS, loadAverage());
+                            100 * bare[2] / bare[1], bare[0] / forwardS, BenchLog.loadAverage());
                 }
             }
         }
@@ -199,21 +203,12 @@ class BeaconBenchmark {
                     attention += f;
                 }
             }
-            return new double[] {seconds(t0), flops, attention};
+            return new double[] {BenchLog.seconds(t0), flops, attention};
         }
-    }
-
-    private static Path smallCheckpoint() throws IOException {
-        Path dir = Path.of("target/bench-model-small");
-        if (!Files.exists(dir.resolve("config.json"))) {
-            TinyCheckpointWriter.write(dir, new TinyCheckpointWriter.Spec("qwen2", LAYERS, HIDDEN, HEADS, KV_HEADS, INTER, WINDOW, RATIO,
-                    TensorDType.F32, 4, false, 1));
-        }
-        return dir;
     }
 
     private static void compare(int append, int memory, int all, double appendS, double scratchS, String how, double ideal) {
-        report("append %d to %d vs re-memorize %d from scratch (%s): %.1f s vs %.1f s, speedup %.2fx, ideal (FLOP ratio) %.2fx, %.0f%% of ideal",
+        LOG.report("append %d to %d vs re-memorize %d from scratch (%s): %.1f s vs %.1f s, speedup %.2fx, ideal (FLOP ratio) %.2fx, %.0f%% of ideal",
                 append, memory, all, how, appendS, scratchS, scratchS / appendS, ideal, 100 * scratchS / appendS / ideal);
     }
 
@@ -223,8 +218,8 @@ class BeaconBenchmark {
         for (int pos = from; pos < to; ) {
             int end = Math.min(to, pos + 8 * WINDOW);
             int start = pos;
-            total += timed(() -> memory.extend(Arrays.copyOfRange(stream, start, end)));
-            report("  progress: %d tokens memorized, %.1f s in this part; load average %s", end, total, loadAverage());
+            total += BenchLog.timed(() -> memory.extend(Arrays.copyOfRange(stream, start, end)));
+            LOG.report("  progress: %d tokens memorized, %.1f s in this part; load average %s", end, total, BenchLog.loadAverage());
             pos = end;
         }
         return total;
@@ -255,7 +250,7 @@ class BeaconBenchmark {
     private static void phase(String what, int tokens, double seconds, double flops, double... baselines) {
         double base = Arrays.stream(baselines).average().orElseThrow();
         double gflops = flops / seconds / 1e9;
-        report("%s: %.1f s, %.1f tokens/s, %.1f GFLOP/s = %.2f of bare matmul (mean of adjacent baselines %s = %.1f GFLOP/s)",
+        LOG.report("%s: %.1f s, %.1f tokens/s, %.1f GFLOP/s = %.2f of bare matmul (mean of adjacent baselines %s = %.1f GFLOP/s)",
                 String.format(what, tokens), seconds, tokens / seconds, gflops, gflops / base, Arrays.toString(round(baselines)), base);
     }
 
@@ -268,44 +263,14 @@ class BeaconBenchmark {
             int reps = 10;
             long t0 = System.nanoTime();
             for (int i = 0; i < reps; i++) x.matMul(w).close();
-            double gflops = 2.0 * slots() * HIDDEN * INTER * reps / seconds(t0) / 1e9;
-            report("baseline %s: bare DJL matmul [%d x %d] x [%d x %d] %.1f GFLOP/s; load average %s", when, slots(), HIDDEN, HIDDEN, INTER,
-                    gflops, loadAverage());
+            double gflops = 2.0 * slots() * HIDDEN * INTER * reps / BenchLog.seconds(t0) / 1e9;
+            LOG.report("baseline %s: bare DJL matmul [%d x %d] x [%d x %d] %.1f GFLOP/s; load average %s", when, slots(), HIDDEN, HIDDEN, INTER,
+                    gflops, BenchLog.loadAverage());
             return gflops;
         }
     }
 
     private static double[] round(double[] values) {
         return Arrays.stream(values).map(v -> Math.round(v * 10) / 10.0).toArray();
-    }
-
-    private static double timed(Runnable r) {
-        long t0 = System.nanoTime();
-        r.run();
-        return seconds(t0);
-    }
-
-    private static double seconds(long t0) {
-        return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** Prints and appends to target/benchmark-small.txt at once, so a long run that is cut short keeps its lines. */
-    private static void report(String format, Object... args) {
-        String line = "BENCH " + String.format(format, args);
-        System.out.println(line);
-        try {
-            Files.writeString(Path.of("target/benchmark-small.txt"), line + System.lineSeparator(),
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }
