@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,14 +106,14 @@ public final class Memorizer implements Runnable, AutoCloseable {
         try {
             // decide from the stored cursor first: an idle corpus must not be restored into the cache every round
             Optional<MemoryCursor> stored = store.memoryCursor(corpus);
-            boolean stale = stored.isPresent() && store.staleGeneration(corpus) > stored.get().rebuiltGeneration();
+            long generation = store.staleGeneration(corpus);
+            boolean stale = stored.isPresent() && generation > stored.get().rebuiltGeneration();
             boolean foreign = stored.isPresent() && !stored.get().fingerprint().equals(model.fingerprint());
             if (!stale && !foreign
                     && store.chunksAfter(corpus, stored.map(MemoryCursor::lastSeq).orElse(-1L), 1).isEmpty()) {
                 return false;
             }
             MemoryCursor cursor = memories.write(corpus, CorpusMemories.Loaded::cursor); // checks the fingerprint
-            long generation = store.staleGeneration(corpus);
             if (generation > cursor.rebuiltGeneration()) {
                 rebuild(corpus, generation);
                 return true;
@@ -141,18 +142,10 @@ public final class Memorizer implements Runnable, AutoCloseable {
 
     private void append(String corpus, MemoryCursor before, List<StoredChunk> passages) throws InterruptedException {
         int[] tokens = tokens(before.tokens() == 0, passages);
-        int window = model.model().beacon().window();
-        int pos = 0;
-        while (pos < tokens.length) {
-            int take = Math.min(tokens.length - pos, window - (int) ((before.tokens() + pos) % window));
-            int[] piece = Arrays.copyOfRange(tokens, pos, pos + take);
-            gate.awaitNoQuestions();
-            memories.write(corpus, loaded -> {
-                loaded.memory().extend(piece);
-                return null;
-            });
-            pos += take;
-        }
+        extendByWindow(tokens, before.tokens(), piece -> memories.write(corpus, loaded -> {
+            loaded.memory().extend(piece);
+            return null;
+        }));
         memories.advance(corpus, loaded -> {
             BeaconMemory memory = loaded.memory();
             MemoryCursor after = new MemoryCursor(before.fingerprint(), passages.get(passages.size() - 1).seq(),
@@ -175,13 +168,7 @@ public final class Memorizer implements Runnable, AutoCloseable {
             for (List<StoredChunk> page = store.chunksAfter(corpus, -1, chunksPerStep); !page.isEmpty();
                  page = store.chunksAfter(corpus, page.get(page.size() - 1).seq(), chunksPerStep)) {
                 int[] pageTokens = tokens(all.isEmpty(), page);
-                int window = model.model().beacon().window();
-                for (int pos = 0; pos < pageTokens.length; ) {
-                    int take = Math.min(pageTokens.length - pos, window - (int) ((tokens + pos) % window));
-                    gate.awaitNoQuestions();
-                    fresh.extend(Arrays.copyOfRange(pageTokens, pos, pos + take));
-                    pos += take;
-                }
+                extendByWindow(pageTokens, tokens, fresh::extend);
                 tokens += pageTokens.length;
                 all.addAll(page);
             }
@@ -197,6 +184,20 @@ public final class Memorizer implements Runnable, AutoCloseable {
             if (fresh != null) {
                 fresh.close();
             }
+        }
+    }
+
+    /**
+     * Feeds {@code tokens} to a memory that holds {@code tokensBefore} tokens in pieces ending at window boundaries,
+     * waiting before each piece until no question is running: a question waits for at most one window's forward.
+     */
+    private void extendByWindow(int[] tokens, long tokensBefore, Consumer<int[]> extend) throws InterruptedException {
+        int window = model.model().beacon().window();
+        for (int pos = 0; pos < tokens.length; ) {
+            int take = Math.min(tokens.length - pos, window - (int) ((tokensBefore + pos) % window));
+            gate.awaitNoQuestions();
+            extend.accept(Arrays.copyOfRange(tokens, pos, pos + take));
+            pos += take;
         }
     }
 
