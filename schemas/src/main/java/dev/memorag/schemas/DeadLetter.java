@@ -1,16 +1,26 @@
 package dev.memorag.schemas;
 
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Why a record went to {@code memorag.dlq} and where it came from. The dead-letter record keeps the original key and
- * bytes; this reason travels in its headers (dead-letter.schema.json).
+ * Why a record went to {@code memorag.dlq}, which stage refused it and where it came from. The dead-letter record
+ * keeps the original key, bytes and headers; this reason travels in its headers (dead-letter.schema.json).
+ *
+ * @param stage the consumer that refused the record (a topic may have several, each refusing on its own)
  */
-public record DeadLetter(ErrorCode code, String message, String sourceTopic, int sourcePartition, long sourceOffset) {
+public record DeadLetter(String stage, ErrorCode code, String message, String sourceTopic, int sourcePartition,
+                         long sourceOffset) {
+
+    public DeadLetter {
+        message = message == null || message.isBlank() ? code.name() : message;
+    }
 
     public void writeTo(Headers headers) {
+        put(headers, HeaderNames.ERROR_STAGE, stage);
         put(headers, HeaderNames.ERROR_CODE, code.name());
         put(headers, HeaderNames.ERROR_MESSAGE, message);
         put(headers, HeaderNames.SOURCE_TOPIC, sourceTopic);
@@ -18,8 +28,16 @@ public record DeadLetter(ErrorCode code, String message, String sourceTopic, int
         put(headers, HeaderNames.SOURCE_OFFSET, Long.toString(sourceOffset));
     }
 
+    /** The record for {@code topic} (the catalog's dlq): the original key, bytes and headers with this reason. */
+    public ProducerRecord<byte[], byte[]> toRecord(String topic, byte[] key, byte[] value, Headers original) {
+        Headers headers = new RecordHeaders(original == null ? new Header[0] : original.toArray());
+        writeTo(headers);
+        return new ProducerRecord<>(topic, null, key, value, headers);
+    }
+
     public static DeadLetter readFrom(Headers headers) {
-        return new DeadLetter(ErrorCode.valueOf(get(headers, HeaderNames.ERROR_CODE)),
+        return new DeadLetter(get(headers, HeaderNames.ERROR_STAGE),
+                ErrorCode.valueOf(get(headers, HeaderNames.ERROR_CODE)),
                 get(headers, HeaderNames.ERROR_MESSAGE), get(headers, HeaderNames.SOURCE_TOPIC),
                 Integer.parseInt(get(headers, HeaderNames.SOURCE_PARTITION)),
                 Long.parseLong(get(headers, HeaderNames.SOURCE_OFFSET)));

@@ -20,6 +20,12 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(415),
     /** A question without a usable reply-to header. */
     MISSING_REPLY_TO(400),
+    /** A reply-to naming an internal topic, a topic that does not exist, or one outside MEMORAG_REPLY_TOPICS. */
+    REPLY_TO_REFUSED(400),
+    /** A question id already answered or in flight for the same corpus. */
+    DUPLICATE(409),
+    /** A record valid by its schema that makes no sense where it arrived (an impossible index, a foreign key…). */
+    INCONSISTENT(422),
     /** The answer did not arrive in time. */
     TIMEOUT(504),
     /** No token, or a token that is not valid. */

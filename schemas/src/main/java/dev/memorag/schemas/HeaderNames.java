@@ -8,6 +8,10 @@ public final class HeaderNames {
     public static final String CORRELATION_ID = "correlation-id";
     /** On a recall record: stop answering the question of this id (its asker went away). */
     public static final String CANCEL = "cancel";
+    /** On a question from Kafka: {@code Bearer <corpus token>} (or the admin token). Never forwarded. */
+    public static final String AUTHORIZATION = "authorization";
+    /** On a dead letter: the stage (consumer) that refused the record. */
+    public static final String ERROR_STAGE = "error.stage";
     public static final String ERROR_CODE = "error.code";
     public static final String ERROR_MESSAGE = "error.message";
     public static final String SOURCE_TOPIC = "source.topic";

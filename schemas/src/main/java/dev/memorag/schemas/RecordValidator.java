@@ -30,7 +30,10 @@ public final class RecordValidator {
 
     private final Map<RecordType<?>, JsonSchema> schemas = new ConcurrentHashMap<>();
 
-    /** Parses and validates; throws {@link InvalidRecordException} naming the first offending fields. */
+    /**
+     * Parses and validates; throws {@link InvalidRecordException} naming the first offending fields, and nothing
+     * else whatever the bytes, so a consumer can dead-letter on that one exception.
+     */
     public <T> T parse(RecordType<T> type, byte[] bytes) {
         JsonNode node = readTree(bytes);
         check(type, node);
@@ -38,12 +41,21 @@ public final class RecordValidator {
             return Json.MAPPER.treeToValue(node, type.javaType());
         } catch (JsonProcessingException e) {
             throw new InvalidRecordException(ErrorCode.SCHEMA_VIOLATION, e.getOriginalMessage());
+        } catch (RuntimeException e) {
+            throw new InvalidRecordException(ErrorCode.SCHEMA_VIOLATION,
+                    type.javaType().getSimpleName() + ": " + e.getMessage());
         }
     }
 
     /** Validates an already parsed tree. */
     public void check(RecordType<?> type, JsonNode node) {
-        Set<ValidationMessage> errors = schema(type).validate(node);
+        Set<ValidationMessage> errors;
+        try {
+            errors = schema(type).validate(node);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new InvalidRecordException(ErrorCode.SCHEMA_VIOLATION,
+                    type.javaType().getSimpleName() + ": cannot be validated: " + e);
+        }
         if (!errors.isEmpty()) {
             String message = errors.stream()
                     .sorted(Comparator.comparing(ValidationMessage::getMessage))

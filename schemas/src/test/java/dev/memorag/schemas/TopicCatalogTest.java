@@ -29,7 +29,7 @@ class TopicCatalogTest {
     @Test
     void deadLetterReasonRoundTripsThroughHeaders() {
         var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        DeadLetter reason = new DeadLetter(ErrorCode.SCHEMA_VIOLATION, "Document: $.text: missing", "in", 2, 41);
+        DeadLetter reason = new DeadLetter("admission", ErrorCode.SCHEMA_VIOLATION, "Document: $.text: missing", "in", 2, 41);
         reason.writeTo(headers);
         assertEquals(reason, DeadLetter.readFrom(headers));
     }

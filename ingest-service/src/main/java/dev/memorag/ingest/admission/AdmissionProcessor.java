@@ -34,6 +34,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * dead-letter sink. Either way the document's status records the outcome.
  */
 final class AdmissionProcessor implements Processor<byte[], byte[], Object, Object> {
+    /** The stage name on its dead letters. */
+    static final String STAGE = "ingest.admission";
     private static final Pattern CORPUS_ID = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,62}$");
 
     private final RecordValidator validator;
@@ -105,7 +107,7 @@ final class AdmissionProcessor implements Processor<byte[], byte[], Object, Obje
     private void reject(Record<byte[], byte[]> record, ErrorCode code, String message) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        new DeadLetter(code, message, source.topic(), source.partition(), source.offset()).writeTo(headers);
+        new DeadLetter(STAGE, code, message, source.topic(), source.partition(), source.offset()).writeTo(headers);
         context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers),
                 AdmissionTopology.DEAD_LETTER_SINK);
         recordRejection(record.value(), ErrorInfo.of(code, message));

@@ -77,7 +77,7 @@ public final class QuestionIntake {
     private Future<?> reject(KafkaConsumerRecord<String, byte[]> record, InvalidRecordException e, String replyTo,
                              String correlationId) {
         var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        new DeadLetter(e.code(), e.getMessage(), record.topic(), record.partition(), record.offset())
+        new DeadLetter("query.questions", e.code(), e.getMessage(), record.topic(), record.partition(), record.offset())
                 .writeTo(headers);
         KafkaProducerRecord<String, byte[]> dead =
                 KafkaProducerRecord.create(topics.deadLetters(), record.key(), record.value());
