@@ -1,5 +1,6 @@
 package dev.memorag.app;
 
+import dev.memorag.health.Health;
 import dev.memorag.kafka.EmbeddedKafkaBroker;
 import dev.memorag.kafka.TopicCreator;
 import dev.memorag.embedding.Embedder;
@@ -39,6 +40,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private final Deployment deployment;
     private String bootstrap;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    /** What every part of this process reports into; {@code /health} and {@code /ready} read it. */
+    private final Health health = new Health();
     private EmbeddedKafkaBroker broker;
     private CorpusStore store;
     private RecallService recall;
@@ -85,7 +88,7 @@ public final class EmbeddedStack implements AutoCloseable {
         if (deployment.runs(Deployment.Part.INGEST)) {
             AdmissionService admission = new AdmissionService(bootstrap, topics,
                     new AdmissionConfig(config.maxTextChars()), config.dataDir().resolve("streams"),
-                    CLUSTER_DEFAULT_REPLICATION);
+                    CLUSTER_DEFAULT_REPLICATION, health);
             admission.start();
             running.push(admission);
             admission.awaitRunning(Duration.ofMinutes(2));
@@ -149,6 +152,11 @@ public final class EmbeddedStack implements AutoCloseable {
     /** The worker's recall service, for its cancellation count in tests. */
     public RecallService recall() {
         return recall;
+    }
+
+    /** The health of every part this process runs. */
+    public Health health() {
+        return health;
     }
 
     public StackConfig config() {

@@ -5,14 +5,29 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Kafka serializer, deserializer and Streams serde for one record type. Deserializing trusts its input: records are
- * validated once, where they enter the system ({@link RecordValidator}), and internal topics carry only valid ones.
+ * Kafka serializer, deserializer and Streams serde for one record type. The plain serde trusts its input (state
+ * stores, records this process wrote itself); {@link #validating} checks every record against its schema and throws
+ * {@link InvalidRecordException}, for topics that anyone with access to the cluster can write to, so that a
+ * dead-letter handler gets the reason.
  */
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
+    private static final RecordValidator VALIDATOR = new RecordValidator();
+
     private final Class<T> type;
+    private final RecordType<T> validated;
 
     public JsonSerde(Class<T> type) {
+        this(type, null);
+    }
+
+    private JsonSerde(Class<T> type, RecordType<T> validated) {
         this.type = type;
+        this.validated = validated;
+    }
+
+    /** A serde whose deserializer validates against the record type's schema. */
+    public static <T> JsonSerde<T> validating(RecordType<T> type) {
+        return new JsonSerde<>(type.javaType(), type);
     }
 
     @Override
@@ -22,7 +37,10 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
 
     @Override
     public T deserialize(String topic, byte[] data) {
-        return data == null ? null : Json.read(data, type);
+        if (data == null) {
+            return null;
+        }
+        return validated != null ? VALIDATOR.parse(validated, data) : Json.read(data, type);
     }
 
     @Override

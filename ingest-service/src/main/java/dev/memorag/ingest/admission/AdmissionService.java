@@ -1,5 +1,6 @@
 package dev.memorag.ingest.admission;
 
+import dev.memorag.health.Health;
 import dev.memorag.ingest.status.StatusView;
 import dev.memorag.ingest.status.StoreStatusView;
 import dev.memorag.schemas.TopicCatalog;
@@ -10,24 +11,56 @@ import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
-/** Runs the admission topology as a Kafka Streams application with exactly-once processing. */
+/**
+ * Runs the admission topology as a Kafka Streams application with exactly-once processing, and beside it the small
+ * registry audit ({@link AdmissionTopology#registryAudit}). Records neither can use are dead-lettered by
+ * {@link DeadLetterHandler}; an application that stops anyway fails its part of the process health.
+ */
 public final class AdmissionService implements AutoCloseable {
     private final KafkaStreams streams;
+    private final KafkaStreams audit;
 
     public AdmissionService(String bootstrapServers, TopicCatalog topics, AdmissionConfig config, Path stateDir,
-                            int replicationFactor) {
+                            int replicationFactor, Health health) {
+        this.streams = new KafkaStreams(AdmissionTopology.build(topics, config, Clock.systemUTC()),
+                properties(topics.prefix() + "admission", bootstrapServers, topics, stateDir, replicationFactor));
+        this.audit = new KafkaStreams(AdmissionTopology.registryAudit(topics),
+                properties(topics.prefix() + "registry-audit", bootstrapServers, topics, stateDir, replicationFactor));
+        report(streams, health.part("ingest.admission"));
+        report(audit, health.part("ingest.registry-audit"));
+    }
+
+    private static Properties properties(String applicationId, String bootstrapServers, TopicCatalog topics,
+                                         Path stateDir, int replicationFactor) {
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, topics.prefix() + "admission");
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        this.streams = new KafkaStreams(AdmissionTopology.build(topics, config, Clock.systemUTC()), props);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
+        return props;
+    }
+
+    /** RUNNING is up, REBALANCING is working towards it, ERROR (every thread died) is for good. */
+    private static void report(KafkaStreams app, Health.Part part) {
+        app.setStateListener((next, previous) -> {
+            switch (next) {
+                case RUNNING -> part.up();
+                case REBALANCING -> part.degraded("rebalancing");
+                case PENDING_ERROR, ERROR -> part.failed("Kafka Streams state " + next
+                        + ": its stream threads died (see the log)");
+                default -> part.degraded("Kafka Streams state " + next);
+            }
+        });
     }
 
     public void start() {
         streams.start();
+        audit.start();
     }
 
     public KafkaStreams.State state() {
@@ -55,6 +88,7 @@ public final class AdmissionService implements AutoCloseable {
 
     @Override
     public void close() {
+        audit.close(Duration.ofSeconds(30));
         streams.close(Duration.ofSeconds(30));
     }
 }

@@ -1,11 +1,13 @@
 package dev.memorag.ingest.admission;
 
 import dev.memorag.ingest.status.ChunkTracker;
+import dev.memorag.ingest.status.CorpusAudit;
 import dev.memorag.ingest.status.CorpusRegistryUpdater;
 import dev.memorag.ingest.status.ProgressTracker;
 import dev.memorag.ingest.status.StatusStores;
 import dev.memorag.schemas.AdmittedDocument;
 import dev.memorag.schemas.JsonSerde;
+import dev.memorag.schemas.RecordType;
 import dev.memorag.schemas.RecordValidator;
 import dev.memorag.schemas.TopicCatalog;
 import java.time.Clock;
@@ -42,15 +44,15 @@ public final class AdmissionTopology {
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StatusStores.CORPORA),
                         StatusStores.KEY_SERDE, StatusStores.CORPUS_SERDE).withLoggingDisabled(),
-                "corpora", new StringDeserializer(), StatusStores.CORPUS_SERDE.deserializer(), topics.corpora(),
+                "corpora", new StringDeserializer(), JsonSerde.validating(RecordType.CORPUS), topics.corpora(),
                 "register-corpora", CorpusRegistryUpdater::new);
 
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.documentsIn());
         topology.addProcessor(PROCESSOR, () -> new AdmissionProcessor(validator, config, clock), SOURCE);
         topology.addSource("chunks", new StringDeserializer(), new ByteArrayDeserializer(), topics.chunks());
         topology.addProcessor("track-chunks", () -> new ChunkTracker(clock), "chunks");
-        topology.addSource("progress", new StringDeserializer(), StatusStores.PROGRESS_SERDE.deserializer(),
-                topics.progress());
+        topology.addSource("progress", new StringDeserializer(),
+                JsonSerde.validating(RecordType.PROGRESS).deserializer(), topics.progress());
         topology.addProcessor("track-progress", () -> new ProgressTracker(clock), "progress");
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERSIONS_STORE),
@@ -64,6 +66,19 @@ public final class AdmissionTopology {
                 new JsonSerde<>(AdmittedDocument.class), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 PROCESSOR);
+        return topology;
+    }
+
+    /**
+     * {@code corpora} → audit → {@code dlq}: the global store that admission reads corpora into cannot dead-letter
+     * (a topic may feed a global store or a task, not both), so a second application reads the registry once more
+     * and dead-letters what the global store skipped.
+     */
+    public static Topology registryAudit(TopicCatalog topics) {
+        RecordValidator validator = new RecordValidator();
+        Topology topology = new Topology();
+        topology.addSource("corpora", new StringDeserializer(), new ByteArrayDeserializer(), topics.corpora());
+        topology.addProcessor("audit-corpora", () -> new CorpusAudit(validator), "corpora");
         return topology;
     }
 }

@@ -1,6 +1,8 @@
 package dev.memorag.ingest.status;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.memorag.schemas.ErrorCode;
+import dev.memorag.schemas.InvalidRecordException;
 import dev.memorag.schemas.Json;
 import java.io.IOException;
 import java.time.Clock;
@@ -31,14 +33,25 @@ public final class ChunkTracker implements Processor<String, byte[], Void, Void>
     record Header(String corpus, String doc, long version, int index, int count, String op) {
     }
 
-    @Override
-    public void process(Record<String, byte[]> record) {
+    /** Throws for a record that is no chunk, so that the dead-letter handler files it. */
+    private static Header header(byte[] value) {
         Header chunk;
         try {
-            chunk = Json.MAPPER.readValue(record.value(), Header.class);
-        } catch (IOException e) {
-            return; // the chunks topic is written by our own job; a foreign record has no status to move
+            chunk = Json.MAPPER.readValue(value, Header.class);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidRecordException(ErrorCode.MALFORMED_JSON, "not a chunk: " + e.getMessage());
         }
+        if (chunk == null || chunk.corpus() == null || chunk.doc() == null || chunk.op() == null
+                || chunk.version() < 1) {
+            throw new InvalidRecordException(ErrorCode.SCHEMA_VIOLATION,
+                    "a chunk needs corpus, doc, op and a version of at least 1");
+        }
+        return chunk;
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        Header chunk = header(record.value());
         boolean last = "delete".equals(chunk.op()) || chunk.index() == chunk.count() - 1;
         if (!last) {
             return;

@@ -5,9 +5,16 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Keeps the global corpora store equal to the compacted corpora topic; a tombstone unregisters a corpus. */
+/**
+ * Keeps the global corpora store equal to the compacted corpora topic; a tombstone unregisters a corpus. A record that
+ * does not validate never reaches it (the dead-letter handler skips it); one filed under another key is skipped here.
+ * Both are dead-lettered by {@link CorpusAudit}.
+ */
 public final class CorpusRegistryUpdater implements Processor<String, Corpus, Void, Void> {
+    private static final Logger log = LoggerFactory.getLogger(CorpusRegistryUpdater.class);
     private KeyValueStore<String, Corpus> corpora;
 
     @Override
@@ -19,8 +26,10 @@ public final class CorpusRegistryUpdater implements Processor<String, Corpus, Vo
     public void process(Record<String, Corpus> record) {
         if (record.value() == null) {
             corpora.delete(record.key());
-        } else {
+        } else if (record.value().id().equals(record.key())) {
             corpora.put(record.key(), record.value());
+        } else {
+            log.warn("registry skips {}", CorpusAudit.keyMismatch(record.key(), record.value()).getMessage());
         }
     }
 }

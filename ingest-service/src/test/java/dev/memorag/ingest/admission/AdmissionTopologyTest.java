@@ -53,6 +53,7 @@ class AdmissionTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "admission-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        deadLettering(props);
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
         driver = new TopologyTestDriver(AdmissionTopology.build(topics, new AdmissionConfig(100), clock), props);
         in = driver.createInputTopic(topics.documentsIn(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -74,6 +75,72 @@ class AdmissionTopologyTest {
     @AfterEach
     void tearDown() {
         driver.close();
+    }
+
+    /** The dead-letter handling of {@link AdmissionService}. */
+    private void deadLettering(Properties props) {
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
+    }
+
+    @Test
+    void garbageOnTheStatusInputsIsDeadLetteredWithItsSourceAndTheStreamGoesOn() {
+        TestInputTopic<String, byte[]> rawProgress =
+                driver.createInputTopic(topics.progress(), new StringSerializer(), new ByteArraySerializer());
+        send("dickens", Document.upsert("dickens", "carol", "Marley was dead."));
+        chunks.pipeInput("dickens", "\u0000garbage".getBytes(StandardCharsets.UTF_8));
+        chunks.pipeInput("dickens", "{\"corpus\":\"dickens\"}".getBytes(StandardCharsets.UTF_8));
+        chunks.pipeInput("dickens", (byte[]) null);
+        rawProgress.pipeInput("dickens", "not json".getBytes(StandardCharsets.UTF_8));
+        rawProgress.pipeInput("dickens", "{}".getBytes(StandardCharsets.UTF_8));
+        rawProgress.pipeInput("dickens", Json.write(Chunk.delete("dickens", "carol", 1)));
+        chunk("carol", 1, 0, 1);
+        progress.pipeInput("dickens", report("carol", 1, Progress.Stage.MEMORIZED));
+
+        List<DeadLetter> dead = dlq.readRecordsToList().stream().map(r -> DeadLetter.readFrom(r.headers())).toList();
+        assertEquals(List.of(topics.chunks(), topics.chunks(), topics.chunks(), topics.progress(), topics.progress(),
+                topics.progress()), dead.stream().map(DeadLetter::sourceTopic).toList());
+        assertEquals(List.of(0L, 1L, 2L, 0L, 1L, 2L), dead.stream().map(DeadLetter::sourceOffset).toList());
+        assertEquals(List.of(ErrorCode.MALFORMED_JSON, ErrorCode.SCHEMA_VIOLATION, ErrorCode.MALFORMED_JSON,
+                ErrorCode.MALFORMED_JSON, ErrorCode.SCHEMA_VIOLATION, ErrorCode.SCHEMA_VIOLATION),
+                dead.stream().map(DeadLetter::code).toList());
+        assertEquals(List.of("ingest.track-chunks", "ingest.track-chunks", "ingest.track-chunks",
+                "ingest.progress", "ingest.progress", "ingest.progress"),
+                dead.stream().map(DeadLetter::stage).toList());
+        assertEquals(DocumentStatus.Stage.MEMORIZED, status.document("dickens", "carol").orElseThrow().stage(),
+                "good records after the bad ones still move the status");
+    }
+
+    @Test
+    void theRegistryIgnoresBadRegistrationsAndTheAuditDeadLettersThem() {
+        TestInputTopic<String, byte[]> rawCorpora =
+                driver.createInputTopic(topics.corpora(), new StringSerializer(), new ByteArraySerializer());
+        rawCorpora.pipeInput("dickens", "garbage".getBytes(StandardCharsets.UTF_8));
+        rawCorpora.pipeInput("dickens", Json.write(Corpus.register("austen", "t", 1)));
+        send("dickens", Document.upsert("dickens", "carol", "Marley was dead."));
+        assertEquals(1, admitted.readValuesToList().size(), "the registered corpus is still registered");
+        assertTrue(dlq.isEmpty());
+
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audit-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        deadLettering(props);
+        try (TopologyTestDriver audit = new TopologyTestDriver(AdmissionTopology.registryAudit(topics), props)) {
+            TestInputTopic<String, byte[]> registry =
+                    audit.createInputTopic(topics.corpora(), new StringSerializer(), new ByteArraySerializer());
+            registry.pipeInput("dickens", Json.write(Corpus.register("dickens", "t", 1)));
+            registry.pipeInput("dickens", "garbage".getBytes(StandardCharsets.UTF_8));
+            registry.pipeInput("dickens", Json.write(Corpus.register("austen", "t", 1)));
+            registry.pipeInput("dickens", (byte[]) null);
+            List<TestRecord<byte[], byte[]>> dead = audit.createOutputTopic(topics.deadLetters(),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+            assertEquals(List.of(1L, 2L), dead.stream().map(r -> DeadLetter.readFrom(r.headers()).sourceOffset())
+                    .toList());
+            assertEquals(List.of(ErrorCode.MALFORMED_JSON, ErrorCode.KEY_MISMATCH),
+                    dead.stream().map(r -> DeadLetter.readFrom(r.headers()).code()).toList());
+            assertArrayEquals("garbage".getBytes(StandardCharsets.UTF_8), dead.get(0).value(), "original bytes");
+        }
     }
 
     private void send(String key, Object doc) {

@@ -66,7 +66,7 @@ class IngestGatewayTest {
         broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
         TopicCreator.ensure(broker.bootstrapServers(), TOPICS.all());
         admission = new AdmissionService(broker.bootstrapServers(), TOPICS, new AdmissionConfig(50_000),
-                dir.resolve("streams"), 1);
+                dir.resolve("streams"), 1, new dev.memorag.health.Health());
         admission.start();
         admission.awaitRunning(Duration.ofSeconds(60));
         vertx = Vertx.vertx();
