@@ -17,11 +17,15 @@ import dev.memorag.worker.WorkerConfig;
 import dev.memorag.worker.WorkerRuntime;
 import dev.memorag.worker.recall.RecallService;
 import dev.memorag.worker.store.CorpusStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.memorag.query.edge.HealthRoutes;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +46,15 @@ public final class EmbeddedStack implements AutoCloseable {
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     /** What every part of this process reports into; {@code /health} and {@code /ready} read it. */
     private final Health health = new Health();
+    /** The process's meters; the query service's {@code /metrics} (or the health server's) serves them. */
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private EmbeddedKafkaBroker broker;
     private CorpusStore store;
     private RecallService recall;
     private QueryService query;
     private IngestGateway gateway;
     private String adminToken;
+    private HttpServer healthServer;
     private StatusView statusView;
 
     private EmbeddedStack(StackConfig config, Deployment deployment) {
@@ -84,6 +91,7 @@ public final class EmbeddedStack implements AutoCloseable {
         adminToken = config.resolveAdminToken();
         Vertx vertx = Vertx.vertx();
         running.push(() -> vertx.close().await());
+        running.push(metrics::close);
 
         if (deployment.runs(Deployment.Part.INGEST)) {
             AdmissionService admission = new AdmissionService(bootstrap, topics,
@@ -95,27 +103,41 @@ public final class EmbeddedStack implements AutoCloseable {
             statusView = admission.statusView();
             gateway = new IngestGateway(new GatewayConfig(config.bindHost(), config.ingestPort(), adminToken,
                     GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.maxTextChars()), bootstrap, topics,
-                    statusView, () -> admission.state() == KafkaStreams.State.RUNNING,
-                    config.dataDir().resolve("uploads"));
+                    statusView, health, config.dataDir().resolve("uploads"));
             vertx.deployVerticle(gateway).await();
         }
         if (deployment.runs(Deployment.Part.CHUNKER)) {
             running.push(new FlinkMiniCluster(bootstrap, topics,
-                    new ChunkJobConfig(config.chunkTokens(), 1, config.checkpointInterval())));
+                    new ChunkJobConfig(config.chunkTokens(), 1, config.checkpointInterval()),
+                    health.part("chunker.job")));
         }
         if (deployment.runs(Deployment.Part.WORKER)) {
             WorkerRuntime worker = WorkerRuntime.start(new WorkerConfig(bootstrap, config.dataDir().resolve("worker"),
                     config.recallThreads(), config.instanceId(), config.sessionTimeout(), config.model()), topics,
-                    Embedder.shared());
+                    Embedder.shared(), health, metrics);
             running.push(worker);
             store = worker.store();
             recall = worker.recall();
         }
         if (deployment.runs(Deployment.Part.QUERY)) {
             query = new QueryService(new QueryConfig(bootstrap, config.bindHost(), config.httpPort(), adminToken,
-                    config.edge()), topics);
+                    config.edge(), config.questions()), topics, health, metrics);
             vertx.deployVerticle(query).await();
         }
+        if (!deployment.runs(Deployment.Part.INGEST) && !deployment.runs(Deployment.Part.QUERY)) {
+            // no HTTP part to serve the probes on: a worker's or chunker's own small server
+            Router probes = Router.router(vertx);
+            HealthRoutes.mount(probes, health);
+            probes.get("/metrics").handler(ctx -> ctx.response()
+                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+            healthServer = vertx.createHttpServer().requestHandler(probes)
+                    .listen(config.healthPort(), config.bindHost()).await();
+        }
+    }
+
+    /** Where this process serves {@code /health}, {@code /ready}, {@code /metrics} when it runs no HTTP part. */
+    public String healthUrl() {
+        return "http://127.0.0.1:" + healthServer.actualPort();
     }
 
     public String bootstrapServers() {

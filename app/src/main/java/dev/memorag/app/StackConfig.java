@@ -3,6 +3,7 @@ package dev.memorag.app;
 import dev.memorag.ingest.admission.AdmissionConfig;
 import dev.memorag.ingest.chunking.ChunkJobConfig;
 import dev.memorag.query.EdgeLimits;
+import dev.memorag.query.KafkaQuestions;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.ModelSettings;
 import dev.memorag.worker.WorkerConfig;
@@ -16,6 +17,7 @@ import java.util.Base64;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Every setting of the stack, in one place: each has a default, an environment variable and (for those a process
@@ -32,6 +34,9 @@ import java.util.function.Function;
  *                        (0 picks a free one)
  * @param ingestPort      {@code MEMORAG_INGEST_PORT} ({@code --ingest-port}), default 8081: the ingest gateway's HTTP
  *                        port (0 picks a free one)
+ * @param healthPort      {@code MEMORAG_HEALTH_PORT} ({@code --health-port}), default 8082: where a process that runs
+ *                        neither the query service nor the ingest gateway (a worker, a chunker, a broker) serves
+ *                        {@code /health}, {@code /ready} and {@code /metrics} (0 picks a free one)
  * @param bindHost        {@code MEMORAG_BIND_HOST} ({@code --bind-host}): interface the HTTP servers listen on,
  *                        default 127.0.0.1; 0.0.0.0 in a container
  * @param instanceId      {@code MEMORAG_INSTANCE_ID} ({@code --instance-id}): a worker's static consumer-group
@@ -50,6 +55,8 @@ import java.util.function.Function;
  * @param checkpointInterval {@code MEMORAG_CHECKPOINT_INTERVAL} (ISO-8601, e.g. {@code PT1S}): how often the
  *                        chunk job commits; chunks become visible to read_committed consumers at each commit
  * @param edge            the query edge's timeouts and limits, each with its variable ({@link EdgeLimits})
+ * @param questions       how Kafka questions are confined: {@code MEMORAG_REPLY_TOPICS}, {@code
+ *                        MEMORAG_KAFKA_QUESTIONS_TRUSTED}, {@code MEMORAG_QUESTION_DEDUP_WINDOW} ({@link KafkaQuestions})
  * @param model           the worker's memory model and generator ({@link ModelSettings}): {@code MEMORAG_MODEL_DIR}
  *                        (checkpoint directory; unset: memory backend none), {@code MEMORAG_DEVICE} (cpu, cuda,
  *                        auto; default cpu), {@code MEMORAG_BEACON_RATIO} (default 4), {@code
@@ -57,17 +64,18 @@ import java.util.function.Function;
  *                        MEMORAG_GENERATOR} (extractive, djl, openai; default extractive), {@code MEMORAG_OPENAI_URL},
  *                        {@code MEMORAG_OPENAI_MODEL}, {@code MEMORAG_OPENAI_API_KEY}
  */
-public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestPort, String bindHost,
+public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestPort, int healthPort, String bindHost,
                           String instanceId, int recallThreads, Duration sessionTimeout, String adminToken,
                           String topicPrefix, int partitions, int chunkTokens, int maxTextChars,
-                          Duration checkpointInterval, EdgeLimits edge, ModelSettings model) {
+                          Duration checkpointInterval, EdgeLimits edge, KafkaQuestions questions,
+                          ModelSettings model) {
 
     public static StackConfig defaults() {
-        return new StackConfig(Path.of("data"), 9092, 8080, 8081, "127.0.0.1", null,
+        return new StackConfig(Path.of("data"), 9092, 8080, 8081, 8082, "127.0.0.1", null,
                 WorkerConfig.DEFAULT_RECALL_THREADS, WorkerConfig.DEFAULT_SESSION_TIMEOUT, null,
                 TopicCatalog.DEFAULT_PREFIX, TopicCatalog.DEFAULT_PARTITIONS, ChunkJobConfig.DEFAULT_CHUNK_TOKENS,
                 AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, ChunkJobConfig.defaults().checkpointInterval(),
-                EdgeLimits.defaults(), ModelSettings.defaults());
+                EdgeLimits.defaults(), KafkaQuestions.defaults(), ModelSettings.defaults());
     }
 
     /** Defaults overridden by any {@code MEMORAG_*} variable present in {@code env}. */
@@ -80,6 +88,7 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                 get(env, "MEMORAG_KAFKA_PORT", Integer::parseInt, d.kafkaPort),
                 get(env, "MEMORAG_HTTP_PORT", Integer::parseInt, d.httpPort),
                 get(env, "MEMORAG_INGEST_PORT", Integer::parseInt, d.ingestPort),
+                get(env, "MEMORAG_HEALTH_PORT", Integer::parseInt, d.healthPort),
                 get(env, "MEMORAG_BIND_HOST", Function.identity(), d.bindHost),
                 get(env, "MEMORAG_INSTANCE_ID", Function.identity(), d.instanceId),
                 get(env, "MEMORAG_RECALL_THREADS", Integer::parseInt, d.recallThreads),
@@ -96,6 +105,10 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                         get(env, "MEMORAG_QUESTIONS_PER_SECOND", Double::parseDouble, e.questionsPerSecond()),
                         get(env, "MEMORAG_SOCKET_BUFFER_BYTES", Integer::parseInt, e.socketBufferBytes()),
                         get(env, "MEMORAG_SOCKET_MAX_AGE", Duration::parse, e.socketMaxAge())),
+                new KafkaQuestions(
+                        get(env, "MEMORAG_REPLY_TOPICS", Pattern::compile, d.questions.replyTopics()),
+                        get(env, "MEMORAG_KAFKA_QUESTIONS_TRUSTED", StackConfig::bool, d.questions.trusted()),
+                        get(env, "MEMORAG_QUESTION_DEDUP_WINDOW", Duration::parse, d.questions.dedupWindow())),
                 new ModelSettings(
                         get(env, "MEMORAG_MODEL_DIR", Path::of, m.modelDir()),
                         get(env, "MEMORAG_DEVICE", Function.identity(), m.device()),
@@ -105,6 +118,14 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                         get(env, "MEMORAG_OPENAI_URL", URI::create, m.openAiUrl()),
                         get(env, "MEMORAG_OPENAI_MODEL", Function.identity(), m.openAiModel()),
                         get(env, "MEMORAG_OPENAI_API_KEY", Function.identity(), m.openAiKey())));
+    }
+
+    private static boolean bool(String value) {
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
     }
 
     private static <T> T get(Map<String, String> env, String name, Function<String, T> parse, T fallback) {
@@ -124,45 +145,57 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
     }
 
     public StackConfig withDataDir(Path dir) {
-        return new StackConfig(dir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
+        return new StackConfig(dir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, model);
+                checkpointInterval, edge, questions, model);
     }
 
     public StackConfig withPorts(int kafka, int http, int ingest) {
-        return new StackConfig(dataDir, kafka, http, ingest, bindHost, instanceId, recallThreads, sessionTimeout,
+        return new StackConfig(dataDir, kafka, http, ingest, healthPort, bindHost, instanceId, recallThreads, sessionTimeout,
                 adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, model);
+                checkpointInterval, edge, questions, model);
+    }
+
+    public StackConfig withHealthPort(int port) {
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, port, bindHost, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
+                checkpointInterval, edge, questions, model);
     }
 
     public StackConfig withBindHost(String host) {
-        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, host, instanceId, recallThreads,
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, host, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, model);
+                checkpointInterval, edge, questions, model);
     }
 
     public StackConfig withInstanceId(String id) {
-        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, id, recallThreads, sessionTimeout,
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, id, recallThreads, sessionTimeout,
                 adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, model);
+                checkpointInterval, edge, questions, model);
     }
 
     public StackConfig withChunkTokens(int tokens) {
-        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, tokens, maxTextChars,
-                checkpointInterval, edge, model);
+                checkpointInterval, edge, questions, model);
     }
 
     public StackConfig withModel(ModelSettings settings) {
-        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, settings);
+                checkpointInterval, edge, questions, settings);
     }
 
     public StackConfig withEdge(EdgeLimits limits) {
-        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, bindHost, instanceId, recallThreads,
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, limits, model);
+                checkpointInterval, limits, questions, model);
+    }
+
+    public StackConfig withQuestions(KafkaQuestions policy) {
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
+                checkpointInterval, edge, policy, model);
     }
 
     /** The configured admin token, or the one generated for this data directory on first start. */

@@ -242,6 +242,7 @@ class ScaleOutTest {
         ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(file.toFile()));
         builder.environment().put("MEMORAG_ADMIN_TOKEN", ADMIN);
+        builder.environment().put("MEMORAG_HEALTH_PORT", "0");
         builder.environment().put("MEMORAG_SESSION_TIMEOUT", SESSION_TIMEOUT);
         Process process = builder.start();
         processes.add(process);

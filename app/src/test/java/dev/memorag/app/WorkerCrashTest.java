@@ -214,6 +214,7 @@ class WorkerCrashTest {
                 "--data-dir", dir.resolve(name).toString(), "--model-dir", model.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("MEMORAG_PARTITIONS", Integer.toString(TOPICS.partitions()));
+        builder.environment().put("MEMORAG_HEALTH_PORT", "0");
         Process process = builder.start();
         processes.add(process);
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

@@ -52,7 +52,7 @@ class WorkerMembershipTest {
         static Worker start(String bootstrap, Path dir, String instanceId) {
             return new Worker(WorkerRuntime.start(new WorkerConfig(bootstrap, dir.resolve(instanceId),
                     WorkerConfig.DEFAULT_RECALL_THREADS, instanceId, SESSION, ModelSettings.defaults()), TOPICS,
-                    Embedder.shared()));
+                    Embedder.shared(), new dev.memorag.health.Health(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
         }
 
         CorpusStore store() {

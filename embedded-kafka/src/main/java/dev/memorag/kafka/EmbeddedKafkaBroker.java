@@ -88,7 +88,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Flink's exactly-once sink asks for long transactions; group joins need not wait for more members.
         p.put("transaction.max.timeout.ms", "900000");
         p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("auto.create.topics.enable", "true");
+        // every topic is created on purpose (the catalog, an operator's reply topics): a producer or a reply-to header
+        // naming a topic must not create it
+        p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", "1");
         return p;
     }

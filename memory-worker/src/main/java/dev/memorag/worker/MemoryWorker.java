@@ -1,10 +1,12 @@
 package dev.memorag.worker;
 
+import dev.memorag.health.Health;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
 import dev.memorag.schemas.HeaderNames;
+import dev.memorag.schemas.InvalidRecordException;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.Question;
 import dev.memorag.schemas.TopicCatalog;
@@ -12,6 +14,7 @@ import dev.memorag.worker.memory.Memorizer;
 import dev.memorag.worker.recall.RecallService;
 import dev.memorag.worker.store.AppliedBatch;
 import dev.memorag.worker.store.CorpusStore;
+import dev.memorag.worker.store.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,7 +39,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +50,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class MemoryWorker implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MemoryWorker.class);
+    /** Stage names on the worker's dead letters. */
+    static final String CHUNKS_STAGE = "worker.chunks";
+    static final String RECALL_STAGE = "worker.recall";
 
     private final TopicCatalog topics;
     private final CorpusStore store;
     private final RecallService recall;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final WorkerInputs inputs = new WorkerInputs();
+    private final DeadLetters deadLetters;
+    private final Health.Part health;
     private final KafkaProducer<String, byte[]> producer;
     private final ProgressReporter progress;
     private final Memorizer memorizer;
@@ -64,8 +72,11 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
 
     /** {@code memorizer} null: no memory model. The producer is shared with the caller, who closes it. */
     MemoryWorker(WorkerConfig config, TopicCatalog topics, CorpusStore store, RecallService recall,
-                 KafkaProducer<String, byte[]> producer, ProgressReporter progress, Memorizer memorizer) {
+                 KafkaProducer<String, byte[]> producer, ProgressReporter progress, Memorizer memorizer,
+                 DeadLetters deadLetters, Health.Part health) {
         this.topics = topics;
+        this.deadLetters = deadLetters;
+        this.health = health;
         this.store = store;
         this.recall = recall;
         this.producer = producer;
@@ -89,7 +100,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
             // static membership: a restart within the session timeout gets its partitions back with no rebalance
             c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
         }
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.recallPool = Executors.newFixedThreadPool(config.recallThreads(), r -> {
             Thread t = new Thread(r, "memorag-recall");
             t.setDaemon(true);
@@ -107,20 +118,23 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         consumer.subscribe(List.of(topics.chunks(), topics.recall()), new ResumeFromStore());
         try {
             while (running.get()) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                health.up();
                 if (!records.isEmpty()) {
                     applyChunks(records);
                     finishRebuilds();
                     dispatchQuestions(records);
                 }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | InterruptedException e) {
             if (running.get()) {
-                throw e;
+                health.failed(e);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // every record was either used or dead-lettered, and transient failures were retried: what is left is a
+            // broken worker (its store closed or failing), which only a restart can mend
             log.error("memory worker stopped: {}", e.getMessage(), e);
-            throw e;
+            health.failed(e);
         } finally {
             // a dynamic member leaves the group (its partitions move now); a static one stays in it until the
             // session times out, so a restarted pod takes its partitions back without a rebalance
@@ -128,23 +142,46 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         }
     }
 
-    private void applyChunks(ConsumerRecords<String, byte[]> records) {
+    private void applyChunks(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
         List<Chunk> chunks = new ArrayList<>();
         Map<TopicPartition, Long> offsets = new HashMap<>();
         for (TopicPartition partition : records.partitions()) {
             if (!partition.topic().equals(topics.chunks())) {
                 continue;
             }
-            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                chunks.add(Json.read(record.value(), Chunk.class));
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                try {
+                    chunks.add(inputs.chunk(record));
+                } catch (InvalidRecordException e) {
+                    deadLetters.add(record, CHUNKS_STAGE, e);
+                }
                 offsets.put(partition, record.offset() + 1);
             }
         }
         if (!offsets.isEmpty()) {
-            store.apply(new AppliedBatch(chunks, offsets));
+            deadLetters.awaitSent(); // before the offsets past them are stored
+            applyWithRetry(new AppliedBatch(chunks, offsets));
             progress.applied(chunks);
             if (memorizer != null) {
                 memorizer.wake();
+            }
+        }
+    }
+
+    /** A busy or timed-out store is retried with backoff (the worker reports itself degraded meanwhile). */
+    private void applyWithRetry(AppliedBatch batch) throws InterruptedException {
+        long backoff = 100;
+        while (true) {
+            try {
+                store.apply(batch);
+                return;
+            } catch (StoreException e) {
+                if (!e.isTransient() || !running.get()) {
+                    throw e;
+                }
+                health.degraded("the corpus store is busy: " + e.getMessage() + "; retrying in " + backoff + " ms");
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 10_000);
             }
         }
     }
@@ -159,15 +196,21 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         });
     }
 
-    private void dispatchQuestions(ConsumerRecords<String, byte[]> records) {
+    private void dispatchQuestions(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
         for (TopicPartition partition : records.partitions()) {
             if (!partition.topic().equals(topics.recall())) {
                 continue;
             }
-            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
                 done.put(partition, new OffsetAndMetadata(record.offset() + 1));
-                Question question = Json.read(record.value(), Question.class);
+                Question question;
+                try {
+                    question = inputs.question(record);
+                } catch (InvalidRecordException e) {
+                    deadLetters.add(record, RECALL_STAGE, e);
+                    continue;
+                }
                 if (record.headers().lastHeader(HeaderNames.CANCEL) != null) {
                     recall.cancellations().cancel(question.id());
                     continue;
@@ -190,6 +233,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
             }
         }
         if (!done.isEmpty()) {
+            deadLetters.awaitSent(); // before the offsets past them are committed
             consumer.commitAsync(done, null);
         }
     }

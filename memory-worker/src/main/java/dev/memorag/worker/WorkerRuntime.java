@@ -1,6 +1,7 @@
 package dev.memorag.worker;
 
 import dev.memorag.embedding.Embedder;
+import dev.memorag.health.Health;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.memory.CorpusMemories;
 import dev.memorag.worker.memory.Memorizer;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Properties;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -46,10 +48,11 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     /** Starts a worker; on failure everything started so far is closed again. */
-    public static WorkerRuntime start(WorkerConfig config, TopicCatalog topics, Embedder embedder) {
+    public static WorkerRuntime start(WorkerConfig config, TopicCatalog topics, Embedder embedder, Health health,
+                                      MeterRegistry metrics) {
         WorkerRuntime runtime = new WorkerRuntime();
         try {
-            runtime.wire(config, topics, embedder);
+            runtime.wire(config, topics, embedder, health, metrics);
             return runtime;
         } catch (RuntimeException e) {
             runtime.close();
@@ -57,7 +60,8 @@ public final class WorkerRuntime implements AutoCloseable {
         }
     }
 
-    private void wire(WorkerConfig config, TopicCatalog topics, Embedder embedder) {
+    private void wire(WorkerConfig config, TopicCatalog topics, Embedder embedder, Health health,
+                      MeterRegistry metrics) {
         ModelSettings settings = config.model();
         store = own(new RocksCorpusStore(config.stateDir()));
         QuestionGate gate = new QuestionGate();
@@ -80,14 +84,22 @@ public final class WorkerRuntime implements AutoCloseable {
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer());
         owned.push(() -> producer.close(Duration.ofSeconds(10)));
+        Properties d = new Properties();
+        d.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        d.put(ProducerConfig.ACKS_CONFIG, "all");
+        // refused records keep their original key bytes, which need not be UTF-8
+        KafkaProducer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(d, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        owned.push(() -> deadLetterProducer.close(Duration.ofSeconds(10)));
         ProgressReporter progress = new ProgressReporter(producer, topics, store, memories != null);
         progress.resendAll();
         Memorizer memorizer = null;
         if (memories != null) {
             memorizer = own(new Memorizer(memories, store, gate, progress, CHUNKS_PER_STEP));
-            memorizer.start();
+            memorizer.start(health.part("worker.memorizer"));
         }
-        MemoryWorker worker = own(new MemoryWorker(config, topics, store, recall, producer, progress, memorizer));
+        MemoryWorker worker = own(new MemoryWorker(config, topics, store, recall, producer, progress, memorizer,
+                new DeadLetters(deadLetterProducer, topics.deadLetters(), metrics), health.part("worker.loop")));
         worker.start();
         log.info("memory worker on {}: memory backend {}{}; generator {}", config.stateDir(),
                 recall.memoryBackend(), memories == null ? " (no memory checkpoint configured: the question is the "

@@ -23,6 +23,20 @@ public final class KafkaSettings {
         return config;
     }
 
+    /** A producer of records as they were read: byte keys, for dead letters that keep the original key. */
+    public static Map<String, String> bytesProducer(String bootstrapServers) {
+        Map<String, String> config = producer(bootstrapServers);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return config;
+    }
+
+    /** A consumer with byte keys: what it cannot use is dead-lettered with the key exactly as it came. */
+    public static Map<String, String> bytesConsumer(String bootstrapServers, String groupId, String offsetReset) {
+        Map<String, String> config = consumer(bootstrapServers, groupId, offsetReset);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return config;
+    }
+
     /** A consumer that commits only what it has finished with. */
     public static Map<String, String> consumer(String bootstrapServers, String groupId, String offsetReset) {
         Map<String, String> config = new HashMap<>();

@@ -1,5 +1,7 @@
 package dev.memorag.health;
 
+import dev.memorag.schemas.ErrorCode;
+import dev.memorag.schemas.ErrorInfo;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
@@ -78,6 +80,33 @@ public final class Health {
     public synchronized List<String> failed() {
         return parts.entrySet().stream().filter(e -> e.getValue().state() == State.FAILED)
                 .map(e -> e.getKey() + ": " + e.getValue().detail()).toList();
+    }
+
+    /** The body of {@code /health}: UP or DOWN, the failed parts, every part's status. */
+    public Map<String, Object> livenessReport() {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("status", live() ? "UP" : "DOWN");
+        if (!live()) {
+            body.put("failed", failed());
+            body.put("error", ErrorInfo.of(ErrorCode.INTERNAL, "stopped for good: " + String.join("; ", failed())));
+        }
+        body.put("parts", parts());
+        return body;
+    }
+
+    /** The body of {@code /ready}: READY or NOT_READY and every part's status. */
+    public Map<String, Object> readinessReport() {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        boolean ready = ready();
+        body.put("status", ready ? "READY" : "NOT_READY");
+        if (!ready) {
+            String waiting = parts().entrySet().stream().filter(e -> e.getValue().state() != State.UP)
+                    .map(e -> e.getKey() + " " + e.getValue().state() + " (" + e.getValue().detail() + ")")
+                    .collect(java.util.stream.Collectors.joining("; "));
+            body.put("error", ErrorInfo.of(ErrorCode.UNAVAILABLE, "not ready: " + waiting));
+        }
+        body.put("parts", parts());
+        return body;
     }
 
     private void set(String name, State state, String detail) {

@@ -21,12 +21,14 @@ final class Endpoints {
                     + stack.config().dataDir().resolve("admin.token") + " unless MEMORAG_ADMIN_TOKEN is set)");
         }
         System.out.println("  documents in    : " + topics.documentsIn() + " (key = corpus id; create the corpus first)");
-        System.out.println("  questions in    : " + topics.questions() + " (header reply-to, default "
-                + topics.answers() + ")");
+        System.out.println("  questions in    : " + topics.questions() + " (headers authorization: Bearer <corpus "
+                + "token>, reply-to: an existing topic matching MEMORAG_REPLY_TOPICS, default " + topics.answers() + ")");
         if (deployment.runs(Deployment.Part.QUERY)) {
             System.out.println("  HTTP ask        : POST " + stack.httpUrl() + "/v1/corpora/{corpus}/ask");
             System.out.println("  web console     : " + stack.httpUrl() + "/console/");
             System.out.println("  health          : GET  " + stack.httpUrl() + "/health, /ready, /metrics");
+        } else if (!deployment.runs(Deployment.Part.INGEST)) {
+            System.out.println("  health          : GET  " + stack.healthUrl() + "/health, /ready, /metrics");
         }
     }
 }

@@ -37,10 +37,20 @@ abstract class PartCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
         Endpoints.print(stack);
         System.out.println("SIGTERM or Ctrl-C stops it; state is kept in " + stack.config().dataDir().toAbsolutePath());
+        return runUntilStopped(stack, stop);
+    }
+
+    /**
+     * Waits for a signal or for a part to fail for good, then closes the stack. Exit status 0 for a clean stop; 1
+     * when a part failed, so that Kubernetes or systemd restart the process instead of leaving a half-dead one.
+     */
+    static int runUntilStopped(EmbeddedStack stack, CountDownLatch stop) throws InterruptedException {
+        stack.health().onFailure(reason -> stop.countDown());
         stop.await();
-        System.out.println("\nstopping…");
+        String failure = stack.health().failure().getNow(null);
+        System.out.println(failure == null ? "\nstopping…" : "\na part stopped for good (" + failure + "): stopping…");
         stack.close();
         System.out.println("stopped");
-        return 0;
+        return failure == null ? 0 : 1;
     }
 }

@@ -19,6 +19,10 @@ final class StackOptions {
     @Option(names = "--ingest-port", description = "ingest gateway HTTP port (env MEMORAG_INGEST_PORT, default 8081)")
     Integer ingestPort;
 
+    @Option(names = "--health-port", description = "where a process with no HTTP part (a worker, a chunker) serves "
+            + "/health, /ready and /metrics (env MEMORAG_HEALTH_PORT, default 8082)")
+    Integer healthPort;
+
     @Option(names = "--model-dir", description = "memory checkpoint directory (env MEMORAG_MODEL_DIR, default none: "
             + "no memory model)")
     Path modelDir;
@@ -48,6 +52,7 @@ final class StackOptions {
                 .withPorts(kafkaPort != null ? kafkaPort : env.kafkaPort(),
                         httpPort != null ? httpPort : env.httpPort(),
                         ingestPort != null ? ingestPort : env.ingestPort())
+                .withHealthPort(healthPort != null ? healthPort : env.healthPort())
                 .withBindHost(bindHost != null ? bindHost : env.bindHost())
                 .withInstanceId(instanceId != null ? instanceId : env.instanceId())
                 .withModel(model);

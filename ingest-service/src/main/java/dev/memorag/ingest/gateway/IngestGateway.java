@@ -1,12 +1,12 @@
 package dev.memorag.ingest.gateway;
 
+import dev.memorag.health.Health;
 import dev.memorag.ingest.status.StatusView;
 import dev.memorag.schemas.TopicCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import java.nio.file.Path;
-import java.util.function.BooleanSupplier;
 
 /**
  * The ingest gateway: corpora, documents and their status over HTTP. Writes go to Kafka; status comes from the
@@ -17,19 +17,19 @@ public final class IngestGateway extends VerticleBase {
     private final String bootstrapServers;
     private final TopicCatalog topics;
     private final StatusView status;
-    private final BooleanSupplier ready;
+    private final Health health;
     private final Path uploads;
     private RecordPublisher publisher;
     private HttpServer server;
 
-    /** {@code ready}: whether the status stores answer (served as {@code GET /ready} for load balancers). */
+    /** {@code health}: the process's, served as {@code GET /health} and {@code GET /ready}. */
     public IngestGateway(GatewayConfig config, String bootstrapServers, TopicCatalog topics, StatusView status,
-                         BooleanSupplier ready, Path uploads) {
+                         Health health, Path uploads) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.topics = topics;
         this.status = status;
-        this.ready = ready;
+        this.health = health;
         this.uploads = uploads;
     }
 
@@ -39,7 +39,7 @@ public final class IngestGateway extends VerticleBase {
                 .compose(p -> {
                     publisher = p;
                     return vertx.createHttpServer()
-                            .requestHandler(new IngestRoutes(vertx, config, topics, status, ready, publisher, uploads)
+                            .requestHandler(new IngestRoutes(vertx, config, topics, status, health, publisher, uploads)
                                     .router())
                             .listen(config.port(), config.host());
                 })

@@ -2,6 +2,7 @@ package dev.memorag.ingest.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.memorag.health.Health;
 import dev.memorag.ingest.status.StatusView;
 import dev.memorag.schemas.Corpus;
 import dev.memorag.schemas.Document;
@@ -35,7 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.BooleanSupplier;
+
 
 /**
  * The gateway's HTTP API. Every corpus route needs the corpus's bearer token (or the admin token); every error is
@@ -49,19 +50,19 @@ final class IngestRoutes {
     private final GatewayConfig config;
     private final TopicCatalog topics;
     private final StatusView status;
-    private final BooleanSupplier ready;
+    private final Health health;
     private final RecordPublisher publisher;
     private final TextExtractor extractor;
     private final RecordValidator validator = new RecordValidator();
     private final Path uploads;
 
-    IngestRoutes(Vertx vertx, GatewayConfig config, TopicCatalog topics, StatusView status, BooleanSupplier ready,
+    IngestRoutes(Vertx vertx, GatewayConfig config, TopicCatalog topics, StatusView status, Health health,
                  RecordPublisher publisher, Path uploads) {
         this.vertx = vertx;
         this.config = config;
         this.topics = topics;
         this.status = status;
-        this.ready = ready;
+        this.health = health;
         this.publisher = publisher;
         this.extractor = new TextExtractor(config.maxTextChars());
         this.uploads = uploads;
@@ -72,14 +73,11 @@ final class IngestRoutes {
         BodyHandler body = BodyHandler.create(uploads.toString())
                 .setBodyLimit(config.maxUploadBytes())
                 .setDeleteUploadedFilesOnEnd(true);
-        router.get("/health").handler(ctx -> ctx.json(Map.of("status", "UP")));
-        router.get("/ready").handler(ctx -> {
-            if (ready.getAsBoolean()) {
-                ctx.json(Map.of("status", "READY"));
-            } else {
-                HttpErrors.send(ctx, ErrorCode.UNAVAILABLE, "admission is not running yet (starting or rebalancing)");
-            }
-        });
+        // liveness fails once a part has stopped for good; readiness while any part (admission first) is not working
+        router.get("/health").handler(ctx -> ctx.response().setStatusCode(health.live() ? 200 : 503)
+                .putHeader("content-type", "application/json").end(Json.writeString(health.livenessReport())));
+        router.get("/ready").handler(ctx -> ctx.response().setStatusCode(health.ready() ? 200 : 503)
+                .putHeader("content-type", "application/json").end(Json.writeString(health.readinessReport())));
         router.get("/metrics").handler(ctx -> blocking(() -> MemoryMetrics.render(status.progress()))
                 .onSuccess(text -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4").end(text))
                 .onFailure(e -> HttpErrors.fail(ctx, e)));

@@ -7,6 +7,7 @@ import dev.memorag.ingest.admission.AdmissionConfig;
 import dev.memorag.ingest.admission.AdmissionService;
 import dev.memorag.kafka.EmbeddedKafkaBroker;
 import dev.memorag.kafka.TopicCreator;
+import dev.memorag.health.Health;
 import dev.memorag.schemas.AdmittedDocument;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.TopicCatalog;
@@ -59,19 +60,22 @@ class IngestGatewayTest {
     static String austenToken;
 
     /** What the gateway reports as readiness (admission running, in the stack). */
-    private static final AtomicBoolean READY = new AtomicBoolean(true);
+    private static final Health HEALTH = new Health();
+    /** Stands for a part of the process that stops working for a while. */
+    private static final Health.Part SWITCH = HEALTH.part("test.switch");
 
     @BeforeAll
     static void start() throws Exception {
         broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
         TopicCreator.ensure(broker.bootstrapServers(), TOPICS.all());
         admission = new AdmissionService(broker.bootstrapServers(), TOPICS, new AdmissionConfig(50_000),
-                dir.resolve("streams"), 1, new dev.memorag.health.Health());
+                dir.resolve("streams"), 1, HEALTH);
+        SWITCH.up();
         admission.start();
         admission.awaitRunning(Duration.ofSeconds(60));
         vertx = Vertx.vertx();
         IngestGateway gateway = new IngestGateway(new GatewayConfig("127.0.0.1", 0, ADMIN, 200_000, 50_000),
-                broker.bootstrapServers(), TOPICS, admission.statusView(), READY::get, dir.resolve("uploads"));
+                broker.bootstrapServers(), TOPICS, admission.statusView(), HEALTH, dir.resolve("uploads"));
         vertx.deployVerticle(gateway).await();
         http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
                 .setDefaultPort(gateway.httpPort()));
@@ -103,11 +107,11 @@ class IngestGatewayTest {
     void probesAnswerWithoutATokenAndReadinessFollowsAdmission() {
         assertEquals(200, send(http.get("/health"), null, null).statusCode());
         assertEquals(200, send(http.get("/ready"), null, null).statusCode());
-        READY.set(false);
+        SWITCH.degraded("switched off by the test");
         try {
             assertError(send(http.get("/ready"), null, null), 503, "UNAVAILABLE");
         } finally {
-            READY.set(true);
+            SWITCH.up();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.memorag.worker.memory;
 
+import dev.memorag.health.Health;
 import dev.memorag.worker.model.BeaconMemory;
 import dev.memorag.worker.store.CorpusStore;
 import dev.memorag.worker.store.MemoryCursor;
@@ -44,6 +45,7 @@ public final class Memorizer implements Runnable, AutoCloseable {
     private final Map<String, String> unusable = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private Health.Part health;
     private boolean woken;
 
     public Memorizer(CorpusMemories memories, CorpusStore store, QuestionGate gate, Listener listener,
@@ -58,7 +60,9 @@ public final class Memorizer implements Runnable, AutoCloseable {
         thread.setDaemon(true);
     }
 
-    public void start() {
+    /** Starts memorizing; {@code health} hears when the loop runs and if it stops for good. */
+    public void start(Health.Part health) {
+        this.health = health;
         thread.start();
     }
 
@@ -75,6 +79,7 @@ public final class Memorizer implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
+        health.up();
         try {
             while (running) {
                 boolean worked = false;
@@ -95,6 +100,10 @@ public final class Memorizer implements Runnable, AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            // a corpus's own failure is handled in step(); this is the store itself failing
+            log.error("the memorizer stopped: {}", e.getMessage(), e);
+            health.failed(e);
         }
     }
 

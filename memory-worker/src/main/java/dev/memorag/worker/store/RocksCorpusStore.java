@@ -58,6 +58,8 @@ public final class RocksCorpusStore implements CorpusStore {
     private final ColumnFamilyHandle stream;
 
     private final boolean readOnly;
+    /** Checked on every call: a closed RocksDB handle must never reach native code. */
+    private volatile boolean open;
 
     public RocksCorpusStore(Path dir) {
         this(dir, false);
@@ -93,6 +95,7 @@ public final class RocksCorpusStore implements CorpusStore {
             documents = handles.get(3);
             memory = handles.get(4);
             stream = handles.get(5);
+            open = true;
         } catch (Exception e) {
             throw new StoreException("cannot open the corpus store at " + dir + ": " + e.getMessage(), e);
         }
@@ -257,6 +260,7 @@ public final class RocksCorpusStore implements CorpusStore {
 
     @Override
     public List<StoredChunk> chunksAfter(String corpus, long seq, int limit) {
+        checkOpen();
         List<StoredChunk> out = new ArrayList<>();
         byte[] prefix = Keys.prefix(corpus);
         try (Slice upper = new Slice(Keys.end(prefix));
@@ -341,6 +345,7 @@ public final class RocksCorpusStore implements CorpusStore {
 
     /** Bytes the memory rows take on disk, after flushing them out of the memtable (for benchmarks and metrics). */
     public long memoryDiskBytes() {
+        checkOpen();
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
             db.flush(flush, memory);
             return Long.parseLong(db.getProperty(memory, "rocksdb.total-sst-files-size"));
@@ -350,6 +355,7 @@ public final class RocksCorpusStore implements CorpusStore {
     }
 
     private void refuseIfReadOnly() {
+        checkOpen();
         if (readOnly) {
             throw new StoreException("this corpus store was opened read-only");
         }
@@ -359,7 +365,14 @@ public final class RocksCorpusStore implements CorpusStore {
         void visit(byte[] key, byte[] value);
     }
 
+    private void checkOpen() {
+        if (!open) {
+            throw new StoreException("the corpus store is closed");
+        }
+    }
+
     private void scan(ColumnFamilyHandle family, byte[] prefix, EntryVisitor visitor) {
+        checkOpen();
         try (Slice upper = new Slice(Keys.end(prefix));
              ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
              RocksIterator it = db.newIterator(family, read)) {
@@ -370,6 +383,7 @@ public final class RocksCorpusStore implements CorpusStore {
     }
 
     private byte[] get(ColumnFamilyHandle family, byte[] key) {
+        checkOpen();
         try {
             return db.get(family, key);
         } catch (RocksDBException e) {
@@ -381,8 +395,13 @@ public final class RocksCorpusStore implements CorpusStore {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Writes finish first (they hold this lock); every later call is refused. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (!open) {
+            return;
+        }
+        open = false;
         handles.forEach(ColumnFamilyHandle::close);
         db.close();
         syncWrites.close();

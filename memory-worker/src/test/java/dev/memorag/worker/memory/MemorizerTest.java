@@ -198,7 +198,7 @@ class MemorizerTest {
                 gate.enter(); // a question is being answered
                 ingest(store, CORPUS, DOCS);
                 ingest(store, "other", DOCS);
-                memorizer.start();
+                memorizer.start(new dev.memorag.health.Health().part("memorizer"));
                 memorizer.wake();
                 Thread.sleep(1500);
                 assertTrue(store.memoryCursor(CORPUS).map(c -> c.windows() == 0).orElse(true)

@@ -133,7 +133,7 @@ class WorkerBenchmark {
                 idle[i] = ask(recall, 1)[0];
                 try (Memorizer memorizer = new Memorizer(memories, store, gate, (c, d) -> { }, 1)) {
                     long t0 = System.nanoTime();
-                    memorizer.start();
+                    memorizer.start(new dev.memorag.health.Health().part("memorizer"));
                     long before = store.memoryCursor("ingesting").map(MemoryCursor::windows).orElse(0);
                     while (store.memoryCursor("ingesting").map(MemoryCursor::windows).orElse(0) == before) {
                         Thread.sleep(5); // the memorizer is between windows: the next one starts right away

@@ -27,6 +27,23 @@ public final class Access {
             return Optional.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED,
                     "missing 'Authorization: Bearer <corpus token>' (or ?access_token= on a WebSocket)"));
         }
+        return check(token, corpus);
+    }
+
+    /**
+     * The same check for a Kafka question's {@code authorization} header value ({@code Bearer <token>}, may be
+     * null).
+     */
+    public Optional<ErrorInfo> checkHeader(String authorization, String corpus) {
+        String token = bearer(authorization);
+        if (token == null) {
+            return Optional.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED,
+                    "missing header 'authorization: Bearer <corpus token>' on the question"));
+        }
+        return check(token, corpus);
+    }
+
+    private Optional<ErrorInfo> check(String token, String corpus) {
         if (isAdmin(token)) {
             return registry.corpus(corpus).isPresent() ? Optional.empty()
                     : Optional.of(ErrorInfo.of(ErrorCode.UNKNOWN_CORPUS, "corpus '" + corpus + "' is not registered"));
@@ -47,10 +64,14 @@ public final class Access {
     }
 
     private static String token(HttpServerRequest request) {
-        String header = request.getHeader("authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String token = bearer(request.getHeader("authorization"));
+        return token != null ? token : request.getParam("access_token");
+    }
+
+    private static String bearer(String header) {
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && !header.substring(7).isBlank()) {
             return header.substring(7).strip();
         }
-        return request.getParam("access_token");
+        return null;
     }
 }

@@ -2,7 +2,12 @@ package dev.memorag.query.access;
 
 import dev.memorag.query.KafkaSettings;
 import dev.memorag.schemas.Corpus;
-import dev.memorag.schemas.Json;
+import dev.memorag.health.Health;
+import dev.memorag.schemas.InvalidRecordException;
+import dev.memorag.schemas.RecordType;
+import dev.memorag.schemas.RecordValidator;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.memorag.schemas.TopicCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,10 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * This instance's copy of the corpus registry: the compacted corpora topic read from the beginning into memory.
  * Ready once it has read up to the end offsets it found at start, so a restarted edge never refuses a known token.
+ * A registration that is not a valid corpus, or is filed under a key other than its id, is skipped and counted
+ * ({@code memorag_skipped_records_total}); the ingest service's registry audit dead-letters it once.
  */
 public final class CorpusRegistry {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Corpus> corpora = new ConcurrentHashMap<>();
+    private final RecordValidator validator = new RecordValidator();
     private final Map<TopicPartition, Long> catchUpTo = new ConcurrentHashMap<>();
     private final Promise<Void> caughtUp = Promise.promise();
 
@@ -30,14 +38,27 @@ public final class CorpusRegistry {
                 topics.prefix() + "edge-registry-" + UUID.randomUUID(), "earliest"));
     }
 
-    public Future<Void> start(String topic) {
+    public Future<Void> start(String topic, Health.Part health, MeterRegistry metrics) {
+        Counter skipped = Counter.builder("memorag.skipped.records").tag("stage", "query.registry")
+                .description("records a consumer could not use and left to another stage to dead-letter")
+                .register(metrics);
+        caughtUp.future().onSuccess(v -> health.up());
+        consumer.exceptionHandler(e -> health.degraded("corpus registry: " + e.getMessage()));
         consumer.partitionsAssignedHandler(this::measureEnd);
         consumer.handler(record -> {
             if (record.value() == null) {
                 corpora.remove(record.key());
             } else {
-                Corpus corpus = Json.read(record.value(), Corpus.class);
-                corpora.put(corpus.id(), corpus);
+                try {
+                    Corpus corpus = validator.parse(RecordType.CORPUS, record.value());
+                    if (corpus.id().equals(record.key())) {
+                        corpora.put(corpus.id(), corpus);
+                    } else {
+                        skipped.increment();
+                    }
+                } catch (InvalidRecordException e) {
+                    skipped.increment();
+                }
             }
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             catchUpTo.computeIfPresent(partition, (p, end) -> record.offset() + 1 >= end ? null : end);

@@ -1,5 +1,6 @@
 package dev.memorag.query.edge;
 
+import dev.memorag.health.Health;
 import dev.memorag.query.EdgeLimits;
 import dev.memorag.query.QueryConfig;
 import dev.memorag.query.access.Access;
@@ -14,7 +15,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 /** The public HTTP routes of the query service. */
 public final class HttpEdge {
@@ -24,19 +24,11 @@ public final class HttpEdge {
     }
 
     public static Router router(Vertx vertx, QueryConfig config, RecallRouter recall, Access access,
-                                PrometheusMeterRegistry metrics, BooleanSupplier ready) {
+                                PrometheusMeterRegistry metrics, Health health) {
         EdgeLimits edge = config.limits();
         QuestionLimits limits = new QuestionLimits(edge.maxInFlightPerCorpus(), edge.questionsPerSecond());
         Router router = Router.router(vertx);
-        router.get("/health").handler(ctx -> ctx.json(Map.of("status", "UP", "inFlight", recall.inFlight())));
-        router.get("/ready").handler(ctx -> {
-            if (ready.getAsBoolean()) {
-                ctx.json(Map.of("status", "READY"));
-            } else {
-                HttpErrors.send(ctx.response(), 503, ErrorInfo.of(ErrorCode.UNAVAILABLE,
-                        "still reading the corpus registry or joining the answer-events feed"));
-            }
-        });
+        HealthRoutes.mount(router, health);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.route("/v1/corpora/:corpus/*").handler(ctx -> {
