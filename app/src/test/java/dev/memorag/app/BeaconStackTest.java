@@ -58,6 +58,7 @@ class BeaconStackTest {
         String carol = Files.readString(Path.of("..", "samples", "a-christmas-carol.txt"));
         Path document = Files.writeString(dir.resolve("stave-one.txt"), carol.substring(0, 6000));
         try (EmbeddedStack stack = EmbeddedStack.start(config)) {
+            TestKafka.createTopic(stack.bootstrapServers(), "it.answers");
             int exit = new CommandLine(new MemoragCli()).execute("ingest", CORPUS, "--create", "--url",
                     stack.ingestUrl(), "--token", stack.adminToken(), "--timeout", "PT3M", document.toString());
             assertEquals(0, exit, "memorag ingest follows the document until its last passage is in memory");
@@ -80,6 +81,8 @@ class BeaconStackTest {
                         Json.write(new Question(1, id, CORPUS, "Who was Marley's sole executor?", null, 2, 24, null,
                                 null)));
                 question.headers().add(HeaderNames.REPLY_TO, "it.answers".getBytes(StandardCharsets.UTF_8));
+                question.headers().add(HeaderNames.AUTHORIZATION, ("Bearer " + stack.adminToken())
+                        .getBytes(StandardCharsets.UTF_8));
                 producer.send(question).get();
             }
             List<AnswerEvent> events = answerEvents(stack, id);

@@ -62,6 +62,7 @@ class EmbeddedStackTest {
         String text = Files.readString(Path.of("..", "samples", "a-christmas-carol.txt"));
         String replyTo = "it.answers";
         try (EmbeddedStack stack = EmbeddedStack.start(config)) {
+            TestKafka.createTopic(stack.bootstrapServers(), replyTo); // reply topics are made by operators
             HttpResponse<String> created = createCorpus(stack);
             assertEquals(201, created.statusCode(), created::body);
             try (var producer = producer(stack)) {
@@ -175,6 +176,8 @@ class EmbeddedStackTest {
                 Json.write(Question.of(id, CORPUS, QUESTION)));
         record.headers().add(HeaderNames.REPLY_TO, replyTo.getBytes(StandardCharsets.UTF_8));
         record.headers().add(HeaderNames.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(HeaderNames.AUTHORIZATION, ("Bearer " + stack.adminToken())
+                .getBytes(StandardCharsets.UTF_8));
         return record;
     }
 

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.app.cli.MemoragCli;
 import dev.memorag.query.EdgeLimits;
-import dev.memorag.schemas.Answer;
-import dev.memorag.schemas.DeadLetter;
-import dev.memorag.schemas.HeaderNames;
+
+
+
 import dev.memorag.schemas.Json;
-import dev.memorag.schemas.Question;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
@@ -30,26 +30,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+
+
+
+
+
+
+
+
+
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -245,49 +245,6 @@ class QueryEdgeTest {
     }
 
     @Test
-    void malformedKafkaQuestionsGetAnErrorAnswerWhereItCanBeDeliveredAndADeadLetter() throws Exception {
-        var topics = stack.config().topics();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            ProducerRecord<String, byte[]> noQuestion = new ProducerRecord<>(topics.questions(), "dickens",
-                    "{\"schemaVersion\":1,\"id\":\"bad-1\",\"corpus\":\"dickens\"}".getBytes(StandardCharsets.UTF_8));
-            noQuestion.headers().add(HeaderNames.REPLY_TO, "it.edge.replies".getBytes(StandardCharsets.UTF_8));
-            noQuestion.headers().add(HeaderNames.CORRELATION_ID, "c-1".getBytes(StandardCharsets.UTF_8));
-            producer.send(noQuestion).get();
-            ProducerRecord<String, byte[]> badReplyTo = new ProducerRecord<>(topics.questions(), "dickens",
-                    Json.write(Question.of("bad-2", "dickens", "Who was dead?")));
-            badReplyTo.headers().add(HeaderNames.REPLY_TO, "no such topic!".getBytes(StandardCharsets.UTF_8));
-            producer.send(badReplyTo).get();
-        }
-        Map<String, ConsumerRecord<String, byte[]>> replies = readUntil(topics.answers(), "it.edge.replies",
-                Set.of("bad-1", "bad-2"));
-        Answer missingField = Json.read(replies.get("bad-1").value(), Answer.class);
-        assertEquals("SCHEMA_VIOLATION", missingField.error().code());
-        assertTrue(missingField.error().message().contains("question"), missingField.error().message());
-        assertEquals("c-1", new String(replies.get("bad-1").headers().lastHeader(HeaderNames.CORRELATION_ID).value(),
-                StandardCharsets.UTF_8));
-        assertEquals("it.edge.replies", replies.get("bad-1").topic());
-        Answer unusableReplyTo = Json.read(replies.get("bad-2").value(), Answer.class);
-        assertEquals("MISSING_REPLY_TO", unusableReplyTo.error().code());
-        assertEquals(topics.answers(), replies.get("bad-2").topic(), "delivered where it can be: the default topic");
-        Set<String> deadCodes = new HashSet<>();
-        try (var consumer = consumer()) {
-            consumer.subscribe(List.of(topics.deadLetters()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!deadCodes.containsAll(Set.of("SCHEMA_VIOLATION", "MISSING_REPLY_TO"))
-                    && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (topics.questions().equals(DeadLetter.readFrom(r.headers()).sourceTopic())) {
-                        deadCodes.add(DeadLetter.readFrom(r.headers()).code().name());
-                    }
-                });
-            }
-        }
-        assertEquals(Set.of("SCHEMA_VIOLATION", "MISSING_REPLY_TO"), deadCodes, "both are dead-lettered too");
-    }
-
-    @Test
     void memoragAskStreamsTheAnswerWithCluesAndEvidenceOnRequest() {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
@@ -343,36 +300,6 @@ class QueryEdgeTest {
         } catch (IOException e) {
             return "(unreadable: " + e + ")";
         }
-    }
-
-    /** Records keyed by the wanted ids, read from the start of the given topics. */
-    private static Map<String, ConsumerRecord<String, byte[]>> readUntil(String topic, String otherTopic,
-                                                                          Set<String> keys) {
-        Map<String, ConsumerRecord<String, byte[]>> found = new LinkedHashMap<>();
-        if (keys.isEmpty()) {
-            return found;
-        }
-        try (var consumer = consumer()) {
-            consumer.subscribe(otherTopic == null ? List.of(topic) : List.of(topic, otherTopic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!found.keySet().containsAll(keys) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (keys.contains(r.key())) {
-                        found.put(r.key(), r);
-                    }
-                });
-            }
-        }
-        assertEquals(keys, found.keySet(), "replies on " + topic + " / " + otherTopic);
-        return found;
-    }
-
-    private static KafkaConsumer<String, byte[]> consumer() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private static boolean commandExists(String name) {
