@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memorag.embedding.Embedder;
 import dev.memorag.kafka.EmbeddedKafkaBroker;
 import dev.memorag.kafka.TopicCreator;
 import dev.memorag.schemas.Chunk;
@@ -175,7 +176,7 @@ class WorkerCrashTest {
                     for (int w = 0; w < 60; w++) {
                         text.append(WORDS.get(random.nextInt(WORDS.size()))).append(w % 12 == 11 ? ". " : " ");
                     }
-                    float[] vector = new float[8];
+                    float[] vector = new float[Embedder.DIMENSIONS];
                     for (int v = 0; v < vector.length; v++) {
                         vector[v] = random.nextFloat();
                     }
