@@ -42,7 +42,7 @@ class DeployManifestsTest {
     private static final Pattern VARIABLE = Pattern.compile("MEMORAG_[A-Z0-9_]+");
     /** The HTTP port variable of each service command that serves HTTP. */
     private static final Map<String, String> PORT_VARIABLE = Map.of(
-            "ingest-service", "MEMORAG_INGEST_PORT", "query-service", "MEMORAG_HTTP_PORT");
+            "ingest-service", "MEMORAG_INGEST_PORT", "query-service", "MEMORAG_HTTP_PORT", "worker", "MEMORAG_HEALTH_PORT");
 
     private record Manifest(Path file, JsonNode node) {
         String kind() {
