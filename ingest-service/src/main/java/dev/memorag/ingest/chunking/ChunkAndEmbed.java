@@ -12,7 +12,8 @@ import org.apache.flink.util.Collector;
 /**
  * Turns one admitted document version into its chunks, embedded in one batch; a delete becomes one delete chunk.
  * Stateless: its output is a pure function of its input, so replay after a failure reproduces the same chunks and
- * the exactly-once sink makes them visible once.
+ * the exactly-once sink makes them visible once. Its input is what {@link AdmittedDocumentSchema} let through: valid,
+ * keyed by its corpus, and an upsert has text.
  */
 public final class ChunkAndEmbed extends RichFlatMapFunction<AdmittedDocument, Chunk> {
     private final SentenceChunker chunker;

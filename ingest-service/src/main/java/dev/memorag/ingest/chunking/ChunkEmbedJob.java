@@ -4,13 +4,11 @@ import dev.memorag.schemas.AdmittedDocument;
 import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.TopicCatalog;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.serialization.AbstractDeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -24,13 +22,16 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * {@code documents} → chunk + embed → {@code chunks}, exactly once.
+ * {@code documents} → chunk + embed → {@code chunks}, exactly once; records the chunker cannot use →
+ * {@code dlq}, exactly once too, and the job goes on.
  *
  * <p>No keyBy: source, chunker and sink are chained with equal parallelism, so each Kafka partition (all documents
  * of a corpus) flows through one subtask in order, and the sink keys chunks by corpus again. Checkpoints commit the
@@ -44,10 +45,15 @@ public final class ChunkEmbedJob {
     public static void define(StreamExecutionEnvironment env, String bootstrapServers, TopicCatalog topics,
                               ChunkJobConfig config) {
         configure(env, config);
-        chunkAndEmbed(admittedDocuments(env, bootstrapServers, topics), config)
+        SingleOutputStreamOperator<AdmittedDocument> documents = admittedDocuments(env, bootstrapServers, topics);
+        chunkAndEmbed(documents, config)
                 .sinkTo(chunkSink(bootstrapServers, topics))
                 .uid("chunks")
                 .name("chunks");
+        documents.getSideOutput(SplitRefusals.REFUSED)
+                .sinkTo(deadLetterSink(bootstrapServers, topics))
+                .uid("dead-letters")
+                .name("dead letters");
     }
 
     /** Exactly-once checkpoints at the configured interval and parallelism. */
@@ -56,19 +62,26 @@ public final class ChunkEmbedJob {
         env.setParallelism(config.parallelism());
     }
 
-    /** Committed admitted documents; offsets live in Flink checkpoints (the group's committed ones are a hint). */
-    public static DataStream<AdmittedDocument> admittedDocuments(StreamExecutionEnvironment env,
-                                                                 String bootstrapServers, TopicCatalog topics) {
-        KafkaSource<AdmittedDocument> source = KafkaSource.<AdmittedDocument>builder()
+    /**
+     * Committed admitted documents that the chunker can use; offsets live in Flink checkpoints (the group's committed
+     * ones are a hint). Records it cannot use leave through the {@link SplitRefusals#REFUSED} side output.
+     */
+    public static SingleOutputStreamOperator<AdmittedDocument> admittedDocuments(StreamExecutionEnvironment env,
+                                                                                 String bootstrapServers,
+                                                                                 TopicCatalog topics) {
+        KafkaSource<ChunkerInput> source = KafkaSource.<ChunkerInput>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topics.documents())
                 .setGroupId(topics.prefix() + "chunker")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .setValueOnlyDeserializer(new AdmittedDocumentSchema())
+                .setDeserializer(new AdmittedDocumentSchema())
                 .build();
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "admitted documents")
-                .uid("admitted-documents");
+                .uid("admitted-documents")
+                .process(new SplitRefusals())
+                .uid("split-refusals")
+                .name("split refusals");
     }
 
     public static DataStream<Chunk> chunkAndEmbed(DataStream<AdmittedDocument> documents, ChunkJobConfig config) {
@@ -79,13 +92,9 @@ public final class ChunkEmbedJob {
 
     /** Transactional sink: chunks become visible to read_committed consumers when a checkpoint completes. */
     public static KafkaSink<Chunk> chunkSink(String bootstrapServers, TopicCatalog topics) {
-        Properties producer = new Properties();
-        // Must stay below the broker's transaction.max.timeout.ms (15 min by default).
-        producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "600000");
-        producer.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
         return KafkaSink.<Chunk>builder()
                 .setBootstrapServers(bootstrapServers)
-                .setKafkaProducerConfig(producer)
+                .setKafkaProducerConfig(transactionalProducer())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(topics.prefix() + "chunker")
                 .setRecordSerializer(KafkaRecordSerializationSchema.<Chunk>builder()
@@ -94,6 +103,30 @@ public final class ChunkEmbedJob {
                         .setValueSerializationSchema(new ChunkJson())
                         .build())
                 .build();
+    }
+
+    /**
+     * Refused records to the dead-letter topic, exactly once like the chunks: a replay from the last checkpoint
+     * after a failure aborts the open transaction instead of adding the same dead letters again. They become
+     * visible when the checkpoint completes. The transactional id prefix must not start with the chunk sink's, or
+     * one sink's abort of lingering transactions could reach the other's.
+     */
+    public static KafkaSink<Refusal> deadLetterSink(String bootstrapServers, TopicCatalog topics) {
+        return KafkaSink.<Refusal>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setKafkaProducerConfig(transactionalProducer())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(topics.prefix() + "dead-letters.chunker")
+                .setRecordSerializer(new DeadLetterRecord(topics.deadLetters()))
+                .build();
+    }
+
+    private static Properties transactionalProducer() {
+        Properties producer = new Properties();
+        // Must stay below the broker's transaction.max.timeout.ms (15 min by default).
+        producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "600000");
+        producer.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        return producer;
     }
 
     /**
@@ -146,10 +179,16 @@ public final class ChunkEmbedJob {
         }
     }
 
-    static final class AdmittedDocumentSchema extends AbstractDeserializationSchema<AdmittedDocument> {
+    static final class DeadLetterRecord implements KafkaRecordSerializationSchema<Refusal> {
+        private final String topic;
+
+        DeadLetterRecord(String topic) {
+            this.topic = topic;
+        }
+
         @Override
-        public AdmittedDocument deserialize(byte[] message) throws IOException {
-            return Json.MAPPER.readValue(message, AdmittedDocument.class);
+        public ProducerRecord<byte[], byte[]> serialize(Refusal refusal, KafkaSinkContext context, Long timestamp) {
+            return refusal.toRecord(topic);
         }
     }
 }
