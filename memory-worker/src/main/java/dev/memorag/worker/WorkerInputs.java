@@ -2,14 +2,13 @@ package dev.memorag.worker;
 
 import dev.memorag.embedding.Embedder;
 import dev.memorag.schemas.Chunk;
+import dev.memorag.schemas.CorpusKeys;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.InvalidRecordException;
 import dev.memorag.schemas.Op;
 import dev.memorag.schemas.Question;
 import dev.memorag.schemas.RecordType;
 import dev.memorag.schemas.RecordValidator;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -23,7 +22,7 @@ final class WorkerInputs {
 
     Chunk chunk(ConsumerRecord<byte[], byte[]> record) {
         Chunk chunk = validator.parse(RecordType.CHUNK, record.value());
-        keyedBy(record, chunk.corpus());
+        CorpusKeys.require(record.key(), chunk.corpus());
         if (chunk.op() == Op.UPSERT) {
             if (chunk.index() >= chunk.count()) {
                 throw inconsistent("chunk " + chunk.index() + " of a document version with " + chunk.count()
@@ -44,16 +43,8 @@ final class WorkerInputs {
 
     Question question(ConsumerRecord<byte[], byte[]> record) {
         Question question = validator.parse(RecordType.QUESTION, record.value());
-        keyedBy(record, question.corpus());
+        CorpusKeys.require(record.key(), question.corpus());
         return question;
-    }
-
-    private static void keyedBy(ConsumerRecord<byte[], byte[]> record, String corpus) {
-        if (record.key() == null || !Arrays.equals(record.key(), corpus.getBytes(StandardCharsets.UTF_8))) {
-            throw new InvalidRecordException(ErrorCode.KEY_MISMATCH, "record key "
-                    + (record.key() == null ? "null" : "'" + new String(record.key(), StandardCharsets.UTF_8) + "'")
-                    + " is not its corpus '" + corpus + "': the topic is keyed by corpus id");
-        }
     }
 
     private static InvalidRecordException inconsistent(String what) {

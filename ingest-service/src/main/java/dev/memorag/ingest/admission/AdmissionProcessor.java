@@ -5,6 +5,7 @@ import dev.memorag.ingest.status.DocumentStatus;
 import dev.memorag.ingest.status.StatusStores;
 import dev.memorag.schemas.AdmittedDocument;
 import dev.memorag.schemas.Corpus;
+import dev.memorag.schemas.CorpusKeys;
 import dev.memorag.schemas.DeadLetter;
 import dev.memorag.schemas.Document;
 import dev.memorag.schemas.ErrorCode;
@@ -88,10 +89,8 @@ final class AdmissionProcessor implements Processor<byte[], byte[], Object, Obje
 
     private Document validate(Record<byte[], byte[]> record) {
         Document doc = validator.parse(RecordType.DOCUMENT, record.value());
-        if (record.key() != null && !new String(record.key(), StandardCharsets.UTF_8).equals(doc.corpus())) {
-            throw new InvalidRecordException(ErrorCode.KEY_MISMATCH, "record key '"
-                    + new String(record.key(), StandardCharsets.UTF_8) + "' differs from corpus '" + doc.corpus()
-                    + "': documents must be keyed by their corpus id");
+        if (record.key() != null) { // an unkeyed document is keyed by its corpus from here on
+            CorpusKeys.require(record.key(), doc.corpus());
         }
         if (corpora.get(doc.corpus()) == null) {
             throw new InvalidRecordException(ErrorCode.UNKNOWN_CORPUS, "corpus '" + doc.corpus()

@@ -1,14 +1,13 @@
 package dev.memorag.ingest.chunking;
 
 import dev.memorag.schemas.AdmittedDocument;
+import dev.memorag.schemas.CorpusKeys;
 import dev.memorag.schemas.DeadLetter;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.InvalidRecordException;
 import dev.memorag.schemas.Op;
 import dev.memorag.schemas.RecordType;
 import dev.memorag.schemas.RecordValidator;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -46,11 +45,7 @@ public final class AdmittedDocumentSchema implements KafkaRecordDeserializationS
 
     private AdmittedDocument usableDocument(ConsumerRecord<byte[], byte[]> record) {
         AdmittedDocument doc = validator.parse(RecordType.ADMITTED_DOCUMENT, record.value());
-        if (record.key() == null || !Arrays.equals(record.key(), doc.corpus().getBytes(StandardCharsets.UTF_8))) {
-            throw new InvalidRecordException(ErrorCode.KEY_MISMATCH, "record key "
-                    + (record.key() == null ? "null" : "'" + new String(record.key(), StandardCharsets.UTF_8) + "'")
-                    + " is not its corpus '" + doc.corpus() + "': the topic is keyed by corpus id");
-        }
+        CorpusKeys.require(record.key(), doc.corpus());
         // The schema leaves text optional; an upsert without words would give no chunk, and no chunk count to
         // tell the worker that the version is complete.
         if (doc.op() == Op.UPSERT && (doc.text() == null || doc.text().isBlank())) {

@@ -1,6 +1,7 @@
 package dev.memorag.ingest.status;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.memorag.schemas.CorpusKeys;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.InvalidRecordException;
 import dev.memorag.schemas.Json;
@@ -52,6 +53,7 @@ public final class ChunkTracker implements Processor<String, byte[], Void, Void>
     @Override
     public void process(Record<String, byte[]> record) {
         Header chunk = header(record.value());
+        CorpusKeys.require(record.key(), chunk.corpus());
         boolean last = "delete".equals(chunk.op()) || chunk.index() == chunk.count() - 1;
         if (!last) {
             return;
