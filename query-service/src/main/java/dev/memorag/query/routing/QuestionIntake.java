@@ -92,7 +92,7 @@ public final class QuestionIntake {
         replyTopics.resolve(ReplyDelivery.header(record, HeaderNames.REPLY_TO))
                 .<Void>compose(target -> admit(record, target, correlationId).mapEmpty(), refused -> reject(record,
                         (InvalidRecordException) refused, topics.answers(), correlationId).mapEmpty())
-                .onComplete(v -> commits.done(record));
+                .onSuccess(v -> commits.done(record)); // a send that failed for good is read again, not skipped
     }
 
     private Future<?> admit(KafkaConsumerRecord<byte[], byte[]> record, String target, String correlationId) {

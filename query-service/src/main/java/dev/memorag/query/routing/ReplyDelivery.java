@@ -63,7 +63,9 @@ public final class ReplyDelivery {
 
     private void deliver(KafkaConsumerRecord<byte[], byte[]> record) {
         commits.taken(record);
-        handle(record).onComplete(v -> commits.done(record));
+        // only once Kafka has the answer: a send that failed for good (retrying stopped at shutdown) stays
+        // uncommitted, so the next owner of the partition reads it again
+        handle(record).onSuccess(v -> commits.done(record));
     }
 
     private Future<?> handle(KafkaConsumerRecord<byte[], byte[]> record) {
