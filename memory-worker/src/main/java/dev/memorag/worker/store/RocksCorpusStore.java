@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.kafka.common.TopicPartition;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -60,6 +61,12 @@ public final class RocksCorpusStore implements CorpusStore {
     private final boolean readOnly;
     /** Checked on every call: a closed RocksDB handle must never reach native code. */
     private volatile boolean open;
+    /**
+     * Readers (recall threads, the memorizer, the poll loop) hold the read lock from the open check to their last
+     * native call, and {@link #close} takes the write lock: a reader that outlived a shutdown wait gets "closed",
+     * never freed handles. Writers are serialized by this object's monitor, which {@code close} also takes.
+     */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
     public RocksCorpusStore(Path dir) {
         this(dir, false);
@@ -260,7 +267,16 @@ public final class RocksCorpusStore implements CorpusStore {
 
     @Override
     public List<StoredChunk> chunksAfter(String corpus, long seq, int limit) {
-        checkOpen();
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            return readChunksAfter(corpus, seq, limit);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private List<StoredChunk> readChunksAfter(String corpus, long seq, int limit) {
         List<StoredChunk> out = new ArrayList<>();
         byte[] prefix = Keys.prefix(corpus);
         try (Slice upper = new Slice(Keys.end(prefix));
@@ -345,12 +361,15 @@ public final class RocksCorpusStore implements CorpusStore {
 
     /** Bytes the memory rows take on disk, after flushing them out of the memtable (for benchmarks and metrics). */
     public long memoryDiskBytes() {
-        checkOpen();
+        lifecycle.readLock().lock();
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            checkOpen();
             db.flush(flush, memory);
             return Long.parseLong(db.getProperty(memory, "rocksdb.total-sst-files-size"));
         } catch (RocksDBException e) {
             throw new StoreException("cannot measure the memory rows: " + e.getMessage(), e);
+        } finally {
+            lifecycle.readLock().unlock();
         }
     }
 
@@ -372,22 +391,30 @@ public final class RocksCorpusStore implements CorpusStore {
     }
 
     private void scan(ColumnFamilyHandle family, byte[] prefix, EntryVisitor visitor) {
-        checkOpen();
-        try (Slice upper = new Slice(Keys.end(prefix));
-             ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
-             RocksIterator it = db.newIterator(family, read)) {
-            for (it.seek(prefix); it.isValid(); it.next()) {
-                visitor.visit(it.key(), it.value());
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            try (Slice upper = new Slice(Keys.end(prefix));
+                 ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
+                 RocksIterator it = db.newIterator(family, read)) {
+                for (it.seek(prefix); it.isValid(); it.next()) {
+                    visitor.visit(it.key(), it.value());
+                }
             }
+        } finally {
+            lifecycle.readLock().unlock();
         }
     }
 
     private byte[] get(ColumnFamilyHandle family, byte[] key) {
-        checkOpen();
+        lifecycle.readLock().lock();
         try {
+            checkOpen();
             return db.get(family, key);
         } catch (RocksDBException e) {
             throw new StoreException("cannot read the corpus store: " + e.getMessage(), e);
+        } finally {
+            lifecycle.readLock().unlock();
         }
     }
 
@@ -395,17 +422,22 @@ public final class RocksCorpusStore implements CorpusStore {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Writes finish first (they hold this lock); every later call is refused. */
+    /** Writes (this object's monitor) and reads in progress (the read lock) finish first; later calls are refused. */
     @Override
     public synchronized void close() {
-        if (!open) {
-            return;
+        lifecycle.writeLock().lock();
+        try {
+            if (!open) {
+                return;
+            }
+            open = false;
+            handles.forEach(ColumnFamilyHandle::close);
+            db.close();
+            syncWrites.close();
+            cfOptions.close();
+            options.close();
+        } finally {
+            lifecycle.writeLock().unlock();
         }
-        open = false;
-        handles.forEach(ColumnFamilyHandle::close);
-        db.close();
-        syncWrites.close();
-        cfOptions.close();
-        options.close();
     }
 }
