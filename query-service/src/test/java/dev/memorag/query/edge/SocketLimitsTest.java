@@ -35,10 +35,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The WebSocket edge alone (no Kafka: questions go to a mock producer and are never answered) against a real Vert.x
- * client: what a client that sends binary or oversize messages gets back.
+ * client: what a client that sends binary, oversize or faster than it reads gets back.
  */
 class SocketLimitsTest {
     private static final int MAX_MESSAGE = 4 * 1024;
+    private static final int BUFFER = 16 * 1024;
     private static final int IN_FLIGHT = 4;
 
     static Vertx vertx;
@@ -55,7 +56,7 @@ class SocketLimitsTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        EdgeLimits edge = new EdgeLimits(Duration.ofMinutes(5), IN_FLIGHT, 1000, 1 << 20, MAX_MESSAGE,
+        EdgeLimits edge = new EdgeLimits(Duration.ofMinutes(5), IN_FLIGHT, 1000, BUFFER, MAX_MESSAGE,
                 Duration.ofHours(1));
         RecallRouter recall = new RecallRouter(TopicCatalog.defaults(), KafkaProducer.create(vertx,
                 new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer())),
@@ -114,6 +115,30 @@ class SocketLimitsTest {
         assertEquals("SCHEMA_VIOLATION", seen.frames().get(0).path("error").path("code").asText());
         assertFalse(seen.socket().isClosed());
         seen.socket().close().await();
+    }
+
+    @Test
+    void aClientThatAsksFasterThanItReadsIsClosedWith1013() throws Exception {
+        Seen seen = connect("flood");
+        seen.socket().pause(); // reads nothing more: the server's answers pile up in TCP's buffers, then in its own
+        int asks = 20_000;
+        for (int i = 0; i < asks; i++) {
+            seen.socket().writeTextMessage("{\"type\":\"ask\",\"ref\":\"q" + i + "\",\"question\":\"more?\"}");
+        }
+        seen.socket().writeTextMessage("{\"type\":\"ask\",\"ref\":\"last\",\"question\":\"more?\"}")
+                .await(30, TimeUnit.SECONDS);
+        // the server has read the asks; reading now, well within its 10 s wait for the closing handshake, the client
+        // gets what was buffered and then the close frame
+        Thread.sleep(1000);
+        seen.socket().resume();
+        assertEquals((short) 1013, seen.closed().get(30, TimeUnit.SECONDS));
+        assertTrue(seen.reason().contains("reader too slow"), seen.reason());
+        assertTrue(seen.frames().size() < asks - IN_FLIGHT,
+                "the server dropped answers past its buffer instead of keeping them: " + seen.frames().size());
+        assertTrue(!seen.frames().isEmpty() && seen.frames().stream()
+                        .allMatch(f -> f.path("error").path("code").asText().equals("RATE_LIMITED")),
+                () -> "beyond " + IN_FLIGHT + " questions in flight every ask is refused: "
+                        + seen.frames().stream().findFirst());
     }
 
     private static Seen connect(String corpus) throws Exception {
