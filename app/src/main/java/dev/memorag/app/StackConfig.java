@@ -104,6 +104,7 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                         get(env, "MEMORAG_MAX_IN_FLIGHT_PER_CORPUS", Integer::parseInt, e.maxInFlightPerCorpus()),
                         get(env, "MEMORAG_QUESTIONS_PER_SECOND", Double::parseDouble, e.questionsPerSecond()),
                         get(env, "MEMORAG_SOCKET_BUFFER_BYTES", Integer::parseInt, e.socketBufferBytes()),
+                        get(env, "MEMORAG_SOCKET_MAX_MESSAGE_BYTES", Integer::parseInt, e.socketMaxMessageBytes()),
                         get(env, "MEMORAG_SOCKET_MAX_AGE", Duration::parse, e.socketMaxAge())),
                 new KafkaQuestions(
                         get(env, "MEMORAG_REPLY_TOPICS", Pattern::compile, d.questions.replyTopics()),

@@ -65,7 +65,7 @@ public final class QueryService extends VerticleBase {
                 .compose(v -> feed.start(topics.answerEvents(), router, health.part("query.answer-feed"), metrics))
                 .compose(v -> replies.start(topics.answerEvents()))
                 .compose(v -> intake.start())
-                .compose(v -> vertx.createHttpServer()
+                .compose(v -> vertx.createHttpServer(HttpEdge.serverOptions(config.limits()))
                         .requestHandler(HttpEdge.router(vertx, config, router, access, metrics, health))
                         .listen(config.httpPort(), config.host()))
                 .onSuccess(s -> server = s);

@@ -63,7 +63,8 @@ public final class EdgeBench {
 
     public void run(Path workDir, List<Integer> concurrencies) throws Exception {
         StackConfig config = StackConfig.fromEnvironment(System.getenv()).withDataDir(workDir).withPorts(0, 0, 0)
-                .withEdge(new EdgeLimits(Duration.ofMinutes(5), 100_000, 1e9, 1 << 20, Duration.ofHours(1)));
+                .withEdge(new EdgeLimits(Duration.ofMinutes(5), 100_000, 1e9, 1 << 20, 64 * 1024,
+                        Duration.ofHours(1)));
         List<Result> results = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
         try (EmbeddedStack stack = EmbeddedStack.start(config)) {

@@ -10,6 +10,7 @@ import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -21,6 +22,15 @@ public final class HttpEdge {
     private static final long MAX_BODY_BYTES = 64 * 1024;
 
     private HttpEdge() {
+    }
+
+    /**
+     * A WebSocket frame longer than a whole message may be is refused before it is read ({@link RefusedFrameCloser}
+     * tells the client why); messages are reassembled and bounded by {@link SocketSession}, Vert.x's bound matches.
+     */
+    public static HttpServerOptions serverOptions(EdgeLimits edge) {
+        return new HttpServerOptions().setMaxWebSocketFrameSize(edge.socketMaxMessageBytes())
+                .setMaxWebSocketMessageSize(edge.socketMaxMessageBytes());
     }
 
     public static Router router(Vertx vertx, QueryConfig config, RecallRouter recall, Access access,

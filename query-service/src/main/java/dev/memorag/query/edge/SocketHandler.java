@@ -5,8 +5,10 @@ import dev.memorag.query.access.QuestionLimits;
 import dev.memorag.query.routing.RecallRouter;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
+import io.netty.channel.Channel;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -30,8 +32,14 @@ final class SocketHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         String corpus = ctx.pathParam("corpus");
         ctx.request().toWebSocket()
-                .onSuccess(socket -> new SocketSession(vertx, socket, corpus, router, limits, edge)
-                        .start())
+                .onSuccess(socket -> {
+                    // Vert.x has no public hook for a refused frame: the socket keeps the HTTP connection's channel,
+                    // and Netty's handshaker names its frame decoder "wsdecoder"
+                    Channel channel = ((ConnectionBase) ctx.request().connection()).channel();
+                    channel.pipeline().addAfter("wsdecoder", "refused-frames",
+                            new RefusedFrameCloser(SocketSession.tooBig(edge.socketMaxMessageBytes())));
+                    new SocketSession(vertx, socket, corpus, router, limits, edge).start();
+                })
                 .onFailure(e -> HttpErrors.send(ctx.response(), 400,
                         ErrorInfo.of(ErrorCode.SCHEMA_VIOLATION, "not a WebSocket upgrade: " + e.getMessage())));
     }

@@ -15,8 +15,11 @@ import dev.memorag.schemas.RecordType;
 import dev.memorag.schemas.RecordValidator;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +40,9 @@ final class SocketSession {
     private static final String UNASSIGNED = "unassigned";
     /** Close code of a socket past its lifetime (4000–4999 are for applications; 4401 echoes HTTP 401). */
     static final short EXPIRED = 4401;
+    private static final short UNSUPPORTED_DATA = 1003;
+    private static final short MESSAGE_TOO_BIG = 1009;
+    private static final short TRY_AGAIN_LATER = 1013;
 
     private final Vertx vertx;
     private final ServerWebSocket socket;
@@ -45,9 +51,12 @@ final class SocketSession {
     private final QuestionLimits limits;
     private final Duration timeout;
     private final Duration maxAge;
+    private final int maxMessageBytes;
     private final Context context;
     /** client ref → the question in flight; touched only on this session's context */
     private final Map<String, InFlight> inFlight = new HashMap<>();
+    /** the text message whose frames are arriving; null between messages */
+    private Buffer pending;
 
     private record InFlight(Question question, long timer) {
     }
@@ -61,6 +70,7 @@ final class SocketSession {
         this.limits = limits;
         this.timeout = edge.answerTimeout();
         this.maxAge = edge.socketMaxAge();
+        this.maxMessageBytes = edge.socketMaxMessageBytes();
         this.context = vertx.getOrCreateContext();
         socket.setWriteQueueMaxSize(edge.socketBufferBytes());
     }
@@ -69,11 +79,47 @@ final class SocketSession {
         // a token is checked when the socket opens: a bounded lifetime makes the client come back and show it again
         long expiry = vertx.setTimer(maxAge.toMillis(), t -> socket.close(EXPIRED,
                 "session expired after " + maxAge + ": reconnect with a valid token"));
-        socket.textMessageHandler(this::onMessage);
+        socket.frameHandler(this::onFrame);
         socket.closeHandler(v -> {
             vertx.cancelTimer(expiry);
             cancelAll();
         });
+    }
+
+    /**
+     * Reassembles text messages here rather than in Vert.x: its aggregator only raises an exception past its limit
+     * and then hands the rest of the message on as if it were whole.
+     */
+    private void onFrame(WebSocketFrame frame) {
+        if (socket.isClosed()) {
+            return;
+        }
+        if (frame.isBinary()) {
+            socket.close(UNSUPPORTED_DATA, "text JSON frames only");
+            return;
+        }
+        if (!frame.isText() && !frame.isContinuation()) {
+            return; // pings, pongs and the closing handshake are Vert.x's
+        }
+        Buffer data = frame.binaryData();
+        if (frame.isText()) {
+            pending = Buffer.buffer(data.length());
+        }
+        if (pending.length() + data.length() > maxMessageBytes) {
+            socket.close(MESSAGE_TOO_BIG, tooBig(maxMessageBytes));
+            return;
+        }
+        pending.appendBuffer(data);
+        if (frame.isFinal()) {
+            String text = pending.toString(StandardCharsets.UTF_8);
+            pending = null;
+            onMessage(text);
+        }
+    }
+
+    /** The reason a socket closed for a message over {@code maxMessageBytes} is given. */
+    static String tooBig(int maxMessageBytes) {
+        return "a message may be at most " + maxMessageBytes + " bytes";
     }
 
     private void onMessage(String text) {
@@ -180,7 +226,7 @@ final class SocketSession {
             return;
         }
         if (socket.writeQueueFull()) {
-            socket.close((short) 1013, "reader too slow: the answer buffer is full");
+            socket.close(TRY_AGAIN_LATER, "reader too slow: the answer buffer is full");
             return;
         }
         ObjectNode frame = Json.MAPPER.valueToTree(event);
