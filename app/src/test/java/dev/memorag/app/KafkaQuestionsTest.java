@@ -200,6 +200,33 @@ class KafkaQuestionsTest {
         assertTrue(codes.containsAll(List.of("SCHEMA_VIOLATION", "MALFORMED_JSON")), codes::toString);
     }
 
+    @Test
+    void headersWithoutAValueAreNoObstacle() throws Exception {
+        String valid = "bare-" + UUID.randomUUID();
+        String invalid = "bare-bad-" + UUID.randomUUID();
+        try (var producer = TestKafka.producer(stack.bootstrapServers())) {
+            ProducerRecord<byte[], byte[]> asked = question(valid, "dickens", "Who was dead?", REPLIES,
+                    TOKENS.get("dickens"));
+            asked.headers().add("traceparent", null);
+            asked.headers().add(HeaderNames.CORRELATION_ID, null);
+            producer.send(asked).get();
+            ProducerRecord<byte[], byte[]> broken = new ProducerRecord<>(topics.questions(), bytes("dickens"),
+                    bytes("{\"schemaVersion\":1,\"id\":\"" + invalid + "\",\"corpus\":\"dickens\"}"));
+            broken.headers().add(HeaderNames.REPLY_TO, bytes(REPLIES));
+            broken.headers().add("traceparent", null);
+            producer.send(broken).get();
+        }
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> replies =
+                TestKafka.keyed(stack.bootstrapServers(), REPLIES, Set.of(valid, invalid), WAIT);
+        assertNull(Json.read(replies.get(valid).get(0).value(), Answer.class).error(), "answered");
+        assertEquals("SCHEMA_VIOLATION",
+                Json.read(replies.get(invalid).get(0).value(), Answer.class).error().code());
+        ConsumerRecord<byte[], byte[]> dead = deadLetters(read -> questionIds(read, "SCHEMA_VIOLATION")
+                .contains(invalid)).stream().filter(r -> new String(r.value(), StandardCharsets.UTF_8)
+                .contains(invalid)).findFirst().orElseThrow();
+        assertEquals(0, dead.headers().lastHeader("traceparent").value().length, "kept, with an empty value");
+    }
+
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters(
             java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
         return TestKafka.readUntil(stack.bootstrapServers(), List.of(topics.deadLetters()), done, WAIT);

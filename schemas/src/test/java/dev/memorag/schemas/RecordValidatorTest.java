@@ -92,6 +92,9 @@ class RecordValidatorTest {
                 Arguments.of(RecordType.CHUNK, """
                         {"schemaVersion":1,"corpus":"c","doc":"d","version":1,"index":0,"count":1,"op":"upsert",
                          "text":"t","tokenCount":1}""", "vector"),
+                Arguments.of(RecordType.CHUNK, """
+                        {"schemaVersion":1,"corpus":"c","doc":"d\\u0000x","version":1,"index":0,"count":0,
+                         "op":"delete"}""", "doc"),
                 Arguments.of(RecordType.QUESTION, "{\"schemaVersion\":1,\"id\":\"q\",\"corpus\":\"c\",\"question\":\"\"}",
                         "question"),
                 Arguments.of(RecordType.QUESTION,

@@ -42,8 +42,19 @@ public final class QueryDeadLetters {
         ProducerRecord<byte[], byte[]> dead = new DeadLetter(stage, code, message, record.topic(), record.partition(),
                 record.offset()).toRecord(topics.deadLetters(), record.key(), record.value(),
                 new RecordHeaders(record.record().headers().toArray()));
-        KafkaProducerRecord<byte[], byte[]> out = KafkaProducerRecord.create(dead.topic(), dead.key(), dead.value());
-        dead.headers().forEach(h -> out.addHeader(KafkaHeader.header(h.key(), Buffer.buffer(h.value()))));
+        KafkaProducerRecord<byte[], byte[]> out = vertxRecord(dead);
         return retrying.untilDone("dead-lettering to " + dead.topic(), () -> producer.send(out));
+    }
+
+    /**
+     * The record as Vert.x sends it. A Vert.x header cannot be without a value (both directions throw), so a header
+     * that came without one is kept with an empty value.
+     */
+    static KafkaProducerRecord<byte[], byte[]> vertxRecord(ProducerRecord<byte[], byte[]> record) {
+        KafkaProducerRecord<byte[], byte[]> out =
+                KafkaProducerRecord.create(record.topic(), record.key(), record.value());
+        record.headers().forEach(h -> out.addHeader(KafkaHeader.header(h.key(),
+                h.value() == null ? Buffer.buffer() : Buffer.buffer(h.value()))));
+        return out;
     }
 }

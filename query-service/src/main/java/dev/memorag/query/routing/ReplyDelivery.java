@@ -14,9 +14,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Writes the final {@link Answer} of every question that came with a reply-to header to that topic, echoing the
@@ -101,13 +103,14 @@ public final class ReplyDelivery {
 
     /** The last value of a header as text, or null. */
     static String header(KafkaConsumerRecord<?, byte[]> record, String name) {
-        String value = null;
-        for (KafkaHeader h : record.headers()) {
-            if (h.key().equals(name)) {
-                value = h.value() == null ? null : h.value().toString();
-            }
-        }
-        return value;
+        // from the Kafka record: Vert.x's view of the headers throws on a header without a value
+        return header(record.record(), name);
+    }
+
+    /** The last value of a header as UTF-8 text, or null (absent, or present without a value). */
+    static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     public Future<Void> close() {

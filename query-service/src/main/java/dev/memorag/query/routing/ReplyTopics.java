@@ -7,6 +7,7 @@ import dev.memorag.schemas.TopicCatalog;
 import io.vertx.core.Future;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
 
@@ -22,16 +23,19 @@ public final class ReplyTopics {
 
     private final TopicCatalog topics;
     private final KafkaQuestions policy;
-    private final KafkaAdminClient admin;
-    private final Retrying retrying;
+    /** The cluster's topic names, asked again until the broker answers. */
+    private final Supplier<Future<Set<String>>> listTopics;
     private volatile Set<String> existing = Set.of();
     private volatile long listedAt;
 
     ReplyTopics(TopicCatalog topics, KafkaQuestions policy, KafkaAdminClient admin, Retrying retrying) {
+        this(topics, policy, () -> retrying.untilDone("listing the cluster's topics", admin::listTopics));
+    }
+
+    ReplyTopics(TopicCatalog topics, KafkaQuestions policy, Supplier<Future<Set<String>>> listTopics) {
         this.topics = topics;
         this.policy = policy;
-        this.admin = admin;
-        this.retrying = retrying;
+        this.listTopics = listTopics;
     }
 
     /**
@@ -75,7 +79,7 @@ public final class ReplyTopics {
         if (System.nanoTime() - listedAt < LISTING_TTL_NANOS) {
             return Future.succeededFuture(existing);
         }
-        return retrying.untilDone("listing the cluster's topics", admin::listTopics).onSuccess(names -> {
+        return listTopics.get().onSuccess(names -> {
             existing = Set.copyOf(names);
             listedAt = System.nanoTime();
         });
