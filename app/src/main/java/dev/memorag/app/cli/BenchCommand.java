@@ -1,5 +1,6 @@
 package dev.memorag.app.cli;
 
+import dev.memorag.app.bench.DeadLetterBench;
 import dev.memorag.app.bench.EdgeBench;
 import dev.memorag.app.bench.IngestBench;
 import dev.memorag.app.StackConfig;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks that print side-by-side measurements of one run; results go to docs/benchmarks.md. */
 @Command(name = "bench", description = "Run a benchmark and print its table (settings: the MEMORAG_* variables).",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Edge.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.DeadLetters.class, BenchCommand.Edge.class})
 final class BenchCommand {
 
     @Command(name = "ingest", description = "End-to-end ingest throughput vs bare chunk + embed of the same texts.")
@@ -40,6 +41,31 @@ final class BenchCommand {
             new IngestBench(repeat(parts, rounds), repeat(parts, warmupRounds),
                     StackConfig.fromEnvironment(System.getenv()), System.out)
                     .run(work);
+            return 0;
+        }
+    }
+
+    @Command(name = "dlq", description = "Ingest with bad records mixed in vs clean ingest of the same documents.")
+    static final class DeadLetters implements Callable<Integer> {
+        @Option(names = "--file", description = "text split into documents (default samples/a-christmas-carol.txt)")
+        Path file = Path.of("samples", "a-christmas-carol.txt");
+
+        @Option(names = "--documents", description = "documents per run (default 1000)")
+        int documents = 1000;
+
+        @Option(names = "--bad-per-document", description = "bad records after each document in the mixed run "
+                + "(default 10: 10 000 bad records for the default 1000 documents)")
+        int badPerDocument = 10;
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> paragraphs = IngestBench.documents(Files.readString(file), documents);
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < documents; i++) {
+                texts.add(paragraphs.get(i % paragraphs.size()));
+            }
+            new DeadLetterBench(texts, badPerDocument, StackConfig.fromEnvironment(System.getenv()), System.out)
+                    .run(Files.createTempDirectory("memorag-bench"));
             return 0;
         }
     }
