@@ -10,7 +10,6 @@ import dev.memorag.schemas.Corpus;
 import dev.memorag.schemas.Document;
 import dev.memorag.schemas.Json;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,26 +93,6 @@ public final class IngestBench {
     }
 
     private record Work(long tokens, int chunks) {
-    }
-
-    /** Wall time and this whole process's CPU time (all threads, native ones included) since it started. */
-    private record Stopwatch(long nanos, long cpuNanos) {
-        record Reading(double seconds, double cpuSeconds) {
-        }
-
-        static Stopwatch start() {
-            return new Stopwatch(System.nanoTime(), processCpuNanos());
-        }
-
-        Reading read() {
-            return new Reading((System.nanoTime() - nanos) / 1e9, (processCpuNanos() - cpuNanos) / 1e9);
-        }
-
-        // CPU time shows how much work a path did whatever share of a shared machine it got.
-        private static long processCpuNanos() {
-            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                    .getProcessCpuTime();
-        }
     }
 
     /** The bare path, one document batch at a time. */
