@@ -109,7 +109,7 @@ public final class EmbeddedStack implements AutoCloseable {
         if (deployment.runs(Deployment.Part.CHUNKER)) {
             running.push(new FlinkMiniCluster(bootstrap, topics,
                     new ChunkJobConfig(config.chunkTokens(), 1, config.checkpointInterval()),
-                    health.part("chunker.job")));
+                    config.dataDir().resolve("chunker"), health.part("chunker.job")));
         }
         if (deployment.runs(Deployment.Part.WORKER)) {
             WorkerRuntime worker = WorkerRuntime.start(new WorkerConfig(bootstrap, config.dataDir().resolve("worker"),

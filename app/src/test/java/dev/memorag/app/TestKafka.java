@@ -74,6 +74,28 @@ final class TestKafka {
         return found;
     }
 
+    /**
+     * Every committed record of {@code topic} now: read with {@code read_committed} up to the end of each partition,
+     * so that records of aborted transactions and transaction markers (which take offsets too) do not count.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> committed(String bootstrap, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> read = new java.util.ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+            }
+        }
+        return read;
+    }
+
     static String key(ConsumerRecord<byte[], ?> record) {
         return record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
     }

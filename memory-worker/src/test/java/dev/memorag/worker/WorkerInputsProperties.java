@@ -13,6 +13,7 @@ import dev.memorag.embedding.Embedder;
 import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.InvalidRecordException;
 import dev.memorag.schemas.Json;
+import dev.memorag.schemas.JsonTrees;
 import dev.memorag.schemas.Op;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -134,6 +134,11 @@ public final class ChunkEmbedJob {
      * instead of retrying forever.
      */
     public static StreamExecutionEnvironment localEnvironment() {
+        return localEnvironment(new Configuration());
+    }
+
+    /** {@link #localEnvironment()} with {@code overrides} on top (a checkpoint directory, a state to restore). */
+    public static StreamExecutionEnvironment localEnvironment(Configuration overrides) {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
@@ -144,6 +149,7 @@ public final class ChunkEmbedJob {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        conf.addAll(overrides);
         return StreamExecutionEnvironment.createLocalEnvironment(conf);
     }
 

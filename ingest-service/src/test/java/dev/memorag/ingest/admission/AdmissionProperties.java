@@ -20,6 +20,7 @@ import dev.memorag.schemas.HeaderNames;
 import dev.memorag.schemas.InvalidRecordException;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.JsonSerde;
+import dev.memorag.schemas.JsonTrees;
 import dev.memorag.schemas.Op;
 import dev.memorag.schemas.RecordType;
 import dev.memorag.schemas.RecordValidator;

@@ -13,6 +13,7 @@ import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
 import dev.memorag.schemas.HeaderNames;
 import dev.memorag.schemas.Json;
+import dev.memorag.schemas.JsonTrees;
 import dev.memorag.schemas.Question;
 import dev.memorag.schemas.RecordType;
 import dev.memorag.schemas.RecordValidator;

@@ -1,4 +1,4 @@
-package dev.memorag.query.routing;
+package dev.memorag.schemas;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,22 +12,22 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
 /**
- * JSON for property tests: arbitrary trees, and mutations that break one field of a valid record at a time.
- * (The worker and the other service have their own copy: modules share no test code.)
+ * JSON for property tests: arbitrary trees, and mutations that break one field of a valid record at a time. Shared
+ * with the services' tests through this module's test jar.
  */
-final class JsonTrees {
+public final class JsonTrees {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private JsonTrees() {
     }
 
     /** Any JSON value: scalars, or arrays and objects nested up to four deep. */
-    static Arbitrary<JsonNode> any() {
+    public static Arbitrary<JsonNode> any() {
         return Arbitraries.recursive(JsonTrees::scalars, JsonTrees::containersOf, 0, 4);
     }
 
     /** Strings, numbers, booleans and null, favouring the values that break parsers and range checks. */
-    static Arbitrary<JsonNode> scalars() {
+    public static Arbitrary<JsonNode> scalars() {
         return Arbitraries.oneOf(
                 Arbitraries.just(NODES.nullNode()),
                 Arbitraries.of(true, false).map(NODES::booleanNode),
@@ -43,7 +43,7 @@ final class JsonTrees {
     }
 
     /** Empty, blank, huge, control characters, lone surrogates, other scripts. */
-    static Arbitrary<String> awkwardStrings() {
+    public static Arbitrary<String> awkwardStrings() {
         return Arbitraries.of("", " ", "\u0000", "a\u0000b", "\ud800", "\udfff\ud800", "é", "ü ☃ 😀", "\u202eevil",
                 "a/b", "..", "__consumer_offsets", "x".repeat(70_000), "Bearer ", "null", "{}", "1e999");
     }
@@ -67,7 +67,7 @@ final class JsonTrees {
     }
 
     /** One field of a record removed, or set to an awkward or arbitrary value, or one unknown field added. */
-    static Arbitrary<Mutation> mutations(List<String> fields) {
+    public static Arbitrary<Mutation> mutations(List<String> fields) {
         Arbitrary<Mutation> removals = Arbitraries.of(fields).map(Mutation::remove);
         Arbitrary<Mutation> replacements = Combinators.combine(Arbitraries.of(fields), any())
                 .as(Mutation::set);
@@ -77,16 +77,16 @@ final class JsonTrees {
     }
 
     /** A change to one field; {@code value} null removes it. */
-    record Mutation(String field, JsonNode value) {
-        static Mutation remove(String field) {
+    public record Mutation(String field, JsonNode value) {
+        public static Mutation remove(String field) {
             return new Mutation(field, null);
         }
 
-        static Mutation set(String field, JsonNode value) {
+        public static Mutation set(String field, JsonNode value) {
             return new Mutation(field, value);
         }
 
-        void applyTo(ObjectNode record) {
+        public void applyTo(ObjectNode record) {
             if (value == null) {
                 record.remove(field);
             } else {
