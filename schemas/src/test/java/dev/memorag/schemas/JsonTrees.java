@@ -21,6 +21,12 @@ public final class JsonTrees {
     private JsonTrees() {
     }
 
+    /** A record value that is no JSON at all: up to 300 random bytes, or none (a tombstone). */
+    public static Arbitrary<byte[]> randomValues() {
+        return Arbitraries.oneOf(Arbitraries.bytes().array(byte[].class).ofMaxSize(300),
+                Arbitraries.just((byte[]) null));
+    }
+
     /** Any JSON value: scalars, or arrays and objects nested up to four deep. */
     public static Arbitrary<JsonNode> any() {
         return Arbitraries.recursive(JsonTrees::scalars, JsonTrees::containersOf, 0, 4);

@@ -228,8 +228,7 @@ class AdmissionProperties {
 
     @Provide
     Arbitrary<byte[]> randomBytes() {
-        return Arbitraries.oneOf(Arbitraries.bytes().array(byte[].class).ofMaxSize(300),
-                Arbitraries.just((byte[]) null));
+        return JsonTrees.randomValues();
     }
 
     @Provide

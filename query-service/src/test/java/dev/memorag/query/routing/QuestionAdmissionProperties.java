@@ -173,8 +173,7 @@ class QuestionAdmissionProperties {
 
     @Provide
     Arbitrary<byte[]> randomBytes() {
-        return Arbitraries.oneOf(Arbitraries.bytes().array(byte[].class).ofMaxSize(300),
-                Arbitraries.just((byte[]) null));
+        return JsonTrees.randomValues();
     }
 
     @Provide
