@@ -202,8 +202,11 @@
 
   function renderDocuments(docs) {
     state.docs = new Map(docs.map(d => [d.doc, d]));
-    const rows = docs.filter(d => d.op !== 'delete' && d.stage !== 'deleted').map(d => {
-      const stage = el('td', { className: 'stage-' + d.stage, textContent: d.stage });
+    // a deleted document stays (as "deleting") until a worker applied the delete: then its passages are out of
+    // retrieval, and it leaves the list
+    const rows = docs.filter(d => d.stage !== 'deleted').map(d => {
+      const stage = el('td', { className: 'stage-' + d.stage,
+        textContent: d.op === 'delete' ? 'deleting (' + d.stage + ')' : d.stage });
       if (d.lastRejection) stage.append(el('div', { className: 'hint', textContent: 'last refusal: ' + d.lastRejection.code + ': ' + d.lastRejection.message }));
       const del = el('button', { type: 'button', textContent: 'Delete', onclick: () => deleteDocument(d.doc) });
       del.setAttribute('aria-label', 'Delete ' + d.doc);
@@ -285,8 +288,9 @@
       return;
     }
     show('sent', 'sent; waiting for admission');
-    while (corpus === state.corpus) {
-      await sleep(POLL_MS);
+    // poll at once, then every POLL_MS: the same rhythm as `memorag ingest`
+    for (let first = true; corpus === state.corpus; first = false) {
+      if (!first) await sleep(POLL_MS);
       let s;
       try {
         s = await api('GET', '/v1/corpora/' + encodeURIComponent(corpus) + '/documents/' + encodeURIComponent(id));
