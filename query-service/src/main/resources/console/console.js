@@ -308,7 +308,7 @@
         return;
       }
       if (!newVersion && waited < 5000) continue; // the old version's status; an identical re-send keeps it
-      const extra = s.stage === 'memorized' ? ' in ' + (waited / 1000).toFixed(1) + ' s · ' + s.chunks + ' passages · version ' + s.version : '';
+      const extra = s.stage === 'memorized' ? ' in ' + (waited / 1000).toFixed(1) + ' s · ' + s.chunks + (s.chunks === 1 ? ' passage' : ' passages') + ' · version ' + s.version : '';
       show(s.stage, s.stage + extra);
       if (s.stage === 'memorized' || s.stage === 'deleted') {
         record.memorizedMs = waited;
@@ -518,7 +518,7 @@
    */
   function ranges(ev, answer) {
     if (Array.isArray(ev.highlights) && ev.highlights.length) {
-      return merge(ev.highlights.map(h => [h.start, h.end]).filter(([s, e]) => s >= 0 && e > s && e <= ev.text.length));
+      return merge(ev.highlights.map(h => [h.start, h.end]).filter(([s, e]) => s >= 0 && e > s && e <= ev.text.length), ev.text);
     }
     const { out, at } = normalized(ev.text);
     const hay = out.toLowerCase();
@@ -529,14 +529,16 @@
         found.push([at[i], at[i + needle.length - 1] + 1]);
       }
     }
-    return merge(found);
+    return merge(found, ev.text);
   }
 
-  function merge(list) {
+  /** Sorted, overlapping ranges joined; with the text, ranges apart by whitespace only are joined too. */
+  function merge(list, text) {
     list.sort((a, b) => a[0] - b[0]);
     const out = [];
     for (const r of list) {
-      if (out.length && r[0] <= out[out.length - 1][1]) out[out.length - 1][1] = Math.max(out[out.length - 1][1], r[1]);
+      const last = out[out.length - 1];
+      if (last && (r[0] <= last[1] || (text && /^\s*$/.test(text.slice(last[1], r[0]))))) last[1] = Math.max(last[1], r[1]);
       else out.push([...r]);
     }
     return out;

@@ -29,7 +29,10 @@ import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -39,6 +42,7 @@ import picocli.CommandLine;
  * under {@code target/console/}, and the time from drop to {@code memorized} in the page next to {@code memorag
  * ingest} on the same files.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleTest {
     private static final Path NODE_DIR = Path.of("src", "test", "node");
     static final String TEXT = "The lighthouse keeper recorded every passing ship in a leather logbook. "
@@ -53,6 +57,8 @@ class ConsoleTest {
     static Path dataDir;
     static EmbeddedStack stack;
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** When each timed page round had both uploads answered 202 (drop to sent). */
+    static final List<Long> PAGE_SENT = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -67,6 +73,7 @@ class ConsoleTest {
     }
 
     @Test
+    @Order(1)
     void aScriptedSessionFromSignInToDeleteInChromium() throws Exception {
         String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
         assumeTrue(Files.isExecutable(Path.of(chromium)), "Chromium is not installed (apt-get install chromium)");
@@ -137,6 +144,7 @@ class ConsoleTest {
      * poll document status every 500 ms. Writes {@code target/console/timings.json}.
      */
     @Test
+    @Order(2)
     void dropToMemorizedInThePageMatchesMemoragIngest() throws Exception {
         String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
         assumeTrue(Files.isExecutable(Path.of(chromium)), "Chromium is not installed (apt-get install chromium)");
@@ -146,6 +154,7 @@ class ConsoleTest {
         int rounds = Integer.getInteger("console.rounds", 4);
         List<Long> page = new ArrayList<>();
         List<Long> cli = new ArrayList<>();
+        PAGE_SENT.clear();
         cliIngest("warm-cli", text, pdf);
         pageIngest("warm-page", text, pdf);
         for (int i = 0; i < rounds; i++) {
@@ -161,6 +170,7 @@ class ConsoleTest {
         timings.put("files", "lighthouse.txt (" + Files.size(text) + " B), harbour.pdf (" + Files.size(pdf) + " B)");
         timings.putPOJO("pageMs", page);
         timings.putPOJO("cliMs", cli);
+        timings.putPOJO("pageSentMs", new ArrayList<>(PAGE_SENT));
         timings.put("pageMedianMs", median(page));
         timings.put("cliMedianMs", median(cli));
         Path out = Files.createDirectories(Path.of("target", "console").toAbsolutePath());
@@ -179,10 +189,15 @@ class ConsoleTest {
         }
         JsonNode uploads = NodeScripts.run(NODE_DIR, "console-drop.mjs", args.toArray(String[]::new)).get(0);
         long max = 0;
+        long sent = 0;
         for (Path f : files) {
             JsonNode ms = uploads.path(f.getFileName().toString()).path("memorizedMs");
             assertTrue(ms.isNumber(), "memorized in the page: " + uploads);
             max = Math.max(max, ms.asLong());
+            sent = Math.max(sent, uploads.path(f.getFileName().toString()).path("stages").path("sent").asLong());
+        }
+        if (corpus.startsWith("page-")) {
+            PAGE_SENT.add(sent);
         }
         return max;
     }
