@@ -106,6 +106,16 @@ try {
   result.ready = await text(page, '#ready');
   await shot(page, 'memorized');
 
+  // a file with no text is refused: the upload shows the API's reason
+  const blank = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([' \n'], 'blank.md', { type: 'text/markdown' }));
+    return dt;
+  });
+  await page.dispatchEvent('#drop', 'drop', { dataTransfer: blank });
+  await page.waitForSelector('#uploads li[data-doc="blank.md"][data-stage="rejected"]', { timeout: 20000 });
+  result.rejectedUpload = await text(page, '#uploads li[data-doc="blank.md"] .stage');
+
   // ask: clues, streamed tokens, highlighted evidence
   result.firstAsk = await askAndWait(page, process.env.QUESTION || 'What did the lighthouse keeper record?');
   await shot(page, 'answer');

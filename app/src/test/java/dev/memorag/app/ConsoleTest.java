@@ -99,7 +99,8 @@ class ConsoleTest {
         assertEquals("console-demo", r.path("selectedCorpus").asText());
         for (String name : List.of("lighthouse.txt", "harbour.pdf")) {
             JsonNode upload = r.path("uploads").path(name);
-            assertTrue(upload.path("memorizedMs").isNumber(), name + " memorized in the page: " + r.path("uploadLines"));
+            assertTrue(upload.path("memorizedMs").isNumber(),
+                    name + " memorized in the page: " + r.path("uploadLines"));
             // admitted and chunked show when a poll lands on them; a warm pipeline may pass both within one poll
             assertTrue(upload.path("stages").has("sent"), name + " was sent: " + upload);
         }
@@ -107,6 +108,9 @@ class ConsoleTest {
         assertTrue(r.path("memory").asText().contains("Memory backendnone"), r.path("memory").asText());
         assertTrue(r.path("ready").asText().contains("Ingest gateway: READY"), r.path("ready").asText());
 
+        assertTrue(r.path("rejectedUpload").asText()
+                .startsWith("rejected: 415 UNSUPPORTED_MEDIA_TYPE: no text found in 'blank.md'"),
+                "the API's reason: " + r.path("rejectedUpload").asText());
         JsonNode first = r.path("firstAsk");
         assertEquals("done", first.path("status").asText(), first::toString);
         assertTrue(first.path("clues").toString().contains(QUESTION), "the question is a clue: " + first);
@@ -129,7 +133,8 @@ class ConsoleTest {
         assertTrue(r.path("cancelStatus").asText().startsWith("cancelled"), r.path("cancelStatus").asText());
         assertTrue(r.path("history").size() >= 3, "the session's questions: " + r.path("history"));
         assertTrue(r.path("history").get(0).asText().contains("cancelled"), r.path("history").toString());
-        assertTrue(r.path("replayed").path("status").asText().contains("from the history"), r.path("replayed")::toString);
+        assertTrue(r.path("replayed").path("status").asText().contains("from the history"),
+                r.path("replayed")::toString);
         assertTrue(r.path("replayed").path("marks").asInt() > 0, "a replayed answer is highlighted too");
         assertEquals(0, r.path("unlabelled").size(), "unlabelled controls: " + r.path("unlabelled"));
         assertEquals("topk", r.path("tabFromQuestion").asText(), "Tab moves from the question to the next control");
