@@ -401,6 +401,7 @@
     $('cancel').disabled = false;
     try {
       const ws = await openSocket();
+      if (state.current !== ref) return; // cancelled while connecting
       const topK = Number($('topk').value) || 3;
       ws.send(JSON.stringify({ type: 'ask', ref, question, topK }));
       askStatus('recalling clues…');
@@ -411,8 +412,9 @@
   }
 
   function onFrame(frame) {
-    if (!current || frame.ref !== current.ref) return;
     const rec = window.memorag.asks.find(a => a.ref === frame.ref);
+    if (rec && frame.type === 'error' && frame.error.code === 'CANCELLED') rec.cancelAcknowledged = true;
+    if (!current || frame.ref !== current.ref) return; // a cancelled question's late frames
     if (rec && !rec[frame.type]) rec[frame.type] = performance.now() - current.t0;
     if (frame.type === 'clues') {
       current.clues = frame.clues;

@@ -94,6 +94,7 @@ class ConsoleTest {
 
         assertTrue(r.path("wrongToken").asText().startsWith("401 UNAUTHORIZED: "), r.path("wrongToken").asText());
         assertTrue(r.path("signInStillShown").asBoolean());
+        assertFalse(r.path("appShownBeforeSignIn").asBoolean(), "nothing but the sign-in before a valid token");
         assertTrue(r.path("tokenInSessionStorage").asBoolean(), "the token is in sessionStorage only");
         assertFalse(r.path("newToken").asText().isBlank(), "the new corpus's token is shown");
         assertEquals("console-demo", r.path("selectedCorpus").asText());
@@ -131,6 +132,7 @@ class ConsoleTest {
                 "no passage of a deleted document in later evidence: " + second);
         assertTrue(second.path("evidenceDocs").toString().contains("lighthouse.txt"), second.toString());
         assertTrue(r.path("cancelStatus").asText().startsWith("cancelled"), r.path("cancelStatus").asText());
+        assertTrue(r.path("cancelAcknowledged").asBoolean(), "the service answered the cancel (CANCELLED)");
         assertTrue(r.path("history").size() >= 3, "the session's questions: " + r.path("history"));
         assertTrue(r.path("history").get(0).asText().contains("cancelled"), r.path("history").toString());
         assertTrue(r.path("replayed").path("status").asText().contains("from the history"),
