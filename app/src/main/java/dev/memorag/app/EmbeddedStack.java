@@ -121,7 +121,7 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         if (deployment.runs(Deployment.Part.QUERY)) {
             query = new QueryService(new QueryConfig(bootstrap, config.bindHost(), config.httpPort(), adminToken,
-                    config.edge(), config.questions()), topics, health, metrics);
+                    config.edge(), config.questions(), gatewayUrl()), topics, health, metrics);
             vertx.deployVerticle(query).await();
         }
         if (!deployment.runs(Deployment.Part.INGEST) && !deployment.runs(Deployment.Part.QUERY)) {
@@ -133,6 +133,17 @@ public final class EmbeddedStack implements AutoCloseable {
             healthServer = vertx.createHttpServer().requestHandler(probes)
                     .listen(config.healthPort(), config.bindHost()).await();
         }
+    }
+
+    /**
+     * The gateway the query service forwards the console's ingest calls to: {@code MEMORAG_INGEST_URL}, else the
+     * gateway this process runs (its real port, which may have been picked at random), else the default port here.
+     */
+    private String gatewayUrl() {
+        if (config.ingestUrl() != null) {
+            return config.ingestUrl().toString().replaceAll("/+$", "");
+        }
+        return gateway != null ? ingestUrl() : "http://127.0.0.1:" + config.ingestPort();
     }
 
     /** Where this process serves {@code /health}, {@code /ready}, {@code /metrics} when it runs no HTTP part. */

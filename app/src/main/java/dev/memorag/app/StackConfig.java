@@ -63,19 +63,22 @@ import java.util.regex.Pattern;
  *                        MEMORAG_MEMORY_CACHE_BYTES} (device cache for hot memories, default 2 GiB), {@code
  *                        MEMORAG_GENERATOR} (extractive, djl, openai; default extractive), {@code MEMORAG_OPENAI_URL},
  *                        {@code MEMORAG_OPENAI_MODEL}, {@code MEMORAG_OPENAI_API_KEY}
+ * @param ingestUrl       {@code MEMORAG_INGEST_URL}: the ingest gateway the query service forwards the web console's
+ *                        corpus and document calls to (one origin for the browser); unset: the gateway of this
+ *                        process when it runs one, else {@code http://127.0.0.1:<ingest port>}
  */
 public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestPort, int healthPort, String bindHost,
                           String instanceId, int recallThreads, Duration sessionTimeout, String adminToken,
                           String topicPrefix, int partitions, int chunkTokens, int maxTextChars,
                           Duration checkpointInterval, EdgeLimits edge, KafkaQuestions questions,
-                          ModelSettings model) {
+                          ModelSettings model, URI ingestUrl) {
 
     public static StackConfig defaults() {
         return new StackConfig(Path.of("data"), 9092, 8080, 8081, 8082, "127.0.0.1", null,
                 WorkerConfig.DEFAULT_RECALL_THREADS, WorkerConfig.DEFAULT_SESSION_TIMEOUT, null,
                 TopicCatalog.DEFAULT_PREFIX, TopicCatalog.DEFAULT_PARTITIONS, ChunkJobConfig.DEFAULT_CHUNK_TOKENS,
                 AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, ChunkJobConfig.defaults().checkpointInterval(),
-                EdgeLimits.defaults(), KafkaQuestions.defaults(), ModelSettings.defaults());
+                EdgeLimits.defaults(), KafkaQuestions.defaults(), ModelSettings.defaults(), null);
     }
 
     /** Defaults overridden by any {@code MEMORAG_*} variable present in {@code env}. */
@@ -118,7 +121,8 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                         get(env, "MEMORAG_GENERATOR", Function.identity(), m.generator()),
                         get(env, "MEMORAG_OPENAI_URL", URI::create, m.openAiUrl()),
                         get(env, "MEMORAG_OPENAI_MODEL", Function.identity(), m.openAiModel()),
-                        get(env, "MEMORAG_OPENAI_API_KEY", Function.identity(), m.openAiKey())));
+                        get(env, "MEMORAG_OPENAI_API_KEY", Function.identity(), m.openAiKey())),
+                get(env, "MEMORAG_INGEST_URL", URI::create, d.ingestUrl));
     }
 
     private static boolean bool(String value) {
@@ -148,55 +152,61 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
     public StackConfig withDataDir(Path dir) {
         return new StackConfig(dir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model);
+                checkpointInterval, edge, questions, model, ingestUrl);
     }
 
     public StackConfig withPorts(int kafka, int http, int ingest) {
         return new StackConfig(dataDir, kafka, http, ingest, healthPort, bindHost, instanceId, recallThreads, sessionTimeout,
                 adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model);
+                checkpointInterval, edge, questions, model, ingestUrl);
     }
 
     public StackConfig withHealthPort(int port) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, port, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model);
+                checkpointInterval, edge, questions, model, ingestUrl);
     }
 
     public StackConfig withBindHost(String host) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, host, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model);
+                checkpointInterval, edge, questions, model, ingestUrl);
     }
 
     public StackConfig withInstanceId(String id) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, id, recallThreads, sessionTimeout,
                 adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model);
+                checkpointInterval, edge, questions, model, ingestUrl);
     }
 
     public StackConfig withChunkTokens(int tokens) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, tokens, maxTextChars,
-                checkpointInterval, edge, questions, model);
+                checkpointInterval, edge, questions, model, ingestUrl);
     }
 
     public StackConfig withModel(ModelSettings settings) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, settings);
+                checkpointInterval, edge, questions, settings, ingestUrl);
     }
 
     public StackConfig withEdge(EdgeLimits limits) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, limits, questions, model);
+                checkpointInterval, limits, questions, model, ingestUrl);
+    }
+
+    public StackConfig withIngestUrl(URI url) {
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
+                checkpointInterval, edge, questions, model, url);
     }
 
     public StackConfig withQuestions(KafkaQuestions policy) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, policy, model);
+                checkpointInterval, edge, policy, model, ingestUrl);
     }
 
     /** The configured admin token, or the one generated for this data directory on first start. */

@@ -5,7 +5,10 @@ package dev.memorag.query;
  *
  * @param adminToken token accepted for every corpus (may be null: corpus tokens only)
  * @param questions  how questions from Kafka clients are confined
+ * @param ingestUrl  root URL of the ingest gateway ({@code http://host:port}) that {@code /v1/corpora} and the
+ *                   corpus's document and status routes are forwarded to, so that the web console works from one
+ *                   origin; null: those routes answer 503
  */
 public record QueryConfig(String bootstrapServers, String host, int httpPort, String adminToken,
-                          EdgeLimits limits, KafkaQuestions questions) {
+                          EdgeLimits limits, KafkaQuestions questions, String ingestUrl) {
 }

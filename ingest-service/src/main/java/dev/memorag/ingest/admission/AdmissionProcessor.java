@@ -82,7 +82,8 @@ final class AdmissionProcessor implements Processor<byte[], byte[], Object, Obje
         long version = current == null ? 1 : current.version() + 1;
         long now = clock.millis();
         versions.put(storeKey, new DocumentVersion(version, sha == null ? "" : sha, doc.op() == Op.DELETE));
-        statuses.put(storeKey, DocumentStatus.admitted(doc.corpus(), doc.id(), version, doc.op(), now));
+        statuses.put(storeKey, DocumentStatus.admitted(doc.corpus(), doc.id(), version, doc.op(),
+                doc.text() == null ? 0 : doc.text().length(), now));
         AdmittedDocument admitted = AdmittedDocument.of(doc, version, sha, now);
         context.forward(new Record<>(doc.corpus(), admitted, record.timestamp()), AdmissionTopology.ADMITTED_SINK);
     }

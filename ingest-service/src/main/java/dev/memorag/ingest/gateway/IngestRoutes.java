@@ -84,6 +84,7 @@ final class IngestRoutes {
         // bodies are read before the (asynchronous) token check: Vert.x needs the body handler first on a route
         router.route("/v1/*").handler(body);
         router.post("/v1/corpora").handler(this::requireAdmin).handler(this::createCorpus);
+        router.get("/v1/corpora").handler(this::listCorpora);
         router.route("/v1/corpora/:corpus/*").handler(this::requireCorpusToken);
         router.put("/v1/corpora/:corpus/documents/:doc").handler(this::putDocument);
         router.delete("/v1/corpora/:corpus/documents/:doc").handler(this::deleteDocument);
@@ -166,6 +167,35 @@ final class IngestRoutes {
                 .onSuccess(v -> ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
                         .end(Json.writeString(Map.of("corpus", corpus.id(), "token", token,
                                 "documents", "/v1/corpora/" + corpus.id() + "/documents"))))
+                .onFailure(e -> HttpErrors.fail(ctx, e));
+    }
+
+    /**
+     * The corpora a token may use: every one for the admin token, its own for a corpus token (so that a client holding
+     * only a token learns its corpus). Never a token or its hash.
+     */
+    private void listCorpora(RoutingContext ctx) {
+        String token = bearer(ctx);
+        if (token == null) {
+            HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "missing 'Authorization: Bearer <token>' header");
+            return;
+        }
+        boolean admin = isAdmin(token);
+        blocking(() -> admin ? status.corpora() : status.corpusOfToken(token).map(java.util.List::of).orElse(null))
+                .onSuccess(list -> {
+                    if (list == null) {
+                        HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "the token is not valid");
+                        return;
+                    }
+                    java.util.List<Map<String, Object>> out = list.stream().map(c -> {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("id", c.id());
+                        m.put("createdAt", c.createdAt());
+                        return m;
+                    }).toList();
+                    ctx.response().putHeader("content-type", "application/json")
+                            .end(Json.writeString(Map.of("admin", admin, "corpora", out)));
+                })
                 .onFailure(e -> HttpErrors.fail(ctx, e));
     }
 

@@ -9,11 +9,12 @@ import java.util.Locale;
 /**
  * Where one document is on its way into memory. {@code version}, {@code op} and {@code stage} describe the latest
  * admitted version; {@code lastRejection} the latest attempt that was refused (a rejected re-send never hides the
- * version already accepted).
+ * version already accepted). {@code chars} is the admitted version's text length (0 for a delete, and for statuses
+ * stored before the field existed).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DocumentStatus(String corpus, String doc, long version, Op op, Stage stage, int chunks,
-                             ErrorInfo lastRejection, long updatedAt) {
+                             ErrorInfo lastRejection, long updatedAt, long chars) {
 
     public enum Stage {
         /** Refused before any version was admitted; {@code lastRejection} says why. */
@@ -38,15 +39,15 @@ public record DocumentStatus(String corpus, String doc, long version, Op op, Sta
     }
 
     public static DocumentStatus rejected(String corpus, String doc, ErrorInfo reason, long now) {
-        return new DocumentStatus(corpus, doc, 0, null, Stage.REJECTED, 0, reason, now);
+        return new DocumentStatus(corpus, doc, 0, null, Stage.REJECTED, 0, reason, now, 0);
     }
 
-    public static DocumentStatus admitted(String corpus, String doc, long version, Op op, long now) {
-        return new DocumentStatus(corpus, doc, version, op, Stage.ADMITTED, 0, null, now);
+    public static DocumentStatus admitted(String corpus, String doc, long version, Op op, long chars, long now) {
+        return new DocumentStatus(corpus, doc, version, op, Stage.ADMITTED, 0, null, now, chars);
     }
 
     public DocumentStatus withRejection(ErrorInfo reason, long now) {
-        return new DocumentStatus(corpus, doc, version, op, stage, chunks, reason, now);
+        return new DocumentStatus(corpus, doc, version, op, stage, chunks, reason, now, chars);
     }
 
     /** Moves the current version to {@code next}; reports about older versions change nothing. */
@@ -54,6 +55,6 @@ public record DocumentStatus(String corpus, String doc, long version, Op op, Sta
         if (reportedVersion != version || next.ordinal() <= stage.ordinal()) {
             return this;
         }
-        return new DocumentStatus(corpus, doc, version, op, next, chunkCount, lastRejection, now);
+        return new DocumentStatus(corpus, doc, version, op, next, chunkCount, lastRejection, now, chars);
     }
 }

@@ -10,6 +10,9 @@ public interface StatusView {
 
     Optional<Corpus> corpus(String id);
 
+    /** Every registered corpus, in id order. */
+    List<Corpus> corpora();
+
     /** The corpus a bearer token belongs to, if any. */
     Optional<Corpus> corpusOfToken(String token);
 

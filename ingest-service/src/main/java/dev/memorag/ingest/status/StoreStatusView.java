@@ -53,6 +53,15 @@ public final class StoreStatusView implements StatusView {
     }
 
     @Override
+    public List<Corpus> corpora() {
+        List<Corpus> out = new ArrayList<>();
+        try (KeyValueIterator<String, Corpus> it = lookup.<Corpus>store(StatusStores.CORPORA).all()) {
+            it.forEachRemaining(kv -> out.add(kv.value));
+        }
+        return out;
+    }
+
+    @Override
     public Optional<Corpus> corpusOfToken(String token) {
         try (KeyValueIterator<String, Corpus> it = lookup.<Corpus>store(StatusStores.CORPORA).all()) {
             while (it.hasNext()) {

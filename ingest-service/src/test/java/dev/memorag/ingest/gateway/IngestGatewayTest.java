@@ -130,6 +130,23 @@ class IngestGatewayTest {
     }
 
     @Test
+    void theAdminTokenListsEveryCorpusAndACorpusTokenOnlyItsOwn() {
+        JsonObject all = send(http.get("/v1/corpora").bearerTokenAuthentication(ADMIN), null, null).bodyAsJsonObject();
+        assertEquals(true, all.getBoolean("admin"));
+        List<String> ids = all.getJsonArray("corpora").stream().map(c -> ((JsonObject) c).getString("id")).toList();
+        assertTrue(ids.containsAll(List.of("austen", "dickens")), ids.toString());
+        assertTrue(!all.encode().contains("token"), "no token or hash is listed: " + all);
+        JsonObject own = send(http.get("/v1/corpora").bearerTokenAuthentication(dickensToken), null, null)
+                .bodyAsJsonObject();
+        assertEquals(false, own.getBoolean("admin"));
+        assertEquals(List.of("dickens"), own.getJsonArray("corpora").stream()
+                .map(c -> ((JsonObject) c).getString("id")).toList(), own.encode());
+        assertError(send(http.get("/v1/corpora").bearerTokenAuthentication("wrong"), null, null), 401,
+                "UNAUTHORIZED");
+        assertError(send(http.get("/v1/corpora"), null, null), 401, "UNAUTHORIZED");
+    }
+
+    @Test
     void plainTextAndJsonDocumentsAreAcceptedAndTheirStatusIsServed() throws Exception {
         HttpResponse<Buffer> text = put("dickens", "chimes.txt", dickensToken,
                 "High up in the steeple of an old church.", "text/plain; charset=utf-8");
@@ -142,6 +159,7 @@ class IngestGatewayTest {
         JsonObject status = awaitStatus("dickens", "cricket", dickensToken);
         assertEquals("admitted", status.getString("stage"));
         assertEquals(1, status.getInteger("version"));
+        assertEquals("The kettle began it.".length(), status.getInteger("chars"), "the document's size");
         Map<String, AdmittedDocument> admitted = readAdmitted("chimes.txt", "cricket");
         assertEquals("The kettle began it.", admitted.get("cricket").text());
         assertEquals("The Cricket on the Hearth", admitted.get("cricket").title());

@@ -41,6 +41,8 @@ public final class HttpEdge {
         HealthRoutes.mount(router, health);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+        // the gateway's corpus and document routes, forwarded (the gateway checks their tokens)
+        GatewayProxy.mount(vertx, router, config.ingestUrl());
         router.route("/v1/corpora/:corpus/*").handler(ctx -> {
             Optional<ErrorInfo> denied = access.check(ctx.request(), ctx.pathParam("corpus"));
             if (denied.isPresent()) {
