@@ -105,7 +105,8 @@ public final class RecallService {
         float[][] queries = embedder.embed(recalled);
         List<DenseRetriever.ScoredChunk> hits = retriever.retrieve(corpus, queries, question.topKOrDefault());
         List<Answer.Evidence> evidence = hits.stream()
-                .map(h -> new Answer.Evidence(h.chunk().doc(), h.chunk().index(), h.score(), h.chunk().text()))
+                .map(h -> new Answer.Evidence(h.chunk().doc(), h.chunk().index(), h.score(), h.chunk().text(),
+                        null, null, null))
                 .toList();
         sink.emit(AnswerEvent.evidence(question.id(), corpusId, seq.getAndIncrement(), evidence));
         timings.put("retrievalMs", millisSince(start) - timings.get("cluesMs"));
