@@ -106,7 +106,7 @@ public final class RecallService {
         List<DenseRetriever.ScoredChunk> hits = retriever.retrieve(corpus, queries, question.topKOrDefault());
         List<Answer.Evidence> evidence = hits.stream()
                 .map(h -> new Answer.Evidence(h.chunk().doc(), h.chunk().index(), h.score(), h.chunk().text(),
-                        null, null, null))
+                        h.chunk().start(), h.chunk().end(), null))
                 .toList();
         sink.emit(AnswerEvent.evidence(question.id(), corpusId, seq.getAndIncrement(), evidence));
         timings.put("retrievalMs", millisSince(start) - timings.get("cluesMs"));
