@@ -73,6 +73,8 @@ class EvidencePositionsTest {
             awaitStored(stack, CAROL, 1);
             awaitStored(stack, FORMATS, 3);
             Map<String, String> texts = admittedTexts(stack, 4);
+            assertEquals(Files.readString(Path.of("..", "samples", "a-christmas-carol.txt")), texts.get("carol.txt"),
+                    "a plain-text upload is admitted as sent: CRLF and byte-order mark included");
             assertEquals(JSON_TEXT, texts.get("ledger.json"), "admission keeps a JSON document's text as produced");
             assertTrue(texts.get("spirit.pdf").contains(PDF_LINES.get(1)), texts.get("spirit.pdf"));
             assertTrue(texts.get("belle.docx").contains(DOCX_PARAGRAPHS.get(1)), texts.get("belle.docx"));
