@@ -77,7 +77,12 @@ class WorkerInputsProperties {
             for (float x : chunk.vector()) {
                 assertTrue(Float.isFinite(x));
             }
+            if (chunk.start() != null) {
+                assertTrue(0 <= chunk.start() && chunk.start() <= chunk.end(), "offsets in order");
+                assertEquals(chunk.text().length(), chunk.end() - chunk.start(), "offsets span the text");
+            }
         }
+        assertEquals(chunk.start() == null, chunk.end() == null, "offsets come in pairs");
     }
 
     static ConsumerRecord<byte[], byte[]> record(byte[] key, byte[] value) {
@@ -116,16 +121,21 @@ class WorkerInputsProperties {
     }
 
     private static final List<String> CHUNK_FIELDS = List.of("schemaVersion", "corpus", "doc", "version", "index",
-            "count", "op", "text", "tokenCount", "vector");
+            "count", "op", "text", "tokenCount", "vector", "start", "end");
 
-    /** Valid chunks of corpus dickens: upserts with small indexes and counts, or deletes. */
+    /** Valid chunks of corpus dickens: upserts with small indexes and counts, half with offsets, or deletes. */
     static Arbitrary<ObjectNode> validChunkJson() {
         Arbitrary<ObjectNode> upserts = Combinators.combine(Arbitraries.of("carol", "chimes", "ü ☃"),
                 Arbitraries.longs().between(1, 5), Arbitraries.integers().between(0, 4),
-                Arbitraries.integers().between(1, 5), Arbitraries.integers().between(0, 500))
-                .as((doc, version, index, count, tokens) -> {
+                Arbitraries.integers().between(1, 5), Arbitraries.integers().between(0, 500),
+                Arbitraries.integers().between(-1, 100_000))
+                .as((doc, version, index, count, tokens, start) -> {
+                    String text = "Marley was dead.";
                     ObjectNode chunk = header(doc, version).put("index", index).put("count", count)
-                            .put("op", "upsert").put("text", "Marley was dead.").put("tokenCount", tokens);
+                            .put("op", "upsert").put("text", text).put("tokenCount", tokens);
+                    if (start >= 0) {
+                        chunk.put("start", start).put("end", start + text.length());
+                    }
                     ArrayNode vector = chunk.putArray("vector");
                     for (int i = 0; i < Embedder.DIMENSIONS; i++) {
                         vector.add((i % 7) / 7f);

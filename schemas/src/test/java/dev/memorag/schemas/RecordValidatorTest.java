@@ -30,6 +30,9 @@ class RecordValidatorTest {
                 Arguments.of(RecordType.CHUNK, """
                         {"schemaVersion":1,"corpus":"dickens","doc":"carol.txt","version":2,"index":0,"count":0,
                          "op":"delete"}"""),
+                Arguments.of(RecordType.CHUNK, """
+                        {"schemaVersion":1,"corpus":"dickens","doc":"carol.txt","version":1,"index":1,"count":3,
+                         "op":"upsert","text":"Marley was dead.","tokenCount":5,"vector":[0.1],"start":40,"end":56}"""),
                 Arguments.of(RecordType.QUESTION, """
                         {"schemaVersion":1,"id":"q1","corpus":"dickens","question":"Who was dead?","task":"qa",
                          "topK":3,"maxTokens":128,"clues":true,"stream":false}"""),
@@ -39,6 +42,10 @@ class RecordValidatorTest {
                          "memory":{"backend":"beacon","documents":1,"chunks":1,"tokens":4200,"windows":2,"lag":0,
                                   "stale":false},
                          "generator":"extractive","timings":{"totalMs":12}}"""),
+                Arguments.of(RecordType.ANSWER, """
+                        {"schemaVersion":1,"questionId":"q1","corpus":"dickens","answer":"Marley was dead.",
+                         "evidence":[{"doc":"carol.txt","index":1,"score":0.8,"text":"Oh! Marley was dead.","start":36,
+                                      "end":56,"highlights":[{"start":40,"end":56}]}]}"""),
                 Arguments.of(RecordType.ANSWER, """
                         {"schemaVersion":1,"questionId":"q1","corpus":"dickens",
                          "error":{"code":"TIMEOUT","message":"no answer in 30 s"}}"""),
@@ -95,6 +102,22 @@ class RecordValidatorTest {
                 Arguments.of(RecordType.CHUNK, """
                         {"schemaVersion":1,"corpus":"c","doc":"d\\u0000x","version":1,"index":0,"count":0,
                          "op":"delete"}""", "doc"),
+                Arguments.of(RecordType.CHUNK, """
+                        {"schemaVersion":1,"corpus":"c","doc":"d","version":1,"index":0,"count":1,"op":"upsert",
+                         "text":"t","tokenCount":1,"vector":[1],"start":9,"end":8}""", "start"),
+                Arguments.of(RecordType.CHUNK, """
+                        {"schemaVersion":1,"corpus":"c","doc":"d","version":1,"index":0,"count":1,"op":"upsert",
+                         "text":"t","tokenCount":1,"vector":[1],"start":-1,"end":8}""", "start"),
+                Arguments.of(RecordType.CHUNK, """
+                        {"schemaVersion":1,"corpus":"c","doc":"d","version":1,"index":0,"count":1,"op":"upsert",
+                         "text":"t","tokenCount":1,"vector":[1],"start":3}""", "end"),
+                Arguments.of(RecordType.CHUNK, """
+                        {"schemaVersion":1,"corpus":"c","doc":"d","version":1,"index":0,"count":1,"op":"upsert",
+                         "text":"two words","tokenCount":1,"vector":[1],"start":3,"end":4}""", "span the text"),
+                Arguments.of(RecordType.ANSWER, """
+                        {"schemaVersion":1,"questionId":"q","corpus":"c","answer":"a","evidence":[{"doc":"d",
+                         "index":0,"score":1,"text":"t","start":0,"end":5,"highlights":[{"start":2,"end":9}]}]}""",
+                        "highlight"),
                 Arguments.of(RecordType.QUESTION, "{\"schemaVersion\":1,\"id\":\"q\",\"corpus\":\"c\",\"question\":\"\"}",
                         "question"),
                 Arguments.of(RecordType.QUESTION,

@@ -84,8 +84,12 @@ final class DemoCommand implements Callable<Integer> {
                 answer.path("timings").path("totalMs").asLong());
         for (JsonNode e : answer.path("evidence")) {
             String text = e.path("text").asText().replaceAll("\\s+", " ");
-            System.out.printf("   evidence %s#%d (score %.3f): %s…%n", e.path("doc").asText(),
-                    e.path("index").asInt(), e.path("score").asDouble(), text.substring(0, Math.min(160, text.length())));
+            System.out.printf("   evidence %s#%d (score %.3f, characters %d-%d): %s…%n", e.path("doc").asText(),
+                    e.path("index").asInt(), e.path("score").asDouble(), e.path("start").asInt(), e.path("end").asInt(),
+                    text.substring(0, Math.min(160, text.length())));
+            for (JsonNode h : e.path("highlights")) {
+                System.out.printf("      quoted: characters %d-%d%n", h.path("start").asInt(), h.path("end").asInt());
+            }
         }
     }
 }

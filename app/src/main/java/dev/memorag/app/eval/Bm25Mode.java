@@ -44,7 +44,8 @@ final class Bm25Mode implements Mode {
         long start = System.nanoTime();
         List<String> evidence = index.retrieve(example.question(), Question.DEFAULT_TOP_K).stream()
                 .map(StoredChunk::text).toList();
-        String answer = generator.answer(embedder.embed(List.of(example.question()))[0], evidence);
+        String answer = generator.extract(example.question(), List.of(), embedder.embed(List.of(example.question()))[0],
+                evidence).text();
         return new Reply(answer, evidence, (System.nanoTime() - start) / 1_000_000);
     }
 

@@ -39,7 +39,7 @@ public final class ChunkAndEmbed extends RichFlatMapFunction<AdmittedDocument, C
         for (int i = 0; i < passages.size(); i++) {
             Passage p = passages.get(i);
             out.collect(Chunk.upsert(doc.corpus(), doc.id(), doc.version(), i, passages.size(), p.text(),
-                    p.tokenCount(), vectors[i]));
+                    p.tokenCount(), vectors[i], p.start(), p.end()));
         }
     }
 }

@@ -24,67 +24,80 @@ public final class SentenceChunker implements Serializable {
 
     public List<Passage> split(String text, ToIntFunction<String> tokenCount) {
         List<Passage> passages = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
+        int start = 0;
+        int end = 0;
         int currentTokens = 0;
-        for (Passage piece : pieces(text, tokenCount)) {
+        for (Piece piece : pieces(text, tokenCount)) {
             if (currentTokens > 0 && currentTokens + piece.tokenCount() > maxTokens) {
-                passages.add(new Passage(current.toString().strip(), currentTokens));
-                current.setLength(0);
+                passages.add(passage(text, start, end, currentTokens));
+                start = piece.start();
                 currentTokens = 0;
             }
-            current.append(piece.text());
+            end = piece.end();
             currentTokens += piece.tokenCount();
         }
-        if (!current.toString().isBlank()) {
-            passages.add(new Passage(current.toString().strip(), currentTokens));
+        if (!text.substring(start, end).isBlank()) {
+            passages.add(passage(text, start, end, currentTokens));
         }
         return passages;
     }
 
+    /** The stretch without the whitespace at its ends, so its text is exactly the document's text between offsets. */
+    private static Passage passage(String text, int start, int end, int tokens) {
+        while (start < end && Character.isWhitespace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        return new Passage(text.substring(start, end), tokens, start, end);
+    }
+
     /**
      * Sentences, with any sentence over the budget cut further at word boundaries, each with the token count it
-     * was measured at: tokenizing is the chunker's main cost, so no piece is tokenized twice.
+     * was measured at: tokenizing is the chunker's main cost, so no piece is tokenized twice. Pieces are contiguous:
+     * each starts where the one before ended.
      */
-    private List<Passage> pieces(String text, ToIntFunction<String> tokenCount) {
-        List<Passage> pieces = new ArrayList<>();
-        for (String sentence : boundaries(text, BreakIterator.getSentenceInstance(Locale.ROOT))) {
+    private List<Piece> pieces(String text, ToIntFunction<String> tokenCount) {
+        List<Piece> pieces = new ArrayList<>();
+        BreakIterator sentences = BreakIterator.getSentenceInstance(Locale.ROOT);
+        sentences.setText(text);
+        for (int from = sentences.first(), to = sentences.next(); to != BreakIterator.DONE;
+             from = to, to = sentences.next()) {
+            String sentence = text.substring(from, to);
             int tokens = tokenCount.applyAsInt(sentence);
             if (tokens <= maxTokens) {
-                pieces.add(new Passage(sentence, tokens));
+                pieces.add(new Piece(from, to, tokens));
                 continue;
             }
-            StringBuilder part = new StringBuilder();
+            BreakIterator words = BreakIterator.getWordInstance(Locale.ROOT);
+            words.setText(sentence);
+            int partStart = from;
+            int partEnd = from;
             int partTokens = 0; // 0 while the part is one word: it has not been tokenized on its own
-            for (String word : boundaries(sentence, BreakIterator.getWordInstance(Locale.ROOT))) {
-                if (part.length() == 0) {
-                    part.append(word);
+            for (int w = words.first(), next = words.next(); next != BreakIterator.DONE; w = next, next = words.next()) {
+                if (partEnd == partStart) {
+                    partEnd = from + next;
                     continue;
                 }
-                int longer = tokenCount.applyAsInt(part + word);
+                int longer = tokenCount.applyAsInt(text.substring(partStart, from + next));
                 if (longer > maxTokens) {
-                    pieces.add(new Passage(part.toString(), partTokens > 0 ? partTokens
-                            : tokenCount.applyAsInt(part.toString())));
-                    part.setLength(0);
-                    part.append(word);
+                    pieces.add(new Piece(partStart, partEnd, partTokens > 0 ? partTokens
+                            : tokenCount.applyAsInt(text.substring(partStart, partEnd))));
+                    partStart = partEnd;
                     partTokens = 0;
                 } else {
-                    part.append(word);
                     partTokens = longer;
                 }
+                partEnd = from + next;
             }
-            pieces.add(new Passage(part.toString(), partTokens > 0 ? partTokens
-                    : tokenCount.applyAsInt(part.toString())));
+            pieces.add(new Piece(partStart, partEnd, partTokens > 0 ? partTokens
+                    : tokenCount.applyAsInt(text.substring(partStart, partEnd))));
         }
         return pieces;
     }
 
-    private static List<String> boundaries(String text, BreakIterator iterator) {
-        iterator.setText(text);
-        List<String> out = new ArrayList<>();
-        for (int start = iterator.first(), end = iterator.next(); end != BreakIterator.DONE;
-             start = end, end = iterator.next()) {
-            out.add(text.substring(start, end));
-        }
-        return out;
+    /** A sentence or part of one: where it is in the text and how many tokens it measured. */
+    private record Piece(int start, int end, int tokenCount) {
     }
 }

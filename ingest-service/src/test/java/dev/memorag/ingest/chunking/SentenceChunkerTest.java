@@ -37,6 +37,23 @@ class SentenceChunkerTest {
     }
 
     @Test
+    void eachPassageIsExactlyTheDocumentTextBetweenItsOffsets() {
+        String text = "\n  Café Noël — «naïve» 😀 ghosts.\r\n\r\n‘Mr. Marley has been dead these seven years,’ "
+                + "Scrooge replied.\n\t" + "über ".repeat(60) + "end.\n\n  Tiny Tim bore a crutch. \u2028 ";
+        List<Passage> passages = new SentenceChunker(16).split(text, tokens);
+        assertTrue(passages.size() > 4, passages::toString);
+        int previousEnd = 0;
+        for (Passage p : passages) {
+            assertEquals(text.substring(p.start(), p.end()), p.text());
+            assertEquals(p.text().strip(), p.text(), "no whitespace at either end");
+            assertTrue(p.start() >= previousEnd, "passages in order, not overlapping");
+            assertTrue(text.substring(previousEnd, p.start()).isBlank(), "only whitespace between passages");
+            previousEnd = p.end();
+        }
+        assertTrue(text.substring(previousEnd).isBlank(), "nothing lost at the end");
+    }
+
+    @Test
     void refusesATinyBudget() {
         assertThrows(IllegalArgumentException.class, () -> new SentenceChunker(2));
     }

@@ -12,10 +12,10 @@ public interface AnswerGenerator {
     String name();
 
     /** Streams the answer's text through {@code onText} as it is produced and returns it whole. */
-    String answer(Request request, Consumer<String> onText);
+    Generated answer(Request request, Consumer<String> onText);
 
-    /** The question, its retriever vector, and the evidence passages in corpus order. */
-    record Request(Question question, float[] questionVector, List<String> evidence) {
+    /** The question, its clues, its retriever vector, and the evidence passages in corpus order. */
+    record Request(Question question, List<String> clues, float[] questionVector, List<String> evidence) {
 
         /** The evidence as MemoRAG hands it to a generator: passages joined by blank lines. */
         public String context() {
@@ -27,6 +27,17 @@ public interface AnswerGenerator {
             return question.taskOrDefault() == Question.Task.SUMMARIZE
                     ? Prompts.summary(context())
                     : Prompts.answer(context(), question.question());
+        }
+    }
+
+    /**
+     * An answer's text and the evidence sentences it quotes, so they can be highlighted where they stand; a
+     * generator that writes its own words quotes none.
+     */
+    record Generated(String text, List<Sentence> quoted) {
+
+        static Generated written(String text) {
+            return new Generated(text, List.of());
         }
     }
 }

@@ -1,25 +1,23 @@
 package dev.memorag.worker.recall;
 
 import dev.memorag.embedding.Embedder;
-import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The generator that needs no LLM: it answers with the evidence sentences closest to the question, in corpus
- * order. It never writes a sentence the corpus does not contain, and says so in the answer record.
+ * The generator that needs no LLM: it answers with the evidence sentences that best answer the question (see
+ * {@link SentenceScorer}), in corpus order. It never writes a sentence the corpus does not contain, says so in the
+ * answer record, and reports where each quoted sentence stands in its passage.
  */
 public final class ExtractiveGenerator implements AnswerGenerator {
     public static final String NAME = "extractive";
     private static final int MIN_WORDS = 4;
-    private static final Pattern TITLE_AT_END = Pattern.compile("\\b(Mr|Mrs|Ms|Dr|St|Mt)\\.$");
     private final Embedder embedder;
     private final int sentences;
 
@@ -34,60 +32,50 @@ public final class ExtractiveGenerator implements AnswerGenerator {
     }
 
     @Override
-    public String answer(Request request, Consumer<String> onText) {
-        String text = answer(request.questionVector(), request.evidence());
-        onText.accept(text);
-        return text;
+    public Generated answer(Request request, Consumer<String> onText) {
+        Generated answer = extract(request.question().question(), request.clues(), request.questionVector(),
+                request.evidence());
+        onText.accept(answer.text());
+        return answer;
     }
 
-    public String answer(float[] question, List<String> evidence) {
-        List<String> candidates = candidates(evidence);
+    /** The best {@code sentences} sentences of the evidence for the question and its clues, in corpus order. */
+    public Generated extract(String question, List<String> clues, float[] questionVector, List<String> evidence) {
+        List<Sentence> candidates = candidates(evidence);
         if (candidates.isEmpty()) {
-            return "";
+            return Generated.written("");
         }
-        float[][] vectors = embedder.embed(candidates);
-        return IntStream.range(0, candidates.size()).boxed()
-                .sorted(Comparator.comparingDouble(i -> -Embedder.dot(question, vectors[i])))
+        List<String> texts = candidates.stream().map(Sentence::text).toList();
+        float[][] vectors = embedder.embed(texts);
+        float[] similarities = new float[vectors.length];
+        for (int i = 0; i < vectors.length; i++) {
+            similarities[i] = Embedder.dot(questionVector, vectors[i]);
+        }
+        double[] scores = new SentenceScorer(question, clues).scores(texts, similarities);
+        List<Sentence> chosen = IntStream.range(0, candidates.size()).boxed()
+                .sorted(Comparator.comparingDouble(i -> -scores[i]))
                 .limit(sentences)
                 .sorted()
                 .map(candidates::get)
-                .reduce((a, b) -> a + " " + b)
-                .orElse("");
+                .toList();
+        return new Generated(chosen.stream().map(Sentence::text).collect(Collectors.joining(" ")), chosen);
     }
 
     /**
-     * The distinct sentences of the evidence that can stand alone: fragments such as "said Scrooge." carry no
-     * answer and would crowd real sentences out, so they count only when nothing longer exists.
+     * The distinct sentences of the evidence, in corpus order, that can stand alone: fragments such as "said
+     * Scrooge." carry no answer and would crowd real sentences out, so they count only when nothing longer exists.
      */
-    static List<String> candidates(List<String> evidence) {
-        Set<String> all = new LinkedHashSet<>();
-        for (String passage : evidence) {
-            all.addAll(sentences(passage));
-        }
-        List<String> whole = all.stream().filter(s -> s.split("\\s+").length >= MIN_WORDS).toList();
-        return whole.isEmpty() ? List.copyOf(all) : whole;
-    }
-
-    /** Sentences of a passage; a break after a title such as "Mrs." is not a sentence end. */
-    static List<String> sentences(String passage) {
-        List<String> result = new ArrayList<>();
-        BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
-        it.setText(passage);
-        String pending = "";
-        for (int start = it.first(), end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
-            String sentence = (pending + " " + passage.substring(start, end)).strip().replaceAll("\\s+", " ");
-            if (TITLE_AT_END.matcher(sentence).find()) {
-                pending = sentence;
-            } else {
-                pending = "";
-                if (sentence.length() > 1) {
-                    result.add(sentence);
+    static List<Sentence> candidates(List<String> evidence) {
+        List<Sentence> all = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int p = 0; p < evidence.size(); p++) {
+            for (Sentence s : SentenceSplitter.split(p, evidence.get(p))) {
+                if (seen.add(s.text())) {
+                    all.add(s);
                 }
             }
         }
-        if (!pending.isEmpty()) {
-            result.add(pending);
-        }
-        return result;
+        List<Sentence> whole = all.stream().filter(s -> s.text().split(" ").length >= MIN_WORDS).toList();
+        return whole.isEmpty() ? all : whole;
     }
 }

@@ -21,8 +21,8 @@ public final class MemoryModelGenerator implements AnswerGenerator {
     }
 
     @Override
-    public String answer(Request request, Consumer<String> onText) {
-        return memories.read(request.question().corpus(), loaded -> memories.model().generate(loaded.memory(),
-                request.prompt(), request.question().maxTokensOrDefault(), onText));
+    public Generated answer(Request request, Consumer<String> onText) {
+        return Generated.written(memories.read(request.question().corpus(), loaded -> memories.model().generate(
+                loaded.memory(), request.prompt(), request.question().maxTokensOrDefault(), onText)));
     }
 }

@@ -41,7 +41,7 @@ public final class OpenAiGenerator implements AnswerGenerator {
     }
 
     @Override
-    public String answer(Request request, Consumer<String> onText) {
+    public Generated answer(Request request, Consumer<String> onText) {
         ObjectNode body = JSON.createObjectNode().put("model", model).put("stream", true)
                 .put("temperature", 0).put("max_tokens", request.question().maxTokensOrDefault());
         body.putArray("messages").addObject().put("role", "user").put("content", request.prompt());
@@ -58,7 +58,7 @@ public final class OpenAiGenerator implements AnswerGenerator {
                     throw new IllegalStateException("the generator at " + completions + " answered HTTP "
                             + response.statusCode() + ": " + new String(in.readNBytes(500), StandardCharsets.UTF_8));
                 }
-                return readStream(in, onText);
+                return Generated.written(readStream(in, onText));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("the generator at " + completions + " failed: " + e.getMessage(), e);

@@ -105,7 +105,8 @@ public final class RecallService {
         float[][] queries = embedder.embed(recalled);
         List<DenseRetriever.ScoredChunk> hits = retriever.retrieve(corpus, queries, question.topKOrDefault());
         List<Answer.Evidence> evidence = hits.stream()
-                .map(h -> new Answer.Evidence(h.chunk().doc(), h.chunk().index(), h.score(), h.chunk().text()))
+                .map(h -> new Answer.Evidence(h.chunk().doc(), h.chunk().index(), h.score(), h.chunk().text(),
+                        h.chunk().start(), h.chunk().end(), null))
                 .toList();
         sink.emit(AnswerEvent.evidence(question.id(), corpusId, seq.getAndIncrement(), evidence));
         timings.put("retrievalMs", millisSince(start) - timings.get("cluesMs"));
@@ -115,13 +116,13 @@ public final class RecallService {
 
         TokenBatcher tokens = new TokenBatcher(TOKEN_BATCH_MILLIS,
                 text -> sink.emit(AnswerEvent.token(question.id(), corpusId, seq.getAndIncrement(), text)));
-        String text = generator.answer(new AnswerGenerator.Request(question, queries[0],
-                evidence.stream().map(Answer.Evidence::text).toList()), tokens);
+        AnswerGenerator.Generated generated = generator.answer(new AnswerGenerator.Request(question, recalled,
+                queries[0], evidence.stream().map(Answer.Evidence::text).toList()), tokens);
         tokens.finish();
         timings.put("totalMs", millisSince(start));
 
-        Answer answer = new Answer(1, question.id(), corpusId, text, recalled, evidence, watermark,
-                generator.name(), timings, null);
+        Answer answer = new Answer(1, question.id(), corpusId, generated.text(), recalled,
+                Highlights.mark(evidence, generated.quoted()), watermark, generator.name(), timings, null);
         sink.emit(AnswerEvent.done(seq.get(), answer));
     }
 

@@ -166,7 +166,7 @@ public final class RocksCorpusStore implements CorpusStore {
                 if (chunk.op() == Op.UPSERT && !stored(docId, chunk)) {
                     long seq = sequences.compute(chunk.corpus(), (c, s) -> s != null ? s + 1 : nextSequence(c));
                     StoredChunk stored = new StoredChunk(chunk.doc(), chunk.version(), chunk.index(), chunk.count(),
-                            seq, chunk.tokenCount(), chunk.text(), chunk.vector());
+                            seq, chunk.tokenCount(), chunk.text(), chunk.vector(), chunk.start(), chunk.end());
                     write.put(chunks, Keys.chunk(chunk.corpus(), chunk.doc(), chunk.index()), stored.encodeValue());
                     write.put(stream, Keys.stream(chunk.corpus(), seq), Keys.chunk(chunk.corpus(), chunk.doc(),
                             chunk.index()));

@@ -71,8 +71,8 @@ class OpenAiGeneratorTest {
         OpenAiGenerator generator = new OpenAiGenerator(base(), "qwen2-7b-instruct", "secret");
         Question question = new Question(1, "q", "carol", "Where did the turkey go?", null, null, 64, null, null);
         List<String> streamed = new ArrayList<>();
-        String answer = generator.answer(new AnswerGenerator.Request(question, new float[0],
-                List.of("Scrooge sent the prize turkey.", "It went to Camden Town.")), streamed::add);
+        String answer = generator.answer(new AnswerGenerator.Request(question, List.of(), new float[0],
+                List.of("Scrooge sent the prize turkey.", "It went to Camden Town.")), streamed::add).text();
 
         assertEquals("Camden Town.", answer);
         assertEquals(List.of("Camden", " Town", "."), streamed, "text arrives as the server streams it");
@@ -91,7 +91,7 @@ class OpenAiGeneratorTest {
         OpenAiGenerator generator = new OpenAiGenerator(base(), "missing", null);
         Question question = Question.of("q", "carol", "Where?");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> generator.answer(
-                new AnswerGenerator.Request(question, new float[0], List.of("text")), text -> { }));
+                new AnswerGenerator.Request(question, List.of(), new float[0], List.of("text")), text -> { }));
         assertTrue(e.getMessage().contains("HTTP 404") && e.getMessage().contains("model 'missing' not found"),
                 e.getMessage());
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memorag.embedding.Embedder;
+import dev.memorag.schemas.Answer;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.ErrorCode;
@@ -55,6 +56,51 @@ class RecallServiceTest {
             assertEquals("none", answer.memory().backend());
             assertEquals(4, answer.memory().documents());
             assertEquals(ExtractiveGenerator.NAME, answer.generator());
+        }
+    }
+
+    @Test
+    void evidenceCarriesItsDocumentOffsetsAndTheAnswerHighlightsTheSentencesItQuotes() {
+        String document = "STAVE THREE\n\n  Then up rose Mrs. Cratchit, dressed out but poorly.\r\n\r\n"
+                + "Alas for Tiny Tim, he bore a\nlittle crutch, and had his limbs supported by an iron frame!\n\n"
+                + "‘God bless us every one!’ said Tiny Tim, the last of all. 🎄\n";
+        List<String> passages = List.of("STAVE THREE", "Then up rose Mrs. Cratchit, dressed out but poorly.",
+                "Alas for Tiny Tim, he bore a\nlittle crutch, and had his limbs supported by an iron frame!",
+                "‘God bless us every one!’ said Tiny Tim, the last of all. 🎄");
+        Embedder embedder = Embedder.shared();
+        float[][] vectors = embedder.embed(passages);
+        List<Chunk> chunks = new ArrayList<>();
+        for (int i = 0, from = 0; i < passages.size(); i++) {
+            int start = document.indexOf(passages.get(i), from);
+            from = start + passages.get(i).length();
+            chunks.add(Chunk.upsert("carol", "carol.txt", 1, i, passages.size(), passages.get(i), 20, vectors[i],
+                    start, from));
+        }
+        try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
+            store.apply(new AppliedBatch(chunks, Map.of(new TopicPartition("chunks", 0), 4L)));
+            List<AnswerEvent> events = new ArrayList<>();
+            Question question = new Question(1, "q1", "carol",
+                    "Which of the Cratchit children walks with a little crutch?", null, 2, null, null, null);
+            RecallService.withoutMemory(store, embedder).answer(question, events::add);
+
+            Answer answer = events.get(events.size() - 1).answer();
+            assertTrue(answer.answer().contains("Tiny Tim, he bore a little crutch"), answer::answer);
+            List<Answer.Span> highlights = new ArrayList<>();
+            for (Answer.Evidence e : answer.evidence()) {
+                assertEquals(e.text(), document.substring(e.start(), e.end()), "the passage's offsets in the document");
+                if (e.highlights() != null) {
+                    highlights.addAll(e.highlights());
+                }
+            }
+            assertEquals(List.of(answer.answer()), List.of(highlights.stream()
+                    .map(h -> document.substring(h.start(), h.end()).replaceAll("\\s+", " "))
+                    .reduce((a, b) -> a + " " + b).orElse("")), "the highlights are the answer's sentences");
+            assertTrue(highlights.stream().anyMatch(h -> document.substring(h.start(), h.end())
+                    .startsWith("Alas for Tiny Tim")));
+            List<Answer.Evidence> early = events.get(1).evidence();
+            assertEquals(answer.evidence().stream().map(Answer.Evidence::start).toList(),
+                    early.stream().map(Answer.Evidence::start).toList(), "the evidence event places the passages too");
+            assertTrue(early.stream().allMatch(e -> e.highlights() == null), "nothing is quoted before the answer");
         }
     }
 

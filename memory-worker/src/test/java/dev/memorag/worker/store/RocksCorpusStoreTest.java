@@ -2,10 +2,13 @@ package dev.memorag.worker.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memorag.schemas.Chunk;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,26 @@ class RocksCorpusStoreTest {
             assertEquals(new CorpusStats(2, 3, 16 + 18 + 4), store.stats("dickens"));
             assertTrue(store.chunks("austen").isEmpty(), "corpora never see each other's chunks");
         }
+    }
+
+    @Test
+    void keepsPassageOffsetsAndReadsRowsWrittenBeforeOffsetsExisted() {
+        try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
+            store.apply(new AppliedBatch(List.of(Chunk.upsert("dickens", "carol", 1, 0, 2, "Marley was dead.", 5,
+                    new float[] {1f}, 7, 23), chunk("carol", 1, 1, 2, "No offsets.")), Map.of(P0, 2L)));
+        }
+        try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
+            List<StoredChunk> chunks = store.chunks("dickens");
+            assertEquals(List.of(7, 23), List.of(chunks.get(0).start(), chunks.get(0).end()));
+            assertNull(chunks.get(1).start());
+            assertNull(chunks.get(1).end());
+        }
+        // The layout before offsets: version, count, seq, token count, vector, text.
+        ByteBuffer old = ByteBuffer.allocate(8 + 4 + 8 + 4 + 4 + 4 + 4);
+        old.putLong(3).putInt(2).putLong(9).putInt(1).putInt(1).putFloat(0.5f).put("Bah!".getBytes(StandardCharsets.UTF_8));
+        StoredChunk decoded = StoredChunk.decode("carol", 1, old.array());
+        assertEquals(new StoredChunk("carol", 3, 1, 2, 9, 1, "Bah!", decoded.vector()), decoded);
+        assertArrayEquals(new float[] {0.5f}, decoded.vector());
     }
 
     @Test
