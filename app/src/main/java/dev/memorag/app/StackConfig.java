@@ -4,9 +4,11 @@ import dev.memorag.ingest.admission.AdmissionConfig;
 import dev.memorag.ingest.chunking.ChunkJobConfig;
 import dev.memorag.query.EdgeLimits;
 import dev.memorag.query.KafkaQuestions;
+import dev.memorag.schemas.Question;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.ModelSettings;
 import dev.memorag.worker.WorkerConfig;
+import dev.memorag.worker.retrieval.RetrievalSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -63,19 +65,24 @@ import java.util.regex.Pattern;
  *                        MEMORAG_MEMORY_CACHE_BYTES} (device cache for hot memories, default 2 GiB), {@code
  *                        MEMORAG_GENERATOR} (extractive, djl, openai; default extractive), {@code MEMORAG_OPENAI_URL},
  *                        {@code MEMORAG_OPENAI_MODEL}, {@code MEMORAG_OPENAI_API_KEY}
+ * @param retrieval       how the worker finds passages ({@link RetrievalSettings}): {@code MEMORAG_RETRIEVAL} (dense,
+ *                        bm25, hybrid; default hybrid) for questions that name none, {@code MEMORAG_ANN_THRESHOLD}
+ *                        (default 20000 passages: from there a corpus's vectors are searched in an HNSW graph), {@code
+ *                        MEMORAG_INDEX_CACHE_BYTES} (heap for corpus indexes, LRU by bytes, default 1 GiB)
  */
 public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestPort, int healthPort, String bindHost,
                           String instanceId, int recallThreads, Duration sessionTimeout, String adminToken,
                           String topicPrefix, int partitions, int chunkTokens, int maxTextChars,
                           Duration checkpointInterval, EdgeLimits edge, KafkaQuestions questions,
-                          ModelSettings model) {
+                          ModelSettings model, RetrievalSettings retrieval) {
 
     public static StackConfig defaults() {
         return new StackConfig(Path.of("data"), 9092, 8080, 8081, 8082, "127.0.0.1", null,
                 WorkerConfig.DEFAULT_RECALL_THREADS, WorkerConfig.DEFAULT_SESSION_TIMEOUT, null,
                 TopicCatalog.DEFAULT_PREFIX, TopicCatalog.DEFAULT_PARTITIONS, ChunkJobConfig.DEFAULT_CHUNK_TOKENS,
                 AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, ChunkJobConfig.defaults().checkpointInterval(),
-                EdgeLimits.defaults(), KafkaQuestions.defaults(), ModelSettings.defaults());
+                EdgeLimits.defaults(), KafkaQuestions.defaults(), ModelSettings.defaults(),
+                RetrievalSettings.defaults());
     }
 
     /** Defaults overridden by any {@code MEMORAG_*} variable present in {@code env}. */
@@ -83,6 +90,7 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
         StackConfig d = defaults();
         EdgeLimits e = d.edge;
         ModelSettings m = d.model;
+        RetrievalSettings r = d.retrieval;
         return new StackConfig(
                 get(env, "MEMORAG_DATA_DIR", Path::of, d.dataDir),
                 get(env, "MEMORAG_KAFKA_PORT", Integer::parseInt, d.kafkaPort),
@@ -118,7 +126,11 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                         get(env, "MEMORAG_GENERATOR", Function.identity(), m.generator()),
                         get(env, "MEMORAG_OPENAI_URL", URI::create, m.openAiUrl()),
                         get(env, "MEMORAG_OPENAI_MODEL", Function.identity(), m.openAiModel()),
-                        get(env, "MEMORAG_OPENAI_API_KEY", Function.identity(), m.openAiKey())));
+                        get(env, "MEMORAG_OPENAI_API_KEY", Function.identity(), m.openAiKey())),
+                new RetrievalSettings(
+                        get(env, "MEMORAG_RETRIEVAL", Question.Retrieval::of, r.mode()),
+                        get(env, "MEMORAG_ANN_THRESHOLD", Integer::parseInt, r.annThreshold()),
+                        get(env, "MEMORAG_INDEX_CACHE_BYTES", Long::parseLong, r.cacheBytes())));
     }
 
     private static boolean bool(String value) {
@@ -148,55 +160,55 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
     public StackConfig withDataDir(Path dir) {
         return new StackConfig(dir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model);
+                checkpointInterval, edge, questions, model, retrieval);
     }
 
     public StackConfig withPorts(int kafka, int http, int ingest) {
         return new StackConfig(dataDir, kafka, http, ingest, healthPort, bindHost, instanceId, recallThreads, sessionTimeout,
                 adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model);
+                checkpointInterval, edge, questions, model, retrieval);
     }
 
     public StackConfig withHealthPort(int port) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, port, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model);
+                checkpointInterval, edge, questions, model, retrieval);
     }
 
     public StackConfig withBindHost(String host) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, host, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model);
+                checkpointInterval, edge, questions, model, retrieval);
     }
 
     public StackConfig withInstanceId(String id) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, id, recallThreads, sessionTimeout,
                 adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model);
+                checkpointInterval, edge, questions, model, retrieval);
     }
 
     public StackConfig withChunkTokens(int tokens) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, tokens, maxTextChars,
-                checkpointInterval, edge, questions, model);
+                checkpointInterval, edge, questions, model, retrieval);
     }
 
     public StackConfig withModel(ModelSettings settings) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, settings);
+                checkpointInterval, edge, questions, settings, retrieval);
     }
 
     public StackConfig withEdge(EdgeLimits limits) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, limits, questions, model);
+                checkpointInterval, limits, questions, model, retrieval);
     }
 
     public StackConfig withQuestions(KafkaQuestions policy) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, policy, model);
+                checkpointInterval, edge, policy, model, retrieval);
     }
 
     /** The configured admin token, or the one generated for this data directory on first start. */
