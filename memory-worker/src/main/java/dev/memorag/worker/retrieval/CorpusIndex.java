@@ -40,9 +40,21 @@ final class CorpusIndex implements Closeable {
         }
     }
 
+    /** Applies a change and makes it visible to searches. */
     void apply(Set<Long> removed, List<StoredChunk> added) throws IOException {
-        lexical.apply(removed, added);
-        dense.apply(removed, added);
+        stage(removed, added);
+        publish();
+    }
+
+    /** Applies a change that searches see after {@link #publish}: a build stages every page, then publishes once. */
+    void stage(Set<Long> removed, List<StoredChunk> added) throws IOException {
+        lexical.stage(removed, added);
+        dense.stage(removed, added);
+    }
+
+    void publish() throws IOException {
+        lexical.publish();
+        dense.publish();
     }
 
     boolean approximate() {

@@ -25,7 +25,7 @@ final class ExactVectors implements DenseIndex {
     private int dims;
 
     @Override
-    public void apply(Set<Long> removed, List<StoredChunk> added) {
+    public void stage(Set<Long> removed, List<StoredChunk> added) {
         for (long seq : removed) {
             Integer row = rowOf.remove(seq);
             if (row == null) {
@@ -52,6 +52,11 @@ final class ExactVectors implements DenseIndex {
             seqs[size] = chunk.seq();
             rowOf.put(chunk.seq(), size++);
         }
+    }
+
+    /** Changes are searchable at once: searches and changes never overlap (the corpus's lock). */
+    @Override
+    public void publish() {
     }
 
     @Override

@@ -20,6 +20,8 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
  */
 final class HnswVectors implements DenseIndex {
     private static final String VECTOR = "vector";
+    /** Candidates the graph search keeps (Lucene's k is also its beam width): fewer would cost recall. */
+    static final int MIN_CANDIDATES = 100;
 
     private final LuceneIndex index;
     private int size;
@@ -29,14 +31,19 @@ final class HnswVectors implements DenseIndex {
     }
 
     @Override
-    public void apply(Set<Long> removed, List<StoredChunk> added) throws IOException {
+    public void stage(Set<Long> removed, List<StoredChunk> added) throws IOException {
         Map<Long, Document> docs = new LinkedHashMap<>();
         for (StoredChunk chunk : added) {
             Document doc = new Document();
             doc.add(new KnnFloatVectorField(VECTOR, chunk.vector(), VectorSimilarityFunction.DOT_PRODUCT));
             docs.put(chunk.seq(), doc);
         }
-        index.apply(removed, docs);
+        index.stage(removed, docs);
+    }
+
+    @Override
+    public void publish() throws IOException {
+        index.publish();
         size = index.size();
     }
 
@@ -44,7 +51,7 @@ final class HnswVectors implements DenseIndex {
     public List<List<Hit>> search(float[][] queries, int n) throws IOException {
         List<List<Hit>> out = new ArrayList<>();
         for (float[] query : queries) {
-            out.add(index.search(new KnnFloatVectorQuery(VECTOR, query, n), n).stream()
+            out.add(index.search(new KnnFloatVectorQuery(VECTOR, query, Math.max(n, MIN_CANDIDATES)), n).stream()
                     .map(h -> new Hit(h.seq(), 2 * h.score() - 1)).toList());
         }
         return out;

@@ -42,14 +42,19 @@ final class LexicalIndex implements Closeable {
         }
     }
 
-    void apply(Set<Long> removed, List<StoredChunk> added) throws IOException {
+    /** Searches see the change after {@link #publish}. */
+    void stage(Set<Long> removed, List<StoredChunk> added) throws IOException {
         Map<Long, Document> docs = new LinkedHashMap<>();
         for (StoredChunk chunk : added) {
             Document doc = new Document();
             doc.add(new TextField(TEXT, chunk.text(), Field.Store.NO));
             docs.put(chunk.seq(), doc);
         }
-        index.apply(removed, docs);
+        index.stage(removed, docs);
+    }
+
+    void publish() throws IOException {
+        index.publish();
     }
 
     /** The {@code n} passages of highest BM25 score for the clue's terms, best first; none if it has no terms. */

@@ -29,7 +29,7 @@ import org.apache.lucene.util.IOUtils;
 
 /**
  * An in-memory Lucene index of passages keyed by their corpus-stream position ({@code seq}: a point to delete by,
- * a doc value to read back). Changes are visible to searches when {@link #apply} returns.
+ * a doc value to read back). Changes are visible to searches once {@link #publish} returns.
  */
 final class LuceneIndex implements Closeable {
     static final String SEQ = "seq";
@@ -39,7 +39,9 @@ final class LuceneIndex implements Closeable {
     private final SearcherManager searchers;
 
     LuceneIndex(Analyzer analyzer, Codec codec) throws IOException {
-        IndexWriterConfig config = new IndexWriterConfig(analyzer).setCodec(codec);
+        // a build adds a whole corpus before it publishes: a large buffer makes that one segment (one HNSW graph)
+        // rather than many that merges would rebuild
+        IndexWriterConfig config = new IndexWriterConfig(analyzer).setCodec(codec).setRAMBufferSizeMB(512);
         IndexWriter opened = new IndexWriter(directory, config);
         try {
             searchers = new SearcherManager(opened, null);
@@ -51,10 +53,10 @@ final class LuceneIndex implements Closeable {
     }
 
     /**
-     * Deletes passages by seq and adds passages by seq, and makes both visible. An added seq is deleted first, so
-     * adding a passage the index already holds replaces it rather than doubling it.
+     * Deletes passages by seq and adds passages by seq. An added seq is deleted first, so adding a passage the index
+     * already holds replaces it rather than doubling it.
      */
-    void apply(Set<Long> removed, Map<Long, Document> added) throws IOException {
+    void stage(Set<Long> removed, Map<Long, Document> added) throws IOException {
         Set<Long> deleted = new HashSet<>(removed);
         deleted.addAll(added.keySet());
         if (!deleted.isEmpty()) {
@@ -65,6 +67,10 @@ final class LuceneIndex implements Closeable {
             doc.getValue().add(new NumericDocValuesField(SEQ, doc.getKey()));
         }
         writer.addDocuments(added.values());
+    }
+
+    /** Makes the changes staged so far visible to searches. */
+    void publish() throws IOException {
         searchers.maybeRefreshBlocking();
     }
 

@@ -138,9 +138,10 @@ public final class RetrievalIndex implements AutoCloseable {
             long seq = -1;
             for (List<StoredChunk> page = store.chunksAfter(corpus, seq, BUILD_PAGE); !page.isEmpty();
                  page = store.chunksAfter(corpus, seq, BUILD_PAGE)) {
-                index.apply(Set.of(), page);
+                index.stage(Set.of(), page);
                 seq = page.get(page.size() - 1).seq();
             }
+            index.publish();
         } catch (IOException | RuntimeException e) {
             IOUtils.closeWhileHandlingException(index);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
