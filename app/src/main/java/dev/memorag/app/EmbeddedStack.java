@@ -113,7 +113,8 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         if (deployment.runs(Deployment.Part.WORKER)) {
             WorkerRuntime worker = WorkerRuntime.start(new WorkerConfig(bootstrap, config.dataDir().resolve("worker"),
-                    config.recallThreads(), config.instanceId(), config.sessionTimeout(), config.model()), topics,
+                    config.recallThreads(), config.instanceId(), config.sessionTimeout(), config.model(),
+                    config.retrieval()), topics,
                     Embedder.shared(), health, metrics);
             running.push(worker);
             store = worker.store();

@@ -4,9 +4,11 @@ import dev.memorag.ingest.admission.AdmissionConfig;
 import dev.memorag.ingest.chunking.ChunkJobConfig;
 import dev.memorag.query.EdgeLimits;
 import dev.memorag.query.KafkaQuestions;
+import dev.memorag.schemas.Question;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.ModelSettings;
 import dev.memorag.worker.WorkerConfig;
+import dev.memorag.worker.retrieval.RetrievalSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -63,6 +65,10 @@ import java.util.regex.Pattern;
  *                        MEMORAG_MEMORY_CACHE_BYTES} (device cache for hot memories, default 2 GiB), {@code
  *                        MEMORAG_GENERATOR} (extractive, djl, openai; default extractive), {@code MEMORAG_OPENAI_URL},
  *                        {@code MEMORAG_OPENAI_MODEL}, {@code MEMORAG_OPENAI_API_KEY}
+ * @param retrieval       how the worker finds passages ({@link RetrievalSettings}): {@code MEMORAG_RETRIEVAL} (dense,
+ *                        bm25, hybrid; default hybrid) for questions that name none, {@code MEMORAG_ANN_THRESHOLD}
+ *                        (default 20000 passages: from there a corpus's vectors are searched in an HNSW graph), {@code
+ *                        MEMORAG_INDEX_CACHE_BYTES} (heap for corpus indexes, LRU by bytes, default 1 GiB)
  * @param ingestUrl       {@code MEMORAG_INGEST_URL}: the ingest gateway the query service forwards the web console's
  *                        corpus and document calls to (one origin for the browser); unset: the gateway of this
  *                        process when it runs one, else {@code http://127.0.0.1:<ingest port>}
@@ -71,14 +77,16 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                           String instanceId, int recallThreads, Duration sessionTimeout, String adminToken,
                           String topicPrefix, int partitions, int chunkTokens, int maxTextChars,
                           Duration checkpointInterval, EdgeLimits edge, KafkaQuestions questions,
-                          ModelSettings model, URI ingestUrl) {
+                          ModelSettings model, RetrievalSettings retrieval,
+                          URI ingestUrl) {
 
     public static StackConfig defaults() {
         return new StackConfig(Path.of("data"), 9092, 8080, 8081, 8082, "127.0.0.1", null,
                 WorkerConfig.DEFAULT_RECALL_THREADS, WorkerConfig.DEFAULT_SESSION_TIMEOUT, null,
                 TopicCatalog.DEFAULT_PREFIX, TopicCatalog.DEFAULT_PARTITIONS, ChunkJobConfig.DEFAULT_CHUNK_TOKENS,
                 AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, ChunkJobConfig.defaults().checkpointInterval(),
-                EdgeLimits.defaults(), KafkaQuestions.defaults(), ModelSettings.defaults(), null);
+                EdgeLimits.defaults(), KafkaQuestions.defaults(), ModelSettings.defaults(),
+                RetrievalSettings.defaults(), null);
     }
 
     /** Defaults overridden by any {@code MEMORAG_*} variable present in {@code env}. */
@@ -86,6 +94,7 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
         StackConfig d = defaults();
         EdgeLimits e = d.edge;
         ModelSettings m = d.model;
+        RetrievalSettings r = d.retrieval;
         return new StackConfig(
                 get(env, "MEMORAG_DATA_DIR", Path::of, d.dataDir),
                 get(env, "MEMORAG_KAFKA_PORT", Integer::parseInt, d.kafkaPort),
@@ -122,6 +131,10 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                         get(env, "MEMORAG_OPENAI_URL", URI::create, m.openAiUrl()),
                         get(env, "MEMORAG_OPENAI_MODEL", Function.identity(), m.openAiModel()),
                         get(env, "MEMORAG_OPENAI_API_KEY", Function.identity(), m.openAiKey())),
+                new RetrievalSettings(
+                        get(env, "MEMORAG_RETRIEVAL", Question.Retrieval::of, r.mode()),
+                        get(env, "MEMORAG_ANN_THRESHOLD", Integer::parseInt, r.annThreshold()),
+                        get(env, "MEMORAG_INDEX_CACHE_BYTES", Long::parseLong, r.cacheBytes())),
                 get(env, "MEMORAG_INGEST_URL", URI::create, d.ingestUrl));
     }
 
@@ -152,61 +165,61 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
     public StackConfig withDataDir(Path dir) {
         return new StackConfig(dir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
     }
 
     public StackConfig withPorts(int kafka, int http, int ingest) {
         return new StackConfig(dataDir, kafka, http, ingest, healthPort, bindHost, instanceId, recallThreads, sessionTimeout,
                 adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
     }
 
     public StackConfig withHealthPort(int port) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, port, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
     }
 
     public StackConfig withBindHost(String host) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, host, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
     }
 
     public StackConfig withInstanceId(String id) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, id, recallThreads, sessionTimeout,
                 adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
     }
 
     public StackConfig withChunkTokens(int tokens) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, tokens, maxTextChars,
-                checkpointInterval, edge, questions, model, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
     }
 
     public StackConfig withModel(ModelSettings settings) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, settings, ingestUrl);
+                checkpointInterval, edge, questions, settings, retrieval, ingestUrl);
     }
 
     public StackConfig withEdge(EdgeLimits limits) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, limits, questions, model, ingestUrl);
+                checkpointInterval, limits, questions, model, retrieval, ingestUrl);
     }
 
     public StackConfig withIngestUrl(URI url) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, url);
+                checkpointInterval, edge, questions, model, retrieval, url);
     }
 
     public StackConfig withQuestions(KafkaQuestions policy) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, policy, model, ingestUrl);
+                checkpointInterval, edge, policy, model, retrieval, ingestUrl);
     }
 
     /** The configured admin token, or the one generated for this data directory on first start. */

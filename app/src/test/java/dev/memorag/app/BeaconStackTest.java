@@ -79,7 +79,7 @@ class BeaconStackTest {
             try (KafkaProducer<String, byte[]> producer = producer(stack)) {
                 ProducerRecord<String, byte[]> question = new ProducerRecord<>(config.topics().questions(), CORPUS,
                         Json.write(new Question(1, id, CORPUS, "Who was Marley's sole executor?", null, 2, 24, null,
-                                null)));
+                                null, null)));
                 question.headers().add(HeaderNames.REPLY_TO, "it.answers".getBytes(StandardCharsets.UTF_8));
                 question.headers().add(HeaderNames.AUTHORIZATION, ("Bearer " + stack.adminToken())
                         .getBytes(StandardCharsets.UTF_8));

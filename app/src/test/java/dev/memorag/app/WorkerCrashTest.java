@@ -16,6 +16,9 @@ import dev.memorag.schemas.Progress;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.model.TensorDType;
 import dev.memorag.worker.model.TinyCheckpointWriter;
+import dev.memorag.worker.retrieval.IndexedPassages;
+import dev.memorag.worker.retrieval.RetrievalIndex;
+import dev.memorag.worker.retrieval.RetrievalSettings;
 import dev.memorag.worker.store.MemoryCursor;
 import dev.memorag.worker.store.RocksCorpusStore;
 import dev.memorag.worker.store.StoredChunk;
@@ -29,6 +32,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -115,6 +119,7 @@ class WorkerCrashTest {
             assertTrue(killedAt.size() >= KILLS, "killed mid-way " + killedAt.size() + " times: " + killedAt);
             assertTrue(killedAt.stream().distinct().count() >= KILLS / 2, "at different points: " + killedAt);
             assertSameState(dir.resolve("reference/worker"), dir.resolve("crashed/worker"));
+            assertIndexEqualsStore(dir.resolve("crashed/worker"));
             assertEquals(expectedDocuments(), memorizedReports(reportsBefore, reportsAfter),
                     "every document is reported memorized, also those whose report a kill cut off");
         }
@@ -278,6 +283,24 @@ class WorkerCrashTest {
             assertTrue(worker.isAlive() && System.nanoTime() < deadline,
                     () -> name + " did not finish: " + tail(dir.resolve(name + ".log")));
             Thread.sleep(200);
+        }
+    }
+
+    /**
+     * The retrieval index lives in memory only, so a killed worker's is gone: a restarted worker builds it from its
+     * store on a corpus's first question. Built that way from the crashed worker's store, it holds exactly the
+     * store's live passages.
+     */
+    private static void assertIndexEqualsStore(Path stateDir) {
+        try (RocksCorpusStore store = RocksCorpusStore.openReadOnly(stateDir);
+             RetrievalIndex index = RetrievalIndex.attach(store, RetrievalSettings.defaults())) {
+            for (String corpus : CORPORA.keySet()) {
+                Set<Long> live = store.chunks(corpus).stream().map(StoredChunk::seq).collect(Collectors.toSet());
+                assertEquals(CORPORA.get(corpus) * CHUNKS_PER_DOC, live.size(), "passages of " + corpus);
+                IndexedPassages indexed = index.passages(corpus);
+                assertEquals(live, indexed.lexical(), "BM25 passages of " + corpus);
+                assertEquals(live, indexed.dense(), "vector passages of " + corpus);
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.ModelSettings;
+import dev.memorag.worker.retrieval.RetrievalSettings;
 import dev.memorag.worker.WorkerConfig;
 import dev.memorag.worker.WorkerRuntime;
 import dev.memorag.worker.store.CorpusStore;
@@ -51,7 +52,8 @@ class WorkerMembershipTest {
     private record Worker(WorkerRuntime runtime) implements AutoCloseable {
         static Worker start(String bootstrap, Path dir, String instanceId) {
             return new Worker(WorkerRuntime.start(new WorkerConfig(bootstrap, dir.resolve(instanceId),
-                    WorkerConfig.DEFAULT_RECALL_THREADS, instanceId, SESSION, ModelSettings.defaults()), TOPICS,
+                    WorkerConfig.DEFAULT_RECALL_THREADS, instanceId, SESSION, ModelSettings.defaults(),
+                    RetrievalSettings.defaults()), TOPICS,
                     Embedder.shared(), new dev.memorag.health.Health(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
         }
 

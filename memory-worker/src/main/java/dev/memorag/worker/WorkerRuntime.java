@@ -14,6 +14,7 @@ import dev.memorag.worker.recall.ExtractiveGenerator;
 import dev.memorag.worker.recall.MemoryModelGenerator;
 import dev.memorag.worker.recall.OpenAiGenerator;
 import dev.memorag.worker.recall.RecallService;
+import dev.memorag.worker.retrieval.RetrievalIndex;
 import dev.memorag.worker.store.CorpusStore;
 import dev.memorag.worker.store.RocksCorpusStore;
 import java.time.Duration;
@@ -42,6 +43,7 @@ public final class WorkerRuntime implements AutoCloseable {
 
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
     private CorpusStore store;
+    private RetrievalIndex retrieval;
     private RecallService recall;
 
     private WorkerRuntime() {
@@ -64,6 +66,7 @@ public final class WorkerRuntime implements AutoCloseable {
                       MeterRegistry metrics) {
         ModelSettings settings = config.model();
         store = own(new RocksCorpusStore(config.stateDir()));
+        retrieval = own(RetrievalIndex.attach(store, config.retrieval()));
         QuestionGate gate = new QuestionGate();
         CorpusMemories memories = null;
         if (settings.modelDir() != null) {
@@ -76,7 +79,7 @@ public final class WorkerRuntime implements AutoCloseable {
             case "openai" -> new OpenAiGenerator(settings.openAiUrl(), settings.openAiModel(), settings.openAiKey());
             default -> new ExtractiveGenerator(embedder, 3);
         };
-        recall = new RecallService(store, embedder, memories == null ? null : new ClueGenerator(memories),
+        recall = new RecallService(store, retrieval, embedder, memories == null ? null : new ClueGenerator(memories),
                 generator, gate);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -101,11 +104,13 @@ public final class WorkerRuntime implements AutoCloseable {
         MemoryWorker worker = own(new MemoryWorker(config, topics, store, recall, producer, progress, memorizer,
                 new DeadLetters(deadLetterProducer, topics.deadLetters(), metrics), health.part("worker.loop")));
         worker.start();
-        log.info("memory worker on {}: memory backend {}{}; generator {}", config.stateDir(),
+        log.info("memory worker on {}: memory backend {}{}; generator {}; retrieval {} (exact vectors up to {} "
+                        + "passages per corpus, then HNSW)", config.stateDir(),
                 recall.memoryBackend(), memories == null ? " (no memory checkpoint configured: the question is the "
                         + "only clue)" : " (" + settings.modelDir() + ", model " + memories.model().fingerprint() + ")",
                 generator.name() + (generator instanceof ExtractiveGenerator
-                        ? " (answers are evidence sentences, no LLM)" : ""));
+                        ? " (answers are evidence sentences, no LLM)" : ""),
+                config.retrieval().mode().wire(), config.retrieval().annThreshold());
     }
 
     private static ComputeDevice device(String name) {
@@ -129,6 +134,11 @@ public final class WorkerRuntime implements AutoCloseable {
 
     public CorpusStore store() {
         return store;
+    }
+
+    /** The retrieval index this worker keeps over its store. */
+    public RetrievalIndex retrieval() {
+        return retrieval;
     }
 
     public RecallService recall() {

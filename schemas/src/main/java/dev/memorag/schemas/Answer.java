@@ -7,15 +7,16 @@ import java.util.Map;
 /** The final answer to a question, on the reply-to topic; mirrors answer.schema.json. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Answer(int schemaVersion, String questionId, String corpus, String answer, List<String> clues,
-                     List<Evidence> evidence, MemoryWatermark memory, String generator, Map<String, Long> timings,
-                     ErrorInfo error) {
+                     List<Evidence> evidence, MemoryWatermark memory, String generator, Question.Retrieval retrieval,
+                     Map<String, Long> timings, ErrorInfo error) {
 
     public static Answer failed(String questionId, String corpus, ErrorInfo error) {
-        return new Answer(1, questionId, corpus, null, null, null, null, null, null, error);
+        return new Answer(1, questionId, corpus, null, null, null, null, null, null, null, error);
     }
 
     /**
-     * A retrieved passage: document, chunk index within the document, similarity score and text; where it lies in
+     * A retrieved passage: document, chunk index within the document, the score of the retrieval that ran (cosine
+     * for dense, BM25 for bm25, reciprocal-rank fusion for hybrid) and text; where it lies in
      * its document's text ({@code start}/{@code end}, null for passages stored before offsets existed) and the
      * stretches of that text the answer quoted ({@code highlights}, within the passage; null where none are known).
      */

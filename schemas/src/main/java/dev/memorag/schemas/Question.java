@@ -5,13 +5,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /** A question for one corpus; mirrors question.schema.json. Optional fields fall back to the defaults below. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Question(int schemaVersion, String id, String corpus, String question, Task task, Integer topK,
-                       Integer maxTokens, Boolean clues, Boolean stream) {
+                       Integer maxTokens, Boolean clues, Boolean stream, Retrieval retrieval) {
 
     public static final int DEFAULT_TOP_K = 3;
     public static final int DEFAULT_MAX_TOKENS = 256;
 
     public static Question of(String id, String corpus, String question) {
-        return new Question(1, id, corpus, question, Task.QA, null, null, null, null);
+        return new Question(1, id, corpus, question, Task.QA, null, null, null, null, null);
     }
 
     public Task taskOrDefault() {
@@ -30,8 +30,13 @@ public record Question(int schemaVersion, String id, String corpus, String quest
         return clues == null || clues;
     }
 
+    /** The retrieval the question asked for, else the worker's default. */
+    public Retrieval retrievalOr(Retrieval fallback) {
+        return retrieval == null ? fallback : retrieval;
+    }
+
     public Question withId(String newId) {
-        return new Question(schemaVersion, newId, corpus, question, task, topK, maxTokens, clues, stream);
+        return new Question(schemaVersion, newId, corpus, question, task, topK, maxTokens, clues, stream, retrieval);
     }
 
     public enum Task {
@@ -40,6 +45,26 @@ public record Question(int schemaVersion, String id, String corpus, String quest
         @com.fasterxml.jackson.annotation.JsonValue
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** How passages are found: bge-small vectors, BM25 over the words, or both fused. */
+    public enum Retrieval {
+        DENSE, BM25, HYBRID;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** A wire name ({@code dense}, {@code bm25}, {@code hybrid}); anything else is refused with the choices. */
+        public static Retrieval of(String wire) {
+            for (Retrieval r : values()) {
+                if (r.wire().equals(wire.strip().toLowerCase(java.util.Locale.ROOT))) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("retrieval '" + wire + "': choose from dense, bm25, hybrid");
         }
     }
 }

@@ -38,7 +38,9 @@ final class DenseHttpMode implements Mode {
         HttpRequest request = HttpRequest.newBuilder(URI.create(httpUrl + "/v1/corpora/" + example.corpus() + "/ask"))
                 .header("content-type", "application/json")
                 .header("authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("question", example.question()))))
+                // dense asked for by name: the worker's default is hybrid
+                .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("question", example.question(),
+                        "retrieval", "dense"))))
                 .build();
         long start = System.nanoTime();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -9,8 +9,9 @@ import dev.memorag.schemas.Question;
 import dev.memorag.worker.memory.MemoryUnusableException;
 import dev.memorag.worker.memory.MemoryWatermarks;
 import dev.memorag.worker.memory.QuestionGate;
+import dev.memorag.worker.retrieval.RetrievalIndex;
+import dev.memorag.worker.retrieval.ScoredChunk;
 import dev.memorag.worker.store.CorpusStore;
-import dev.memorag.worker.store.StoredChunk;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,17 +28,18 @@ public final class RecallService {
     /** Streamed text is sent at most this often. */
     static final long TOKEN_BATCH_MILLIS = 20;
     private final CorpusStore store;
+    private final RetrievalIndex retrieval;
     private final Embedder embedder;
     private final ClueGenerator clues;
     private final AnswerGenerator generator;
     private final QuestionGate gate;
-    private final DenseRetriever retriever = new DenseRetriever();
     private final Cancellations cancellations = new Cancellations();
 
     /** {@code clues} null: no memory model. */
-    public RecallService(CorpusStore store, Embedder embedder, ClueGenerator clues, AnswerGenerator generator,
-                         QuestionGate gate) {
+    public RecallService(CorpusStore store, RetrievalIndex retrieval, Embedder embedder, ClueGenerator clues,
+                         AnswerGenerator generator, QuestionGate gate) {
         this.store = store;
+        this.retrieval = retrieval;
         this.embedder = embedder;
         this.clues = clues;
         this.generator = generator;
@@ -45,8 +47,9 @@ public final class RecallService {
     }
 
     /** No memory model and the extractive generator: what runs without a checkpoint. */
-    public static RecallService withoutMemory(CorpusStore store, Embedder embedder) {
-        return new RecallService(store, embedder, null, new ExtractiveGenerator(embedder, 3), new QuestionGate());
+    public static RecallService withoutMemory(CorpusStore store, RetrievalIndex retrieval, Embedder embedder) {
+        return new RecallService(store, retrieval, embedder, null, new ExtractiveGenerator(embedder, 3),
+                new QuestionGate());
     }
 
     /** Questions to stop answering; checked between the stages of an answer. */
@@ -76,8 +79,7 @@ public final class RecallService {
         Map<String, Long> timings = new LinkedHashMap<>();
         AtomicInteger seq = new AtomicInteger();
         String corpusId = question.corpus();
-        List<StoredChunk> corpus = store.chunks(corpusId);
-        if (corpus.isEmpty()) {
+        if (store.stats(corpusId).chunks() == 0) {
             sink.emit(AnswerEvent.error(question.id(), corpusId, seq.get(),
                     ErrorInfo.of(ErrorCode.EMPTY_CORPUS, "corpus '" + corpusId
                             + "' has no passages yet: ingest documents first, or wait until they are chunked")));
@@ -103,7 +105,8 @@ public final class RecallService {
         }
 
         float[][] queries = embedder.embed(recalled);
-        List<DenseRetriever.ScoredChunk> hits = retriever.retrieve(corpus, queries, question.topKOrDefault());
+        Question.Retrieval mode = question.retrievalOr(retrieval.settings().mode());
+        List<ScoredChunk> hits = retrieval.search(corpusId, mode, recalled, queries, question.topKOrDefault());
         List<Answer.Evidence> evidence = hits.stream()
                 .map(h -> new Answer.Evidence(h.chunk().doc(), h.chunk().index(), h.score(), h.chunk().text(),
                         h.chunk().start(), h.chunk().end(), null))
@@ -122,7 +125,7 @@ public final class RecallService {
         timings.put("totalMs", millisSince(start));
 
         Answer answer = new Answer(1, question.id(), corpusId, generated.text(), recalled,
-                Highlights.mark(evidence, generated.quoted()), watermark, generator.name(), timings, null);
+                Highlights.mark(evidence, generated.quoted()), watermark, generator.name(), mode, timings, null);
         sink.emit(AnswerEvent.done(seq.get(), answer));
     }
 

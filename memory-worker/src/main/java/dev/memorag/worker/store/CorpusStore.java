@@ -18,6 +18,13 @@ public interface CorpusStore extends AutoCloseable {
      */
     void apply(AppliedBatch batch);
 
+    /**
+     * Adds a listener told each batch's passage changes, per corpus, in the order the batches were written: it runs
+     * inside {@link #apply}, after the write is durable, so what it derives from the store cannot miss a change or
+     * see them out of order.
+     */
+    void listen(PassageListener listener);
+
     /** Corpora this store holds anything of. */
     Set<String> corpora();
 
@@ -26,6 +33,9 @@ public interface CorpusStore extends AutoCloseable {
 
     /** Up to {@code limit} live chunks after stream position {@code seq}, in corpus-stream order. */
     List<StoredChunk> chunksAfter(String corpus, long seq, int limit);
+
+    /** The live passage at stream position {@code seq}, or empty if none is (never was, or removed since). */
+    Optional<StoredChunk> chunkAt(String corpus, long seq);
 
     CorpusStats stats(String corpus);
 

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.kafka.common.TopicPartition;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -30,6 +31,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -67,6 +69,7 @@ public final class RocksCorpusStore implements CorpusStore {
      * never freed handles. Writers are serialized by this object's monitor, which {@code close} also takes.
      */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final List<PassageListener> listeners = new CopyOnWriteArrayList<>();
 
     public RocksCorpusStore(Path dir) {
         this(dir, false);
@@ -117,8 +120,10 @@ public final class RocksCorpusStore implements CorpusStore {
     @Override
     public synchronized void apply(AppliedBatch batch) {
         refuseIfReadOnly();
+        BatchWriter writer;
         try (WriteBatch write = new WriteBatch()) {
-            new BatchWriter(write).apply(batch.chunks());
+            writer = new BatchWriter(write);
+            writer.apply(batch.chunks());
             for (Map.Entry<TopicPartition, Long> offset : batch.nextOffsets().entrySet()) {
                 write.put(meta, Keys.offset(offset.getKey()), Keys.longValue(offset.getValue()));
             }
@@ -127,6 +132,14 @@ public final class RocksCorpusStore implements CorpusStore {
             throw new StoreException("cannot apply a batch of " + batch.chunks().size() + " chunks: "
                     + e.getMessage(), e);
         }
+        for (PassageChanges changes : writer.changes()) {
+            listeners.forEach(l -> l.changed(changes));
+        }
+    }
+
+    @Override
+    public void listen(PassageListener listener) {
+        listeners.add(listener);
     }
 
     /** The effects of one chunk batch, accumulated against what is stored plus what the batch wrote so far. */
@@ -139,6 +152,9 @@ public final class RocksCorpusStore implements CorpusStore {
         private final Map<String, Long> sequences = new HashMap<>();
         private final Map<String, long[]> counts = new HashMap<>();
         private final Map<String, Long> staleBumps = new HashMap<>();
+        /** Per corpus: seqs of stored passages this batch removed, and passages it added (by seq) that stay. */
+        private final Map<String, Set<Long>> removedSeqs = new HashMap<>();
+        private final Map<String, Map<Long, StoredChunk>> addedSeqs = new HashMap<>();
 
         BatchWriter(WriteBatch write) {
             this.write = write;
@@ -171,6 +187,7 @@ public final class RocksCorpusStore implements CorpusStore {
                     write.put(stream, Keys.stream(chunk.corpus(), seq), Keys.chunk(chunk.corpus(), chunk.doc(),
                             chunk.index()));
                     written.computeIfAbsent(docId, k -> new ArrayList<>()).add(stored);
+                    addedSeqs.computeIfAbsent(chunk.corpus(), k -> new HashMap<>()).put(seq, stored);
                     total[1]++;
                     total[2] += chunk.tokenCount();
                 }
@@ -210,7 +227,11 @@ public final class RocksCorpusStore implements CorpusStore {
             }
             long memorized = memoryCursor(corpus).map(MemoryCursor::lastSeq).orElse(-1L);
             long[] total = counts(corpus);
+            Map<Long, StoredChunk> added = addedSeqs.computeIfAbsent(corpus, k -> new HashMap<>());
             for (StoredChunk c : old) {
+                if (added.remove(c.seq()) == null) { // one this batch added is simply not added
+                    removedSeqs.computeIfAbsent(corpus, k -> new HashSet<>()).add(c.seq());
+                }
                 write.delete(stream, Keys.stream(corpus, c.seq()));
                 total[1]--;
                 total[2] -= c.tokenCount();
@@ -224,6 +245,21 @@ public final class RocksCorpusStore implements CorpusStore {
 
         private long[] counts(String corpus) {
             return counts.computeIfAbsent(corpus, RocksCorpusStore.this::storedCounts);
+        }
+
+        List<PassageChanges> changes() {
+            Set<String> corpora = new TreeSet<>(removedSeqs.keySet());
+            corpora.addAll(addedSeqs.keySet());
+            List<PassageChanges> out = new ArrayList<>();
+            for (String corpus : corpora) {
+                Set<Long> removed = removedSeqs.getOrDefault(corpus, Set.of());
+                List<StoredChunk> added = addedSeqs.getOrDefault(corpus, Map.of()).values().stream()
+                        .sorted(Comparator.comparingLong(StoredChunk::seq)).toList();
+                if (!removed.isEmpty() || !added.isEmpty()) {
+                    out.add(new PassageChanges(corpus, Set.copyOf(removed), added));
+                }
+            }
+            return out;
         }
     }
 
@@ -279,20 +315,42 @@ public final class RocksCorpusStore implements CorpusStore {
     private List<StoredChunk> readChunksAfter(String corpus, long seq, int limit) {
         List<StoredChunk> out = new ArrayList<>();
         byte[] prefix = Keys.prefix(corpus);
+        // one snapshot for the stream and the chunks it names: a batch written meanwhile is seen whole or not at all
+        Snapshot snapshot = db.getSnapshot();
         try (Slice upper = new Slice(Keys.end(prefix));
-             ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
+             ReadOptions read = new ReadOptions().setIterateUpperBound(upper).setSnapshot(snapshot);
              RocksIterator it = db.newIterator(stream, read)) {
             for (it.seek(Keys.stream(corpus, seq + 1)); it.isValid() && out.size() < limit; it.next()) {
                 byte[] chunkKey = it.value();
-                byte[] value = get(chunks, chunkKey);
+                byte[] value = db.get(chunks, read, chunkKey);
                 if (value == null) {
                     throw new StoreException("corpus '" + corpus + "': stream position " + Keys.streamSeq(it.key())
                             + " names a passage that is not stored");
                 }
                 out.add(StoredChunk.decode(Keys.chunkNames(chunkKey)[1], Keys.chunkIndex(chunkKey), value));
             }
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot read the corpus store: " + e.getMessage(), e);
+        } finally {
+            db.releaseSnapshot(snapshot);
         }
         return out;
+    }
+
+    @Override
+    public Optional<StoredChunk> chunkAt(String corpus, long seq) {
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            byte[] chunkKey = db.get(stream, Keys.stream(corpus, seq));
+            byte[] value = chunkKey == null ? null : db.get(chunks, chunkKey);
+            return value == null ? Optional.empty()
+                    : Optional.of(StoredChunk.decode(Keys.chunkNames(chunkKey)[1], Keys.chunkIndex(chunkKey), value));
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot read the corpus store: " + e.getMessage(), e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     @Override

@@ -19,6 +19,8 @@ import dev.memorag.worker.model.TinyCheckpointWriter;
 import dev.memorag.worker.recall.ClueGenerator;
 import dev.memorag.worker.recall.ExtractiveGenerator;
 import dev.memorag.worker.recall.RecallService;
+import dev.memorag.worker.retrieval.RetrievalIndex;
+import dev.memorag.worker.retrieval.RetrievalSettings;
 import dev.memorag.worker.store.AppliedBatch;
 import dev.memorag.worker.store.MemoryCursor;
 import dev.memorag.worker.store.RocksCorpusStore;
@@ -122,7 +124,7 @@ class MemorizerTest {
 
     private static List<AnswerEvent> ask(RecallService recall, String corpus, String text) {
         List<AnswerEvent> events = new ArrayList<>();
-        recall.answer(new Question(1, "q-" + corpus, corpus, text, null, 2, 16, null, null), events::add);
+        recall.answer(new Question(1, "q-" + corpus, corpus, text, null, 2, 16, null, null, null), events::add);
         return events;
     }
 
@@ -149,7 +151,7 @@ class MemorizerTest {
             assertEquals(0, watermark.lag());
             assertFalse(watermark.stale());
 
-            RecallService recall = new RecallService(store, Embedder.shared(), new ClueGenerator(memories),
+            RecallService recall = new RecallService(store, indexOf(store), Embedder.shared(), new ClueGenerator(memories),
                     new ExtractiveGenerator(Embedder.shared(), 2), new QuestionGate());
             List<AnswerEvent> events = ask(recall, CORPUS, "How much did Bob Cratchit earn a week?");
             assertEquals(List.of(AnswerEvent.Type.CLUES, AnswerEvent.Type.EVIDENCE, AnswerEvent.Type.TOKEN,
@@ -171,7 +173,7 @@ class MemorizerTest {
             drain(memorizer, CORPUS);
             store.apply(new AppliedBatch(List.of(Chunk.delete(CORPUS, "cratchit", 2)), Map.of(P0, 100L)));
 
-            RecallService recall = new RecallService(store, Embedder.shared(), new ClueGenerator(memories),
+            RecallService recall = new RecallService(store, indexOf(store), Embedder.shared(), new ClueGenerator(memories),
                     new ExtractiveGenerator(Embedder.shared(), 2), new QuestionGate());
             Answer before = ask(recall, CORPUS, "How much did Bob Cratchit earn a week?").get(3).answer();
             assertTrue(before.memory().stale(), "the memory still holds the deleted document");
@@ -217,11 +219,11 @@ class MemorizerTest {
             memories.read("other", loaded -> loaded.memory().windowCount());
             assertTrue(memories.isHot("other"));
             assertFalse(memories.isHot(CORPUS), "the least recently used memory left the device");
-            RecallService recall = new RecallService(store, Embedder.shared(), new ClueGenerator(memories),
+            RecallService recall = new RecallService(store, indexOf(store), Embedder.shared(), new ClueGenerator(memories),
                     new ExtractiveGenerator(Embedder.shared(), 2), new QuestionGate());
             List<AnswerEvent> summary = new ArrayList<>();
             recall.answer(new Question(1, "s", CORPUS, "Summarize the story.", Question.Task.SUMMARIZE, 2, 16, null,
-                    null), summary::add);
+                    null, null), summary::add);
             assertEquals(AnswerEvent.Type.DONE, summary.get(summary.size() - 1).type(), summary::toString);
             assertTrue(memories.isHot(CORPUS), "a cold memory is restored from the store for the question");
         }
@@ -244,7 +246,7 @@ class MemorizerTest {
              CorpusMemories memories = new CorpusMemories(model, store, 1 << 30);
              Memorizer memorizer = new Memorizer(memories, store, new QuestionGate(), (c, d) -> { }, 4)) {
             ingest(store, "fresh", DOCS);
-            RecallService recall = new RecallService(store, Embedder.shared(), new ClueGenerator(memories),
+            RecallService recall = new RecallService(store, indexOf(store), Embedder.shared(), new ClueGenerator(memories),
                     new ExtractiveGenerator(Embedder.shared(), 2), new QuestionGate());
 
             AnswerEvent refused = ask(recall, CORPUS, "Who signed the register?").get(0);
@@ -261,7 +263,7 @@ class MemorizerTest {
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
              MemoryModel model = MemoryModel.load(modelA, ComputeDevice.cpu(), null);
              CorpusMemories memories = new CorpusMemories(model, store, 1 << 30)) {
-            RecallService recall = new RecallService(store, Embedder.shared(), new ClueGenerator(memories),
+            RecallService recall = new RecallService(store, indexOf(store), Embedder.shared(), new ClueGenerator(memories),
                     new ExtractiveGenerator(Embedder.shared(), 2), new QuestionGate());
             AnswerEvent damaged = ask(recall, "damaged", "Who signed the register?").get(0);
             assertEquals(ErrorCode.MEMORY_UNUSABLE.name(), damaged.error().code());
@@ -295,5 +297,10 @@ class MemorizerTest {
         } finally {
             handles.forEach(ColumnFamilyHandle::close);
         }
+    }
+
+    /** The worker's retrieval index over {@code store}: heap only, it goes with the store. */
+    private static RetrievalIndex indexOf(RocksCorpusStore store) {
+        return RetrievalIndex.attach(store, RetrievalSettings.defaults());
     }
 }

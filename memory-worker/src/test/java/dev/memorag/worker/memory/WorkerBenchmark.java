@@ -14,6 +14,8 @@ import dev.memorag.worker.model.TinyCheckpointWriter;
 import dev.memorag.worker.recall.ClueGenerator;
 import dev.memorag.worker.recall.ExtractiveGenerator;
 import dev.memorag.worker.recall.RecallService;
+import dev.memorag.worker.retrieval.RetrievalIndex;
+import dev.memorag.worker.retrieval.RetrievalSettings;
 import dev.memorag.worker.store.AppliedBatch;
 import dev.memorag.worker.store.MemoryCursor;
 import dev.memorag.worker.store.RocksCorpusStore;
@@ -120,7 +122,7 @@ class WorkerBenchmark {
                     // the asked corpus is fully memorized before any timing
                 }
             }
-            RecallService recall = new RecallService(store, Embedder.shared(), new ClueGenerator(memories),
+            RecallService recall = new RecallService(store, indexOf(store), Embedder.shared(), new ClueGenerator(memories),
                     new ExtractiveGenerator(Embedder.shared(), 3), gate);
             ask(recall, 2); // JIT and caches
 
@@ -186,7 +188,7 @@ class WorkerBenchmark {
             List<AnswerEvent> events = new ArrayList<>();
             long t0 = System.nanoTime();
             recall.answer(new Question(1, "q" + i, "asked", "What did the ghost say about the future of the family?",
-                    null, 3, null, null, null), events::add);
+                    null, 3, null, null, null, null), events::add);
             millis[i] = (System.nanoTime() - t0) / 1e6;
             if (events.get(events.size() - 1).type() != AnswerEvent.Type.DONE) {
                 throw new AssertionError("question failed: " + events.get(events.size() - 1));
@@ -199,5 +201,10 @@ class WorkerBenchmark {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    /** The worker's retrieval index over {@code store}: heap only, it goes with the store. */
+    private static RetrievalIndex indexOf(RocksCorpusStore store) {
+        return RetrievalIndex.attach(store, RetrievalSettings.defaults());
     }
 }

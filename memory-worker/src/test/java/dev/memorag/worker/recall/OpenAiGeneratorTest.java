@@ -69,7 +69,7 @@ class OpenAiGeneratorTest {
     @Test
     void streamsTheDeltasOfMemoRagsAnswerPrompt() {
         OpenAiGenerator generator = new OpenAiGenerator(base(), "qwen2-7b-instruct", "secret");
-        Question question = new Question(1, "q", "carol", "Where did the turkey go?", null, null, 64, null, null);
+        Question question = new Question(1, "q", "carol", "Where did the turkey go?", null, null, 64, null, null, null);
         List<String> streamed = new ArrayList<>();
         String answer = generator.answer(new AnswerGenerator.Request(question, List.of(), new float[0],
                 List.of("Scrooge sent the prize turkey.", "It went to Camden Town.")), streamed::add).text();

@@ -9,6 +9,8 @@ import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.Question;
+import dev.memorag.worker.retrieval.RetrievalIndex;
+import dev.memorag.worker.retrieval.RetrievalSettings;
 import dev.memorag.worker.store.AppliedBatch;
 import dev.memorag.worker.store.RocksCorpusStore;
 import java.nio.file.Path;
@@ -37,12 +39,13 @@ class RecallServiceTest {
         for (int i = 0; i < PASSAGES.size(); i++) {
             chunks.add(Chunk.upsert("carol", "stave-" + i, 1, 0, 1, PASSAGES.get(i), 20, vectors[i]));
         }
-        try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
+        try (RocksCorpusStore store = new RocksCorpusStore(dir);
+             RetrievalIndex retrieval = RetrievalIndex.attach(store, RetrievalSettings.defaults())) {
             store.apply(new AppliedBatch(chunks, Map.of(new TopicPartition("chunks", 0), 4L)));
             List<AnswerEvent> events = new ArrayList<>();
             Question question = new Question(1, "q1", "carol", "How much did Bob Cratchit earn a week?", null, 2,
-                    null, null, null);
-            RecallService.withoutMemory(store, embedder).answer(question, events::add);
+                    null, null, null, null);
+            RecallService.withoutMemory(store, retrieval, embedder).answer(question, events::add);
 
             assertEquals(List.of(AnswerEvent.Type.CLUES, AnswerEvent.Type.EVIDENCE, AnswerEvent.Type.TOKEN,
                     AnswerEvent.Type.DONE), events.stream().map(AnswerEvent::type).toList());
@@ -56,6 +59,15 @@ class RecallServiceTest {
             assertEquals("none", answer.memory().backend());
             assertEquals(4, answer.memory().documents());
             assertEquals(ExtractiveGenerator.NAME, answer.generator());
+            assertEquals(Question.Retrieval.HYBRID, answer.retrieval(), "the worker's default");
+
+            List<AnswerEvent> bm25 = new ArrayList<>();
+            RecallService.withoutMemory(store, retrieval, embedder).answer(new Question(1, "q2", "carol",
+                    "How much did Bob Cratchit earn a week?", null, 1, null, null, null, Question.Retrieval.BM25),
+                    bm25::add);
+            Answer lexical = bm25.get(bm25.size() - 1).answer();
+            assertEquals(Question.Retrieval.BM25, lexical.retrieval(), "the question's choice, and the answer says so");
+            assertEquals(List.of("stave-1"), lexical.evidence().stream().map(Answer.Evidence::doc).toList());
         }
     }
 
@@ -76,12 +88,13 @@ class RecallServiceTest {
             chunks.add(Chunk.upsert("carol", "carol.txt", 1, i, passages.size(), passages.get(i), 20, vectors[i],
                     start, from));
         }
-        try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
+        try (RocksCorpusStore store = new RocksCorpusStore(dir);
+             RetrievalIndex retrieval = RetrievalIndex.attach(store, RetrievalSettings.defaults())) {
             store.apply(new AppliedBatch(chunks, Map.of(new TopicPartition("chunks", 0), 4L)));
             List<AnswerEvent> events = new ArrayList<>();
             Question question = new Question(1, "q1", "carol",
-                    "Which of the Cratchit children walks with a little crutch?", null, 2, null, null, null);
-            RecallService.withoutMemory(store, embedder).answer(question, events::add);
+                    "Which of the Cratchit children walks with a little crutch?", null, 2, null, null, null, null);
+            RecallService.withoutMemory(store, retrieval, embedder).answer(question, events::add);
 
             Answer answer = events.get(events.size() - 1).answer();
             assertTrue(answer.answer().contains("Tiny Tim, he bore a little crutch"), answer::answer);
@@ -106,9 +119,10 @@ class RecallServiceTest {
 
     @Test
     void anEmptyCorpusGetsAClearErrorEvent() {
-        try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
+        try (RocksCorpusStore store = new RocksCorpusStore(dir);
+             RetrievalIndex retrieval = RetrievalIndex.attach(store, RetrievalSettings.defaults())) {
             List<AnswerEvent> events = new ArrayList<>();
-            RecallService.withoutMemory(store, Embedder.shared()).answer(Question.of("q", "nothing", "Anyone?"), events::add);
+            RecallService.withoutMemory(store, retrieval, Embedder.shared()).answer(Question.of("q", "nothing", "Anyone?"), events::add);
             assertEquals(1, events.size());
             assertEquals(ErrorCode.EMPTY_CORPUS.name(), events.get(0).error().code());
             assertTrue(events.get(0).error().message().contains("nothing"));

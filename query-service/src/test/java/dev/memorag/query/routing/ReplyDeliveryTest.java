@@ -191,7 +191,7 @@ class ReplyDeliveryTest {
     /** Appends the final answer of {@code id}, to be replied on {@link #replies}; returns its offset. */
     private long produceAnswer(String id) throws Exception {
         Answer answer = new Answer(1, id, "dickens", "the answer to " + id, null, null, null, "extractive", null,
-                null);
+                null, null);
         return produce(AnswerEvent.done(1, answer), id);
     }
 

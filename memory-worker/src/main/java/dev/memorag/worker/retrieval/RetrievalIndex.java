@@ -1,0 +1,250 @@
+package dev.memorag.worker.retrieval;
+
+import dev.memorag.schemas.Question.Retrieval;
+import dev.memorag.worker.store.CorpusStore;
+import dev.memorag.worker.store.PassageChanges;
+import dev.memorag.worker.store.StoredChunk;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.lucene.util.IOUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's retrieval index: per corpus, BM25 and vector search over the store's live passages, in memory.
+ *
+ * <p>It cannot diverge from the store because it is only ever derived from it. A corpus's index is built from the
+ * store on first use (after a start, a crash or an eviction) and afterwards changed only by the store's own change
+ * records, which the store hands over inside {@code apply}, after the write is durable, in write order. A build and
+ * a change record exclude each other (the corpus's write lock), and a record applied to an index that already holds
+ * it changes nothing, so a batch written while a build reads the store is neither lost nor doubled. An index that a
+ * change fails on is dropped, and rebuilt on its next use.
+ *
+ * <p>Vectors are searched exactly until a corpus holds {@code annThreshold} passages, then in an HNSW graph. The
+ * indexes are bounded by bytes: least recently used corpora are dropped beyond the budget, never one in use.
+ */
+public final class RetrievalIndex implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RetrievalIndex.class);
+    /** Passages read from the store per step of a build, so a build never holds a whole corpus decoded. */
+    private static final int BUILD_PAGE = 1000;
+
+    private final CorpusStore store;
+    private final RetrievalSettings settings;
+    private final Map<String, ReentrantReadWriteLock> locks = new ConcurrentHashMap<>();
+    /** Access-ordered; guarded by itself. */
+    private final LinkedHashMap<String, CorpusIndex> loaded = new LinkedHashMap<>(16, 0.75f, true);
+    private volatile boolean closed;
+
+    private RetrievalIndex(CorpusStore store, RetrievalSettings settings) {
+        this.store = store;
+        this.settings = settings;
+    }
+
+    /** An index over {@code store}, told of every batch the store applies from now on. */
+    public static RetrievalIndex attach(CorpusStore store, RetrievalSettings settings) {
+        RetrievalIndex index = new RetrievalIndex(store, settings);
+        store.listen(index::changed);
+        return index;
+    }
+
+    public RetrievalSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Per clue (text and vector) the {@code topK} best passages under {@code mode}, merged over clues with each
+     * passage's best score, in corpus-stream order.
+     */
+    public List<ScoredChunk> search(String corpus, Retrieval mode, List<String> clues, float[][] vectors, int topK) {
+        List<Hit> hits = read(corpus, index -> index.search(mode, clues, vectors, topK));
+        List<ScoredChunk> out = new ArrayList<>();
+        for (Hit hit : hits) {
+            // a passage removed since the search has left the corpus: it is no evidence any more
+            store.chunkAt(corpus, hit.seq()).ifPresent(chunk -> out.add(new ScoredChunk(chunk, hit.score())));
+        }
+        out.sort(Comparator.comparingLong(h -> h.chunk().seq()));
+        return out;
+    }
+
+    /** What the corpus's index holds, built first if it is cold: for checks against the store. */
+    public IndexedPassages passages(String corpus) {
+        return read(corpus, CorpusIndex::passages);
+    }
+
+    public boolean isLoaded(String corpus) {
+        synchronized (loaded) {
+            return loaded.containsKey(corpus);
+        }
+    }
+
+    /** Heap bytes the loaded indexes hold, approximately. */
+    public long ramBytes() {
+        synchronized (loaded) {
+            return loaded.values().stream().mapToLong(CorpusIndex::ramBytes).sum();
+        }
+    }
+
+    private interface IndexAction<T> {
+        T apply(CorpusIndex index) throws IOException;
+    }
+
+    /** Runs {@code action} under the corpus's read lock, building its index first if it is cold. */
+    private <T> T read(String corpus, IndexAction<T> action) {
+        ReentrantReadWriteLock lock = lock(corpus);
+        lock.readLock().lock();
+        CorpusIndex index = cached(corpus);
+        if (index == null) {
+            lock.readLock().unlock();
+            lock.writeLock().lock();
+            try {
+                index = buildLocked(corpus);
+                lock.readLock().lock(); // downgrade: searches may join, changes wait
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+        try {
+            return action.apply(index);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the retrieval index of corpus '" + corpus + "' failed", e);
+        } finally {
+            lock.readLock().unlock();
+            evict(corpus);
+        }
+    }
+
+    private CorpusIndex buildLocked(String corpus) {
+        if (closed) {
+            throw new IllegalStateException("the retrieval index is closed");
+        }
+        CorpusIndex hit = cached(corpus);
+        if (hit != null) {
+            return hit;
+        }
+        long start = System.nanoTime();
+        boolean approximate = store.stats(corpus).chunks() >= settings.annThreshold();
+        CorpusIndex index = null;
+        try {
+            index = CorpusIndex.create(approximate);
+            long seq = -1;
+            for (List<StoredChunk> page = store.chunksAfter(corpus, seq, BUILD_PAGE); !page.isEmpty();
+                 page = store.chunksAfter(corpus, seq, BUILD_PAGE)) {
+                index.stage(Set.of(), page);
+                seq = page.get(page.size() - 1).seq();
+            }
+            index.publish();
+        } catch (IOException | RuntimeException e) {
+            IOUtils.closeWhileHandlingException(index);
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+        synchronized (loaded) {
+            loaded.put(corpus, index);
+        }
+        if (index.size() > 0) {
+            log.info("built the retrieval index of corpus '{}' from the store: {} passages, vectors {}, in {} ms",
+                    corpus, index.size(), approximate ? "in an HNSW graph" : "searched exactly",
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+        return index;
+    }
+
+    /** The store's change record of one corpus: applied if its index is loaded; a cold one reads the store later. */
+    private void changed(PassageChanges changes) {
+        String corpus = changes.corpus();
+        ReentrantReadWriteLock lock = lock(corpus);
+        lock.writeLock().lock();
+        try {
+            CorpusIndex index = cached(corpus);
+            if (index == null || closed) {
+                return;
+            }
+            try {
+                index.apply(changes.removed(), changes.added());
+            } catch (IOException | RuntimeException e) {
+                // whatever failed, an index that may have missed a change must not answer: the store rebuilds it
+                log.warn("corpus '{}': the retrieval index failed to take a change ({}); it is rebuilt from the "
+                        + "store on its next question", corpus, e.toString());
+                drop(corpus);
+                return;
+            }
+            if (!index.approximate() && index.size() >= settings.annThreshold()) {
+                log.info("corpus '{}' grew to {} passages, past the ANN threshold {}: its index is rebuilt with an "
+                        + "HNSW graph on its next question", corpus, index.size(), settings.annThreshold());
+                drop(corpus);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        evict(corpus);
+    }
+
+    private CorpusIndex cached(String corpus) {
+        synchronized (loaded) {
+            return loaded.get(corpus);
+        }
+    }
+
+    /** Closes a corpus's index; the caller holds its write lock. */
+    private void drop(String corpus) {
+        CorpusIndex index;
+        synchronized (loaded) {
+            index = loaded.remove(corpus);
+        }
+        IOUtils.closeWhileHandlingException(index);
+    }
+
+    /** Drops least recently used indexes, never {@code keep} or one in use, until the total fits the budget. */
+    private void evict(String keep) {
+        List<Map.Entry<String, CorpusIndex>> victims = new ArrayList<>();
+        synchronized (loaded) {
+            long total = loaded.values().stream().mapToLong(CorpusIndex::ramBytes).sum();
+            Iterator<Map.Entry<String, CorpusIndex>> it = loaded.entrySet().iterator();
+            while (total > settings.cacheBytes() && it.hasNext()) {
+                Map.Entry<String, CorpusIndex> e = it.next();
+                if (!e.getKey().equals(keep)) {
+                    victims.add(Map.entry(e.getKey(), e.getValue()));
+                    total -= e.getValue().ramBytes();
+                }
+            }
+        }
+        for (Map.Entry<String, CorpusIndex> victim : victims) {
+            ReentrantReadWriteLock lock = lock(victim.getKey());
+            if (!lock.writeLock().tryLock()) {
+                continue; // in use: it stays until a later eviction
+            }
+            try {
+                boolean removed;
+                synchronized (loaded) {
+                    removed = loaded.remove(victim.getKey(), victim.getValue());
+                }
+                if (removed) {
+                    IOUtils.closeWhileHandlingException(victim.getValue());
+                }
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+    }
+
+    private ReentrantReadWriteLock lock(String corpus) {
+        return locks.computeIfAbsent(corpus, c -> new ReentrantReadWriteLock(true));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (loaded) {
+            loaded.values().forEach(IOUtils::closeWhileHandlingException);
+            loaded.clear();
+        }
+    }
+}
