@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public final class EvalRunner {
     /** The modes that run, in the order they are asked. */
-    public static final List<String> MODES = List.of(Bm25Mode.NAME, DenseHttpMode.NAME);
+    public static final List<String> MODES = List.of(Bm25Mode.NAME, AskHttpMode.DENSE, AskHttpMode.HYBRID);
 
     /**
      * Modes that cannot run here, with the reason. {@code memorag} needs a beacon memory checkpoint; the worker
@@ -61,8 +61,9 @@ public final class EvalRunner {
         ProgressBar bar = new ProgressBar(out, pending(examples, scored));
         int added = 0;
         try (Bm25Mode bm25 = new Bm25Mode(stack.store(), embedder);
-             DenseHttpMode dense = new DenseHttpMode(stack.httpUrl(), stack.adminToken())) {
-            List<Mode> modes = List.of(bm25, dense);
+             AskHttpMode dense = new AskHttpMode(AskHttpMode.DENSE, stack.httpUrl(), stack.adminToken());
+             AskHttpMode hybrid = new AskHttpMode(AskHttpMode.HYBRID, stack.httpUrl(), stack.adminToken())) {
+            List<Mode> modes = List.of(bm25, dense, hybrid);
             for (List<EvalExample> group : byCorpus.values()) {
                 if (pending(group, scored) == 0) {
                     continue;
@@ -88,6 +89,7 @@ public final class EvalRunner {
         return new ExampleResult(example.id(), example.task(), mode, example.corpus(), example.question(),
                 reply.answer(), retrieved, Scorer.bestF1(reply.answer(), example.answers()),
                 Scorer.bestExactMatch(reply.answer(), example.answers()),
-                Scorer.answerRecall(retrieved, example.answers()), evidenceTokens, reply.latencyMs());
+                Scorer.answerRecall(retrieved, example.answers()), Scorer.holdsGold(reply.answer(), example.answers()),
+                evidenceTokens, reply.latencyMs());
     }
 }

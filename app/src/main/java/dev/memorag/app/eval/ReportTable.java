@@ -10,7 +10,7 @@ import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
- * The Markdown summary: one row per task and mode with F1, EM and answer recall in percent (as score.py prints
+ * The Markdown summary: one row per task and mode with F1, EM, answer recall and answer holds gold in percent (as score.py prints
  * them), mean evidence tokens and mean latency; modes that could not run are listed under it with the reason.
  */
 public final class ReportTable {
@@ -19,8 +19,8 @@ public final class ReportTable {
 
     public static String render(List<ExampleResult> results, Map<String, String> skippedModes) {
         StringBuilder out = new StringBuilder();
-        out.append("| task | mode | n | F1 | EM | answer recall | evidence tokens | latency ms |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        out.append("| task | mode | n | F1 | EM | answer recall | answer holds gold | evidence tokens | latency ms |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<String, Map<String, List<ExampleResult>>> byTask = results.stream().collect(Collectors.groupingBy(
                 ExampleResult::task, TreeMap::new, Collectors.groupingBy(ExampleResult::mode, TreeMap::new,
                         Collectors.toList())));
@@ -34,9 +34,9 @@ public final class ReportTable {
     }
 
     private static String row(String task, String mode, List<ExampleResult> rows) {
-        return String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %.1f | %.0f | %.0f |\n", task, mode,
+        return String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %.1f | %.1f | %.0f | %.0f |\n", task, mode,
                 rows.size(), percent(rows, ExampleResult::f1), percent(rows, ExampleResult::em),
-                percent(rows, ExampleResult::recall), mean(rows, r -> r.evidenceTokens()),
+                percent(rows, ExampleResult::recall), percent(rows, ExampleResult::holds), mean(rows, r -> r.evidenceTokens()),
                 mean(rows, r -> r.latencyMs()));
     }
 

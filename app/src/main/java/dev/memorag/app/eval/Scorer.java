@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * The QA metrics of {@code shared/data/score.py}, with the same definitions so that numbers from either agree:
  * SQuAD normalization (lower case, ASCII punctuation removed, articles a/an/the removed, whitespace collapsed),
- * token F1 and exact match against the best gold answer, and answer recall of the retrieved evidence.
+ * token F1 and exact match against the best gold answer, and answer recall of the retrieved evidence. One metric
+ * score.py lacks: whether the answer itself holds a gold answer.
  */
 public final class Scorer {
     /** Python's {@code string.punctuation}: ASCII only, so curly quotes and dashes stay, as they do in score.py. */
@@ -68,8 +69,20 @@ public final class Scorer {
 
     /** 1 when some gold answer, normalized and non-empty, occurs in the normalized evidence; it ignores the generator. */
     public static double answerRecall(String retrieved, List<String> golds) {
-        String text = normalize(retrieved);
-        return golds.stream().map(Scorer::normalize).anyMatch(g -> !g.isEmpty() && text.contains(g)) ? 1.0 : 0.0;
+        return containsGold(retrieved, golds);
+    }
+
+    /**
+     * 1 when some gold answer, normalized and non-empty, occurs in the normalized answer: the answer holds the fact
+     * asked for, however much else it says (F1 and EM punish an extractive answer's surrounding words).
+     */
+    public static double holdsGold(String answer, List<String> golds) {
+        return containsGold(answer, golds);
+    }
+
+    private static double containsGold(String text, List<String> golds) {
+        String normalized = normalize(text);
+        return golds.stream().map(Scorer::normalize).anyMatch(g -> !g.isEmpty() && normalized.contains(g)) ? 1.0 : 0.0;
     }
 
     /** Python's {@code str.split()}: runs of Unicode whitespace separate tokens. */

@@ -22,9 +22,10 @@ class EvalCommandTest {
     @Test
     void aRunWithNothingLeftToScoreReportsAllEarlierResults() throws Exception {
         ResultsLog log = new ResultsLog(out.resolve("results.jsonl"));
-        log.append(result("o-01", "oatcakes", "bm25", 0.5, 0, 1, 40, 12));
-        log.append(result("o-01", "oatcakes", "dense", 0.25, 0, 1, 40, 80));
-        log.append(result("older-run", "other-task", "dense", 1, 1, 1, 10, 20));
+        log.append(result("o-01", "oatcakes", "bm25", 0.5, 0, 1, 0, 40, 12));
+        log.append(result("o-01", "oatcakes", "dense", 0.25, 0, 1, 0, 40, 80));
+        log.append(result("o-01", "oatcakes", "hybrid", 0.25, 0, 1, 1, 40, 90));
+        log.append(result("older-run", "other-task", "dense", 1, 1, 1, 1, 10, 20));
         String before = Files.readString(log.file());
 
         long start = System.nanoTime();
@@ -35,8 +36,9 @@ class EvalCommandTest {
         assertEquals(before, Files.readString(log.file()), "no row added");
 
         String report = Files.readString(out.resolve("report.md"));
-        assertTrue(report.contains("| oatcakes | bm25 | 1 | 50.0 | 0.0 | 100.0 | 40 | 12 |"), report);
-        assertTrue(report.contains("| oatcakes | dense | 1 | 25.0 | 0.0 | 100.0 | 40 | 80 |"), report);
+        assertTrue(report.contains("| oatcakes | bm25 | 1 | 50.0 | 0.0 | 100.0 | 0.0 | 40 | 12 |"), report);
+        assertTrue(report.contains("| oatcakes | dense | 1 | 25.0 | 0.0 | 100.0 | 0.0 | 40 | 80 |"), report);
+        assertTrue(report.contains("| oatcakes | hybrid | 1 | 25.0 | 0.0 | 100.0 | 100.0 | 40 | 90 |"), report);
         assertTrue(report.contains("| other-task | dense | 1 | 100.0 |"), "rows of earlier runs stay: " + report);
         assertTrue(report.contains("`memorag` skipped"), report);
     }
@@ -44,8 +46,9 @@ class EvalCommandTest {
     @Test
     void limitCountsExamplesAfterTheTaskFilter() throws Exception {
         ResultsLog log = new ResultsLog(out.resolve("results.jsonl"));
-        log.append(result("h-01", "harbour", "bm25", 0, 0, 1, 40, 12));
-        log.append(result("h-01", "harbour", "dense", 0, 0, 1, 40, 80));
+        log.append(result("h-01", "harbour", "bm25", 0, 0, 1, 0, 40, 12));
+        log.append(result("h-01", "harbour", "dense", 0, 0, 1, 0, 40, 80));
+        log.append(result("h-01", "harbour", "hybrid", 0, 0, 1, 0, 40, 85));
         long start = System.nanoTime();
         int exit = new CommandLine(new MemoragCli()).execute("eval", EvalReaderTest.SAMPLE.toString(),
                 "--tasks", "harbour", "--limit", "1", "--out", out.toString());

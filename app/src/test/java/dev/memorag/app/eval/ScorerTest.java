@@ -41,6 +41,14 @@ class ScorerTest {
     }
 
     @Test
+    void anAnswerHoldsGoldWhenANormalizedGoldAnswerOccursInIt() {
+        assertEquals(1.0, Scorer.holdsGold("He sent it to Camden Town, by cab.", List.of("camden town")));
+        assertEquals(1.0, Scorer.holdsGold("Marley had been dead these SEVEN years.", List.of("Seven years", "7")));
+        assertEquals(0.0, Scorer.holdsGold("Bob Cratchit's house", List.of("Camden Town")));
+        assertEquals(0.0, Scorer.holdsGold("", List.of("Tiny Tim")));
+    }
+
+    @Test
     void answerRecallLooksForANormalizedGoldAnswerInTheEvidence() {
         assertEquals(1.0, Scorer.answerRecall("... met Dick Wilkins there ...", List.of("dick wilkins")));
         assertEquals(1.0, Scorer.answerRecall("MET DICK, WILKINS!", List.of("Dick Wilkins")),

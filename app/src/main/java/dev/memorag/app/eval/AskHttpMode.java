@@ -12,25 +12,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code dense}: the question asked over the stack's real HTTP path (query edge → Kafka → worker: bge-small
- * question-only retrieval, top-3, extractive generator → Kafka → edge), so the latency is end to end.
+ * {@code dense} and {@code hybrid}: the question asked over the stack's real HTTP path (query edge → Kafka →
+ * worker: question-only retrieval in that mode, top-3, extractive generator → Kafka → edge), so the latency is end
+ * to end. The mode's name is the question's {@code retrieval} option; the answer must say that it ran.
  */
-final class DenseHttpMode implements Mode {
-    static final String NAME = "dense";
+final class AskHttpMode implements Mode {
+    static final String DENSE = "dense";
+    static final String HYBRID = "hybrid";
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final String retrieval;
     private final String httpUrl;
     private final String token;
 
     /** {@code token}: the admin token, so that one mode can ask every corpus the run created. */
-    DenseHttpMode(String httpUrl, String token) {
+    AskHttpMode(String retrieval, String httpUrl, String token) {
+        this.retrieval = retrieval;
         this.httpUrl = httpUrl;
         this.token = token;
     }
 
     @Override
     public String name() {
-        return NAME;
+        return retrieval;
     }
 
     @Override
@@ -38,9 +42,8 @@ final class DenseHttpMode implements Mode {
         HttpRequest request = HttpRequest.newBuilder(URI.create(httpUrl + "/v1/corpora/" + example.corpus() + "/ask"))
                 .header("content-type", "application/json")
                 .header("authorization", "Bearer " + token)
-                // dense asked for by name: the worker's default is hybrid
                 .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("question", example.question(),
-                        "retrieval", "dense"))))
+                        "retrieval", retrieval))))
                 .build();
         long start = System.nanoTime();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -49,6 +52,9 @@ final class DenseHttpMode implements Mode {
         if (response.statusCode() != 200) {
             throw new IOException("ask for " + example.id() + " failed with " + response.statusCode() + ": "
                     + body.path("error"));
+        }
+        if (!retrieval.equals(body.path("retrieval").asText())) {
+            throw new IOException("asked for " + retrieval + " retrieval, the answer says " + body.path("retrieval"));
         }
         List<String> evidence = new ArrayList<>();
         body.path("evidence").forEach(e -> evidence.add(e.path("text").asText()));
