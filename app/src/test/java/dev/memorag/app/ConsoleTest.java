@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memorag.app.cli.MemoragCli;
 import dev.memorag.schemas.Json;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,11 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -86,7 +80,7 @@ class ConsoleTest {
         }
         Path files = Files.createDirectories(dataDir.resolve("files"));
         Path text = Files.writeString(files.resolve("lighthouse.txt"), TEXT);
-        Path pdf = Files.write(files.resolve("harbour.pdf"), pdf(PDF_LINES));
+        Path pdf = Files.write(files.resolve("harbour.pdf"), TestDocuments.pdf(PDF_LINES));
 
         JsonNode r = NodeScripts.run(NODE_DIR, "console-session.mjs", stack.httpUrl() + "/console/",
                 stack.adminToken(), out.toString(), "console-demo", text.toString(), pdf.toString()).get(0);
@@ -157,7 +151,7 @@ class ConsoleTest {
         assumeTrue(Files.isExecutable(Path.of(chromium)), "Chromium is not installed (apt-get install chromium)");
         Path files = Files.createDirectories(dataDir.resolve("timed"));
         Path text = Files.writeString(files.resolve("lighthouse.txt"), TEXT);
-        Path pdf = Files.write(files.resolve("harbour.pdf"), pdf(PDF_LINES));
+        Path pdf = Files.write(files.resolve("harbour.pdf"), TestDocuments.pdf(PDF_LINES));
         int rounds = Integer.getInteger("console.rounds", 4);
         List<Long> page = new ArrayList<>();
         List<Long> cli = new ArrayList<>();
@@ -243,26 +237,6 @@ class ConsoleTest {
             return new CommandLine(new MemoragCli()).execute(args);
         } finally {
             System.setOut(original);
-        }
-    }
-
-    static byte[] pdf(String... lines) throws IOException {
-        try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            PDPage page = new PDPage();
-            doc.addPage(page);
-            try (PDPageContentStream content = new PDPageContentStream(doc, page)) {
-                content.beginText();
-                content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
-                content.setLeading(16);
-                content.newLineAtOffset(72, 700);
-                for (String line : lines) {
-                    content.showText(line);
-                    content.newLine();
-                }
-                content.endText();
-            }
-            doc.save(out);
-            return out.toByteArray();
         }
     }
 }

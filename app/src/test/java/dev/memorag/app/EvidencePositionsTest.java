@@ -23,11 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,8 +60,8 @@ class EvidencePositionsTest {
                 producer.send(new ProducerRecord<>(config.topics().documentsIn(), FORMATS.getBytes(StandardCharsets.UTF_8),
                         Json.write(Document.upsert(FORMATS, "ledger.json", JSON_TEXT)))).get();
             }
-            assertEquals(202, client.putFile(FORMATS, "spirit.pdf", Files.write(dataDir.resolve("spirit.pdf"), pdf()))
-                    .status());
+            assertEquals(202, client.putFile(FORMATS, "spirit.pdf", Files.write(dataDir.resolve("spirit.pdf"),
+                    TestDocuments.pdf(PDF_LINES.toArray(String[]::new)))).status());
             assertEquals(202, client.putFile(FORMATS, "belle.docx",
                     Files.write(dataDir.resolve("belle.docx"), docx())).status());
 
@@ -160,26 +155,6 @@ class EvidencePositionsTest {
                 });
         assertEquals(documents, texts.size(), texts.keySet()::toString);
         return texts;
-    }
-
-    private static byte[] pdf() throws Exception {
-        try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            PDPage page = new PDPage();
-            doc.addPage(page);
-            try (PDPageContentStream content = new PDPageContentStream(doc, page)) {
-                content.beginText();
-                content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
-                content.setLeading(16);
-                content.newLineAtOffset(72, 700);
-                for (String line : PDF_LINES) {
-                    content.showText(line);
-                    content.newLine();
-                }
-                content.endText();
-            }
-            doc.save(out);
-            return out.toByteArray();
-        }
     }
 
     private static byte[] docx() throws Exception {

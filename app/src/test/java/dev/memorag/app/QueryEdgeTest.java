@@ -264,50 +264,8 @@ class QueryEdgeTest {
         assertTrue(printed.contains("[memory backend: none · generator: extractive"), printed);
     }
 
-    /**
-     * Runs a Node.js script and parses its stdout as JSON lines. Children never inherit this JVM's stdout/stderr:
-     * the test runner talks to its fork over them.
-     */
     private static List<JsonNode> node(String script, String... args) throws Exception {
-        assumeTrue(commandExists("node") && commandExists("npm"), "Node.js is not installed");
-        Path log = Files.createTempFile("node-", ".log");
-        if (!Files.isDirectory(NODE_DIR.resolve("node_modules"))) {
-            Process install = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund")
-                    .directory(NODE_DIR.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            assertEquals(0, install.waitFor(), () -> "npm install in " + NODE_DIR + ": " + read(log));
-        }
-        List<String> command = new ArrayList<>(List.of("node", script));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(NODE_DIR.toFile())
-                .redirectError(log.toFile()).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(90, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), () -> "node " + script + " failed; output: " + out + "; errors: "
-                + read(log));
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            if (!line.isBlank()) {
-                lines.add(Json.MAPPER.readTree(line));
-            }
-        }
-        return lines;
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
-    }
-
-    private static boolean commandExists(String name) {
-        try {
-            return new ProcessBuilder(name, "--version").start().waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+        return NodeScripts.run(NODE_DIR, script, args);
     }
 
     private static WebSocket connect(WebSocketClient client, String corpus, String token) throws Exception {
