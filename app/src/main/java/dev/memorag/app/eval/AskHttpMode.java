@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code dense} and {@code hybrid}: the question asked over the stack's real HTTP path (query edge → Kafka →
- * worker: question-only retrieval in that mode, top-3, extractive generator → Kafka → edge), so the latency is end
- * to end. The mode's name is the question's {@code retrieval} option; the answer must say that it ran.
+ * {@code bm25}, {@code dense} and {@code hybrid}: the question asked over the stack's real HTTP path (query edge →
+ * Kafka → worker: question-only retrieval in that mode, top-3, extractive generator → Kafka → edge), so the latency
+ * is end to end and only retrieval differs between modes. The mode's name is the question's {@code retrieval}
+ * option; the answer must say that it ran.
  */
 final class AskHttpMode implements Mode {
+    static final String BM25 = "bm25";
     static final String DENSE = "dense";
     static final String HYBRID = "hybrid";
 

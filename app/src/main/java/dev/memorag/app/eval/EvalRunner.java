@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public final class EvalRunner {
     /** The modes that run, in the order they are asked. */
-    public static final List<String> MODES = List.of(Bm25Mode.NAME, AskHttpMode.DENSE, AskHttpMode.HYBRID);
+    public static final List<String> MODES = List.of(AskHttpMode.BM25, AskHttpMode.DENSE, AskHttpMode.HYBRID);
 
     /**
      * Modes that cannot run here, with the reason. {@code memorag} needs a beacon memory checkpoint; the worker
@@ -60,22 +60,19 @@ public final class EvalRunner {
         CorpusLoader loader = new CorpusLoader(stack.ingestUrl(), stack.adminToken(), out);
         ProgressBar bar = new ProgressBar(out, pending(examples, scored));
         int added = 0;
-        try (Bm25Mode bm25 = new Bm25Mode(stack.store(), embedder);
-             AskHttpMode dense = new AskHttpMode(AskHttpMode.DENSE, stack.httpUrl(), stack.adminToken());
-             AskHttpMode hybrid = new AskHttpMode(AskHttpMode.HYBRID, stack.httpUrl(), stack.adminToken())) {
-            List<Mode> modes = List.of(bm25, dense, hybrid);
-            for (List<EvalExample> group : byCorpus.values()) {
-                if (pending(group, scored) == 0) {
-                    continue;
-                }
-                loader.load(group.get(0).corpus(), group.get(0).context(), ingestTimeout);
-                for (EvalExample example : group) {
-                    for (Mode mode : modes) {
-                        if (scored.add(ResultsLog.key(mode.name(), example.id()))) {
-                            log.append(score(example, mode.name(), mode.ask(example), embedder));
-                            added++;
-                            bar.step(mode.name() + " " + example.id());
-                        }
+        List<Mode> modes = MODES.stream()
+                .<Mode>map(name -> new AskHttpMode(name, stack.httpUrl(), stack.adminToken())).toList();
+        for (List<EvalExample> group : byCorpus.values()) {
+            if (pending(group, scored) == 0) {
+                continue;
+            }
+            loader.load(group.get(0).corpus(), group.get(0).context(), ingestTimeout);
+            for (EvalExample example : group) {
+                for (Mode mode : modes) {
+                    if (scored.add(ResultsLog.key(mode.name(), example.id()))) {
+                        log.append(score(example, mode.name(), mode.ask(example), embedder));
+                        added++;
+                        bar.step(mode.name() + " " + example.id());
                     }
                 }
             }
