@@ -8,11 +8,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.lucene.util.IOUtils;
@@ -24,10 +28,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It cannot diverge from the store because it is only ever derived from it. A corpus's index is built from the
  * store on first use (after a start, a crash or an eviction) and afterwards changed only by the store's own change
- * records, which the store hands over inside {@code apply}, after the write is durable, in write order. A build and
- * a change record exclude each other (the corpus's write lock), and a record applied to an index that already holds
- * it changes nothing, so a batch written while a build reads the store is neither lost nor doubled. An index that a
- * change fails on is dropped, and rebuilt on its next use.
+ * records, which the store hands over inside {@code apply}, after the write is durable, in write order. A build reads
+ * the store without holding the corpus's lock, so the worker's poll loop never waits for one: the seqs that change
+ * records remove meanwhile are noted, and the build ends, under the corpus's write lock, by reading the passages
+ * written since its last page and removing the noted seqs. A record applied to an index that already holds it
+ * changes nothing (seqs are never reused), so a batch written while a build reads the store is neither lost nor
+ * doubled. An index that a change fails on is dropped, and rebuilt on its next use.
  *
  * <p>Vectors are searched exactly until a corpus holds {@code annThreshold} passages, then in an HNSW graph. The
  * indexes are bounded by bytes: least recently used corpora are dropped beyond the budget, never one in use.
@@ -42,6 +48,8 @@ public final class RetrievalIndex implements AutoCloseable {
     private final Map<String, ReentrantReadWriteLock> locks = new ConcurrentHashMap<>();
     /** Access-ordered; guarded by itself. */
     private final LinkedHashMap<String, CorpusIndex> loaded = new LinkedHashMap<>(16, 0.75f, true);
+    /** The builds under way, by corpus; guarded by {@link #loaded}. */
+    private final Map<String, Build> building = new HashMap<>();
     private volatile boolean closed;
 
     private RetrievalIndex(CorpusStore store, RetrievalSettings settings) {
@@ -100,17 +108,16 @@ public final class RetrievalIndex implements AutoCloseable {
     /** Runs {@code action} under the corpus's read lock, building its index first if it is cold. */
     private <T> T read(String corpus, IndexAction<T> action) {
         ReentrantReadWriteLock lock = lock(corpus);
-        lock.readLock().lock();
-        CorpusIndex index = cached(corpus);
-        if (index == null) {
-            lock.readLock().unlock();
-            lock.writeLock().lock();
-            try {
-                index = buildLocked(corpus);
-                lock.readLock().lock(); // downgrade: searches may join, changes wait
-            } finally {
-                lock.writeLock().unlock();
+        CorpusIndex index;
+        // a loop: a fresh index can be dropped again (a failed change, the ANN threshold) before this reader locks
+        while (true) {
+            lock.readLock().lock();
+            index = cached(corpus);
+            if (index != null) {
+                break;
             }
+            lock.readLock().unlock();
+            build(corpus);
         }
         try {
             return action.apply(index);
@@ -122,44 +129,115 @@ public final class RetrievalIndex implements AutoCloseable {
         }
     }
 
-    private CorpusIndex buildLocked(String corpus) {
-        if (closed) {
-            throw new IllegalStateException("the retrieval index is closed");
+    /** One corpus's build under way: the seqs removed while it reads, and the readers waiting for it. */
+    private static final class Build {
+        final Set<Long> removed = new HashSet<>();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+    }
+
+    /** Builds the corpus's index from the store, or waits for the build another reader started. */
+    private void build(String corpus) {
+        Build build;
+        Build running;
+        synchronized (loaded) {
+            if (closed) {
+                throw new IllegalStateException("the retrieval index is closed");
+            }
+            if (loaded.containsKey(corpus)) {
+                return;
+            }
+            running = building.get(corpus);
+            build = running == null ? new Build() : null;
+            if (build != null) {
+                building.put(corpus, build);
+            }
         }
-        CorpusIndex hit = cached(corpus);
-        if (hit != null) {
-            return hit;
+        if (running != null) {
+            awaitOther(running);
+            return;
         }
+        try {
+            buildUnlocked(corpus, build);
+            build.done.complete(null);
+        } catch (RuntimeException | Error e) {
+            synchronized (loaded) {
+                building.remove(corpus, build);
+            }
+            build.done.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private static void awaitOther(Build running) {
+        try {
+            running.done.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private void buildUnlocked(String corpus, Build build) {
         long start = System.nanoTime();
         boolean approximate = store.stats(corpus).chunks() >= settings.annThreshold();
         CorpusIndex index = null;
+        ReentrantReadWriteLock lock = lock(corpus);
         try {
             index = CorpusIndex.create(approximate);
-            long seq = -1;
-            for (List<StoredChunk> page = store.chunksAfter(corpus, seq, BUILD_PAGE); !page.isEmpty();
-                 page = store.chunksAfter(corpus, seq, BUILD_PAGE)) {
-                index.stage(Set.of(), page);
-                seq = page.get(page.size() - 1).seq();
+            long seq = stageFromStore(corpus, index, -1);
+            lock.writeLock().lock();
+            try {
+                Set<Long> removed;
+                synchronized (loaded) {
+                    if (closed) {
+                        throw new IllegalStateException("the retrieval index is closed");
+                    }
+                    // from here on change records wait for the write lock and apply to the published index
+                    removed = Set.copyOf(build.removed);
+                    building.remove(corpus);
+                    loaded.put(corpus, index);
+                }
+                stageFromStore(corpus, index, seq);
+                index.stage(removed, List.of());
+                index.publish();
+            } catch (IOException | RuntimeException e) {
+                synchronized (loaded) {
+                    loaded.remove(corpus, index);
+                }
+                throw e;
+            } finally {
+                lock.writeLock().unlock();
             }
-            index.publish();
         } catch (IOException | RuntimeException e) {
             IOUtils.closeWhileHandlingException(index);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
-        }
-        synchronized (loaded) {
-            loaded.put(corpus, index);
         }
         if (index.size() > 0) {
             log.info("built the retrieval index of corpus '{}' from the store: {} passages, vectors {}, in {} ms",
                     corpus, index.size(), approximate ? "in an HNSW graph" : "searched exactly",
                     (System.nanoTime() - start) / 1_000_000);
         }
-        return index;
+    }
+
+    /** Stages the corpus's passages after {@code seq}, a page at a time; returns the last seq staged. */
+    private long stageFromStore(String corpus, CorpusIndex index, long seq) throws IOException {
+        for (List<StoredChunk> page = store.chunksAfter(corpus, seq, BUILD_PAGE); !page.isEmpty();
+             page = store.chunksAfter(corpus, seq, BUILD_PAGE)) {
+            index.stage(Set.of(), page);
+            seq = page.get(page.size() - 1).seq();
+        }
+        return seq;
     }
 
     /** The store's change record of one corpus: applied if its index is loaded; a cold one reads the store later. */
     private void changed(PassageChanges changes) {
         String corpus = changes.corpus();
+        synchronized (loaded) {
+            Build build = building.get(corpus);
+            if (build != null) {
+                build.removed.addAll(changes.removed()); // added passages are in the store, where the build reads
+                return;
+            }
+        }
         ReentrantReadWriteLock lock = lock(corpus);
         lock.writeLock().lock();
         try {

@@ -7,14 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.Question.Retrieval;
 import dev.memorag.worker.store.AppliedBatch;
+import dev.memorag.worker.store.CorpusStore;
 import dev.memorag.worker.store.RocksCorpusStore;
 import dev.memorag.worker.store.StoredChunk;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -143,6 +150,51 @@ class RetrievalIndexTest {
             apply(store, document("chimes", 1, 2));
             assertSame(store, index, "a dropped corpus comes back from the store");
         }
+    }
+
+    @Test
+    void aBuildReadingTheStoreHoldsUpNoWriteOfItsCorpus() throws Exception {
+        RetrievalSettings settings = new RetrievalSettings(Retrieval.HYBRID, 1000, Long.MAX_VALUE);
+        try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
+            apply(store, document("carol", 1, 3), document("chimes", 1, 2));
+            CountDownLatch reading = new CountDownLatch(1);
+            CountDownLatch resume = new CountDownLatch(1);
+            try (RetrievalIndex index = RetrievalIndex.attach(pausingFirstRead(store, reading, resume), settings)) {
+                CompletableFuture<IndexedPassages> build = CompletableFuture.supplyAsync(() -> index.passages(CORPUS));
+                assertTrue(reading.await(10, TimeUnit.SECONDS), "the build reads the store");
+                // the worker's poll loop writes a replace, a delete and a new document while the build reads
+                CompletableFuture.runAsync(() -> {
+                    apply(store, document("carol", 2, 4));
+                    apply(store, List.of(Chunk.delete(CORPUS, "chimes", 2)));
+                    apply(store, document("cricket", 1, 2));
+                }).get(10, TimeUnit.SECONDS);
+                assertFalse(build.isDone(), "the writes went through while the build was still reading");
+                resume.countDown();
+                build.get(30, TimeUnit.SECONDS);
+                assertSame(store, index, "the build took the writes made while it read");
+                apply(store, document("mugby", 1, 2));
+                assertSame(store, index, "and the changes after it");
+            } finally {
+                resume.countDown();
+            }
+        }
+    }
+
+    /** The store, whose first {@code chunksAfter} waits for {@code resume} once it has told {@code reading}. */
+    private static CorpusStore pausingFirstRead(CorpusStore store, CountDownLatch reading, CountDownLatch resume) {
+        AtomicBoolean paused = new AtomicBoolean();
+        return (CorpusStore) Proxy.newProxyInstance(CorpusStore.class.getClassLoader(),
+                new Class<?>[] {CorpusStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("chunksAfter") && paused.compareAndSet(false, true)) {
+                        reading.countDown();
+                        resume.await();
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** Both parts of the corpus's index hold exactly the store's live passages. */
