@@ -2,7 +2,6 @@ package dev.memorag.worker.recall;
 
 import dev.memorag.embedding.Embedder;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -51,12 +50,9 @@ public final class ExtractiveGenerator implements AnswerGenerator {
         for (int i = 0; i < vectors.length; i++) {
             similarities[i] = Embedder.dot(questionVector, vectors[i]);
         }
-        double[] scores = new SentenceScorer(question, clues).scores(texts, similarities);
-        List<Sentence> chosen = IntStream.range(0, candidates.size()).boxed()
-                .sorted(Comparator.comparingDouble(i -> -scores[i]))
-                .limit(sentences)
+        List<Sentence> chosen = IntStream.of(new SentenceScorer(question, clues).choose(texts, similarities, sentences))
                 .sorted()
-                .map(candidates::get)
+                .mapToObj(candidates::get)
                 .toList();
         return new Generated(chosen.stream().map(Sentence::text).collect(Collectors.joining(" ")), chosen);
     }

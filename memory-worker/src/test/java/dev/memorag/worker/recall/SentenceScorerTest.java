@@ -71,4 +71,23 @@ class SentenceScorerTest {
         assertEquals(1, best(new SentenceScorer("What was the weather like?", List.of())
                 .scores(sentences, new float[] {0.4f, 0.7f})));
     }
+
+    @Test
+    void laterChoicesGoToSentencesThatAddToTheFirstRatherThanRepeatIt() {
+        List<String> sentences = List.of("Do you know whether they've sold the prize turkey that was hanging there?",
+                "Not the little prize turkey: the big one?", "'I'll send it to Bob Cratchit's,' whispered Scrooge.",
+                "The boy was off like a shot.", "The hand in which he wrote the address was not a steady one.",
+                "'Why, it's impossible to carry that to Camden Town,' said Scrooge.");
+        SentenceScorer scorer = new SentenceScorer("To which part of London did Scrooge send the prize turkey?",
+                List.of());
+        // the sentences about the prize turkey are closest to the question in embedding space too
+        float[] similarities = {0.8f, 0.6f, 0.7f, 0.2f, 0.2f, 0.4f};
+        double[] alone = scorer.scores(sentences, similarities);
+        assertTrue(alone[1] > alone[5], "alone, the repetition outscores the answer: " + java.util.Arrays.toString(alone));
+        List<Integer> chosen = java.util.Arrays.stream(scorer.choose(sentences, similarities, 3)).boxed()
+                .toList();
+        assertEquals(best(alone), chosen.get(0), "the first choice is the best-scored sentence");
+        assertEquals(java.util.Set.of(0, 2, 5), java.util.Set.copyOf(chosen),
+                "what was sent, where it was sent, and a name: the repetition of the first is left out");
+    }
 }
