@@ -67,6 +67,7 @@ public final class WorkerRuntime implements AutoCloseable {
         ModelSettings settings = config.model();
         store = own(new RocksCorpusStore(config.stateDir()));
         retrieval = own(RetrievalIndex.attach(store, config.retrieval()));
+        retrieval.warmInBackground();
         QuestionGate gate = new QuestionGate();
         CorpusMemories memories = null;
         if (settings.modelDir() != null) {

@@ -51,6 +51,7 @@ public final class RetrievalIndex implements AutoCloseable {
     /** The builds under way, by corpus; guarded by {@link #loaded}. */
     private final Map<String, Build> building = new HashMap<>();
     private volatile boolean closed;
+    private Thread warming;
 
     private RetrievalIndex(CorpusStore store, RetrievalSettings settings) {
         this.store = store;
@@ -62,6 +63,39 @@ public final class RetrievalIndex implements AutoCloseable {
         RetrievalIndex index = new RetrievalIndex(store, settings);
         store.listen(index::changed);
         return index;
+    }
+
+    /**
+     * Builds the indexes of the corpora already in the store, one after another on a background thread, until the
+     * byte budget is used: after a start, a large corpus's first question need not wait minutes for its build. A
+     * question to a corpus being built waits for that build rather than starting its own.
+     */
+    public synchronized void warmInBackground() {
+        if (warming != null) {
+            return;
+        }
+        warming = new Thread(() -> {
+            for (String corpus : store.corpora()) {
+                if (closed) {
+                    return;
+                }
+                if (ramBytes() >= settings.cacheBytes()) {
+                    log.info("the retrieval indexes built at start fill the index budget; the other corpora are "
+                            + "built on their first question");
+                    return;
+                }
+                try {
+                    build(corpus);
+                } catch (RuntimeException e) {
+                    if (!closed) {
+                        log.warn("corpus '{}': building its retrieval index at start failed ({}); it is built on its "
+                                + "next question", corpus, e.toString());
+                    }
+                }
+            }
+        }, "memorag-index-warmup");
+        warming.setDaemon(true);
+        warming.start();
     }
 
     public RetrievalSettings settings() {
@@ -222,6 +256,9 @@ public final class RetrievalIndex implements AutoCloseable {
     private long stageFromStore(String corpus, CorpusIndex index, long seq) throws IOException {
         for (List<StoredChunk> page = store.chunksAfter(corpus, seq, BUILD_PAGE); !page.isEmpty();
              page = store.chunksAfter(corpus, seq, BUILD_PAGE)) {
+            if (closed) {
+                throw new IllegalStateException("the retrieval index is closed");
+            }
             index.stage(Set.of(), page);
             seq = page.get(page.size() - 1).seq();
         }
@@ -320,6 +357,17 @@ public final class RetrievalIndex implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        Thread warmer;
+        synchronized (this) {
+            warmer = warming;
+        }
+        if (warmer != null) {
+            try {
+                warmer.join(30_000); // a build stops at its next page once closed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         synchronized (loaded) {
             loaded.values().forEach(IOUtils::closeWhileHandlingException);
             loaded.clear();

@@ -153,6 +153,27 @@ class RetrievalIndexTest {
     }
 
     @Test
+    void atStartTheStoredCorporaAreBuiltInTheBackgroundAndEqualTheStore() throws Exception {
+        RetrievalSettings settings = new RetrievalSettings(Retrieval.HYBRID, 1000, Long.MAX_VALUE);
+        try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
+            apply(store, document("carol", 1, 3), document("chimes", 1, 2));
+            apply(store, List.of(Chunk.upsert("austen", "emma", 1, 0, 1, "Emma Woodhouse, handsome, clever.", 8,
+                    unit(384))));
+        }
+        try (RocksCorpusStore store = new RocksCorpusStore(dir);
+             RetrievalIndex index = RetrievalIndex.attach(store, settings)) {
+            index.warmInBackground();
+            apply(store, document("cricket", 1, 2)); // written while the warm-up may be reading
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!(index.isLoaded(CORPUS) && index.isLoaded("austen")) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(index.isLoaded(CORPUS) && index.isLoaded("austen"), "both corpora built without a question");
+            assertSame(store, index, "a corpus built at start");
+        }
+    }
+
+    @Test
     void aBuildReadingTheStoreHoldsUpNoWriteOfItsCorpus() throws Exception {
         RetrievalSettings settings = new RetrievalSettings(Retrieval.HYBRID, 1000, Long.MAX_VALUE);
         try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
