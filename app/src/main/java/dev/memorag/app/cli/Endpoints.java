@@ -3,6 +3,8 @@ package dev.memorag.app.cli;
 import dev.memorag.app.Deployment;
 import dev.memorag.app.EmbeddedStack;
 import dev.memorag.schemas.TopicCatalog;
+import dev.memorag.worker.memory.MemoryWatermarks;
+import dev.memorag.worker.recall.RecallService;
 import java.util.Locale;
 
 /** Prints where the running stack can be reached. */
@@ -13,8 +15,7 @@ final class Endpoints {
     static void print(EmbeddedStack stack) {
         TopicCatalog topics = stack.config().topics();
         Deployment deployment = stack.deployment();
-        System.out.println("MemoRAG is up: " + deployment.parts().toString().toLowerCase(Locale.ROOT)
-                + " (memory backend: none, generator: extractive — no model checkpoint configured)");
+        System.out.println("MemoRAG is up: " + deployment.parts().toString().toLowerCase(Locale.ROOT) + worker(stack));
         System.out.println("  Kafka bootstrap : " + stack.bootstrapServers());
         if (deployment.runs(Deployment.Part.INGEST)) {
             System.out.println("  ingest gateway  : " + stack.ingestUrl() + "/v1/corpora (admin token in "
@@ -30,5 +31,17 @@ final class Endpoints {
         } else if (!deployment.runs(Deployment.Part.INGEST)) {
             System.out.println("  health          : GET  " + stack.healthUrl() + "/health, /ready, /metrics");
         }
+    }
+
+    /** What this process's worker runs, said plainly where no checkpoint is configured. */
+    private static String worker(EmbeddedStack stack) {
+        if (!stack.deployment().runs(Deployment.Part.WORKER)) {
+            return "";
+        }
+        RecallService recall = stack.recall();
+        String backend = recall.memoryBackend();
+        return " (memory backend: " + backend + (backend.equals(MemoryWatermarks.NONE)
+                ? " — no model checkpoint configured, the question is the only clue" : "")
+                + ", generator: " + recall.generatorName() + ")";
     }
 }
