@@ -22,8 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -45,14 +43,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the corpora on the partitions assigned to it. One consumer reads the co-partitioned {@code chunks} and
  * {@code recall} topics: chunk batches are applied to the store together with their offsets (the store, not Kafka,
- * is the source of truth for where to resume), recall requests are handed to a separate pool so a long ingest never
- * delays a question.
+ * is the source of truth for where to resume), recall requests are handed to recall threads, corpus by corpus in turn
+ * ({@link FairDispatcher}), so neither a long ingest nor another corpus's burst delays a question. A corpus with
+ * {@link #MAX_QUEUED_PER_CORPUS} questions waiting pauses its recall partition until half of them are answered.
  */
 public final class MemoryWorker implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MemoryWorker.class);
     /** Stage names on the worker's dead letters. */
     static final String CHUNKS_STAGE = "worker.chunks";
     static final String RECALL_STAGE = "worker.recall";
+    /** Questions of one corpus waiting for a recall thread before its partition is paused. */
+    static final int MAX_QUEUED_PER_CORPUS = 256;
 
     private final TopicCatalog topics;
     private final CorpusStore store;
@@ -64,7 +65,9 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final ProgressReporter progress;
     private final Memorizer memorizer;
-    private final ExecutorService recallPool;
+    private final FairDispatcher dispatcher;
+    /** Recall partitions paused because the named corpus's queue was full; worker thread only. */
+    private final Map<TopicPartition, String> paused = new HashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     /** Chunk partitions this worker got without their state, and the end offset it must reach; worker thread only. */
     private final Map<TopicPartition, Long> rebuilding = new HashMap<>();
@@ -101,11 +104,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
             c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
         }
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.recallPool = Executors.newFixedThreadPool(config.recallThreads(), r -> {
-            Thread t = new Thread(r, "memorag-recall");
-            t.setDaemon(true);
-            return t;
-        });
+        this.dispatcher = new FairDispatcher(config.recallThreads(), MAX_QUEUED_PER_CORPUS);
         this.thread = new Thread(this, "memorag-worker");
     }
 
@@ -120,6 +119,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 health.up();
+                resumeDrained();
                 if (!records.isEmpty()) {
                     applyChunks(records);
                     finishRebuilds();
@@ -199,43 +199,72 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
     private void dispatchQuestions(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
         for (TopicPartition partition : records.partitions()) {
-            if (!partition.topic().equals(topics.recall())) {
-                continue;
-            }
-            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
-                Question question;
-                try {
-                    question = inputs.question(record);
-                } catch (InvalidRecordException e) {
-                    deadLetters.add(record, RECALL_STAGE, e);
-                    continue;
-                }
-                if (record.headers().lastHeader(HeaderNames.CANCEL) != null) {
-                    recall.cancellations().cancel(question.id());
-                    continue;
-                }
-                List<Header> routing = new ArrayList<>();
-                record.headers().forEach(h -> {
-                    if (h.key().equals(HeaderNames.REPLY_TO) || h.key().equals(HeaderNames.CORRELATION_ID)) {
-                        routing.add(h);
-                    }
-                });
-                Long target = rebuilding.get(new TopicPartition(topics.chunks(), partition.partition()));
-                if (target != null) {
-                    long at = consumer.position(new TopicPartition(topics.chunks(), partition.partition()));
-                    send(AnswerEvent.error(question.id(), question.corpus(), 0, ErrorInfo.of(ErrorCode.REBUILDING,
-                            "corpus '" + question.corpus() + "' moved to this worker, which is rebuilding it from the "
-                                    + "chunks topic (" + at + " of " + target + " records); retry shortly")), routing);
-                    continue;
-                }
-                recallPool.execute(() -> answer(question, routing));
+            if (partition.topic().equals(topics.recall())) {
+                dispatch(partition, records.records(partition), done);
             }
         }
         if (!done.isEmpty()) {
             deadLetters.awaitSent(); // before the offsets past them are committed
             consumer.commitAsync(done, null);
         }
+    }
+
+    /** Dispatches one partition's questions in order, up to the first whose corpus's queue is full. */
+    private void dispatch(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records,
+                          Map<TopicPartition, OffsetAndMetadata> done) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            Question question;
+            try {
+                question = inputs.question(record);
+            } catch (InvalidRecordException e) {
+                deadLetters.add(record, RECALL_STAGE, e);
+                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+                continue;
+            }
+            if (!route(partition, record, question)) {
+                // back-pressure: read this question again once its corpus's queue has drained
+                consumer.seek(partition, record.offset());
+                consumer.pause(List.of(partition));
+                paused.put(partition, question.corpus());
+                log.info("corpus '{}' has {} questions waiting: {} paused", question.corpus(), MAX_QUEUED_PER_CORPUS,
+                        partition);
+                return;
+            }
+            done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+        }
+    }
+
+    /** Cancels, refuses while rebuilding, or queues the question; false if its corpus's queue is full. */
+    private boolean route(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Question question) {
+        if (record.headers().lastHeader(HeaderNames.CANCEL) != null) {
+            recall.cancellations().cancel(question.id());
+            return true;
+        }
+        List<Header> routing = new ArrayList<>();
+        record.headers().forEach(h -> {
+            if (h.key().equals(HeaderNames.REPLY_TO) || h.key().equals(HeaderNames.CORRELATION_ID)) {
+                routing.add(h);
+            }
+        });
+        Long target = rebuilding.get(new TopicPartition(topics.chunks(), partition.partition()));
+        if (target != null) {
+            long at = consumer.position(new TopicPartition(topics.chunks(), partition.partition()));
+            send(AnswerEvent.error(question.id(), question.corpus(), 0, ErrorInfo.of(ErrorCode.REBUILDING,
+                    "corpus '" + question.corpus() + "' moved to this worker, which is rebuilding it from the "
+                            + "chunks topic (" + at + " of " + target + " records); retry shortly")), routing);
+            return true;
+        }
+        return dispatcher.offer(question.corpus(), () -> answer(question, routing));
+    }
+
+    private void resumeDrained() {
+        paused.entrySet().removeIf(e -> {
+            if (!dispatcher.hasRoom(e.getValue())) {
+                return false;
+            }
+            consumer.resume(List.of(e.getKey()));
+            return true;
+        });
     }
 
     private void answer(Question question, List<Header> routing) {
@@ -282,6 +311,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             partitions.forEach(rebuilding::remove);
+            partitions.forEach(paused::remove); // a partition assigned again starts unpaused
             // chunk progress lives in the store; recall offsets are committed as questions are dispatched
         }
     }
@@ -296,8 +326,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         consumer.wakeup();
         try {
             thread.join(10_000);
-            recallPool.shutdown();
-            if (!recallPool.awaitTermination(30, TimeUnit.SECONDS)) {
+            if (!dispatcher.shutdown(30, TimeUnit.SECONDS)) {
                 log.warn("answers still running after 30 s; their questions get no final event from this worker");
             }
         } catch (InterruptedException e) {
