@@ -22,11 +22,15 @@ import dev.memorag.worker.store.RocksCorpusStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,6 +156,80 @@ class WorkerBenchmark {
                     percentile(busy, 99), busyTokens, windows, busyNanos / 1e9,
                     percentile(busy, 50) / percentile(idle, 50), percentile(busy, 99) / percentile(idle, 99));
         }
+    }
+
+    /**
+     * Memorization under a steady question load: two threads ask without pause while the memorizer extends a fresh
+     * corpus for -Dmemorag.bench.seconds (default 30); tokens memorized and questions answered, for a gate that
+     * always yields to questions (the worker before the scheduler) and for the default patience, alternating
+     * (-Dmemorag.bench.rounds, default 1).
+     */
+    @Test
+    void memorizationUnderSteadyQuestions() throws Exception {
+        assumeTrue(Boolean.getBoolean("memorag.bench"), "benchmark: run with -Dmemorag.bench=true");
+        long seconds = Long.getLong("memorag.bench.seconds", 30);
+        int rounds = Integer.getInteger("memorag.bench.rounds", 1);
+        Path checkpoint = TinyCheckpointWriter.write(dir.resolve("model"), new TinyCheckpointWriter.Spec("qwen2", 4,
+                256, 4, 2, 704, 512, 4, TensorDType.F32, 1, false, 5));
+        LOG.report("memorization under steady questions (4 layers, hidden 256, window 512, r 4; 2 asking threads, "
+                + "%d s per arm), load average at start: %s", seconds, BenchLog.loadAverage());
+        try (RocksCorpusStore store = new RocksCorpusStore(dir.resolve("store"));
+             MemoryModel model = MemoryModel.load(checkpoint, ComputeDevice.cpu(), null);
+             CorpusMemories memories = new CorpusMemories(model, store, Long.MAX_VALUE);
+             RetrievalIndex index = indexOf(store)) {
+            ingest(store, model, "asked", 8192, 300, new Random(2));
+            try (Memorizer warmup = new Memorizer(memories, store, new QuestionGate(), (c, d) -> { }, 16)) {
+                while (warmup.step("asked")) {
+                    // the asked corpus is fully memorized before any timing
+                }
+            }
+            Map<String, Duration> arms = new LinkedHashMap<>();
+            arms.put("always yield (before)", Duration.ofDays(1));
+            arms.put("patience " + QuestionGate.DEFAULT_PATIENCE.toSeconds() + " s (after)", QuestionGate.DEFAULT_PATIENCE);
+            for (int round = 0; round < rounds; round++) {
+                for (Duration patience : arms.values()) {
+                    ingest(store, model, corpus(round, patience), 32768, 300, new Random(round));
+                }
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (Map.Entry<String, Duration> arm : arms.entrySet()) {
+                    String corpus = corpus(round, arm.getValue());
+                    QuestionGate gate = new QuestionGate(arm.getValue());
+                    RecallService recall = new RecallService(store, index, Embedder.shared(),
+                            new ClueGenerator(memories), new ExtractiveGenerator(Embedder.shared(), 3), gate);
+                    ask(recall, 1); // JIT
+                    AtomicBoolean asking = new AtomicBoolean(true);
+                    AtomicInteger answered = new AtomicInteger();
+                    List<Thread> askers = new ArrayList<>();
+                    for (int t = 0; t < 2; t++) {
+                        Thread asker = new Thread(() -> {
+                            while (asking.get()) {
+                                ask(recall, 1);
+                                answered.incrementAndGet();
+                            }
+                        });
+                        asker.start();
+                        askers.add(asker);
+                    }
+                    try (Memorizer memorizer = new Memorizer(memories, store, gate, (c, d) -> { }, 1)) {
+                        memorizer.start(new dev.memorag.health.Health().part("memorizer"));
+                        Thread.sleep(Duration.ofSeconds(seconds).toMillis());
+                        asking.set(false);
+                    }
+                    for (Thread asker : askers) {
+                        asker.join();
+                    }
+                    long tokens = store.memoryCursor(corpus).map(MemoryCursor::tokens).orElse(0L);
+                    LOG.report("round %d, %-24s: %6d tokens memorized (%.0f/s), %3d questions answered (%.2f/s)",
+                            round, arm.getKey(), tokens, tokens / (double) seconds, answered.get(),
+                            answered.get() / (double) seconds);
+                }
+            }
+        }
+    }
+
+    private static String corpus(int round, Duration patience) {
+        return "ingesting-" + round + "-" + patience.toSeconds();
     }
 
     /** Stores passages of about {@code words} words until the corpus stream reaches {@code tokens} model tokens. */
