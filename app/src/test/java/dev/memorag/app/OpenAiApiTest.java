@@ -1,5 +1,7 @@
 package dev.memorag.app;
 
+import static dev.memorag.app.StackHttp.post;
+import static dev.memorag.app.StackHttp.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,17 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.query.EdgeLimits;
 import dev.memorag.schemas.Json;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +41,6 @@ class OpenAiApiTest {
     static Path dataDir;
     static EmbeddedStack stack;
     static final Map<String, String> TOKENS = new LinkedHashMap<>();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,12 +52,8 @@ class OpenAiApiTest {
             assertEquals(201, created.statusCode(), created.body());
             TOKENS.put(corpus, Json.MAPPER.readTree(created.body()).path("token").asText());
         }
-        HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create(stack.ingestUrl()
-                        + "/v1/corpora/dickens/documents/carol.txt"))
-                .header("authorization", "Bearer " + TOKENS.get("dickens")).header("content-type", "text/plain")
-                .PUT(HttpRequest.BodyPublishers.ofString(DICKENS_TEXT)).build());
-        assertEquals(202, put.statusCode(), put.body());
-        awaitMemorized("dickens", "carol.txt");
+        StackHttp.put(stack, TOKENS.get("dickens"), "dickens", "carol.txt", DICKENS_TEXT);
+        StackHttp.awaitMemorized(stack, TOKENS.get("dickens"), "dickens", "carol.txt");
     }
 
     @AfterAll
@@ -145,15 +138,10 @@ class OpenAiApiTest {
 
     @Test
     void aBurstOverTheCorpusRateGetsRateLimitErrorsAndAnEmptyCorpusSaysSo() throws Exception {
-        List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            burst.add(HTTP.sendAsync(post(stack.httpUrl() + "/v1/chat/completions", TOKENS.get("limited"),
-                    "{\"model\":\"limited\",\"messages\":[{\"role\":\"user\",\"content\":\"anything?\"}]}"),
-                    HttpResponse.BodyHandlers.ofString()));
-        }
         List<HttpResponse<String>> limited = new ArrayList<>();
-        for (var f : burst) {
-            HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+        for (HttpResponse<String> r : StackHttp.burst(post(stack.httpUrl() + "/v1/chat/completions",
+                TOKENS.get("limited"), "{\"model\":\"limited\",\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"anything?\"}]}"), 30)) {
             if (r.statusCode() == 429) {
                 limited.add(r);
             } else {
@@ -195,31 +183,5 @@ class OpenAiApiTest {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
         return out;
-    }
-
-    private static void awaitMemorized(String corpus, String doc) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (true) {
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora/"
-                    + corpus + "/documents/" + doc)).header("authorization", "Bearer " + TOKENS.get(corpus)).build());
-            if (r.statusCode() == 200 && Json.MAPPER.readTree(r.body()).path("stage").asText().equals("memorized")) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, corpus + "/" + doc + " memorized within 2 min: " + r.body());
-            Thread.sleep(200);
-        }
-    }
-
-    private static HttpRequest post(String url, String token, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("authorization", "Bearer " + token);
-        }
-        return b.build();
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) throws Exception {
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }
