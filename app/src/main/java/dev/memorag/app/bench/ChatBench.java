@@ -85,9 +85,9 @@ public final class ChatBench {
         Map<Integer, Map<Route, Samples>> results = new LinkedHashMap<>();
         try (EmbeddedStack stack = EmbeddedStack.start(BenchCorpus.unlimitedStack(workDir))) {
             String token = BenchCorpus.create(stack, CORPUS, corpusText);
-            measure(stack.httpUrl(), token, 4); // warm both paths up once before measuring
+            measure(stack.httpUrl(), token, 1, 2); // warm every route up before measuring
             for (int n : concurrencies) {
-                results.put(n, measure(stack.httpUrl(), token, n));
+                results.put(n, measure(stack.httpUrl(), token, n, questionsPerClient));
             }
         }
         out.printf("%d questions per client on each route, demo corpus, the stack's memory backend and generator%n",
@@ -109,7 +109,8 @@ public final class ChatBench {
         });
     }
 
-    private Map<Route, Samples> measure(String httpUrl, String token, int clients) throws Exception {
+    private Map<Route, Samples> measure(String httpUrl, String token, int clients, int questionsEach)
+            throws Exception {
         Map<Route, Samples> samples = new EnumMap<>(Route.class);
         for (Route route : Route.values()) {
             samples.put(route, Samples.empty());
@@ -120,7 +121,7 @@ public final class ChatBench {
         for (int c = 0; c < clients; c++) {
             int client = c;
             done.add(callers.submit(() -> {
-                for (int q = 0; q < questionsPerClient; q++) {
+                for (int q = 0; q < questionsEach; q++) {
                     String question = questions.get((client + q) % questions.size());
                     for (int i = 0; i < Route.values().length; i++) {
                         Route route = Route.values()[(client + q + i) % Route.values().length];

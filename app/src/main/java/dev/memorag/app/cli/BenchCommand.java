@@ -105,11 +105,11 @@ final class BenchCommand {
         @Option(names = "--file", description = "corpus text (default samples/a-christmas-carol.txt)")
         Path file = Path.of("samples", "a-christmas-carol.txt");
 
-        @Option(names = "--clients", split = ",", description = "concurrencies (default 1,16)")
-        List<Integer> clients = List.of(1, 16);
+        @Option(names = "--clients", split = ",", description = "concurrencies (default 1,4)")
+        List<Integer> clients = List.of(1, 4);
 
-        @Option(names = "--questions", description = "questions each client asks on every route (default 25)")
-        int questions = 25;
+        @Option(names = "--questions", description = "questions each client asks on every route (default 8)")
+        int questions = 8;
 
         @Override
         public Integer call() throws Exception {

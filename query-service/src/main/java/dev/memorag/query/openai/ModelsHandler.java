@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memorag.query.access.Access;
 import dev.memorag.schemas.Corpus;
+import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
 import dev.memorag.schemas.Json;
 import io.vertx.core.http.HttpServerResponse;
@@ -34,11 +35,13 @@ final class ModelsHandler {
         if (authenticated(ctx)) {
             String id = ctx.pathParam("model");
             Optional<ErrorInfo> denied = access.check(ctx.request(), id);
-            if (denied.isPresent()) {
-                OpenAiError.of(denied.get(), "model").send(ctx.response());
+            Optional<Corpus> corpus = access.readable(ctx.request()).stream().filter(c -> c.id().equals(id))
+                    .findFirst();
+            if (denied.isEmpty() && corpus.isPresent()) {
+                send(ctx.response(), model(corpus.get()));
             } else {
-                access.readable(ctx.request()).stream().filter(c -> c.id().equals(id)).findFirst()
-                        .ifPresent(corpus -> send(ctx.response(), model(corpus)));
+                OpenAiError.of(denied.orElse(ErrorInfo.of(ErrorCode.UNKNOWN_CORPUS, "no model '" + id + "'")),
+                        "model").send(ctx.response());
             }
         }
     }
