@@ -143,25 +143,20 @@ class ChatRequestTest {
 
     @Test
     void errorsHaveOpenAisShapeAndClass() throws Exception {
-        OpenAiError error = OpenAiError.of(ErrorInfo.of(ErrorCode.FORBIDDEN,
-                "not yours"), "model");
+        OpenAiError error = OpenAiError.of(ErrorInfo.of(ErrorCode.FORBIDDEN, "not yours"), "model");
         JsonNode body = Json.MAPPER.readTree(error.json()).path("error");
         assertEquals(403, error.status());
         assertEquals("not yours", body.path("message").asText());
         assertEquals("permission_error", body.path("type").asText());
         assertEquals("model", body.path("param").asText());
         assertEquals("forbidden", body.path("code").asText());
-        assertTrue(Json.MAPPER.readTree(OpenAiError.of(ErrorInfo.of(
-                ErrorCode.UNAUTHORIZED, "no")).json()).path("error").has("param"),
+        OpenAiError unauthorized = OpenAiError.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED, "no"));
+        assertTrue(Json.MAPPER.readTree(unauthorized.json()).path("error").has("param"),
                 "param is always present, null when no parameter is at fault");
-        assertEquals("authentication_error", OpenAiError.of(ErrorInfo.of(
-                ErrorCode.UNAUTHORIZED, "no")).type());
-        assertEquals("not_found_error", OpenAiError.of(ErrorInfo.of(
-                ErrorCode.UNKNOWN_CORPUS, "no")).type());
-        assertEquals("rate_limit_error", OpenAiError.of(ErrorInfo.of(
-                ErrorCode.RATE_LIMITED, "slow down")).type());
-        OpenAiError timeout = OpenAiError.of(ErrorInfo.of(ErrorCode.TIMEOUT,
-                "late"));
+        assertEquals("authentication_error", unauthorized.type());
+        assertEquals("not_found_error", OpenAiError.of(ErrorInfo.of(ErrorCode.UNKNOWN_CORPUS, "no")).type());
+        assertEquals("rate_limit_error", OpenAiError.of(ErrorInfo.of(ErrorCode.RATE_LIMITED, "slow down")).type());
+        OpenAiError timeout = OpenAiError.of(ErrorInfo.of(ErrorCode.TIMEOUT, "late"));
         assertEquals(504, timeout.status());
         assertEquals("server_error", timeout.type());
     }
