@@ -1,5 +1,7 @@
 package dev.memorag.app;
 
+import static dev.memorag.app.StackHttp.post;
+import static dev.memorag.app.StackHttp.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +24,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,6 @@ class QueryEdgeTest {
     static EmbeddedStack stack;
     static Vertx vertx;
     static final Map<String, String> TOKENS = new LinkedHashMap<>();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
@@ -185,14 +185,9 @@ class QueryEdgeTest {
 
     @Test
     void aCorpusOverItsRateGets429WithRetryAfter() throws Exception {
-        List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            burst.add(HTTP.sendAsync(post(stack.httpUrl() + "/v1/corpora/limited/ask", TOKENS.get("limited"),
-                    "{\"question\":\"anything at all?\"}"), HttpResponse.BodyHandlers.ofString()));
-        }
         List<HttpResponse<String>> limited = new ArrayList<>();
-        for (var f : burst) {
-            HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+        for (HttpResponse<String> r : StackHttp.burst(post(stack.httpUrl() + "/v1/corpora/limited/ask",
+                TOKENS.get("limited"), "{\"question\":\"anything at all?\"}"), 30)) {
             if (r.statusCode() == 429) {
                 limited.add(r);
             } else {
@@ -306,36 +301,11 @@ class QueryEdgeTest {
     }
 
     private static void put(String corpus, String doc, String text) throws Exception {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora/" + corpus
-                        + "/documents/" + doc)).header("authorization", "Bearer " + TOKENS.get(corpus))
-                .header("content-type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString(text)).build());
-        assertEquals(202, r.statusCode(), r.body());
+        StackHttp.put(stack, TOKENS.get(corpus), corpus, doc, text);
     }
 
     private static void awaitMemorized(String corpus, String doc) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (true) {
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora/"
-                    + corpus + "/documents/" + doc)).header("authorization", "Bearer " + TOKENS.get(corpus)).build());
-            if (r.statusCode() == 200 && Json.MAPPER.readTree(r.body()).path("stage").asText().equals("memorized")) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, corpus + "/" + doc + " memorized within 2 min: " + r.body());
-            Thread.sleep(200);
-        }
-    }
-
-    private static HttpRequest post(String url, String token, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("authorization", "Bearer " + token);
-        }
-        return b.build();
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) throws Exception {
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        StackHttp.awaitMemorized(stack, TOKENS.get(corpus), corpus, doc);
     }
 
     private static void assertError(HttpResponse<String> response, int status, String code) throws IOException {

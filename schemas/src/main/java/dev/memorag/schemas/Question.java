@@ -2,13 +2,23 @@ package dev.memorag.schemas;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** A question for one corpus; mirrors question.schema.json. Optional fields fall back to the defaults below. */
+/**
+ * A question for one corpus; mirrors question.schema.json. Optional fields fall back to the defaults below;
+ * {@code conversation} holds the earlier turns of a chat (the OpenAI-compatible edge fills it), null for a question
+ * asked on its own.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Question(int schemaVersion, String id, String corpus, String question, Task task, Integer topK,
-                       Integer maxTokens, Boolean clues, Boolean stream, Retrieval retrieval) {
+                       Integer maxTokens, Boolean clues, Boolean stream, Retrieval retrieval, String conversation) {
 
     public static final int DEFAULT_TOP_K = 3;
     public static final int DEFAULT_MAX_TOKENS = 256;
+
+    /** A question asked on its own, outside a conversation. */
+    public Question(int schemaVersion, String id, String corpus, String question, Task task, Integer topK,
+                    Integer maxTokens, Boolean clues, Boolean stream, Retrieval retrieval) {
+        this(schemaVersion, id, corpus, question, task, topK, maxTokens, clues, stream, retrieval, null);
+    }
 
     public static Question of(String id, String corpus, String question) {
         return new Question(1, id, corpus, question, Task.QA, null, null, null, null, null);
@@ -36,7 +46,17 @@ public record Question(int schemaVersion, String id, String corpus, String quest
     }
 
     public Question withId(String newId) {
-        return new Question(schemaVersion, newId, corpus, question, task, topK, maxTokens, clues, stream, retrieval);
+        return new Question(schemaVersion, newId, corpus, question, task, topK, maxTokens, clues, stream, retrieval,
+                conversation);
+    }
+
+    /**
+     * What a clue prompt asks about: the question, after the conversation it continues where there is one, so that
+     * a follow-up such as "and who sent it?" recalls from the right context.
+     */
+    public String inConversation() {
+        return conversation == null ? question
+                : "Conversation so far:\n" + conversation + "\n\nCurrent question: " + question;
     }
 
     public enum Task {

@@ -1,5 +1,6 @@
 package dev.memorag.app.cli;
 
+import dev.memorag.app.bench.ChatBench;
 import dev.memorag.app.bench.DeadLetterBench;
 import dev.memorag.app.bench.EdgeBench;
 import dev.memorag.app.bench.IngestBench;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks that print side-by-side measurements of one run; results go to docs/benchmarks.md. */
 @Command(name = "bench", description = "Run a benchmark and print its table (settings: the MEMORAG_* variables).",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.DeadLetters.class, BenchCommand.Edge.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.DeadLetters.class, BenchCommand.Edge.class,
+            BenchCommand.Chat.class})
 final class BenchCommand {
 
     @Command(name = "ingest", description = "End-to-end ingest throughput vs bare chunk + embed of the same texts.")
@@ -92,6 +94,26 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             new EdgeBench(Files.readString(file), DemoCommand.QUESTIONS, questions, System.out)
+                    .run(Files.createTempDirectory("memorag-bench"), clients);
+            return 0;
+        }
+    }
+
+    @Command(name = "chat", description = "The same questions through /v1/chat/completions and /ask, JSON and "
+            + "streamed, interleaved: the OpenAI layer's cost as a ratio.")
+    static final class Chat implements Callable<Integer> {
+        @Option(names = "--file", description = "corpus text (default samples/a-christmas-carol.txt)")
+        Path file = Path.of("samples", "a-christmas-carol.txt");
+
+        @Option(names = "--clients", split = ",", description = "concurrencies (default 1,4)")
+        List<Integer> clients = List.of(1, 4);
+
+        @Option(names = "--questions", description = "questions each client asks on every route (default 8)")
+        int questions = 8;
+
+        @Override
+        public Integer call() throws Exception {
+            new ChatBench(Files.readString(file), DemoCommand.QUESTIONS, questions, System.out)
                     .run(Files.createTempDirectory("memorag-bench"), clients);
             return 0;
         }

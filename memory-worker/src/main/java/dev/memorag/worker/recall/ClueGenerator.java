@@ -29,7 +29,7 @@ public final class ClueGenerator {
     public List<String> clues(Question question) {
         boolean summary = question.taskOrDefault() == Question.Task.SUMMARIZE;
         List<String> turns = summary ? List.of(Prompts.SUM)
-                : QA_KINDS.stream().map(p -> Prompts.withQuestion(p, question.question())).toList();
+                : QA_KINDS.stream().map(p -> Prompts.withQuestion(p, question.inConversation())).toList();
         List<String> outputs = memories.read(question.corpus(), loaded -> {
             MemoryModel model = memories.model();
             List<String> texts = new ArrayList<>();

@@ -1,10 +1,12 @@
 package dev.memorag.query.access;
 
+import dev.memorag.schemas.Corpus;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,6 +30,27 @@ public final class Access {
                     "missing 'Authorization: Bearer <corpus token>' (or ?access_token= on a WebSocket)"));
         }
         return check(token, corpus);
+    }
+
+    /** Empty when the request carries the admin token or some corpus's token; otherwise the 401 error. */
+    public Optional<ErrorInfo> authenticate(HttpServerRequest request) {
+        String token = token(request);
+        if (token == null) {
+            return Optional.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED,
+                    "missing 'Authorization: Bearer <corpus token>'"));
+        }
+        return isAdmin(token) || registry.corpusOfToken(token).isPresent() ? Optional.empty()
+                : Optional.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED, "the token is not valid"));
+    }
+
+    /** The corpora the request's token may read, by id: every corpus for the admin token, its own for a corpus's. */
+    public List<Corpus> readable(HttpServerRequest request) {
+        String token = token(request);
+        return token == null ? List.of() : readable(token);
+    }
+
+    private List<Corpus> readable(String token) {
+        return isAdmin(token) ? registry.corpora() : registry.corpusOfToken(token).map(List::of).orElse(List.of());
     }
 
     /**

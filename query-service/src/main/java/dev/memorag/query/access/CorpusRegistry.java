@@ -14,6 +14,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -88,6 +90,11 @@ public final class CorpusRegistry {
 
     public Optional<Corpus> corpus(String id) {
         return Optional.ofNullable(corpora.get(id));
+    }
+
+    /** Every registered corpus, by id. */
+    public List<Corpus> corpora() {
+        return corpora.values().stream().sorted(Comparator.comparing(Corpus::id)).toList();
     }
 
     /** The corpus a token belongs to, if any: tells "another corpus's token" (403) from "no valid token" (401). */

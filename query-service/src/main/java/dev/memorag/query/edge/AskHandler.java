@@ -1,7 +1,6 @@
 package dev.memorag.query.edge;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.memorag.query.routing.RecallRouter;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
@@ -10,36 +9,46 @@ import dev.memorag.schemas.Json;
 import dev.memorag.schemas.Question;
 import dev.memorag.schemas.RecordType;
 import dev.memorag.schemas.RecordValidator;
-import dev.memorag.query.access.QuestionLimits;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Duration;
-import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
  * {@code POST /v1/corpora/:corpus/ask}: a JSON answer, or with {@code Accept: text/event-stream} every answer event
- * as a server-sent event. Never blocks the event loop: the answer arrives as events from the worker.
+ * as a server-sent event.
  */
 final class AskHandler implements Handler<RoutingContext> {
-    private final Vertx vertx;
-    private final RecallRouter router;
-    private final Duration timeout;
-    private final QuestionLimits limits;
+    /** The answer as one JSON object, an error as an HTTP error. */
+    private static final HttpQuestion.Answering JSON = new HttpQuestion.Answering() {
+        @Override
+        public void admitted(HttpServerResponse response) {
+        }
+
+        @Override
+        public void event(HttpServerResponse response, AnswerEvent event) {
+            if (event.type() == AnswerEvent.Type.DONE) {
+                response.putHeader("content-type", "application/json").end(Json.writeString(event.answer()));
+            } else if (event.type() == AnswerEvent.Type.ERROR) {
+                HttpErrors.send(response, HttpErrors.statusOf(event.error()), event.error());
+            }
+        }
+
+        @Override
+        public void failed(HttpServerResponse response, int status, ErrorInfo error) {
+            HttpErrors.send(response, status, error);
+        }
+    };
+
+    private final HttpQuestion questions;
     private final RecordValidator validator = new RecordValidator();
 
-    AskHandler(Vertx vertx, RecallRouter router, Duration timeout, QuestionLimits limits) {
-        this.vertx = vertx;
-        this.router = router;
-        this.timeout = timeout;
-        this.limits = limits;
+    AskHandler(HttpQuestion questions) {
+        this.questions = questions;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
-        String corpus = ctx.pathParam("corpus");
         Question question;
         try {
             question = parse(ctx);
@@ -47,59 +56,8 @@ final class AskHandler implements Handler<RoutingContext> {
             HttpErrors.send(ctx.response(), 400, e.toErrorInfo());
             return;
         }
-        OptionalLong wait = limits.tryAcquire(corpus);
-        if (wait.isPresent()) {
-            ctx.response().putHeader("retry-after", Long.toString(wait.getAsLong()));
-            HttpErrors.send(ctx.response(), 429, ErrorInfo.of(ErrorCode.RATE_LIMITED,
-                    "too many questions for corpus '" + corpus + "'; retry in " + wait.getAsLong() + " s"));
-            return;
-        }
-        ctx.addEndHandler(v -> limits.release(corpus)); // runs once: when the response ends or the connection drops
         boolean sse = String.valueOf(ctx.request().getHeader("accept")).contains("text/event-stream");
-        HttpServerResponse response = ctx.response();
-        long timer = vertx.setTimer(timeout.toMillis(), t -> {
-            router.forget(question.id());
-            ErrorInfo error = ErrorInfo.of(ErrorCode.TIMEOUT,
-                    "no answer within " + timeout.toSeconds() + " s; is a memory worker running?");
-            if (sse && response.headWritten()) {
-                writeEvent(response, AnswerEvent.error(question.id(), question.corpus(), Integer.MAX_VALUE, error));
-                response.end();
-            } else {
-                HttpErrors.send(response, 504, error);
-            }
-        });
-        response.closeHandler(v -> {
-            vertx.cancelTimer(timer);
-            if (response.ended()) {
-                router.forget(question.id());
-            } else {
-                router.cancel(question); // the asker hung up mid-answer: stop the worker too
-            }
-        });
-        if (sse) {
-            response.setChunked(true).putHeader("content-type", "text/event-stream")
-                    .putHeader("cache-control", "no-cache");
-        }
-        router.listen(question.id(), event -> vertx.runOnContext(v -> {
-            if (event.terminal()) {
-                vertx.cancelTimer(timer);
-            }
-            if (sse) {
-                writeEvent(response, event);
-                if (event.terminal()) {
-                    response.end();
-                }
-            } else if (event.type() == AnswerEvent.Type.DONE) {
-                response.putHeader("content-type", "application/json").end(Json.writeString(event.answer()));
-            } else if (event.type() == AnswerEvent.Type.ERROR) {
-                HttpErrors.send(response, HttpErrors.statusOf(event.error()), event.error());
-            }
-        }));
-        router.route(question, null, null).onFailure(e -> {
-            router.forget(question.id());
-            vertx.cancelTimer(timer);
-            HttpErrors.send(response, 503, ErrorInfo.of(ErrorCode.INTERNAL, "cannot reach Kafka: " + e.getMessage()));
-        });
+        questions.ask(ctx, question, sse ? new EventStream(question) : JSON);
     }
 
     private Question parse(RoutingContext ctx) {
@@ -120,9 +78,31 @@ final class AskHandler implements Handler<RoutingContext> {
         return validator.parse(RecordType.QUESTION, Json.write(body));
     }
 
-    private static void writeEvent(HttpServerResponse response, AnswerEvent event) {
-        if (!response.ended() && !response.closed()) {
-            response.write("event: " + event.type().wire() + "\ndata: " + Json.writeString(event) + "\n\n");
+    /** Every answer event as a server-sent event named by its type. */
+    private record EventStream(Question question) implements HttpQuestion.Answering {
+        @Override
+        public void admitted(HttpServerResponse response) {
+            response.setChunked(true).putHeader("content-type", "text/event-stream")
+                    .putHeader("cache-control", "no-cache");
+        }
+
+        @Override
+        public void event(HttpServerResponse response, AnswerEvent event) {
+            if (!response.ended() && !response.closed()) {
+                response.write("event: " + event.type().wire() + "\ndata: " + Json.writeString(event) + "\n\n");
+                if (event.terminal()) {
+                    response.end();
+                }
+            }
+        }
+
+        @Override
+        public void failed(HttpServerResponse response, int status, ErrorInfo error) {
+            if (response.headWritten()) {
+                event(response, AnswerEvent.error(question.id(), question.corpus(), Integer.MAX_VALUE, error));
+            } else {
+                HttpErrors.send(response, status, error);
+            }
         }
     }
 }

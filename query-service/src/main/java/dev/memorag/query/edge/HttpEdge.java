@@ -5,6 +5,7 @@ import dev.memorag.query.EdgeLimits;
 import dev.memorag.query.QueryConfig;
 import dev.memorag.query.access.Access;
 import dev.memorag.query.access.QuestionLimits;
+import dev.memorag.query.openai.OpenAiRoutes;
 import dev.memorag.query.routing.RecallRouter;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
@@ -37,6 +38,7 @@ public final class HttpEdge {
                                 PrometheusMeterRegistry metrics, Health health) {
         EdgeLimits edge = config.limits();
         QuestionLimits limits = new QuestionLimits(edge.maxInFlightPerCorpus(), edge.questionsPerSecond());
+        HttpQuestion questions = new HttpQuestion(vertx, recall, limits, edge.answerTimeout());
         Router router = Router.router(vertx);
         HealthRoutes.mount(router, health);
         router.get("/metrics").handler(ctx -> ctx.response()
@@ -53,7 +55,8 @@ public final class HttpEdge {
         });
         router.post("/v1/corpora/:corpus/ask")
                 .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
-                .handler(new AskHandler(vertx, recall, edge.answerTimeout(), limits));
+                .handler(new AskHandler(questions));
+        OpenAiRoutes.mount(router, access, questions, MAX_BODY_BYTES);
         router.get("/v1/corpora/:corpus/ws").handler(new SocketHandler(vertx, recall, limits, edge));
         router.get("/").handler(ctx -> ctx.redirect("/console/"));
         router.route("/console/*").handler(StaticHandler.create("console"));

@@ -1,0 +1,50 @@
+package dev.memorag.app.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.memorag.app.EmbeddedStack;
+import dev.memorag.app.StackConfig;
+import dev.memorag.query.EdgeLimits;
+import dev.memorag.schemas.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The embedded stack the edge benchmarks run against, and their one corpus in it. */
+final class BenchCorpus {
+    private BenchCorpus() {
+    }
+
+    /** The stack of the environment's settings, with edge limits no benchmark reaches. */
+    static StackConfig unlimitedStack(Path workDir) {
+        return StackConfig.fromEnvironment(System.getenv()).withDataDir(workDir).withPorts(0, 0, 0)
+                .withEdge(new EdgeLimits(Duration.ofMinutes(5), 100_000, 1e9, 1 << 20, 64 * 1024,
+                        Duration.ofHours(1)));
+    }
+
+    /** Creates {@code corpus}, puts {@code text} as its one document, waits until it is memorized; its token. */
+    static String create(EmbeddedStack stack, String corpus, String text) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora"))
+                .header("authorization", "Bearer " + stack.adminToken())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + corpus + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String token = Json.MAPPER.readTree(created.body()).path("token").asText();
+        String doc = stack.ingestUrl() + "/v1/corpora/" + corpus + "/documents/corpus.txt";
+        http.send(HttpRequest.newBuilder(URI.create(doc)).header("authorization", "Bearer " + token)
+                .header("content-type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString(text)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode status = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(doc))
+                    .header("authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
+            if ("memorized".equals(status.path("stage").asText())) {
+                return token;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the bench corpus was not memorized in 10 minutes");
+    }
+}
