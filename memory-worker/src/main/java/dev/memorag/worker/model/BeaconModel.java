@@ -142,7 +142,7 @@ public final class BeaconModel implements AutoCloseable {
             float[] logitValues = null;
             if (logits == Logits.LAST_RAW && !rawIdx.isEmpty()) {
                 long last = rawIdx.get(rawIdx.size() - 1); // a trailing beacon slot's logits are discarded
-                NDArray lg = rmsNorm(x.get(new NDIndex(last + ":" + (last + 1))), weights.finalNorm).matMul(weights.lmHeadT);
+                NDArray lg = weights.lmHead.apply(rmsNorm(x.get(new NDIndex(last + ":" + (last + 1))), weights.finalNorm));
                 logitValues = lg.toType(DataType.FLOAT32, false).toFloatArray();
             }
             for (LayerKv kv : newKv) {
@@ -195,11 +195,17 @@ public final class BeaconModel implements AutoCloseable {
     }
 
     private NDArray embed(NDManager m, long[] ids, Rows rows) {
-        if (rows.allRaw) return weights.embed.get(m.create(ids));
+        if (rows.allRaw) return tokenRows(m.create(ids));
         NDArray beacons = weights.beaconEmbed.repeat(0, rows.beaconIndex.size());
         if (rows.allBeacon) return beacons;
-        NDArray tok = weights.embed.get(m.create(ids).get(rows.rawIndex));
+        NDArray tok = tokenRows(m.create(ids).get(rows.rawIndex));
         return tok.concat(beacons, 0).get(rows.inverse);
+    }
+
+    /** Embedding rows of token ids in the compute dtype (the table may be stored in 2 bytes). */
+    private NDArray tokenRows(NDArray ids) {
+        NDArray rows = weights.embed.get(ids);
+        return rows.getDataType() == device.dataType() ? rows : rows.toType(device.dataType(), false);
     }
 
     /**
@@ -323,6 +329,18 @@ public final class BeaconModel implements AutoCloseable {
             NDScope.unregister(r);
             return r;
         }
+    }
+
+    /**
+     * Rows of a finished window as the memory keeps them: in the model's precision. A BF16 model on CPU computes in
+     * FP32, so its kept rows are rounded to BF16 here; a memory then holds the same values whether it was just
+     * computed or restored from its BF16 rows.
+     */
+    NDArray keptRows(NDManager out, NDArray rows) {
+        if (device.precision() != ComputeDevice.Precision.BF16 || device.dataType() != DataType.FLOAT32) return rows;
+        float[] values = rows.toFloatArray();
+        for (int i = 0; i < values.length; i++) values[i] = TensorDType.roundToBf16(values[i]);
+        return out.create(values, rows.getShape());
     }
 
     /** Changes the attention chunk bound (tests force many small query chunks with it). */

@@ -107,12 +107,12 @@ public final class RecallSession implements AutoCloseable {
             long from = memory == null ? 0 : memory.get(0).rows();
             List<LayerKv> next = new ArrayList<>();
             for (int l = 0; l < window.size(); l++) {
-                NDArray k = window.get(l).k().get(idx);
+                NDArray k = model.keptRows(scope, window.get(l).k().get(idx));
                 LayerKv old = memory == null ? null : memory.get(l);
                 // The beacons move from their window positions to memory positions: rotate again from pre-RoPE keys.
                 next.add(new LayerKv(join(old == null ? null : old.k(), k),
                         join(old == null ? null : old.kRot(), model.rotateKeys(scope, k, from)),
-                        join(old == null ? null : old.v(), window.get(l).v().get(idx))));
+                        join(old == null ? null : old.v(), model.keptRows(scope, window.get(l).v().get(idx)))));
             }
             if (memoryOwned) closeAll(memory);
             memory = next;

@@ -54,6 +54,11 @@ public enum TensorDType {
         return (short) ((bits + rounding) >>> 16);
     }
 
+    /** The BF16 value nearest to {@code f} (round to nearest even), as a float. */
+    static float roundToBf16(float f) {
+        return Float.intBitsToFloat(floatToBf16(f) << 16);
+    }
+
     static TensorDType parse(String name) {
         return switch (name) {
             case "F32" -> F32;

@@ -149,12 +149,12 @@ class BeaconBenchmark {
         Random r = new Random(9);
         List<byte[]> rows = new ArrayList<>();
         for (int w = 0; w < windows; w++) {
-            ByteBuffer b = ByteBuffer.allocate(MemoryState.windowBytes(WINDOW, RATIO, LAYERS, kvDim))
+            ByteBuffer b = ByteBuffer.allocate(MemoryState.windowBytes(WINDOW, RATIO, LAYERS, kvDim, ComputeDevice.Precision.FP32))
                     .order(ByteOrder.LITTLE_ENDIAN);
             while (b.hasRemaining()) b.putFloat((float) r.nextGaussian());
             rows.add(b.array());
         }
-        return new MemoryState(WINDOW, RATIO, LAYERS, kvDim, rows, new int[0], 0);
+        return new MemoryState(WINDOW, RATIO, LAYERS, kvDim, ComputeDevice.Precision.FP32, rows, new int[0], 0);
     }
 
     /**
