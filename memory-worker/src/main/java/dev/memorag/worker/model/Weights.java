@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,6 +113,28 @@ public final class Weights implements AutoCloseable {
         }
 
         private NDArray read(String name, DataType dtype, long... shape) {
+            long elements = 1;
+            for (long d : shape) elements *= d;
+            return dtype == DataType.FLOAT16 && elements * 2 <= Integer.MAX_VALUE ? half(name, elements, shape) : chunked(name, dtype, shape);
+        }
+
+        /**
+         * A tensor as 2-byte FP16, converted on the Java side into one direct buffer that becomes the tensor's storage
+         * (DJL wraps a direct buffer without copying): no FP32 copy of the weight ever exists on the native side.
+         */
+        private NDArray half(String name, long elements, long... shape) {
+            ByteBuffer half = ByteBuffer.allocateDirect(Math.toIntExact(elements * 2)).order(ByteOrder.nativeOrder());
+            long rows = shape[0];
+            long step = Math.max(1, CHUNK_ELEMENTS / (elements / rows));
+            for (long from = 0; from < rows; from += step) {
+                FloatBuffer buf = ckpt.readRows(name, shape, from, Math.min(rows, from + step));
+                checkHalfRange(name, buf);
+                while (buf.hasRemaining()) half.putShort(TensorDType.floatToHalf(buf.get()));
+            }
+            return m.create(half.flip(), new Shape(shape), DataType.FLOAT16);
+        }
+
+        private NDArray chunked(String name, DataType dtype, long... shape) {
             long rows = shape[0];
             long rowElems = 1;
             for (int i = 1; i < shape.length; i++) rowElems *= shape[i];

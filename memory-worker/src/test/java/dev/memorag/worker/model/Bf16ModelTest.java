@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -79,6 +80,20 @@ class Bf16ModelTest {
                         type + ": greedy tokens of the BF16 model differ from the FP32 model's");
             }
         }
+    }
+
+    @Test
+    void everyBf16ValueInHalfRangeIsExactInTheFp16Container() {
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 200_000; i++) {
+            float bf16 = TensorDType.roundToBf16((float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4)));
+            if (Math.abs(bf16) < 6.104e-5f || Math.abs(bf16) > 65504f) continue;
+            assertEquals(bf16, TensorDType.halfToFloat(TensorDType.floatToHalf(bf16) & 0xFFFF), "BF16 value " + bf16);
+        }
+        // Below half's normal range values round to the nearest subnormal; above it, infinity.
+        assertEquals(Math.scalb(1f, -24), TensorDType.halfToFloat(TensorDType.floatToHalf(Math.scalb(1.2f, -24)) & 0xFFFF));
+        assertEquals(Float.POSITIVE_INFINITY, TensorDType.halfToFloat(TensorDType.floatToHalf(70000f) & 0xFFFF));
+        assertEquals(65504f, TensorDType.halfToFloat(TensorDType.floatToHalf(65504f) & 0xFFFF));
     }
 
     @ParameterizedTest
