@@ -83,6 +83,11 @@ public final class BeaconModel implements AutoCloseable {
         return device;
     }
 
+    /** The parameters; benchmarks multiply them bare. */
+    Weights weights() {
+        return weights;
+    }
+
     /** The model's own manager (weights and RoPE tables); tests check it does not accumulate arrays. */
     public NDManager manager() {
         return manager;

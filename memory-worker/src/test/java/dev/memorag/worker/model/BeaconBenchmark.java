@@ -145,7 +145,8 @@ class BeaconBenchmark {
         }
     }
 
-    private static MemoryState randomMemory(int windows, int kvDim) {
+    /** A memory of random FP32 rows (a forward's cost does not depend on their values). */
+    static MemoryState randomMemory(int windows, int kvDim) {
         Random r = new Random(9);
         List<byte[]> rows = new ArrayList<>();
         for (int w = 0; w < windows; w++) {
