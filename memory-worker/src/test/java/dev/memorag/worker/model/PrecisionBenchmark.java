@@ -45,14 +45,14 @@ class PrecisionBenchmark {
                 System.getProperty("ai.djl.pytorch.num_threads"), bw.copyGBs(), bw.triadGBs(), BenchLog.loadAverage());
         int[] stream = TinyModels.tokens(5, memoryTokens);
         for (Precision precision : Precision.values()) {
-            long nativeBefore = NativeHeap.inUseBytes();
+            long nativeBefore = settledNativeBytes();
             double loadS;
             long t0 = System.nanoTime();
             try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(precision), null)) {
                 loadS = BenchLog.seconds(t0);
                 ModelConfig c = model.config();
                 LOG.report("%s: load %.1f s, weights resident %.0f MiB (%d parameters)", precision.wire(), loadS,
-                        (NativeHeap.inUseBytes() - nativeBefore) / 1048576.0, c.parameterCount());
+                        (settledNativeBytes() - nativeBefore) / 1048576.0, c.parameterCount());
                 try (BeaconMemory warm = BeaconMemory.empty(model)) {
                     warm.extend(java.util.Arrays.copyOf(stream, SMALL.window()));
                 }
@@ -90,6 +90,17 @@ class PrecisionBenchmark {
         }
         MemoryBandwidth.Result end = MemoryBandwidth.measure();
         LOG.report("precision end: bandwidth copy %.1f GB/s, triad %.1f GB/s; load average %s", end.copyGBs(), end.triadGBs(), BenchLog.loadAverage());
+    }
+
+    /** Malloc'd native bytes once spent direct buffers (DJL's copies of loaded weights) have been freed. */
+    private static long settledNativeBytes() {
+        System.gc();
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return NativeHeap.inUseBytes();
     }
 
     /** Bytes one decode step reads: weights on the raw-token path, beacon projections every ratio-th step, LM head, memory K/V. */
