@@ -56,6 +56,7 @@ class Bf16ModelTest {
             assertEquals(s32.windows().get(0).length / 2, s16.windows().get(0).length, "BF16 rows take half the bytes of FP32 rows");
             ModelConfig c = fp32.config();
             int n = c.beacon().beaconsPerWindow();
+            double worstSteps = 0;
             for (int l = 0; l < c.numLayers(); l++) {
                 for (int kv = 0; kv < 2; kv++) {
                     double worst = 0;
@@ -72,8 +73,10 @@ class Bf16ModelTest {
                     assertTrue(worst <= TOL * scale, type + " layer " + l + (kv == 0 ? " keys" : " values") + " differ by " + worst
                             + ", more than 4 BF16 steps of their largest value " + scale);
                     assertTrue(worst > 0, "the BF16 rows were rounded, so they cannot all equal the FP32 ones");
+                    worstSteps = Math.max(worstSteps, worst / scale / BF16_STEP);
                 }
             }
+            System.out.printf("%s: BF16 rows differ from FP32 by at most %.2f BF16 steps of their layer's largest value%n", type, worstSteps);
             GenerationOptions greedy = GenerationOptions.greedy(24, Set.of());
             try (RecallSession a = new RecallSession(m32); RecallSession b = new RecallSession(m16)) {
                 assertArrayEquals(a.generate(prompt, greedy, t -> true), b.generate(prompt, greedy, t -> true),
