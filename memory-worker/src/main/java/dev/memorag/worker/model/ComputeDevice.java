@@ -73,12 +73,7 @@ public record ComputeDevice(Device device, Precision precision) {
         return new ComputeDevice(Device.cpu(), precision);
     }
 
-    /** CUDA (BF16) when the engine sees a GPU, otherwise CPU (FP32). */
-    public static ComputeDevice auto() {
-        return gpuPresent() ? new ComputeDevice(Device.gpu(), Precision.BF16) : cpu();
-    }
-
-    public static boolean gpuPresent() {
+    private static boolean gpuPresent() {
         return Engine.getEngine("PyTorch").getGpuCount() > 0;
     }
 
