@@ -35,9 +35,10 @@ public final class Weights implements AutoCloseable {
         }
 
         /**
-         * FP32 activations times a 2-byte FP16 weight (a BF16 model on CPU). A few rows (decode) go through the FP16
-         * GEMV, which reads the weight as it is stored and accumulates in FP32; its FP16 result is checked for
-         * overflow (an activation or output beyond 65504) and recomputed on the FP32 up-cast if it has any.
+         * FP32 activations times a 2-byte FP16 weight (a BF16 model on CPU). A few rows (decode) go through libtorch's
+         * FP16 GEMV, which reads the weight as it is stored (activations rounded to FP16's 11-bit significand); its FP16
+         * result is checked for overflow (an activation or output beyond 65504) and recomputed on the FP32 up-cast if
+         * it has any. More rows multiply the weight up-cast to FP32 for this call: native FP16 GEMMs are very slow here.
          */
         private NDArray mixed(NDArray x) {
             if (x.getShape().get(0) <= GEMV_ROWS) {
