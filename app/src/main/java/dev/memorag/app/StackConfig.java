@@ -61,7 +61,8 @@ import java.util.regex.Pattern;
  *                        MEMORAG_KAFKA_QUESTIONS_TRUSTED}, {@code MEMORAG_QUESTION_DEDUP_WINDOW} ({@link KafkaQuestions})
  * @param model           the worker's memory model and generator ({@link ModelSettings}): {@code MEMORAG_MODEL_DIR}
  *                        (checkpoint directory; unset: memory backend none), {@code MEMORAG_DEVICE} (cpu, cuda,
- *                        auto; default cpu), {@code MEMORAG_BEACON_RATIO} (default 4), {@code
+ *                        auto; default cpu), {@code MEMORAG_DTYPE} (auto, fp32, bf16; default auto), {@code
+ *                        MEMORAG_BEACON_RATIO} (default 4), {@code
  *                        MEMORAG_MEMORY_CACHE_BYTES} (device cache for hot memories, default 2 GiB), {@code
  *                        MEMORAG_GENERATOR} (extractive, djl, openai; default extractive), {@code MEMORAG_OPENAI_URL},
  *                        {@code MEMORAG_OPENAI_MODEL}, {@code MEMORAG_OPENAI_API_KEY}
@@ -125,6 +126,7 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                 new ModelSettings(
                         get(env, "MEMORAG_MODEL_DIR", Path::of, m.modelDir()),
                         get(env, "MEMORAG_DEVICE", Function.identity(), m.device()),
+                        get(env, "MEMORAG_DTYPE", Function.identity(), m.dtype()),
                         get(env, "MEMORAG_BEACON_RATIO", Integer::valueOf, m.beaconRatio()),
                         get(env, "MEMORAG_MEMORY_CACHE_BYTES", Long::parseLong, m.cacheBytes()),
                         get(env, "MEMORAG_GENERATOR", Function.identity(), m.generator()),

@@ -11,6 +11,8 @@ import java.util.Locale;
  *
  * @param modelDir    a Hugging Face checkpoint directory of a MemoRAG memory model, or null for none
  * @param device      {@code cpu}, {@code cuda} or {@code auto} (CUDA when present)
+ * @param dtype       what the model holds: {@code fp32}, {@code bf16} or {@code auto} (BF16 on CUDA; on CPU BF16 when the
+ *                    checkpoint's FP32 weights would take more than half of this machine's memory, else FP32)
  * @param beaconRatio compression ratio to run the checkpoint with (MemoRAG uses 4); null keeps config.json's
  * @param cacheBytes  device memory for hot corpus memories; least recently used ones are dropped beyond it
  * @param generator   {@code extractive} (no LLM), {@code djl} (the memory checkpoint) or {@code openai}
@@ -18,17 +20,22 @@ import java.util.Locale;
  * @param openAiModel model name to ask that server for
  * @param openAiKey   bearer key for that server, or null
  */
-public record ModelSettings(Path modelDir, String device, Integer beaconRatio, long cacheBytes, String generator,
+public record ModelSettings(Path modelDir, String device, String dtype, Integer beaconRatio, long cacheBytes, String generator,
                             URI openAiUrl, String openAiModel, String openAiKey) {
     public static final List<String> GENERATORS = List.of("extractive", "djl", "openai");
     public static final List<String> DEVICES = List.of("cpu", "cuda", "auto");
+    public static final List<String> DTYPES = List.of("auto", "fp32", "bf16");
     public static final long DEFAULT_CACHE_BYTES = 2L << 30;
 
     public ModelSettings {
         device = device.toLowerCase(Locale.ROOT);
+        dtype = dtype.toLowerCase(Locale.ROOT);
         generator = generator.toLowerCase(Locale.ROOT);
         if (!DEVICES.contains(device)) {
             throw new IllegalArgumentException("device '" + device + "': choose from " + DEVICES);
+        }
+        if (!DTYPES.contains(dtype)) {
+            throw new IllegalArgumentException("dtype '" + dtype + "': choose from " + DTYPES);
         }
         if (!GENERATORS.contains(generator)) {
             throw new IllegalArgumentException("generator '" + generator + "': choose from " + GENERATORS);
@@ -51,14 +58,14 @@ public record ModelSettings(Path modelDir, String device, Integer beaconRatio, l
 
     /** No checkpoint, extractive answers: what runs when nothing is configured. */
     public static ModelSettings defaults() {
-        return new ModelSettings(null, "cpu", 4, DEFAULT_CACHE_BYTES, "extractive", null, null, null);
+        return new ModelSettings(null, "cpu", "auto", 4, DEFAULT_CACHE_BYTES, "extractive", null, null, null);
     }
 
     public ModelSettings withModelDir(Path dir) {
-        return new ModelSettings(dir, device, beaconRatio, cacheBytes, generator, openAiUrl, openAiModel, openAiKey);
+        return new ModelSettings(dir, device, dtype, beaconRatio, cacheBytes, generator, openAiUrl, openAiModel, openAiKey);
     }
 
     public ModelSettings withGenerator(String name) {
-        return new ModelSettings(modelDir, device, beaconRatio, cacheBytes, name, openAiUrl, openAiModel, openAiKey);
+        return new ModelSettings(modelDir, device, dtype, beaconRatio, cacheBytes, name, openAiUrl, openAiModel, openAiKey);
     }
 }

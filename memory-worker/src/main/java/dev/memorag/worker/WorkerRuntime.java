@@ -71,8 +71,8 @@ public final class WorkerRuntime implements AutoCloseable {
         QuestionGate gate = new QuestionGate();
         CorpusMemories memories = null;
         if (settings.modelDir() != null) {
-            MemoryModel model = own(MemoryModel.load(settings.modelDir(), device(settings.device()),
-                    settings.beaconRatio()));
+            MemoryModel model = own(MemoryModel.load(settings.modelDir(),
+                    ComputeDevice.select(settings.device(), settings.dtype(), settings.modelDir()), settings.beaconRatio()));
             memories = own(new CorpusMemories(model, store, settings.cacheBytes()));
         }
         AnswerGenerator generator = switch (settings.generator()) {
@@ -108,24 +108,11 @@ public final class WorkerRuntime implements AutoCloseable {
         log.info("memory worker on {}: memory backend {}{}; generator {}; retrieval {} (exact vectors up to {} "
                         + "passages per corpus, then HNSW)", config.stateDir(),
                 recall.memoryBackend(), memories == null ? " (no memory checkpoint configured: the question is the "
-                        + "only clue)" : " (" + settings.modelDir() + ", model " + memories.model().fingerprint() + ")",
+                        + "only clue)" : " (" + settings.modelDir() + ", model " + memories.model().fingerprint() + " on "
+                        + memories.model().model().device().describe() + ")",
                 generator.name() + (generator instanceof ExtractiveGenerator
                         ? " (answers are evidence sentences, no LLM)" : ""),
                 config.retrieval().mode().wire(), config.retrieval().annThreshold());
-    }
-
-    private static ComputeDevice device(String name) {
-        return switch (name) {
-            case "cuda" -> {
-                ComputeDevice auto = ComputeDevice.auto();
-                if (auto.device().isGpu()) {
-                    yield auto;
-                }
-                throw new IllegalStateException("device cuda was asked for, but PyTorch sees no GPU here");
-            }
-            case "auto" -> ComputeDevice.auto();
-            default -> ComputeDevice.cpu();
-        };
     }
 
     private <T extends AutoCloseable> T own(T resource) {

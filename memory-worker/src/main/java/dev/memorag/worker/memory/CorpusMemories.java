@@ -2,6 +2,7 @@ package dev.memorag.worker.memory;
 
 import dev.memorag.worker.model.BeaconMemory;
 import dev.memorag.worker.model.BeaconSettings;
+import dev.memorag.worker.model.ComputeDevice;
 import dev.memorag.worker.model.MemoryState;
 import dev.memorag.worker.model.ModelConfig;
 import dev.memorag.worker.store.CorpusStore;
@@ -167,7 +168,8 @@ public final class CorpusMemories implements AutoCloseable {
         ModelConfig c = model.model().config();
         BeaconSettings b = c.beacon();
         List<byte[]> windows = store.memoryWindows(corpus, cursor.windows());
-        int expected = MemoryState.windowBytes(b.window(), b.ratio(), c.numLayers(), c.kvDim());
+        ComputeDevice.Precision precision = model.model().device().precision();
+        int expected = MemoryState.windowBytes(b.window(), b.ratio(), c.numLayers(), c.kvDim(), precision);
         for (int i = 0; i < windows.size(); i++) {
             if (windows.get(i).length != expected) {
                 throw new MemoryUnusableException("the memory of corpus '" + corpus + "' is damaged: window " + i
@@ -175,7 +177,7 @@ public final class CorpusMemories implements AutoCloseable {
                         + " (corrupt or truncated row); delete and re-ingest the corpus to rebuild it");
             }
         }
-        MemoryState state = new MemoryState(b.window(), b.ratio(), c.numLayers(), c.kvDim(), windows,
+        MemoryState state = new MemoryState(b.window(), b.ratio(), c.numLayers(), c.kvDim(), precision, windows,
                 cursor.pending(), cursor.pending().length % b.ratio());
         long start = System.nanoTime();
         BeaconMemory memory = BeaconMemory.restore(model.model(), state);

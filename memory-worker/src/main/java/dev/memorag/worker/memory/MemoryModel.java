@@ -48,7 +48,7 @@ public final class MemoryModel implements AutoCloseable {
         BeaconModel model = BeaconModel.load(dir, device, beacon);
         try {
             return new MemoryModel(model, ModelTokenizer.load(dir.resolve("tokenizer.json")),
-                    ModelFingerprint.of(dir, beacon));
+                    ModelFingerprint.of(dir, beacon, device.precision()));
         } catch (RuntimeException e) {
             model.close();
             throw e;

@@ -7,8 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import dev.memorag.worker.model.ComputeDevice.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +35,10 @@ public final class BeaconMemory implements AutoCloseable {
         return new BeaconMemory(model);
     }
 
-    /** Rebuilds a memory from its exported form; refuses a state made with other settings or another model shape. */
+    /**
+     * Rebuilds a memory from its exported form; refuses a state made with other settings, another model shape or rows
+     * in another precision (convert those explicitly with {@link MemoryState#withPrecision}).
+     */
     public static BeaconMemory restore(BeaconModel model, MemoryState state) {
         ModelConfig c = model.config();
         if (state.window() != c.beacon().window() || state.ratio() != c.beacon().ratio() || state.layers() != c.numLayers() || state.kvDim() != c.kvDim()) {
@@ -44,10 +46,16 @@ public final class BeaconMemory implements AutoCloseable {
                     + " layers, kv dim " + state.kvDim() + ") does not fit this model (window " + c.beacon().window() + ", ratio "
                     + c.beacon().ratio() + ", " + c.numLayers() + " layers, kv dim " + c.kvDim() + ")");
         }
+        Precision precision = model.device().precision();
+        if (state.precision() != precision) {
+            throw new IllegalArgumentException("memory rows are " + state.precision().wire() + " but this model holds " + precision.wire()
+                    + ": convert the state with withPrecision(" + precision + ") or memorize the stream again with this model");
+        }
         BeaconMemory m = new BeaconMemory(model);
         try {
             int n = c.beacon().beaconsPerWindow();
             Shape rowShape = new Shape(n, c.numKvHeads(), c.headDim());
+            int block = n * c.kvDim();
             List<NDList> ks = new ArrayList<>();
             List<NDList> vs = new ArrayList<>();
             for (int l = 0; l < c.numLayers(); l++) {
@@ -55,10 +63,10 @@ public final class BeaconMemory implements AutoCloseable {
                 vs.add(new NDList());
             }
             for (byte[] window : state.windows()) {
-                ByteBuffer b = ByteBuffer.wrap(window).order(ByteOrder.LITTLE_ENDIAN);
+                float[] values = MemoryState.decode(window, state.precision());
                 for (int l = 0; l < c.numLayers(); l++) {
-                    ks.get(l).add(m.upload(b, rowShape));
-                    vs.get(l).add(m.upload(b, rowShape));
+                    ks.get(l).add(m.upload(values, 2 * l * block, rowShape));
+                    vs.get(l).add(m.upload(values, (2 * l + 1) * block, rowShape));
                 }
             }
             if (!state.windows().isEmpty()) {
@@ -78,11 +86,8 @@ public final class BeaconMemory implements AutoCloseable {
         }
     }
 
-    private NDArray upload(ByteBuffer b, Shape shape) {
-        float[] f = new float[Math.toIntExact(shape.size())];
-        b.asFloatBuffer().get(f);
-        b.position(b.position() + f.length * Float.BYTES);
-        NDArray a = manager.create(f, shape);
+    private NDArray upload(float[] values, int from, Shape shape) {
+        NDArray a = manager.create(Arrays.copyOfRange(values, from, from + Math.toIntExact(shape.size())), shape);
         if (model.device().dataType() == DataType.FLOAT32) return a;
         NDArray converted = a.toType(model.device().dataType(), false);
         a.close();
@@ -122,11 +127,11 @@ public final class BeaconMemory implements AutoCloseable {
         long from = memoryRows();
         List<LayerKv> next = new ArrayList<>();
         for (int l = 0; l < windowKv.size(); l++) {
-            NDArray k = windowKv.get(l).k().get(idx);
+            NDArray k = model.keptRows(scope, windowKv.get(l).k().get(idx));
             LayerKv old = kv == null ? null : kv.get(l);
             next.add(new LayerKv(append(old == null ? null : old.k(), k),
                     append(old == null ? null : old.kRot(), model.rotateKeys(scope, k, from)),
-                    append(old == null ? null : old.v(), windowKv.get(l).v().get(idx))));
+                    append(old == null ? null : old.v(), model.keptRows(scope, windowKv.get(l).v().get(idx)))));
         }
         if (kv != null) kv.forEach(LayerKv::close);
         kv = next;
@@ -168,30 +173,31 @@ public final class BeaconMemory implements AutoCloseable {
         return (long) windows * model.beacon().window() + pending.length;
     }
 
-    /** One full window's beacon K/V as bytes (layout in {@link MemoryState}). */
+    /** One full window's beacon K/V as bytes in the model's precision (layout in {@link MemoryState}). */
     public byte[] exportWindow(int index) {
         if (index < 0 || index >= windows) throw new IndexOutOfBoundsException("window " + index + " of " + windows);
         ModelConfig c = model.config();
         int n = c.beacon().beaconsPerWindow();
-        ByteBuffer out = ByteBuffer.allocate(MemoryState.windowBytes(c.beacon().window(), c.beacon().ratio(), c.numLayers(), c.kvDim()))
-                .order(ByteOrder.LITTLE_ENDIAN);
+        int block = n * c.kvDim();
+        float[] values = new float[2 * c.numLayers() * block];
         NDIndex rows = new NDIndex((long) index * n + ":" + (long) (index + 1) * n);
         try (NDManager scope = manager.newSubManager()) {
+            int at = 0;
             for (LayerKv layer : kv) {
                 for (NDArray a : new NDArray[] {layer.k(), layer.v()}) {
-                    NDArray slice = a.get(scope, rows).toType(DataType.FLOAT32, false);
-                    for (float f : slice.toFloatArray()) out.putFloat(f);
+                    System.arraycopy(a.get(scope, rows).toType(DataType.FLOAT32, false).toFloatArray(), 0, values, at, block);
+                    at += block;
                 }
             }
         }
-        return out.array();
+        return MemoryState.encode(values, model.device().precision());
     }
 
     public MemoryState export() {
         List<byte[]> all = new ArrayList<>();
         for (int i = 0; i < windows; i++) all.add(exportWindow(i));
         BeaconSettings b = model.beacon();
-        return new MemoryState(b.window(), b.ratio(), model.config().numLayers(), model.config().kvDim(), all, pending,
+        return new MemoryState(b.window(), b.ratio(), model.config().numLayers(), model.config().kvDim(), model.device().precision(), all, pending,
                 pending.length % b.ratio());
     }
 

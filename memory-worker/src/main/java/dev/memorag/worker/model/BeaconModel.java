@@ -83,6 +83,11 @@ public final class BeaconModel implements AutoCloseable {
         return device;
     }
 
+    /** The parameters; benchmarks multiply them bare. */
+    Weights weights() {
+        return weights;
+    }
+
     /** The model's own manager (weights and RoPE tables); tests check it does not accumulate arrays. */
     public NDManager manager() {
         return manager;
@@ -126,8 +131,8 @@ public final class BeaconModel implements AutoCloseable {
                     NDArray k = rows.project(h, w.k(), w.beaconK()).reshape(s, config.numKvHeads(), config.headDim());
                     NDArray v = rows.project(h, w.v(), w.beaconV()).reshape(s, config.numKvHeads(), config.headDim());
                     NDArray kRot = rotate(k, cos, sin);
-                    NDArray keys = concatRows(memory, window, layer, kRot, true);
-                    NDArray values = concatRows(memory, window, layer, v, false);
+                    List<NDArray> keys = segments(memory, window, layer, kRot, true, s);
+                    List<NDArray> values = segments(memory, window, layer, v, false, s);
                     // 1/sqrt(d) goes into q (s x heads x d) rather than into the far larger score tensor.
                     NDArray qs = rotate(q, cos, sin).muli(1.0 / Math.sqrt(config.headDim()));
                     NDArray xa = xIn.add(w.o().apply(attention(qs, keys, values, mask, s, total)));
@@ -142,7 +147,7 @@ public final class BeaconModel implements AutoCloseable {
             float[] logitValues = null;
             if (logits == Logits.LAST_RAW && !rawIdx.isEmpty()) {
                 long last = rawIdx.get(rawIdx.size() - 1); // a trailing beacon slot's logits are discarded
-                NDArray lg = rmsNorm(x.get(new NDIndex(last + ":" + (last + 1))), weights.finalNorm).matMul(weights.lmHeadT);
+                NDArray lg = weights.lmHead.apply(rmsNorm(x.get(new NDIndex(last + ":" + (last + 1))), weights.finalNorm));
                 logitValues = lg.toType(DataType.FLOAT32, false).toFloatArray();
             }
             for (LayerKv kv : newKv) {
@@ -195,11 +200,17 @@ public final class BeaconModel implements AutoCloseable {
     }
 
     private NDArray embed(NDManager m, long[] ids, Rows rows) {
-        if (rows.allRaw) return weights.embed.get(m.create(ids));
+        if (rows.allRaw) return tokenRows(m.create(ids));
         NDArray beacons = weights.beaconEmbed.repeat(0, rows.beaconIndex.size());
         if (rows.allBeacon) return beacons;
-        NDArray tok = weights.embed.get(m.create(ids).get(rows.rawIndex));
+        NDArray tok = tokenRows(m.create(ids).get(rows.rawIndex));
         return tok.concat(beacons, 0).get(rows.inverse);
+    }
+
+    /** Embedding rows of token ids in the compute dtype (the table may be stored in 2 bytes). */
+    private NDArray tokenRows(NDArray ids) {
+        NDArray rows = weights.embed.get(ids);
+        return rows.getDataType() == device.dataType() ? rows : rows.toType(device.dataType(), false);
     }
 
     /**
@@ -214,13 +225,14 @@ public final class BeaconModel implements AutoCloseable {
 
     /**
      * Causal GQA attention of {@code s} new queries (already scaled by 1/sqrt(d)) over {@code total}
-     * keys, the last {@code s} of which are the new slots. Query heads are grouped by their KV head so
-     * each group is one batched matmul without repeating K/V. Queries run in chunks so the score
+     * keys given as consecutive row segments, the last {@code s} rows being the new slots. Query heads are grouped by
+     * their KV head so each group is one batched matmul without repeating K/V. Queries run in chunks so the score
      * tensor stays bounded (a real window over a long memory would otherwise need gigabytes of
      * scores); a chunk takes only the keys up to its last query, so keys none of its queries may see
-     * are neither multiplied nor masked, and only its diagonal block of new slots gets the mask.
+     * are neither multiplied nor masked, and only its diagonal block of new slots gets the mask. With several
+     * segments each is multiplied where it lies and only the scores are joined.
      */
-    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, int s, int total) {
+    private NDArray attention(NDArray q, List<NDArray> keySegments, List<NDArray> valueSegments, NDArray mask, int s, int total) {
         int kvHeads = config.numKvHeads();
         int group = config.numHeads() / kvHeads;
         int hd = config.headDim();
@@ -228,8 +240,10 @@ public final class BeaconModel implements AutoCloseable {
         NDArray qg = contiguous(q.reshape(s, kvHeads, group, hd).transpose(1, 2, 0, 3)); // [kvHeads, group, s, hd]
         // Strided views, no copies: BLAS takes them as they are (row stride kvHeads * hd); copying all of
         // K and V per layer is pure memory traffic, and in a decode step (one query) it rivals the matmuls.
-        NDArray kt = k.transpose(1, 2, 0); // [kvHeads, hd, total]
-        NDArray vt = v.transpose(1, 0, 2); // [kvHeads, total, hd]
+        List<NDArray> kts = new ArrayList<>();
+        List<NDArray> vts = new ArrayList<>();
+        for (NDArray k : keySegments) kts.add(k.transpose(1, 2, 0)); // [kvHeads, hd, rows]
+        for (NDArray v : valueSegments) vts.add(v.transpose(1, 0, 2)); // [kvHeads, rows, hd]
         int chunk = (int) Math.max(1, Math.min(s, scoreElements / ((long) config.numHeads() * total)));
         NDList outs = new NDList();
         for (int start = 0; start < s; start += chunk) {
@@ -240,13 +254,34 @@ public final class BeaconModel implements AutoCloseable {
             // Each chunk's scores and probabilities are freed before the next chunk allocates its own.
             outs.addAll(scoped(() -> {
                 NDArray qc = qg.get(new NDIndex(":, :, " + from + ":" + to + ", :")).reshape(kvHeads, (long) group * n, hd);
-                NDArray scores = qc.matMul(kt.get(new NDIndex(":, :, :" + keys)));
+                NDList parts = new NDList();
+                List<Long> lengths = new ArrayList<>();
+                long at = 0;
+                for (NDArray kt : kts) {
+                    long rows = kt.getShape().get(2);
+                    long len = Math.min(rows, keys - at);
+                    if (len <= 0) break;
+                    parts.add(qc.matMul(len == rows ? kt : kt.get(new NDIndex(":, :, :" + len))));
+                    lengths.add(len);
+                    at += rows;
+                }
+                NDArray scores = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, -1);
                 // In place through a view: the chunk's queries against its own new slots [past + from, keys).
                 scores.reshape(kvHeads, group, n, keys).get(new NDIndex("..., " + (past + from) + ":"))
                         .addi(mask.get(new NDIndex(from + ":" + to + ", " + from + ":" + to)));
                 // Softmax in FP32 even when computing in BF16/FP16 (GPU): long rows lose too much otherwise.
                 NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(qc.getDataType(), false);
-                return new NDList(probs.matMul(vt.get(new NDIndex(":, :" + keys))).reshape(kvHeads, group, n, hd));
+                NDArray out = null;
+                long offset = 0;
+                for (int i = 0; i < lengths.size(); i++) {
+                    long len = lengths.get(i);
+                    NDArray p = lengths.size() == 1 ? probs : probs.get(new NDIndex("..., " + offset + ":" + (offset + len)));
+                    NDArray vt = vts.get(i);
+                    NDArray o = p.matMul(len == vt.getShape().get(1) ? vt : vt.get(new NDIndex(":, :" + len)));
+                    out = out == null ? o : out.addi(o);
+                    offset += len;
+                }
+                return new NDList(out.reshape(kvHeads, group, n, hd));
             }));
         }
         NDArray out = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 2);
@@ -274,13 +309,20 @@ public final class BeaconModel implements AutoCloseable {
         return x.mul(cos).addi(rotated.muli(sin));
     }
 
-    private static NDArray concatRows(List<LayerKv> memory, List<LayerKv> window, int layer, NDArray fresh, boolean keys) {
-        NDList parts = new NDList();
+    /**
+     * The keys (rotated) or values attention reads, as row segments: [memory | window | fresh]. A few queries (decode)
+     * read the cached segments where they lie, because their scores are far smaller than the K/V they would join
+     * (copying a 32K-token memory's K/V every token and layer was a large share of a decode step); many queries
+     * (a window) get one joined segment, because their scores are the larger tensor and joining those per query
+     * chunk would copy more.
+     */
+    private List<NDArray> segments(List<LayerKv> memory, List<LayerKv> window, int layer, NDArray fresh, boolean keys, int s) {
+        List<NDArray> parts = new ArrayList<>(3);
         if (memory != null) parts.add(keys ? memory.get(layer).kRot() : memory.get(layer).v());
         if (window != null) parts.add(keys ? window.get(layer).kRot() : window.get(layer).v());
-        if (parts.isEmpty()) return fresh;
         parts.add(fresh);
-        return NDArrays.concat(parts, 0);
+        if (parts.size() == 1 || (long) config.numHeads() * s < 2L * config.kvDim()) return parts;
+        return List.of(NDArrays.concat(new NDList(parts), 0));
     }
 
     private static long rows(List<LayerKv> kv) {
@@ -323,6 +365,18 @@ public final class BeaconModel implements AutoCloseable {
             NDScope.unregister(r);
             return r;
         }
+    }
+
+    /**
+     * Rows of a finished window as the memory keeps them: in the model's precision. A BF16 model on CPU computes in
+     * FP32, so its kept rows are rounded to BF16 here; a memory then holds the same values whether it was just
+     * computed or restored from its BF16 rows.
+     */
+    NDArray keptRows(NDManager out, NDArray rows) {
+        if (device.precision() != ComputeDevice.Precision.BF16 || device.dataType() != DataType.FLOAT32) return rows;
+        float[] values = rows.toFloatArray();
+        for (int i = 0; i < values.length; i++) values[i] = TensorDType.roundToBf16(values[i]);
+        return out.create(values, rows.getShape());
     }
 
     /** Changes the attention chunk bound (tests force many small query chunks with it). */

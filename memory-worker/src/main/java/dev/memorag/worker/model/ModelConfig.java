@@ -96,6 +96,17 @@ public record ModelConfig(
         return List.copyOf(out);
     }
 
+    /** Elements of every weight tensor of the checkpoint (beacon projections included). */
+    public long parameterCount() {
+        long n = 0;
+        for (WeightLayout.Spec t : WeightLayout.of(this)) {
+            long e = 1;
+            for (long d : t.shape()) e *= d;
+            n += e;
+        }
+        return n;
+    }
+
     private static String str(JsonObject o, String key, Path file) {
         if (!o.has(key) || o.get(key).isJsonNull()) throw new ModelLoadException(file + " has no '" + key + "'");
         return o.get(key).getAsString();

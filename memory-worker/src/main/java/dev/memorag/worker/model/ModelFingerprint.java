@@ -17,7 +17,9 @@ import java.util.stream.Stream;
  * Identifies the model a memory was computed with: SHA-256 over config.json, the beacon settings in use, and for
  * every weight file its name, size, first MiB (the safetensors header and leading weights) and last 64 KiB. Hashing
  * whole 15 GB checkpoints at every start would take minutes; two checkpoints that agree on all of this but differ
- * elsewhere are not a realistic case (any retraining or conversion changes leading and trailing tensors).
+ * elsewhere are not a realistic case (any retraining or conversion changes leading and trailing tensors). A BF16
+ * model's fingerprint ends in {@code -bf16}: its memory rows are BF16, and a worker must not read them as FP32 ones
+ * (nor the reverse); FP32 fingerprints are unchanged from before precisions existed.
  */
 public final class ModelFingerprint {
     private static final int HEAD = 1 << 20;
@@ -26,7 +28,7 @@ public final class ModelFingerprint {
     private ModelFingerprint() {
     }
 
-    public static String of(Path dir, BeaconSettings beacon) {
+    public static String of(Path dir, BeaconSettings beacon, ComputeDevice.Precision precision) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(Files.readAllBytes(dir.resolve("config.json")));
@@ -43,7 +45,8 @@ public final class ModelFingerprint {
                     sha.update(read(channel, Math.max(0, size - TAIL), (int) Math.min(TAIL, size)));
                 }
             }
-            return HexFormat.of().formatHex(sha.digest(), 0, 12);
+            String hash = HexFormat.of().formatHex(sha.digest(), 0, 12);
+            return precision == ComputeDevice.Precision.FP32 ? hash : hash + "-" + precision.wire();
         } catch (IOException e) {
             throw new ModelLoadException("cannot fingerprint the checkpoint in " + dir + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {

@@ -19,8 +19,8 @@ public final class RecallSession implements AutoCloseable {
     /** Kept beacons: the memory's own arrays until this session completes a window. */
     private List<LayerKv> memory;
     private boolean memoryOwned;
-    /** K (pre-RoPE and rotated) and V of all slots of the current window so far (null when empty). */
-    private List<LayerKv> window;
+    /** K (pre-RoPE and rotated) and V of all slots of the current window so far. */
+    private final WindowKv window;
     private int windowSlots;
     private int rawInWindow;
     /** Plain causal LM: no beacons, no compression, one growing KV cache (answers without a memory). */
@@ -36,6 +36,10 @@ public final class RecallSession implements AutoCloseable {
         this.manager = NDManager.newBaseManager(model.device().device());
         this.memory = memory;
         this.plain = plain;
+        ModelConfig c = model.config();
+        BeaconSettings b = c.beacon();
+        this.window = new WindowKv(manager, c.numLayers(), plain ? 256 : b.window() + b.beaconsPerWindow(), c.numKvHeads(), c.headDim(),
+                model.device().dataType());
         try {
             if (pending.length > 0) feed(pending, BeaconModel.Logits.NONE);
         } catch (RuntimeException e) {
@@ -61,8 +65,8 @@ public final class RecallSession implements AutoCloseable {
         int pos = 0;
         if (plain) {
             try (NDManager scope = manager.newSubManager()) {
-                BeaconModel.Output out = model.forward(scope, null, window, tokens.clone(), wanted);
-                appendWindow(out.kv());
+                BeaconModel.Output out = model.forward(scope, null, window.view(scope), tokens.clone(), wanted);
+                window.append(out.kv());
                 return out.logits();
             }
         }
@@ -71,10 +75,10 @@ public final class RecallSession implements AutoCloseable {
             int[] slots = Interleaver.slots(tokens, pos, count, rawInWindow, b.ratio(), model.config().beaconTokenId());
             boolean last = pos + count == tokens.length;
             try (NDManager scope = manager.newSubManager()) {
-                BeaconModel.Output out = model.forward(scope, memory, window, slots,
+                BeaconModel.Output out = model.forward(scope, memory, window.view(scope), slots,
                         last ? wanted : BeaconModel.Logits.NONE);
                 if (last) logits = out.logits();
-                appendWindow(out.kv());
+                window.append(out.kv());
             }
             windowSlots += slots.length;
             rawInWindow += count;
@@ -82,18 +86,6 @@ public final class RecallSession implements AutoCloseable {
             if (rawInWindow == b.window()) completeWindow();
         }
         return logits;
-    }
-
-    private void appendWindow(List<LayerKv> fresh) {
-        List<LayerKv> next = new ArrayList<>();
-        for (int l = 0; l < fresh.size(); l++) {
-            LayerKv old = window == null ? null : window.get(l);
-            next.add(new LayerKv(join(old == null ? null : old.k(), fresh.get(l).k()),
-                    join(old == null ? null : old.kRot(), fresh.get(l).kRot()),
-                    join(old == null ? null : old.v(), fresh.get(l).v())));
-        }
-        closeAll(window);
-        window = next;
     }
 
     /** Moves the finished window's beacon rows into this session's memory and drops its raw rows. */
@@ -105,21 +97,21 @@ public final class RecallSession implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             NDArray idx = BeaconMemory.beaconRows(scope, kinds, beaconId);
             long from = memory == null ? 0 : memory.get(0).rows();
+            List<LayerKv> rows = window.view(scope);
             List<LayerKv> next = new ArrayList<>();
-            for (int l = 0; l < window.size(); l++) {
-                NDArray k = window.get(l).k().get(idx);
+            for (int l = 0; l < rows.size(); l++) {
+                NDArray k = model.keptRows(scope, rows.get(l).k().get(idx));
                 LayerKv old = memory == null ? null : memory.get(l);
                 // The beacons move from their window positions to memory positions: rotate again from pre-RoPE keys.
                 next.add(new LayerKv(join(old == null ? null : old.k(), k),
                         join(old == null ? null : old.kRot(), model.rotateKeys(scope, k, from)),
-                        join(old == null ? null : old.v(), window.get(l).v().get(idx))));
+                        join(old == null ? null : old.v(), model.keptRows(scope, rows.get(l).v().get(idx)))));
             }
             if (memoryOwned) closeAll(memory);
             memory = next;
             memoryOwned = true;
         }
-        closeAll(window);
-        window = null;
+        window.clear();
         windowSlots = 0;
         rawInWindow = 0;
     }

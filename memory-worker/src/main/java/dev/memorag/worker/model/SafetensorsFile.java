@@ -133,7 +133,9 @@ public final class SafetensorsFile implements AutoCloseable {
         long offset = info.begin() + fromRow * rowElems * info.dtype().bytes();
         try {
             ByteBuffer src = channel.map(FileChannel.MapMode.READ_ONLY, offset, count * info.dtype().bytes()).order(ByteOrder.LITTLE_ENDIAN);
-            FloatBuffer dst = ByteBuffer.allocateDirect(Math.toIntExact(count * 4)).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            // On the heap, not direct: direct garbage is only collected when the direct-memory limit is reached, and
+            // while loading a multi-GB checkpoint that would hold gigabytes of spent buffers resident.
+            FloatBuffer dst = FloatBuffer.allocate(Math.toIntExact(count));
             info.dtype().toFloats(src, dst, (int) count);
             return dst.flip();
         } catch (IOException e) {

@@ -54,6 +54,34 @@ public enum TensorDType {
         return (short) ((bits + rounding) >>> 16);
     }
 
+    /**
+     * Round-to-nearest-even FP32 to IEEE half bits. Every BF16 value within half's normal range [6.1e-5, 65504] is
+     * exact; beyond 65504 gives infinity (callers refuse such values first), below it rounds to a subnormal or zero.
+     */
+    static short floatToHalf(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int sign = (bits >>> 16) & 0x8000;
+        int biased = (bits >>> 23) & 0xFF;
+        int mant = bits & 0x7FFFFF;
+        if (biased == 0xFF) return (short) (sign | 0x7C00 | (mant != 0 ? 0x200 : 0));
+        int exp = biased - 127 + 15;
+        if (exp >= 0x1F) return (short) (sign | 0x7C00);
+        int shift = exp > 0 ? 13 : 14 - exp;
+        if (shift > 24) return (short) sign;
+        int significand = exp > 0 ? mant : mant | 0x800000;
+        int half = significand >> shift;
+        int rest = significand & ((1 << shift) - 1);
+        int mid = 1 << (shift - 1);
+        if (rest > mid || (rest == mid && (half & 1) != 0)) half++;
+        // A carry out of the mantissa moves into the exponent, which is the right result (up to infinity).
+        return (short) (sign | (exp > 0 ? (exp << 10) + half : half));
+    }
+
+    /** The BF16 value nearest to {@code f} (round to nearest even), as a float. */
+    static float roundToBf16(float f) {
+        return Float.intBitsToFloat(floatToBf16(f) << 16);
+    }
+
     static TensorDType parse(String name) {
         return switch (name) {
             case "F32" -> F32;

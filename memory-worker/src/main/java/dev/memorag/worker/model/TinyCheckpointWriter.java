@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -55,8 +54,16 @@ public final class TinyCheckpointWriter {
     }
 
     public static Path write(Path dir, Spec spec) throws IOException {
+        return write(dir, spec, VOCAB);
+    }
+
+    /**
+     * As {@link #write(Path, Spec)} with config.json's vocab_size set to {@code vocab} (embedding and LM head rows),
+     * e.g. Qwen2-7B's 152064 for a checkpoint of real shapes; the tokenizer still only produces bge's ids.
+     */
+    public static Path write(Path dir, Spec spec, int vocab) throws IOException {
         Files.createDirectories(dir);
-        JsonObject config = config(spec);
+        JsonObject config = config(spec, vocab);
         Files.writeString(dir.resolve("config.json"), new GsonBuilder().setPrettyPrinting().create().toJson(config));
         try (InputStream in = TinyCheckpointWriter.class.getResourceAsStream(TOKENIZER_RESOURCE)) {
             if (in == null) throw new IOException(TOKENIZER_RESOURCE + " is not on the classpath");
@@ -69,13 +76,9 @@ public final class TinyCheckpointWriter {
         long total = 0;
         for (int s = 0; s < spec.shards(); s++) {
             String file = String.format("model-%05d-of-%05d.safetensors", s + 1, spec.shards());
-            List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
-            for (int i = s * layout.size() / spec.shards(); i < (s + 1) * layout.size() / spec.shards(); i++) {
-                WeightLayout.Spec t = layout.get(i);
-                tensors.add(new SafetensorsWriter.Tensor(t.name(), t.shape(), init(t, random)));
-                weightMap.addProperty(t.name(), file);
-            }
-            total += SafetensorsWriter.write(dir.resolve(file), tensors, spec.dtype());
+            List<WeightLayout.Spec> tensors = layout.subList(s * layout.size() / spec.shards(), (s + 1) * layout.size() / spec.shards());
+            for (WeightLayout.Spec t : tensors) weightMap.addProperty(t.name(), file);
+            total += SafetensorsWriter.write(dir.resolve(file), tensors, spec.dtype(), (t, offset, into, count) -> init(t, random, into, count));
         }
         JsonObject index = new JsonObject();
         JsonObject meta = new JsonObject();
@@ -90,25 +93,21 @@ public final class TinyCheckpointWriter {
      * Scales chosen so activations stay O(1) through the layers: norms near 1, projections with std
      * 1/sqrt(fan_in), so logits differ clearly and a numeric mismatch cannot hide in tiny values.
      */
-    private static float[] init(WeightLayout.Spec t, Random r) {
-        long n = 1;
-        for (long d : t.shape()) n *= d;
-        float[] out = new float[Math.toIntExact(n)];
+    private static void init(WeightLayout.Spec t, Random r, float[] into, int count) {
         boolean norm = t.name().endsWith("norm.weight");
         boolean bias = t.name().endsWith(".bias");
         boolean embedding = t.name().contains("embed_tokens");
         double std = norm || bias ? 0.1 : embedding ? 1.0 : 1.0 / Math.sqrt(t.shape()[t.shape().length - 1]);
-        for (int i = 0; i < out.length; i++) out[i] = (float) ((norm ? 1.0 : 0.0) + std * r.nextGaussian());
-        return out;
+        for (int i = 0; i < count; i++) into[i] = (float) ((norm ? 1.0 : 0.0) + std * r.nextGaussian());
     }
 
-    private static JsonObject config(Spec s) {
+    private static JsonObject config(Spec s, int vocab) {
         JsonObject c = new JsonObject();
         JsonArray arch = new JsonArray();
         arch.add(s.modelType().equals("qwen2") ? "Qwen2ForCausalLM" : "MistralForCausalLM");
         c.add("architectures", arch);
         c.addProperty("model_type", s.modelType());
-        c.addProperty("vocab_size", VOCAB);
+        c.addProperty("vocab_size", vocab);
         c.addProperty("hidden_size", s.hidden());
         c.addProperty("intermediate_size", s.intermediate());
         c.addProperty("num_hidden_layers", s.layers());

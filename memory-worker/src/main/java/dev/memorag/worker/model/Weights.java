@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,17 +15,37 @@ import java.util.List;
 /**
  * Model parameters on the compute device, owned by one NDManager. Linear weights are kept as
  * transposed views [in, out] so activations (the per-call operand) come first in every matMul and
- * results attach to the caller's scope, not to this manager.
+ * results attach to the caller's scope, not to this manager. The large matrices (embeddings, projections, LM head)
+ * are stored in {@link ComputeDevice#weightType()}, norms and biases in the compute dtype.
  */
 public final class Weights implements AutoCloseable {
     /** Row chunk size when uploading, so a 150K x 3584 embedding never needs one huge Java buffer. */
     private static final long CHUNK_ELEMENTS = 1L << 24;
 
+    /** Up to this many rows a 2-byte weight is multiplied by libtorch's FP16 GEMV; above, on its FP32 up-cast. */
+    static final long GEMV_ROWS = 8;
+    /** Largest finite FP16 value: weights beyond it cannot be held in the 2-byte CPU container. */
+    private static final float FP16_MAX = 65504f;
+
     /** One projection: transposed weight and optional bias. */
     public record Linear(NDArray wT, NDArray bias) {
         NDArray apply(NDArray x) {
-            NDArray y = x.matMul(wT);
+            NDArray y = wT.getDataType() == x.getDataType() ? x.matMul(wT) : mixed(x);
             return bias == null ? y : y.addi(bias);
+        }
+
+        /**
+         * FP32 activations times a 2-byte FP16 weight (a BF16 model on CPU). A few rows (decode) go through libtorch's
+         * FP16 GEMV, which reads the weight as it is stored (activations rounded to FP16's 11-bit significand); its FP16
+         * result is checked for overflow (an activation or output beyond 65504) and recomputed on the FP32 up-cast if
+         * it has any. More rows multiply the weight up-cast to FP32 for this call: native FP16 GEMMs are very slow here.
+         */
+        private NDArray mixed(NDArray x) {
+            if (x.getShape().get(0) <= GEMV_ROWS) {
+                NDArray y = x.toType(wT.getDataType(), false).matMul(wT).toType(x.getDataType(), false);
+                if (y.abs().max().getFloat() <= FP16_MAX) return y;
+            }
+            return x.matMul(wT.toType(x.getDataType(), false));
         }
     }
 
@@ -35,26 +57,26 @@ public final class Weights implements AutoCloseable {
     final NDArray beaconEmbed;
     final List<Layer> layers;
     final NDArray finalNorm;
-    final NDArray lmHeadT;
+    final Linear lmHead;
 
-    private Weights(NDManager manager, NDArray embed, NDArray beaconEmbed, List<Layer> layers, NDArray finalNorm, NDArray lmHeadT) {
+    private Weights(NDManager manager, NDArray embed, NDArray beaconEmbed, List<Layer> layers, NDArray finalNorm, Linear lmHead) {
         this.manager = manager;
         this.embed = embed;
         this.beaconEmbed = beaconEmbed;
         this.layers = layers;
         this.finalNorm = finalNorm;
-        this.lmHeadT = lmHeadT;
+        this.lmHead = lmHead;
     }
 
     public static Weights load(Checkpoint ckpt, ModelConfig c, ComputeDevice device, NDManager parent) {
         NDManager m = parent.newSubManager(device.device());
         try {
-            Loader l = new Loader(ckpt, m, device.dataType());
+            Loader l = new Loader(ckpt, m, device.weightType(), device.dataType());
             long h = c.hiddenSize();
             long q = (long) c.numHeads() * c.headDim();
             long kv = c.kvDim();
             long inter = c.intermediateSize();
-            NDArray embed = l.tensor("model.embed_tokens.weight", c.vocabSize(), h);
+            NDArray embed = l.matrix("model.embed_tokens.weight", c.vocabSize(), h);
             NDArray beacon = l.tensor("model.beacon_embed_tokens.weight", 1, h);
             List<Layer> layers = new ArrayList<>();
             for (int i = 0; i < c.numLayers(); i++) {
@@ -73,17 +95,47 @@ public final class Weights implements AutoCloseable {
                         l.linear(i, "mlp.down_proj", h, inter, false)));
             }
             NDArray norm = l.tensor("model.norm.weight", h);
-            NDArray lmHeadT = c.tieWordEmbeddings() ? embed.transpose() : l.tensor("lm_head.weight", c.vocabSize(), h).transpose();
-            return new Weights(m, embed, beacon, List.copyOf(layers), norm, lmHeadT);
+            NDArray lmHead = c.tieWordEmbeddings() ? embed : l.matrix("lm_head.weight", c.vocabSize(), h);
+            return new Weights(m, embed, beacon, List.copyOf(layers), norm, new Linear(lmHead.transpose(), null));
         } catch (RuntimeException e) {
             m.close();
             throw e;
         }
     }
 
-    /** Reads shape-checked tensors from the checkpoint into the manager, converting to the compute dtype. */
-    private record Loader(Checkpoint ckpt, NDManager m, DataType dtype) {
+    /** Reads shape-checked tensors from the checkpoint into the manager: matrices in the weight dtype, the rest in the compute dtype. */
+    private record Loader(Checkpoint ckpt, NDManager m, DataType weightType, DataType computeType) {
+        NDArray matrix(String name, long... shape) {
+            return read(name, weightType, shape);
+        }
+
         NDArray tensor(String name, long... shape) {
+            return read(name, computeType, shape);
+        }
+
+        private NDArray read(String name, DataType dtype, long... shape) {
+            long elements = 1;
+            for (long d : shape) elements *= d;
+            return dtype == DataType.FLOAT16 && elements * 2 <= Integer.MAX_VALUE ? half(name, elements, shape) : chunked(name, dtype, shape);
+        }
+
+        /**
+         * A tensor as 2-byte FP16, converted on the Java side into one direct buffer that becomes the tensor's storage
+         * (DJL wraps a direct buffer without copying): no FP32 copy of the weight ever exists on the native side.
+         */
+        private NDArray half(String name, long elements, long... shape) {
+            ByteBuffer half = ByteBuffer.allocateDirect(Math.toIntExact(elements * 2)).order(ByteOrder.nativeOrder());
+            long rows = shape[0];
+            long step = Math.max(1, CHUNK_ELEMENTS / (elements / rows));
+            for (long from = 0; from < rows; from += step) {
+                FloatBuffer buf = ckpt.readRows(name, shape, from, Math.min(rows, from + step));
+                checkHalfRange(name, buf);
+                while (buf.hasRemaining()) half.putShort(TensorDType.floatToHalf(buf.get()));
+            }
+            return m.create(half.flip(), new Shape(shape), DataType.FLOAT16);
+        }
+
+        private NDArray chunked(String name, DataType dtype, long... shape) {
             long rows = shape[0];
             long rowElems = 1;
             for (int i = 1; i < shape.length; i++) rowElems *= shape[i];
@@ -93,6 +145,7 @@ public final class Weights implements AutoCloseable {
                 for (long from = 0; from < rows; from += step) {
                     long to = Math.min(rows, from + step);
                     FloatBuffer buf = ckpt.readRows(name, shape, from, to);
+                    if (dtype == DataType.FLOAT16) checkHalfRange(name, buf);
                     long[] chunkShape = shape.clone();
                     chunkShape[0] = to - from;
                     NDArray chunk = m.create(buf, new Shape(chunkShape), DataType.FLOAT32);
@@ -114,8 +167,17 @@ public final class Weights implements AutoCloseable {
             }
         }
 
+        private static void checkHalfRange(String name, FloatBuffer buf) {
+            for (int i = buf.position(); i < buf.limit(); i++) {
+                if (Math.abs(buf.get(i)) > FP16_MAX) {
+                    throw new ModelLoadException("tensor '" + name + "' holds " + buf.get(i) + ", beyond the +-65504 of the 2-byte "
+                            + "FP16 tensors a BF16 model is held in on CPU: run it with MEMORAG_DTYPE=fp32");
+                }
+            }
+        }
+
         Linear linear(int layer, String name, long out, long in, boolean bias) {
-            NDArray w = tensor(WeightLayout.layer(layer, name + ".weight"), out, in);
+            NDArray w = matrix(WeightLayout.layer(layer, name + ".weight"), out, in);
             NDArray b = bias ? tensor(WeightLayout.layer(layer, name + ".bias"), out) : null;
             return new Linear(w.transpose(), b);
         }

@@ -145,16 +145,17 @@ class BeaconBenchmark {
         }
     }
 
-    private static MemoryState randomMemory(int windows, int kvDim) {
+    /** A memory of random FP32 rows (a forward's cost does not depend on their values). */
+    static MemoryState randomMemory(int windows, int kvDim) {
         Random r = new Random(9);
         List<byte[]> rows = new ArrayList<>();
         for (int w = 0; w < windows; w++) {
-            ByteBuffer b = ByteBuffer.allocate(MemoryState.windowBytes(WINDOW, RATIO, LAYERS, kvDim))
+            ByteBuffer b = ByteBuffer.allocate(MemoryState.windowBytes(WINDOW, RATIO, LAYERS, kvDim, ComputeDevice.Precision.FP32))
                     .order(ByteOrder.LITTLE_ENDIAN);
             while (b.hasRemaining()) b.putFloat((float) r.nextGaussian());
             rows.add(b.array());
         }
-        return new MemoryState(WINDOW, RATIO, LAYERS, kvDim, rows, new int[0], 0);
+        return new MemoryState(WINDOW, RATIO, LAYERS, kvDim, ComputeDevice.Precision.FP32, rows, new int[0], 0);
     }
 
     /**

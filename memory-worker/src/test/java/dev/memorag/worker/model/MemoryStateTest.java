@@ -52,7 +52,7 @@ class MemoryStateTest {
             List<byte[]> windows = new ArrayList<>();
             for (int i = 0; i < original.windowCount(); i++) windows.add(original.exportWindow(i).clone());
             int[] pending = MemoryState.pendingFromBytes(state.pendingBytes());
-            MemoryState reloaded = new MemoryState(state.window(), state.ratio(), state.layers(), state.kvDim(), windows, pending, pending.length % state.ratio());
+            MemoryState reloaded = new MemoryState(state.window(), state.ratio(), state.layers(), state.kvDim(), state.precision(), windows, pending, pending.length % state.ratio());
             try (BeaconMemory restored = BeaconMemory.restore(model, reloaded);
                  RecallSession s = new RecallSession(restored)) {
                 assertEquals(original.memoryRows(), restored.memoryRows());
@@ -91,12 +91,12 @@ class MemoryStateTest {
 
     @Test
     void mismatchedStatesAreRefused() {
-        MemoryState wrongRatio = new MemoryState(WINDOW, 8, model.config().numLayers(), model.config().kvDim(), List.of(), new int[0], 0);
+        MemoryState wrongRatio = new MemoryState(WINDOW, 8, model.config().numLayers(), model.config().kvDim(), ComputeDevice.Precision.FP32, List.of(), new int[0], 0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BeaconMemory.restore(model, wrongRatio));
         assertTrue(e.getMessage().contains("ratio 8"), e.getMessage());
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
-                () -> new MemoryState(WINDOW, 4, 2, 32, List.of(new byte[10]), new int[0], 0));
+                () -> new MemoryState(WINDOW, 4, 2, 32, ComputeDevice.Precision.FP32, List.of(new byte[10]), new int[0], 0));
         assertTrue(size.getMessage().contains("window 0 has 10 bytes"), size.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new MemoryState(WINDOW, 4, 2, 32, List.of(), new int[3], 0));
+        assertThrows(IllegalArgumentException.class, () -> new MemoryState(WINDOW, 4, 2, 32, ComputeDevice.Precision.FP32, List.of(), new int[3], 0));
     }
 }

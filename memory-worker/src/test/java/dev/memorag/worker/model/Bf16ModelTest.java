@@ -1,0 +1,151 @@
+package dev.memorag.worker.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.memorag.worker.model.ComputeDevice.Precision;
+import dev.memorag.worker.store.MemoryCursor;
+import dev.memorag.worker.store.MemoryUpdate;
+import dev.memorag.worker.store.RocksCorpusStore;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A BF16 model on CPU against the FP32 model of the same BF16 checkpoint (so both hold exactly the same weights).
+ * They differ in two places only: kept memory rows are rounded to BF16, and rows of at most
+ * {@link Weights#GEMV_ROWS} are multiplied through the FP16 GEMV (activations rounded to FP16's 11-bit mantissa).
+ *
+ * <p>Tolerance: BF16 keeps an 8-bit significand, so rounding to nearest moves a value by at most 2^-9 of itself. A
+ * window's beacons are computed from rows already rounded that way (earlier memory) and from FP16-rounded
+ * activations, each step adding errors of that size relative to the magnitudes involved, so the test bounds the
+ * largest difference by 4 * 2^-9 of the largest value of the same layer's rows: a few BF16 roundings, far below
+ * the size of any real mistake (a wrong row, position or dtype misread changes values by their own magnitude).
+ */
+class Bf16ModelTest {
+    private static final int WINDOW = 32;
+    private static final double BF16_STEP = Math.scalb(1.0, -9);
+    private static final double TOL = 4 * BF16_STEP;
+
+    @TempDir
+    static Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2", "mistral"})
+    void bf16MemoryAndGreedyTokensMatchFp32(String type) {
+        Path dir = TinyModels.write(tmp.resolve("cmp-" + type), TinyCheckpointWriter.Spec.tiny(type, WINDOW, 4).withDtype(TensorDType.BF16));
+        int[] stream = TinyModels.tokens(7, 3 * WINDOW + 13);
+        int[] prompt = TinyModels.tokens(8, 30);
+        try (BeaconModel fp32 = BeaconModel.load(dir, ComputeDevice.cpu(), null);
+             BeaconModel bf16 = BeaconModel.load(dir, ComputeDevice.cpu(Precision.BF16), null);
+             BeaconMemory m32 = BeaconMemory.empty(fp32);
+             BeaconMemory m16 = BeaconMemory.empty(bf16)) {
+            m32.extend(stream);
+            m16.extend(stream);
+            MemoryState s32 = m32.export();
+            MemoryState s16 = m16.export();
+            assertEquals(Precision.BF16, s16.precision());
+            assertEquals(s32.windows().get(0).length / 2, s16.windows().get(0).length, "BF16 rows take half the bytes of FP32 rows");
+            ModelConfig c = fp32.config();
+            int n = c.beacon().beaconsPerWindow();
+            double worstSteps = 0;
+            for (int l = 0; l < c.numLayers(); l++) {
+                for (int kv = 0; kv < 2; kv++) {
+                    double worst = 0;
+                    double scale = 0;
+                    for (int w = 0; w < s32.windows().size(); w++) {
+                        float[] a = MemoryState.decode(s32.windows().get(w), Precision.FP32);
+                        float[] b = MemoryState.decode(s16.windows().get(w), Precision.BF16);
+                        int from = (2 * l + kv) * n * c.kvDim();
+                        float[] ra = Arrays.copyOfRange(a, from, from + n * c.kvDim());
+                        float[] rb = Arrays.copyOfRange(b, from, from + n * c.kvDim());
+                        worst = Math.max(worst, TinyModels.maxAbsDiff(ra, rb));
+                        for (float f : ra) scale = Math.max(scale, Math.abs(f));
+                    }
+                    assertTrue(worst <= TOL * scale, type + " layer " + l + (kv == 0 ? " keys" : " values") + " differ by " + worst
+                            + ", more than 4 BF16 steps of their largest value " + scale);
+                    assertTrue(worst > 0, "the BF16 rows were rounded, so they cannot all equal the FP32 ones");
+                    worstSteps = Math.max(worstSteps, worst / scale / BF16_STEP);
+                }
+            }
+            System.out.printf("%s: BF16 rows differ from FP32 by at most %.2f BF16 steps of their layer's largest value%n", type, worstSteps);
+            GenerationOptions greedy = GenerationOptions.greedy(24, Set.of());
+            try (RecallSession a = new RecallSession(m32); RecallSession b = new RecallSession(m16)) {
+                assertArrayEquals(a.generate(prompt, greedy, t -> true), b.generate(prompt, greedy, t -> true),
+                        type + ": greedy tokens of the BF16 model differ from the FP32 model's");
+            }
+        }
+    }
+
+    @Test
+    void everyBf16ValueInHalfRangeIsExactInTheFp16Container() {
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 200_000; i++) {
+            float bf16 = TensorDType.roundToBf16((float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4)));
+            if (Math.abs(bf16) < 6.104e-5f || Math.abs(bf16) > 65504f) continue;
+            assertEquals(bf16, TensorDType.halfToFloat(TensorDType.floatToHalf(bf16) & 0xFFFF), "BF16 value " + bf16);
+        }
+        // Below half's normal range values round to the nearest subnormal; above it, infinity.
+        assertEquals(Math.scalb(1f, -24), TensorDType.halfToFloat(TensorDType.floatToHalf(Math.scalb(1.2f, -24)) & 0xFFFF));
+        assertEquals(Float.POSITIVE_INFINITY, TensorDType.halfToFloat(TensorDType.floatToHalf(70000f) & 0xFFFF));
+        assertEquals(65504f, TensorDType.halfToFloat(TensorDType.floatToHalf(65504f) & 0xFFFF));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2"})
+    void bf16RowsSurviveRocksDbBitExactAndForeignPrecisionIsRefused(String type) {
+        Path dir = TinyModels.write(tmp.resolve("rocks-" + type), TinyCheckpointWriter.Spec.tiny(type, WINDOW, 4).withDtype(TensorDType.BF16));
+        int[] stream = TinyModels.tokens(11, 2 * WINDOW + 5);
+        int[] prompt = TinyModels.tokens(12, 9);
+        try (BeaconModel bf16 = BeaconModel.load(dir, ComputeDevice.cpu(Precision.BF16), null);
+             BeaconModel fp32 = BeaconModel.load(dir, ComputeDevice.cpu(), null);
+             BeaconMemory live = BeaconMemory.empty(bf16);
+             RocksCorpusStore store = new RocksCorpusStore(tmp.resolve("state-" + type))) {
+            live.extend(stream);
+            MemoryState exported = live.export();
+            String fingerprint = ModelFingerprint.of(dir, bf16.beacon(), Precision.BF16);
+            assertTrue(fingerprint.endsWith("-bf16"));
+            assertNotEquals(ModelFingerprint.of(dir, fp32.beacon(), Precision.FP32), fingerprint, "the fingerprint covers the precision");
+            MemoryCursor cursor = new MemoryCursor(fingerprint, 0, live.tokenCount(), live.windowCount(), live.pending(), 0, 0);
+            store.applyMemory(new MemoryUpdate("c", cursor, 0, exported.windows(), bf16.config().numLayers(), true, new long[0]));
+
+            List<byte[]> onDisk = store.memoryWindows("c", live.windowCount());
+            MemoryState read = new MemoryState(WINDOW, 4, bf16.config().numLayers(), bf16.config().kvDim(), Precision.BF16, onDisk,
+                    live.pending(), live.pending().length % 4);
+            try (BeaconMemory restored = BeaconMemory.restore(bf16, read);
+                 RecallSession a = new RecallSession(live);
+                 RecallSession b = new RecallSession(restored)) {
+                for (int w = 0; w < exported.windows().size(); w++) {
+                    assertArrayEquals(exported.windows().get(w), restored.exportWindow(w), "window " + w + " changed on its way through RocksDB");
+                }
+                // The live memory holds exactly the rounded rows it exported: recall cannot tell it from the restored one.
+                assertArrayEquals(a.feed(prompt), b.feed(prompt));
+            }
+
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> BeaconMemory.restore(fp32, read));
+            assertTrue(refused.getMessage().contains("memory rows are bf16 but this model holds fp32"), refused.getMessage());
+            try (BeaconMemory m32 = BeaconMemory.empty(fp32)) {
+                m32.extend(stream);
+                MemoryState fp32State = m32.export();
+                assertThrows(IllegalArgumentException.class, () -> BeaconMemory.restore(bf16, fp32State));
+                // Converted explicitly, FP32 rows become the BF16 values nearest to them; back to FP32 is exact.
+                MemoryState converted = fp32State.withPrecision(Precision.BF16);
+                float[] exact = MemoryState.decode(fp32State.windows().get(0), Precision.FP32);
+                float[] rounded = MemoryState.decode(converted.windows().get(0), Precision.BF16);
+                for (int i = 0; i < exact.length; i++) assertEquals(TensorDType.roundToBf16(exact[i]), rounded[i]);
+                assertArrayEquals(converted.windows().get(0), converted.withPrecision(Precision.FP32).withPrecision(Precision.BF16).windows().get(0));
+                try (BeaconMemory opened = BeaconMemory.restore(bf16, converted)) {
+                    assertEquals(m32.windowCount(), opened.windowCount());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.memorag.worker.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.types.DataType;
+import dev.memorag.worker.ModelSettings;
+import dev.memorag.worker.model.ComputeDevice.Precision;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** MEMORAG_DTYPE: what each choice runs on this CPU, and what is refused. */
+class ComputeDeviceTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void dtypeChoicesOnCpu() {
+        Path dir = TinyModels.write(tmp.resolve("tiny"), TinyCheckpointWriter.Spec.tiny("qwen2", 32, 4));
+        // A model whose FP32 weights fit easily: auto keeps FP32, which decodes faster on CPU.
+        ComputeDevice auto = ComputeDevice.select("cpu", "auto", dir);
+        assertEquals(Precision.FP32, auto.precision());
+        assertEquals(DataType.FLOAT32, auto.weightType());
+
+        ComputeDevice bf16 = ComputeDevice.select("cpu", "bf16", dir);
+        assertEquals(Precision.BF16, bf16.precision());
+        assertEquals(DataType.FLOAT16, bf16.weightType(), "no BF16 tensor can exist through DJL on CPU");
+        assertEquals(DataType.FLOAT32, bf16.dataType());
+        assertTrue(bf16.describe().contains("BF16 weights"), bf16.describe());
+
+        assertEquals(Precision.FP32, ComputeDevice.select("cpu", "fp32", dir).precision());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> ComputeDevice.select("cpu", "fp16", dir));
+        assertTrue(bad.getMessage().contains("choose from auto, fp32, bf16"), bad.getMessage());
+        IllegalArgumentException setting = assertThrows(IllegalArgumentException.class,
+                () -> new ModelSettings(null, "cpu", "int8", 4, 0, "extractive", null, null, null));
+        assertTrue(setting.getMessage().contains("dtype 'int8'"), setting.getMessage());
+    }
+}

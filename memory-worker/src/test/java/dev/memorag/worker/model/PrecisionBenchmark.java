@@ -1,0 +1,159 @@
+package dev.memorag.worker.model;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.memorag.worker.bench.BenchLog;
+import dev.memorag.worker.bench.MemoryBandwidth;
+import dev.memorag.worker.model.ComputeDevice.Precision;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The "small" config in FP32 and in BF16, side by side in one JVM, with the machine's memory bandwidth measured in
+ * the same run: weight bytes resident (malloc'd native bytes the load adds), memorization against the bare matmul of
+ * the same precision and shape (memorizing -Dmemorag.bench.memory tokens, default 8192), decode at a memory of
+ * -Dmemorag.bench.decodeAt tokens (default 32768; random rows restored, since decode cost does not depend on their
+ * values) against the bandwidth bound (bytes one decode step must read: weights of the raw-token path, a quarter of the beacon
+ * projections, the LM head, and the memory's rotated keys and values), the bare decode matmuls of one token (the
+ * weight-reading floor), and restore time and bytes per memory token against theory. Both precisions load the same
+ * BF16 checkpoint (target/bench-model-small-bf16). Skipped unless -Dmemorag.bench=true; results also in
+ * target/benchmark-precision.txt.
+ */
+class PrecisionBenchmark {
+    private static final BenchLog LOG = new BenchLog(Path.of("target/benchmark-precision.txt"));
+    private static final TinyCheckpointWriter.Spec SMALL = BenchLog.SMALL.withDtype(TensorDType.BF16);
+    private static final int DECODE_TOKENS = 32;
+
+    @Test
+    void fp32VsBf16() throws IOException {
+        assumeTrue(Boolean.getBoolean("memorag.bench"), "benchmark: run with -Dmemorag.bench=true");
+        int memoryTokens = Integer.getInteger("memorag.bench.memory", 8192) / SMALL.window() * SMALL.window();
+        int decodeAt = Integer.getInteger("memorag.bench.decodeAt", 32768) / SMALL.window() * SMALL.window();
+        Path dir = Path.of("target/bench-model-small-bf16");
+        if (!Files.exists(dir.resolve("config.json"))) TinyCheckpointWriter.write(dir, SMALL);
+        MemoryBandwidth.Result bw = MemoryBandwidth.measure();
+        LOG.report("precision: memorize %d tokens, decode at %d, torch threads %s; bandwidth copy %.1f GB/s, triad %.1f GB/s; load average %s",
+                memoryTokens, decodeAt,
+                System.getProperty("ai.djl.pytorch.num_threads"), bw.copyGBs(), bw.triadGBs(), BenchLog.loadAverage());
+        int[] stream = TinyModels.tokens(5, memoryTokens);
+        for (Precision precision : Precision.values()) {
+            long nativeBefore = settledNativeBytes();
+            double loadS;
+            long t0 = System.nanoTime();
+            try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(precision), null)) {
+                loadS = BenchLog.seconds(t0);
+                ModelConfig c = model.config();
+                LOG.report("%s: load %.1f s, weights resident %.0f MiB (%d parameters)", precision.wire(), loadS,
+                        (settledNativeBytes() - nativeBefore) / 1048576.0, c.parameterCount());
+                try (BeaconMemory warm = BeaconMemory.empty(model)) {
+                    warm.extend(java.util.Arrays.copyOf(stream, SMALL.window()));
+                }
+                double bare0 = bareMatmul(precision);
+                try (BeaconMemory memory = BeaconMemory.empty(model)) {
+                    double memorizeS = BenchLog.timed(() -> memory.extend(stream));
+                    double bare1 = bareMatmul(precision);
+                    double gflops = BeaconBenchmark.flops(0, memoryTokens / SMALL.window()) / memorizeS / 1e9;
+                    LOG.report("%s: memorize %d tokens %.1f s, %.0f tokens/s, %.1f GFLOP/s = %.2f of the bare %s matmul (%.1f, %.1f GFLOP/s)",
+                            precision.wire(), memoryTokens, memorizeS, memoryTokens / memorizeS, gflops, gflops / ((bare0 + bare1) / 2),
+                            precision.wire(), bare0, bare1);
+                }
+                MemoryState state = BeaconBenchmark.randomMemory(decodeAt / SMALL.window(), c.kvDim()).withPrecision(precision);
+                long stored = state.windows().stream().mapToLong(w -> w.length).sum();
+                double theory = 2.0 * c.numLayers() * c.kvDim() * precision.rowBytes() / c.beacon().ratio();
+                long r0 = System.nanoTime();
+                try (BeaconMemory memory = BeaconMemory.restore(model, state)) {
+                    LOG.report("%s: restore %d windows %.2f s; %.0f bytes per memory token on disk (theory %.0f = 2 x %d layers x %d kv dim x %d "
+                                    + "bytes / ratio %d)", precision.wire(), state.windows().size(), BenchLog.seconds(r0),
+                            (double) stored / state.tokenCount(), theory, c.numLayers(), c.kvDim(), precision.rowBytes(), c.beacon().ratio());
+                    try (RecallSession session = new RecallSession(memory)) {
+                        session.feed(TinyModels.tokens(6, 16));
+                        double decodeS = BenchLog.timed(() -> session.generate(TinyModels.tokens(7, 1), GenerationOptions.greedy(DECODE_TOKENS, Set.of()),
+                                t -> true));
+                        double rate = DECODE_TOKENS / decodeS;
+                        double bytes = decodeBytes(c, precision, memory.memoryRows());
+                        double bound = bw.triadGBs() * 1e9 / bytes;
+                        double floor = bareDecodeMatmuls(model);
+                        LOG.report("%s: decode at a %d-token memory %.2f tokens/s (%.1f ms/token); reads %.0f MiB/token, triad bound %.1f tokens/s: "
+                                        + "%.2f of the bound; the bare decode matmuls of one token take %.1f ms (%.0f%% of a step)", precision.wire(),
+                                decodeAt, rate, 1e3 / rate, bytes / 1048576, bound, rate / bound, floor * 1e3, 100 * floor * rate);
+                    }
+                }
+            }
+        }
+        MemoryBandwidth.Result end = MemoryBandwidth.measure();
+        LOG.report("precision end: bandwidth copy %.1f GB/s, triad %.1f GB/s; load average %s", end.copyGBs(), end.triadGBs(), BenchLog.loadAverage());
+    }
+
+    /** Malloc'd native bytes once spent direct buffers (DJL's copies of loaded weights) have been freed. */
+    private static long settledNativeBytes() {
+        System.gc();
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return NativeHeap.inUseBytes();
+    }
+
+    /** Bytes one decode step reads: weights on the raw-token path, beacon projections every ratio-th step, LM head, memory K/V. */
+    private static double decodeBytes(ModelConfig c, Precision precision, long memoryRows) {
+        double h = c.hiddenSize(), q = (double) c.numHeads() * c.headDim(), kv = c.kvDim();
+        double projections = h * (q + 2 * kv);
+        double layer = projections * (1 + 1.0 / c.beacon().ratio()) + q * h + 3 * h * c.intermediateSize();
+        double weights = (c.numLayers() * layer + (double) c.vocabSize() * h) * precision.rowBytes();
+        return weights + c.numLayers() * memoryRows * kv * 2 * Float.BYTES;
+    }
+
+    /** GFLOP/s of the bare MLP-shape matmul [2560 x 1024] x [1024 x 2816] as the model multiplies it in this precision. */
+    private static double bareMatmul(Precision precision) {
+        int s = SMALL.window() + SMALL.window() / SMALL.ratio();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(s, SMALL.hidden()));
+            NDArray w = m.randomNormal(new Shape(SMALL.intermediate(), SMALL.hidden()));
+            NDArray wT = (precision == Precision.BF16 ? w.toType(DataType.FLOAT16, false) : w).transpose();
+            int reps = 6;
+            double seconds = 0;
+            for (int i = -1; i < reps; i++) {
+                long t0 = System.nanoTime();
+                try (NDScope scope = new NDScope()) {
+                    new Weights.Linear(wT, null).apply(x);
+                }
+                if (i >= 0) seconds += BenchLog.seconds(t0);
+            }
+            return 2.0 * s * SMALL.hidden() * SMALL.intermediate() * reps / seconds / 1e9;
+        }
+    }
+
+    /** Seconds of the weight matmuls of one decode token (every layer's raw-token projections and MLP, and the LM head), bare. */
+    private static double bareDecodeMatmuls(BeaconModel model) {
+        Weights w = model.weights();
+        ModelConfig c = model.config();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(1, c.hiddenSize()));
+            NDArray xq = m.randomNormal(new Shape(1, (long) c.numHeads() * c.headDim()));
+            NDArray xi = m.randomNormal(new Shape(1, c.intermediateSize()));
+            int reps = 5;
+            long t0 = 0;
+            for (int i = -1; i < reps; i++) {
+                if (i == 0) t0 = System.nanoTime();
+                try (NDScope scope = new NDScope()) {
+                    for (Weights.Layer l : w.layers) {
+                        for (Weights.Linear p : new Weights.Linear[] {l.q(), l.k(), l.v(), l.gate(), l.up()}) p.apply(x);
+                        l.o().apply(xq);
+                        l.down().apply(xi);
+                    }
+                    w.lmHead.apply(x);
+                }
+            }
+            return BenchLog.seconds(t0) / reps;
+        }
+    }
+}
