@@ -112,10 +112,10 @@ public final class BeaconModel implements AutoCloseable {
             (beacon ? beaconIdx : rawIdx).add((long) i);
         }
         try (NDScope scope = new NDScope()) {
-            NDArray[] rope = rope(total);
             // Only the new slots are rotated; cached rows carry their rotated keys.
-            NDArray cos = rope[0].get(new NDIndex(past + ":" + total)).expandDims(1);
-            NDArray sin = rope[1].get(new NDIndex(past + ":" + total)).expandDims(1);
+            NDArray[] rope = rope(past, total);
+            NDArray cos = rope[0];
+            NDArray sin = rope[1];
             Rows rows = new Rows(out, rawIdx, beaconIdx, s);
             NDArray x = embed(out, ids, rows);
             NDArray mask = causalBlock(out, s);
@@ -329,10 +329,15 @@ public final class BeaconModel implements AutoCloseable {
         return kv == null ? 0 : kv.get(0).rows();
     }
 
-    /** cos/sin tables for at least {@code positions} positions, grown by doubling and kept in the model's manager. */
-    private synchronized NDArray[] rope(int positions) {
-        if (positions > ropeCapacity) {
-            int cap = Math.max(positions, Math.max(4096, ropeCapacity * 2));
+    /**
+     * cos and sin of positions {@code [from, to)}, shaped [to - from, 1, headDim], in the caller's scope. The tables
+     * grow by doubling and a growth closes the old ones, so the rows are cut under the same lock: a cut shares its
+     * table's storage, which libtorch keeps alive for it after the table's handle is closed, so recall threads and
+     * the memorizer may grow the tables while others still read rows of the old ones.
+     */
+    private synchronized NDArray[] rope(long from, long to) {
+        if (to > ropeCapacity) {
+            int cap = Math.toIntExact(Math.max(to, Math.max(4096, ropeCapacity * 2L)));
             int hd = config.headDim();
             float[] cos = new float[cap * hd];
             float[] sin = new float[cap * hd];
@@ -350,17 +355,16 @@ public final class BeaconModel implements AutoCloseable {
             ropeSin = sn;
             ropeCapacity = cap;
         }
-        return new NDArray[] {ropeCos, ropeSin};
+        NDIndex rows = new NDIndex(from + ":" + to);
+        return new NDArray[] {ropeCos.get(rows).expandDims(1), ropeSin.get(rows).expandDims(1)};
     }
 
     /** Pre-RoPE keys [rows, kvHeads, headDim] rotated at positions from, from+1, ... (result attached to {@code out}). */
     NDArray rotateKeys(NDManager out, NDArray k, long from) {
         long rows = k.getShape().get(0);
         try (NDScope scope = new NDScope()) {
-            NDArray[] rope = rope(Math.toIntExact(from + rows));
-            NDArray cos = rope[0].get(new NDIndex(from + ":" + (from + rows))).expandDims(1);
-            NDArray sin = rope[1].get(new NDIndex(from + ":" + (from + rows))).expandDims(1);
-            NDArray r = rotate(k, cos, sin);
+            NDArray[] rope = rope(from, from + rows);
+            NDArray r = rotate(k, rope[0], rope[1]);
             r.attach(out);
             NDScope.unregister(r);
             return r;
