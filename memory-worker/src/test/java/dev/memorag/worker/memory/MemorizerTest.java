@@ -146,7 +146,7 @@ class MemorizerTest {
             MemoryState expected = onePass(model, store.chunks(CORPUS));
             assertTrue(expected.windows().size() >= 3, "the test corpus spans several windows");
             assertStoredMemoryEquals(expected, store, CORPUS);
-            Answer.MemoryWatermark watermark = MemoryWatermarks.of(store, CORPUS, true);
+            Answer.MemoryWatermark watermark = MemoryWatermarks.of(store, CORPUS, MemoryWatermarks.BEACON, null);
             assertEquals(expected.tokenCount(), watermark.tokens());
             assertEquals(0, watermark.lag());
             assertFalse(watermark.stale());
