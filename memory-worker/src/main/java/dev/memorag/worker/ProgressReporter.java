@@ -79,8 +79,11 @@ final class ProgressReporter implements Memorizer.Listener {
         }
     }
 
-    /** The corpus's memory broke down or recovered: its latest document is reported again with the news. */
-    void problemChanged(String corpus) {
+    /**
+     * The corpus's memory advanced, broke down or recovered, apart from any document's arrival: its latest document
+     * is reported again with the corpus's totals.
+     */
+    void memoryChanged(String corpus) {
         List<StoredChunk> chunks = store.chunks(corpus);
         chunks.stream().filter(StoredChunk::last).reduce((a, b) -> b).ifPresent(last ->
                 send(corpus, last.doc(), last.version(), Progress.Stage.MEMORIZED, last.count(), new HashMap<>()));

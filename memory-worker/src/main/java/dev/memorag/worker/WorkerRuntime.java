@@ -120,7 +120,7 @@ public final class WorkerRuntime implements AutoCloseable {
             passagesStored = memorizer::wake;
         } else if (settings.memory().equals(MemoryWatermarks.GIST)) {
             GistMemorizer memorizer = own(new GistMemorizer(store, memoryEndpoint, settings.gist(), problems,
-                    progress::problemChanged, GIST_RETRY_PAUSE));
+                    progress::memoryChanged, GIST_RETRY_PAUSE));
             memorizer.start(health.part("worker.memorizer"));
             passagesStored = memorizer::wake;
         }

@@ -13,9 +13,11 @@ import dev.memorag.worker.store.GistUpdate;
 import dev.memorag.worker.store.StoredChunk;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -47,7 +49,9 @@ public final class GistMemorizer implements Runnable, AutoCloseable {
     private final GistSettings settings;
     private final String fingerprint;
     private final MemoryProblems problems;
-    private final Consumer<String> problemChanged;
+    private final Consumer<String> memoryChanged;
+    /** Corpora whose memory advanced since it was last reported; memorizer thread only. */
+    private final Set<String> unreported = new HashSet<>();
     private final Duration retryPause;
     private final Map<String, Long> pausedUntil = new ConcurrentHashMap<>();
     private final Thread thread;
@@ -55,15 +59,18 @@ public final class GistMemorizer implements Runnable, AutoCloseable {
     private Health.Part health;
     private boolean woken;
 
-    /** {@code problemChanged} hears of each corpus whose memory broke down or recovered. */
+    /**
+     * {@code memoryChanged} hears of each corpus whose memory caught up with its passages (once per catching up, not
+     * per call), broke down or recovered.
+     */
     public GistMemorizer(CorpusStore store, OpenAiClient endpoint, GistSettings settings, MemoryProblems problems,
-                         Consumer<String> problemChanged, Duration retryPause) {
+                         Consumer<String> memoryChanged, Duration retryPause) {
         this.store = store;
         this.endpoint = endpoint;
         this.settings = settings;
         this.fingerprint = "gist:" + endpoint.model() + ":group=" + settings.groupTokens();
         this.problems = problems;
-        this.problemChanged = problemChanged;
+        this.memoryChanged = memoryChanged;
         this.retryPause = retryPause;
         this.thread = new Thread(this, "memorag-gist-memorizer");
         thread.setDaemon(true);
@@ -124,8 +131,10 @@ public final class GistMemorizer implements Runnable, AutoCloseable {
             GistCursor cursor = resets ? GistCursor.start(fingerprint) : stored.orElse(GistCursor.start(fingerprint));
             boolean worked = (!resets && resummarize(corpus, cursor)) || appendGroup(corpus, cursor, resets)
                     || fold(corpus, cursor);
-            if (!worked && problems.clear(corpus)) {
-                problemChanged.accept(corpus);
+            if (worked) {
+                unreported.add(corpus);
+            } else if (problems.clear(corpus) | unreported.remove(corpus)) {
+                memoryChanged.accept(corpus);
             }
             return worked;
         } catch (EndpointException e) {
@@ -136,7 +145,8 @@ public final class GistMemorizer implements Runnable, AutoCloseable {
                     retryPause.toSeconds(), e.getMessage());
             pausedUntil.put(corpus, System.nanoTime() + retryPause.toNanos());
             if (problems.set(corpus, "the gist memory cannot be built: " + e.getMessage())) {
-                problemChanged.accept(corpus);
+                unreported.remove(corpus);
+                memoryChanged.accept(corpus);
             }
             return false;
         }

@@ -33,7 +33,7 @@ class GistMemorizerTest {
     @TempDir
     Path dir;
     private LlmStandIn llm;
-    private final List<String> problemReports = new ArrayList<>();
+    private final List<String> reports = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -47,7 +47,7 @@ class GistMemorizerTest {
 
     private GistMemorizer memorizer(RocksCorpusStore store, GistSettings settings) {
         return new GistMemorizer(store, new OpenAiClient(llm.base(), "gist-model", null, RetryPolicy.DEFAULT),
-                settings, new MemoryProblems(), problemReports::add, Duration.ofMinutes(1));
+                settings, new MemoryProblems(), reports::add, Duration.ofMinutes(1));
     }
 
     /** Runs the memorizer's steps for the corpus until it is idle. */
