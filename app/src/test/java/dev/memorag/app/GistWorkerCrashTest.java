@@ -22,13 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +74,7 @@ class GistWorkerCrashTest {
                 holdAt = last ? -1 : llm.calls().size() + 2;
                 Path log = dir.resolve("worker-" + life + ".log");
                 Process worker = startWorker(llm, log);
-                produce(records.subList(life * sliceSize, last ? records.size() : (life + 1) * sliceSize));
+                ChildProcesses.produce(bootstrap, records.subList(life * sliceSize, last ? records.size() : (life + 1) * sliceSize));
                 if (!last) {
                     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
                     while (llm.calls().size() <= holdAt) {
@@ -153,17 +148,6 @@ class GistWorkerCrashTest {
             }
         }
         return out;
-    }
-
-    private void produce(List<ProducerRecord<String, byte[]>> records) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
-            for (ProducerRecord<String, byte[]> record : records) {
-                producer.send(record).get();
-            }
-        }
     }
 
     /** Starts a worker-only {@code memorag up --memory gist} against the stand-in; waits until it is up. */

@@ -4,6 +4,7 @@ import dev.memorag.health.Health;
 import dev.memorag.worker.llm.ChatMessage;
 import dev.memorag.worker.llm.EndpointException;
 import dev.memorag.worker.llm.OpenAiClient;
+import dev.memorag.worker.memory.CorpusSteps;
 import dev.memorag.worker.memory.MemoryProblems;
 import dev.memorag.worker.memory.Prompts;
 import dev.memorag.worker.store.CorpusStore;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>An endpoint that keeps failing (after the client's bounded retries) leaves the corpus's memory where it is:
  * the problem is recorded for answers and status, the corpus is tried again after a pause, and other corpora go on.
  */
-public final class GistMemorizer implements Runnable, AutoCloseable {
+public final class GistMemorizer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GistMemorizer.class);
 
     private final CorpusStore store;
@@ -54,10 +55,7 @@ public final class GistMemorizer implements Runnable, AutoCloseable {
     private final Set<String> unreported = new HashSet<>();
     private final Duration retryPause;
     private final Map<String, Long> pausedUntil = new ConcurrentHashMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
-    private Health.Part health;
-    private boolean woken;
+    private final CorpusSteps loop;
 
     /**
      * {@code memoryChanged} hears of each corpus whose memory caught up with its passages (once per catching up, not
@@ -72,48 +70,16 @@ public final class GistMemorizer implements Runnable, AutoCloseable {
         this.problems = problems;
         this.memoryChanged = memoryChanged;
         this.retryPause = retryPause;
-        this.thread = new Thread(this, "memorag-gist-memorizer");
-        thread.setDaemon(true);
+        this.loop = new CorpusSteps("memorag-gist-memorizer", store, this::step);
     }
 
     public void start(Health.Part health) {
-        this.health = health;
-        thread.start();
+        loop.start(health);
     }
 
     /** New passages are in the store. */
-    public synchronized void wake() {
-        woken = true;
-        notifyAll();
-    }
-
-    @Override
-    public void run() {
-        health.up();
-        try {
-            while (running) {
-                boolean worked = false;
-                for (String corpus : store.corpora()) {
-                    if (!running) {
-                        return;
-                    }
-                    worked |= step(corpus);
-                }
-                if (!worked) {
-                    synchronized (this) {
-                        if (!woken) {
-                            wait(1000);
-                        }
-                        woken = false;
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            log.error("the gist memorizer stopped: {}", e.getMessage(), e);
-            health.failed(e);
-        }
+    public void wake() {
+        loop.wake();
     }
 
     /** One endpoint call's worth of work for a corpus: a dirty group, the next group or a fold; false if idle. */
@@ -231,12 +197,6 @@ public final class GistMemorizer implements Runnable, AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

@@ -57,6 +57,15 @@ class GistMemorizerTest {
         }
     }
 
+    /** Four documents of six passages (24 passages, six groups), memorized. */
+    private static void fourDocuments(RocksCorpusStore store, GistCorpus corpus, GistMemorizer memorizer)
+            throws InterruptedException {
+        for (String doc : List.of("fezziwig", "belle", "cratchit", "topper")) {
+            corpus.put(store, doc, 1, 6);
+        }
+        drain(memorizer, CORPUS);
+    }
+
     @Test
     void eachCompleteGroupIsSummarizedOnceAndTheUnfinishedOneStaysVerbatim() throws Exception {
         try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
@@ -83,10 +92,7 @@ class GistMemorizerTest {
         try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
             GistCorpus corpus = new GistCorpus(CORPUS, 100);
             GistMemorizer memorizer = memorizer(store, SETTINGS);
-            for (String doc : List.of("fezziwig", "belle", "cratchit", "topper")) {
-                corpus.put(store, doc, 1, 6);
-            }
-            drain(memorizer, CORPUS);
+            fourDocuments(store, corpus, memorizer);
             int before = llm.gistCalls().size();
             assertEquals(6, before, "24 passages, six groups");
 
@@ -135,10 +141,7 @@ class GistMemorizerTest {
         try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
             GistCorpus corpus = new GistCorpus(CORPUS, 100);
             GistMemorizer memorizer = memorizer(store, SETTINGS);
-            for (String doc : List.of("fezziwig", "belle", "cratchit", "topper")) {
-                corpus.put(store, doc, 1, 6);
-            }
-            drain(memorizer, CORPUS);
+            fourDocuments(store, corpus, memorizer);
             List<Gist> before = store.groupGists(CORPUS);
             int calls = llm.gistCalls().size();
 
