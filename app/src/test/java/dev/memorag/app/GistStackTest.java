@@ -46,7 +46,8 @@ class GistStackTest {
             String carol = Files.readString(Path.of("..", "samples", "a-christmas-carol.txt")).substring(0, 6000);
             Path stave = Files.writeString(dir.resolve("stave-one.txt"), carol);
             Path chimes = Files.writeString(dir.resolve("chimes.txt"), ("Toby Veck, called Trotty for his pace, "
-                    + "waited for jobs by the church door in all weathers while the chimes rang overhead. ").repeat(30));
+                    + "waited for jobs by the church door in all weathers while the chimes rang overhead. ")
+                    .repeat(30));
             try (EmbeddedStack stack = EmbeddedStack.start(config)) {
                 for (Map.Entry<String, Path> corpus : Map.of("carol", stave, "chimes", chimes).entrySet()) {
                     assertEquals(0, new CommandLine(new MemoragCli()).execute("ingest", corpus.getKey(), "--create",

@@ -74,7 +74,8 @@ class GistWorkerCrashTest {
                 holdAt = last ? -1 : llm.calls().size() + 2;
                 Path log = dir.resolve("worker-" + life + ".log");
                 Process worker = startWorker(llm, log);
-                ChildProcesses.produce(bootstrap, records.subList(life * sliceSize, last ? records.size() : (life + 1) * sliceSize));
+                int end = last ? records.size() : (life + 1) * sliceSize;
+                ChildProcesses.produce(bootstrap, records.subList(life * sliceSize, end));
                 if (!last) {
                     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
                     while (llm.calls().size() <= holdAt) {

@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Recalls clues from a corpus's memory (beacon or gist) as MemoRAG does: greedy answers to the {@code span} (text spans),
- * {@code sur} (surrogate questions) and {@code qa} (draft answer) turns, or the {@code sum} key points for a
+ * Recalls clues from a corpus's memory (beacon or gist) as MemoRAG does: greedy answers to the {@code span} (text
+ * spans), {@code sur} (surrogate questions) and {@code qa} (draft answer) turns, or the {@code sum} key points for a
  * summary, split into lines; lines of three words or fewer are dropped. The question is always a clue of a QA task.
  */
 public final class ClueGenerator {
