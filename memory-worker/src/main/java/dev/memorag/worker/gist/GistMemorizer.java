@@ -89,14 +89,16 @@ public final class GistMemorizer implements AutoCloseable {
         }
         try {
             Optional<GistCursor> stored = store.gistCursor(corpus);
-            boolean resets = stored.isPresent() && !stored.get().fingerprint().equals(fingerprint);
-            if (resets) {
+            GistCursor cursor = stored.orElse(GistCursor.start(fingerprint));
+            boolean worked;
+            if (!cursor.fingerprint().equals(fingerprint)) {
                 log.info("corpus '{}': its gist memory was written as {}, this worker writes {}: rebuilding it",
-                        corpus, stored.get().fingerprint(), fingerprint);
+                        corpus, cursor.fingerprint(), fingerprint);
+                store.applyGists(GistUpdate.reset(corpus, GistCursor.start(fingerprint)));
+                worked = true;
+            } else {
+                worked = resummarize(corpus, cursor) || appendGroup(corpus, cursor) || fold(corpus, cursor);
             }
-            GistCursor cursor = resets ? GistCursor.start(fingerprint) : stored.orElse(GistCursor.start(fingerprint));
-            boolean worked = (!resets && resummarize(corpus, cursor)) || appendGroup(corpus, cursor, resets)
-                    || fold(corpus, cursor);
             if (worked) {
                 unreported.add(corpus);
             } else if (problems.clear(corpus) | unreported.remove(corpus)) {
@@ -119,7 +121,7 @@ public final class GistMemorizer implements AutoCloseable {
     }
 
     /** Summarizes the next complete group after the cursor. */
-    private boolean appendGroup(String corpus, GistCursor cursor, boolean resets) {
+    private boolean appendGroup(String corpus, GistCursor cursor) {
         List<StoredChunk> group = GistMemory.unfinishedGroup(store, corpus, cursor.lastSeq(), settings.groupTokens());
         long tokens = group.stream().mapToLong(StoredChunk::tokenCount).sum();
         if (tokens < settings.groupTokens()) {
@@ -128,7 +130,7 @@ public final class GistMemorizer implements AutoCloseable {
         Gist gist = new Gist(group.get(0).seq(), group.get(group.size() - 1).seq(), seqs(group), tokens,
                 summarize(passages(group)));
         store.applyGists(GistUpdate.appended(corpus,
-                new GistCursor(fingerprint, gist.lastSeq(), cursor.chunkTokens() + tokens), resets, gist));
+                new GistCursor(fingerprint, gist.lastSeq(), cursor.chunkTokens() + tokens), gist));
         return true;
     }
 

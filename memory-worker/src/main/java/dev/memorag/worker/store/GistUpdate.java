@@ -13,8 +13,14 @@ public record GistUpdate(String corpus, GistCursor cursor, boolean resets, List<
                          long[] consumedSeqs) {
 
     /** A new group at the end of the memory, and the cursor past it. */
-    public static GistUpdate appended(String corpus, GistCursor cursor, boolean resets, Gist group) {
-        return new GistUpdate(corpus, cursor, resets, List.of(group), List.of(), List.of(), List.of(), List.of(),
+    public static GistUpdate appended(String corpus, GistCursor cursor, Gist group) {
+        return new GistUpdate(corpus, cursor, false, List.of(group), List.of(), List.of(), List.of(), List.of(),
                 group.seqs());
+    }
+
+    /** Every gist of the corpus dropped, to be written anew from {@code cursor} (a start). */
+    public static GistUpdate reset(String corpus, GistCursor cursor) {
+        return new GistUpdate(corpus, cursor, true, List.of(), List.of(), List.of(), List.of(), List.of(),
+                new long[0]);
     }
 }

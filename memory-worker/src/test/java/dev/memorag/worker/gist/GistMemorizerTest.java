@@ -167,6 +167,19 @@ class GistMemorizerTest {
     }
 
     @Test
+    void aMemoryWrittenWithOtherSettingsIsRebuiltWithThese() throws Exception {
+        try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
+            fourDocuments(store, new GistCorpus(CORPUS, 100), memorizer(store, SETTINGS));
+            assertEquals(6, store.groupGists(CORPUS).size());
+            GistSettings halfGroups = new GistSettings(200, SETTINGS.contextTokens());
+            drain(memorizer(store, halfGroups), CORPUS);
+            assertEquals(12, store.groupGists(CORPUS).size(), "regrouped by two passages");
+            assertEquals(6 + 12, llm.gistCalls().size());
+            assertTrue(store.groupGists(CORPUS).stream().allMatch(g -> g.seqs().length == 2));
+        }
+    }
+
+    @Test
     void gistsPastTheBudgetFoldIntoHigherLevelGistsInsteadOfBeingCut() throws Exception {
         // gists of ~200 tokens against a budget of 2048: past ten gists the oldest fold
         GistSettings tight = new GistSettings(400, 2048);
