@@ -39,13 +39,15 @@ public final class GistMemory {
         return out;
     }
 
-    /** The memory's text. */
+    /** The memory's text, as of the cursor it reads first: a group committed meanwhile is still raw text here. */
     public static String text(CorpusStore store, String corpus, GistSettings settings) {
+        long after = store.gistCursor(corpus).map(GistCursor::lastSeq).orElse(-1L);
         StringBuilder text = new StringBuilder();
         for (Gist entry : entries(store, corpus)) {
-            text.append(entry.text().strip()).append('\n');
+            if (entry.firstSeq() <= after) {
+                text.append(entry.text().strip()).append('\n');
+            }
         }
-        long after = store.gistCursor(corpus).map(GistCursor::lastSeq).orElse(-1L);
         for (StoredChunk passage : unfinishedGroup(store, corpus, after, settings.groupTokens())) {
             text.append('\n').append(passage.text());
         }
