@@ -53,6 +53,8 @@ public final class GistMemorizer implements AutoCloseable {
     private final Consumer<String> memoryChanged;
     /** Corpora whose memory advanced since it was last reported; memorizer thread only. */
     private final Set<String> unreported = new HashSet<>();
+    /** Corpora whose memory was within its budget when last looked at, and has not changed since. */
+    private final Set<String> withinBudget = new HashSet<>();
     private final Duration retryPause;
     private final Map<String, Long> pausedUntil = new ConcurrentHashMap<>();
     private final CorpusSteps loop;
@@ -84,12 +86,12 @@ public final class GistMemorizer implements AutoCloseable {
 
     /** One endpoint call's worth of work for a corpus: a dirty group, the next group or a fold; false if idle. */
     boolean step(String corpus) throws InterruptedException {
-        if (pausedUntil.getOrDefault(corpus, 0L) > System.nanoTime()) {
+        Long paused = pausedUntil.get(corpus);
+        if (paused != null && paused - System.nanoTime() > 0) {
             return false;
         }
         try {
-            Optional<GistCursor> stored = store.gistCursor(corpus);
-            GistCursor cursor = stored.orElse(GistCursor.start(fingerprint));
+            GistCursor cursor = store.gistCursor(corpus).orElse(GistCursor.start(fingerprint));
             boolean worked;
             if (!cursor.fingerprint().equals(fingerprint)) {
                 log.info("corpus '{}': its gist memory was written as {}, this worker writes {}: rebuilding it",
@@ -97,12 +99,17 @@ public final class GistMemorizer implements AutoCloseable {
                 store.applyGists(GistUpdate.reset(corpus, GistCursor.start(fingerprint)));
                 worked = true;
             } else {
-                worked = resummarize(corpus, cursor) || appendGroup(corpus, cursor) || fold(corpus, cursor);
+                worked = resummarize(corpus, cursor) || appendGroup(corpus, cursor)
+                        || (!withinBudget.contains(corpus) && fold(corpus, cursor));
             }
             if (worked) {
                 unreported.add(corpus);
-            } else if (problems.clear(corpus) | unreported.remove(corpus)) {
-                memoryChanged.accept(corpus);
+                withinBudget.remove(corpus);
+            } else {
+                withinBudget.add(corpus); // no need to read all its gists again until it changes
+                if (problems.clear(corpus) | unreported.remove(corpus)) {
+                    memoryChanged.accept(corpus);
+                }
             }
             return worked;
         } catch (EndpointException e) {
