@@ -7,6 +7,7 @@ import dev.memorag.query.KafkaQuestions;
 import dev.memorag.schemas.Question;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.ModelSettings;
+import dev.memorag.worker.gist.GistSettings;
 import dev.memorag.worker.WorkerConfig;
 import dev.memorag.worker.retrieval.RetrievalSettings;
 import java.io.IOException;
@@ -59,13 +60,16 @@ import java.util.regex.Pattern;
  * @param edge            the query edge's timeouts and limits, each with its variable ({@link EdgeLimits})
  * @param questions       how Kafka questions are confined: {@code MEMORAG_REPLY_TOPICS}, {@code
  *                        MEMORAG_KAFKA_QUESTIONS_TRUSTED}, {@code MEMORAG_QUESTION_DEDUP_WINDOW} ({@link KafkaQuestions})
- * @param model           the worker's memory model and generator ({@link ModelSettings}): {@code MEMORAG_MODEL_DIR}
- *                        (checkpoint directory; unset: memory backend none), {@code MEMORAG_DEVICE} (cpu, cuda,
- *                        auto; default cpu), {@code MEMORAG_DTYPE} (auto, fp32, bf16; default auto), {@code
- *                        MEMORAG_BEACON_RATIO} (default 4), {@code
+ * @param model           the worker's memory model and generator ({@link ModelSettings}): {@code MEMORAG_MEMORY}
+ *                        (none, beacon, gist; unset: beacon with a model dir, else none), {@code MEMORAG_MODEL_DIR}
+ *                        (checkpoint directory), {@code MEMORAG_DEVICE} (cpu, cuda, auto; default cpu), {@code
+ *                        MEMORAG_DTYPE} (auto, fp32, bf16; default auto), {@code MEMORAG_BEACON_RATIO} (default 4),
+ *                        {@code
  *                        MEMORAG_MEMORY_CACHE_BYTES} (device cache for hot memories, default 2 GiB), {@code
  *                        MEMORAG_GENERATOR} (extractive, djl, openai; default extractive), {@code MEMORAG_OPENAI_URL},
- *                        {@code MEMORAG_OPENAI_MODEL}, {@code MEMORAG_OPENAI_API_KEY}
+ *                        {@code MEMORAG_OPENAI_MODEL}, {@code MEMORAG_OPENAI_API_KEY}, {@code MEMORAG_MEMORY_MODEL}
+ *                        (gists and clues; default the OpenAI model), {@code MEMORAG_GIST_TOKENS} (default 4096),
+ *                        {@code MEMORAG_GIST_CONTEXT_TOKENS} (default 16384)
  * @param retrieval       how the worker finds passages ({@link RetrievalSettings}): {@code MEMORAG_RETRIEVAL} (dense,
  *                        bm25, hybrid; default hybrid) for questions that name none, {@code MEMORAG_ANN_THRESHOLD}
  *                        (default 20000 passages: from there a corpus's vectors are searched in an HNSW graph), {@code
@@ -124,6 +128,7 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                         get(env, "MEMORAG_KAFKA_QUESTIONS_TRUSTED", StackConfig::bool, d.questions.trusted()),
                         get(env, "MEMORAG_QUESTION_DEDUP_WINDOW", Duration::parse, d.questions.dedupWindow())),
                 new ModelSettings(
+                        get(env, "MEMORAG_MEMORY", Function.identity(), null), // unset: implied by the model dir
                         get(env, "MEMORAG_MODEL_DIR", Path::of, m.modelDir()),
                         get(env, "MEMORAG_DEVICE", Function.identity(), m.device()),
                         get(env, "MEMORAG_DTYPE", Function.identity(), m.dtype()),
@@ -132,7 +137,12 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                         get(env, "MEMORAG_GENERATOR", Function.identity(), m.generator()),
                         get(env, "MEMORAG_OPENAI_URL", URI::create, m.openAiUrl()),
                         get(env, "MEMORAG_OPENAI_MODEL", Function.identity(), m.openAiModel()),
-                        get(env, "MEMORAG_OPENAI_API_KEY", Function.identity(), m.openAiKey())),
+                        get(env, "MEMORAG_OPENAI_API_KEY", Function.identity(), m.openAiKey()),
+                        get(env, "MEMORAG_MEMORY_MODEL", Function.identity(), null),
+                        new GistSettings(
+                                get(env, "MEMORAG_GIST_TOKENS", Integer::parseInt, m.gist().groupTokens()),
+                                get(env, "MEMORAG_GIST_CONTEXT_TOKENS", Integer::parseInt,
+                                        m.gist().contextTokens()))),
                 new RetrievalSettings(
                         get(env, "MEMORAG_RETRIEVAL", Question.Retrieval::of, r.mode()),
                         get(env, "MEMORAG_ANN_THRESHOLD", Integer::parseInt, r.annThreshold()),

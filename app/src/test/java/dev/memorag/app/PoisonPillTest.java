@@ -162,7 +162,7 @@ class PoisonPillTest {
         add(records, what, topics.corpora(), other, Json.write(Corpus.register(CORPUS, "stolen", 0)),
                 "a registration under another corpus's key");
         add(records, what, topics.progress(), other, Json.write(new Progress(1, CORPUS, "carol.txt", 1,
-                Progress.Stage.MEMORIZED, 1, 1, 1, 1, "none", 0, 0, 0, false, 0)), "progress under another key");
+                Progress.Stage.MEMORIZED, 1, 1, 1, 1, "none", 0, 0, 0, false, 0, null)), "progress under another key");
         add(records, what, topics.recall(), other, Json.write(Question.of("q-recall", CORPUS, "Who?")),
                 "a recall request under another key");
         ProducerRecord<byte[], byte[]> toInternal = new ProducerRecord<>(topics.questions(), bytes(CORPUS),

@@ -36,14 +36,10 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,7 +89,7 @@ class WorkerCrashTest {
             for (List<ProducerRecord<String, byte[]>> slice : slices) {
                 Process worker = startWorker("crashed");
                 long before = progress("crashed");
-                produce(slice);
+                ChildProcesses.produce(bootstrap, slice);
                 long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
                 while (progress("crashed") == before && System.nanoTime() < deadline) {
                     Thread.sleep(20);
@@ -197,17 +193,6 @@ class WorkerCrashTest {
             slices.add(all.subList(from, Math.min(all.size(), from + size)));
         }
         return slices;
-    }
-
-    private void produce(List<ProducerRecord<String, byte[]>> records) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
-            for (ProducerRecord<String, byte[]> record : records) {
-                producer.send(record).get();
-            }
-        }
     }
 
     /** Starts a worker-only {@code memorag up} with the checkpoint on {@code <dir>/<name>}; waits until it is up. */

@@ -10,7 +10,6 @@ import dev.memorag.schemas.InvalidRecordException;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.Question;
 import dev.memorag.schemas.TopicCatalog;
-import dev.memorag.worker.memory.Memorizer;
 import dev.memorag.worker.recall.RecallService;
 import dev.memorag.worker.store.AppliedBatch;
 import dev.memorag.worker.store.CorpusStore;
@@ -64,7 +63,8 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
     private final Health.Part health;
     private final KafkaProducer<String, byte[]> producer;
     private final ProgressReporter progress;
-    private final Memorizer memorizer;
+    /** Told that new passages are in the store (the memorizer, if the backend has one). */
+    private final Runnable passagesStored;
     private final FairDispatcher dispatcher;
     /** Recall partitions paused because the named corpus's queue was full; worker thread only. */
     private final Map<TopicPartition, String> paused = new HashMap<>();
@@ -73,9 +73,9 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
     private final Map<TopicPartition, Long> rebuilding = new HashMap<>();
     private final Thread thread;
 
-    /** {@code memorizer} null: no memory model. The producer is shared with the caller, who closes it. */
+    /** The producer is shared with the caller, who closes it. */
     MemoryWorker(WorkerConfig config, TopicCatalog topics, CorpusStore store, RecallService recall,
-                 KafkaProducer<String, byte[]> producer, ProgressReporter progress, Memorizer memorizer,
+                 KafkaProducer<String, byte[]> producer, ProgressReporter progress, Runnable passagesStored,
                  DeadLetters deadLetters, Health.Part health) {
         this.topics = topics;
         this.deadLetters = deadLetters;
@@ -84,7 +84,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         this.recall = recall;
         this.producer = producer;
         this.progress = progress;
-        this.memorizer = memorizer;
+        this.passagesStored = passagesStored;
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + "worker");
@@ -162,9 +162,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
             deadLetters.awaitSent(); // before the offsets past them are stored
             applyWithRetry(new AppliedBatch(chunks, offsets));
             progress.applied(chunks);
-            if (memorizer != null) {
-                memorizer.wake();
-            }
+            passagesStored.run();
         }
     }
 

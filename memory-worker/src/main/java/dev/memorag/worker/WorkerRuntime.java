@@ -6,7 +6,13 @@ import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.memory.CorpusMemories;
 import dev.memorag.worker.memory.Memorizer;
 import dev.memorag.worker.memory.MemoryModel;
+import dev.memorag.worker.memory.MemoryProblems;
+import dev.memorag.worker.memory.MemoryWatermarks;
 import dev.memorag.worker.memory.QuestionGate;
+import dev.memorag.worker.gist.GistClues;
+import dev.memorag.worker.gist.GistMemorizer;
+import dev.memorag.worker.llm.OpenAiClient;
+import dev.memorag.worker.llm.RetryPolicy;
 import dev.memorag.worker.model.ComputeDevice;
 import dev.memorag.worker.recall.AnswerGenerator;
 import dev.memorag.worker.recall.ClueGenerator;
@@ -40,6 +46,8 @@ public final class WorkerRuntime implements AutoCloseable {
      * passages are about one 2048-token window, so a crash costs at most a window or so of recomputation.
      */
     static final int CHUNKS_PER_STEP = 4;
+    /** How long a corpus whose gist endpoint failed (past the client's retries) waits before it is tried again. */
+    static final Duration GIST_RETRY_PAUSE = Duration.ofSeconds(30);
 
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
     private CorpusStore store;
@@ -69,19 +77,28 @@ public final class WorkerRuntime implements AutoCloseable {
         retrieval = own(RetrievalIndex.attach(store, config.retrieval()));
         retrieval.warmInBackground();
         QuestionGate gate = new QuestionGate();
+        MemoryProblems problems = new MemoryProblems();
         CorpusMemories memories = null;
         if (settings.modelDir() != null) {
             MemoryModel model = own(MemoryModel.load(settings.modelDir(),
                     ComputeDevice.select(settings.device(), settings.dtype(), settings.modelDir()), settings.beaconRatio()));
             memories = own(new CorpusMemories(model, store, settings.cacheBytes()));
         }
+        OpenAiClient memoryEndpoint = settings.memory().equals(MemoryWatermarks.GIST)
+                ? new OpenAiClient(settings.openAiUrl(), settings.memoryModel(), settings.openAiKey(),
+                RetryPolicy.DEFAULT) : null;
+        ClueGenerator clues = switch (settings.memory()) {
+            case MemoryWatermarks.BEACON -> new ClueGenerator(memories);
+            case MemoryWatermarks.GIST -> new ClueGenerator(new GistClues(store, memoryEndpoint, settings.gist()));
+            default -> null;
+        };
         AnswerGenerator generator = switch (settings.generator()) {
             case "djl" -> new MemoryModelGenerator(memories);
-            case "openai" -> new OpenAiGenerator(settings.openAiUrl(), settings.openAiModel(), settings.openAiKey());
+            case "openai" -> new OpenAiGenerator(new OpenAiClient(settings.openAiUrl(), settings.openAiModel(),
+                    settings.openAiKey(), RetryPolicy.DEFAULT));
             default -> new ExtractiveGenerator(embedder, 3);
         };
-        recall = new RecallService(store, retrieval, embedder, memories == null ? null : new ClueGenerator(memories),
-                generator, gate);
+        recall = new RecallService(store, retrieval, embedder, clues, generator, gate, problems);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
@@ -95,21 +112,32 @@ public final class WorkerRuntime implements AutoCloseable {
         KafkaProducer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(d, new ByteArraySerializer(),
                 new ByteArraySerializer());
         owned.push(() -> deadLetterProducer.close(Duration.ofSeconds(10)));
-        ProgressReporter progress = new ProgressReporter(producer, topics, store, memories != null);
+        ProgressReporter progress = new ProgressReporter(producer, topics, store, settings.memory(), problems);
         progress.resendAll();
-        Memorizer memorizer = null;
-        if (memories != null) {
-            memorizer = own(new Memorizer(memories, store, gate, progress, CHUNKS_PER_STEP));
+        Runnable passagesStored = () -> { };
+        if (settings.memory().equals(MemoryWatermarks.BEACON)) {
+            Memorizer memorizer = own(new Memorizer(memories, store, gate, progress, CHUNKS_PER_STEP));
             memorizer.start(health.part("worker.memorizer"));
+            passagesStored = memorizer::wake;
+        } else if (settings.memory().equals(MemoryWatermarks.GIST)) {
+            GistMemorizer memorizer = own(new GistMemorizer(store, memoryEndpoint, settings.gist(), problems,
+                    progress::memoryChanged, GIST_RETRY_PAUSE));
+            memorizer.start(health.part("worker.memorizer"));
+            passagesStored = memorizer::wake;
         }
-        MemoryWorker worker = own(new MemoryWorker(config, topics, store, recall, producer, progress, memorizer,
+        MemoryWorker worker = own(new MemoryWorker(config, topics, store, recall, producer, progress, passagesStored,
                 new DeadLetters(deadLetterProducer, topics.deadLetters(), metrics), health.part("worker.loop")));
         worker.start();
         log.info("memory worker on {}: memory backend {}{}; generator {}; retrieval {} (exact vectors up to {} "
-                        + "passages per corpus, then HNSW)", config.stateDir(),
-                recall.memoryBackend(), memories == null ? " (no memory checkpoint configured: the question is the "
-                        + "only clue)" : " (" + settings.modelDir() + ", model " + memories.model().fingerprint() + " on "
-                        + memories.model().model().device().describe() + ")",
+                        + "passages per corpus, then HNSW)", config.stateDir(), recall.memoryBackend(),
+                switch (recall.memoryBackend()) {
+                    case MemoryWatermarks.BEACON -> " (" + settings.modelDir() + ", model "
+                            + memories.model().fingerprint() + " on "
+                            + memories.model().model().device().describe() + ")";
+                    case MemoryWatermarks.GIST -> " (" + settings.memoryModel() + " at " + settings.openAiUrl()
+                            + ", groups of " + settings.gist().groupTokens() + " tokens)";
+                    default -> " (no memory model configured: the question is the only clue)";
+                },
                 generator.name() + (generator instanceof ExtractiveGenerator
                         ? " (answers are evidence sentences, no LLM)" : ""),
                 config.retrieval().mode().wire(), config.retrieval().annThreshold());

@@ -66,9 +66,11 @@ public record Answer(int schemaVersion, String questionId, String corpus, String
     /**
      * Which memory an answer was made from: the backend, the live documents and chunks it could retrieve from, the
      * model tokens and full windows in the memory, the retriever tokens stored but not yet memorized ({@code lag}),
-     * and whether the memory still holds text of deleted or replaced documents while it is rebuilt ({@code stale}).
+     * whether the memory still holds text of deleted or replaced documents while it is rebuilt ({@code stale}), and
+     * why the memory could not be used, when it could not ({@code problem}: the clues are then the question only).
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MemoryWatermark(String backend, long documents, long chunks, long tokens, long windows, long lag,
-                                  boolean stale) {
+                                  boolean stale, String problem) {
     }
 }

@@ -27,6 +27,10 @@ final class StackOptions {
             + "no memory model)")
     Path modelDir;
 
+    @Option(names = "--memory", description = "memory backend: none, beacon, gist (env MEMORAG_MEMORY, default "
+            + "beacon with a model dir, else none)")
+    String memory;
+
     @Option(names = "--generator", description = "answer generator: extractive, djl, openai (env MEMORAG_GENERATOR, "
             + "default extractive)")
     String generator;
@@ -44,6 +48,9 @@ final class StackOptions {
         ModelSettings model = env.model();
         if (modelDir != null) {
             model = model.withModelDir(modelDir);
+        }
+        if (memory != null) {
+            model = model.withMemory(memory);
         }
         if (generator != null) {
             model = model.withGenerator(generator);

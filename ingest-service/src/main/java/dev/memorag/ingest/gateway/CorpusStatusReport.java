@@ -1,5 +1,6 @@
 package dev.memorag.ingest.gateway;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.memorag.ingest.status.DocumentStatus;
 import dev.memorag.schemas.Op;
 import dev.memorag.schemas.Progress;
@@ -20,9 +21,13 @@ import java.util.TreeMap;
 record CorpusStatusReport(String corpus, long documents, Map<String, Long> stages, long pending,
                           Memory memory, Watermark watermark) {
 
-    /** Live documents, chunks and retriever tokens; model tokens and windows in memory, lag in retriever tokens. */
+    /**
+     * Live documents, chunks and retriever tokens; model tokens and windows in memory, lag in retriever tokens; why the
+     * memory cannot be built right now, if it cannot.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Memory(String backend, long documents, long chunks, long tokens, long memoryTokens, long windows, long lag,
-                  boolean stale) {
+                  boolean stale, String problem) {
     }
 
     record Watermark(String doc, long version, long at) {
@@ -44,7 +49,7 @@ record CorpusStatusReport(String corpus, long documents, Map<String, Long> stage
         return new CorpusStatusReport(corpus, live, stages, pending,
                 latest == null ? null : new Memory(latest.memoryBackend(), latest.corpusDocuments(),
                         latest.corpusChunks(), latest.corpusTokens(), latest.memoryTokens(), latest.memoryWindows(),
-                        latest.memoryLag(), latest.memoryStale()),
+                        latest.memoryLag(), latest.memoryStale(), latest.memoryProblem()),
                 latest == null ? null : new Watermark(latest.doc(), latest.version(), latest.at()));
     }
 }

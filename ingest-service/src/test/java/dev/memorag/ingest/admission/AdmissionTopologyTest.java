@@ -264,7 +264,7 @@ class AdmissionTopologyTest {
     }
 
     private static Progress report(String doc, long version, Progress.Stage stage) {
-        return new Progress(1, "dickens", doc, version, stage, 2, 1, 2, 7, "none", 0, 0, 0, false, 1);
+        return new Progress(1, "dickens", doc, version, stage, 2, 1, 2, 7, "none", 0, 0, 0, false, 1, null);
     }
 
     private static void assertArrayEquals(byte[] expected, byte[] actual, String message) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p>Deleting or replacing a memorized passage makes the memory stale (the store bumps a generation in the same
  * write); the memorizer then rebuilds the whole memory from the live passages in the background and swaps it in.
  */
-public final class Memorizer implements Runnable, AutoCloseable {
+public final class Memorizer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Memorizer.class);
 
     /** Told after each commit which documents' last passages it memorized. */
@@ -43,10 +43,7 @@ public final class Memorizer implements Runnable, AutoCloseable {
     private final Listener listener;
     private final int chunksPerStep;
     private final Map<String, String> unusable = new ConcurrentHashMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
-    private Health.Part health;
-    private boolean woken;
+    private final CorpusSteps loop;
 
     public Memorizer(CorpusMemories memories, CorpusStore store, QuestionGate gate, Listener listener,
                      int chunksPerStep) {
@@ -56,55 +53,22 @@ public final class Memorizer implements Runnable, AutoCloseable {
         this.gate = gate;
         this.listener = listener;
         this.chunksPerStep = chunksPerStep;
-        this.thread = new Thread(this, "memorag-memorizer");
-        thread.setDaemon(true);
+        this.loop = new CorpusSteps("memorag-memorizer", store, this::step);
     }
 
     /** Starts memorizing; {@code health} hears when the loop runs and if it stops for good. */
     public void start(Health.Part health) {
-        this.health = health;
-        thread.start();
+        loop.start(health);
     }
 
     /** New passages are in the store. */
-    public synchronized void wake() {
-        woken = true;
-        notifyAll();
+    public void wake() {
+        loop.wake();
     }
 
     /** Why the corpus's memory cannot be used, if it cannot. */
     public Optional<String> unusable(String corpus) {
         return Optional.ofNullable(unusable.get(corpus));
-    }
-
-    @Override
-    public void run() {
-        health.up();
-        try {
-            while (running) {
-                boolean worked = false;
-                for (String corpus : store.corpora()) {
-                    if (!running) {
-                        return;
-                    }
-                    worked |= step(corpus);
-                }
-                if (!worked) {
-                    synchronized (this) {
-                        if (!woken) {
-                            wait(1000);
-                        }
-                        woken = false;
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            // a corpus's own failure is handled in step(); this is the store itself failing
-            log.error("the memorizer stopped: {}", e.getMessage(), e);
-            health.failed(e);
-        }
     }
 
     /** One unit of work for a corpus: a rebuild if its memory is stale, else the next passages; false if idle. */
@@ -238,12 +202,6 @@ public final class Memorizer implements Runnable, AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

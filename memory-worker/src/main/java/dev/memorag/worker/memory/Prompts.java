@@ -70,10 +70,25 @@ public final class Prompts {
             - Maintain clarity and coherence, making sure the summary effectively conveys the essence of the article.
             """;
 
+    /** MemoRAG-Lite: one group of passages, or older gists, compressed into a gist. */
+    public static final String GIST = "Please summarize the core content of the following text, remove redundant "
+            + "information, and compress it into concise and accurate text. Retain all key facts and points. The "
+            + "language should be straightforward and concise, and do not use any formatting.\n\nText: {context}"
+            + "\n\nPlease output the core content directly.";
+
     public static final String QA_GEN = "Read the text below and answer a question.\n\n{context}\n\nQuestion: {input}\n\nBe concise.";
     public static final String SUM_GEN = "Summarize the following text.\n\n{context}";
 
     private Prompts() {
+    }
+
+    /** The memorize turn around a whole (text) memory. */
+    public static String context(String memory) {
+        return CONTEXT_HEAD + memory + CONTEXT_TAIL;
+    }
+
+    public static String gist(String text) {
+        return GIST.replace("{context}", text);
     }
 
     public static String withQuestion(String prompt, String question) {

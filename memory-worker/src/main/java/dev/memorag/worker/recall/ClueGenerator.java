@@ -2,7 +2,6 @@ package dev.memorag.worker.recall;
 
 import dev.memorag.schemas.Question;
 import dev.memorag.worker.memory.CorpusMemories;
-import dev.memorag.worker.memory.MemoryModel;
 import dev.memorag.worker.memory.Prompts;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -11,8 +10,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Recalls clues from a corpus's memory as MemoRAG does: greedy answers to the {@code span} (text spans),
- * {@code sur} (surrogate questions) and {@code qa} (draft answer) turns, or the {@code sum} key points for a
+ * Recalls clues from a corpus's memory (beacon or gist) as MemoRAG does: greedy answers to the {@code span} (text
+ * spans), {@code sur} (surrogate questions) and {@code qa} (draft answer) turns, or the {@code sum} key points for a
  * summary, split into lines; lines of three words or fewer are dropped. The question is always a clue of a QA task.
  */
 public final class ClueGenerator {
@@ -20,24 +19,26 @@ public final class ClueGenerator {
     static final int CLUE_TOKENS = 128;
     private static final List<String> QA_KINDS = List.of(Prompts.SPAN, Prompts.SUR, Prompts.QA);
     private static final Pattern NUMBERING = Pattern.compile("^\\s*(\\d+[.)]|[-*•])\\s*");
-    private final CorpusMemories memories;
+    private final ClueModel model;
 
+    public ClueGenerator(ClueModel model) {
+        this.model = model;
+    }
+
+    /** Clues from beacon memories. */
     public ClueGenerator(CorpusMemories memories) {
-        this.memories = memories;
+        this(new BeaconClues(memories));
+    }
+
+    public String backend() {
+        return model.backend();
     }
 
     public List<String> clues(Question question) {
         boolean summary = question.taskOrDefault() == Question.Task.SUMMARIZE;
         List<String> turns = summary ? List.of(Prompts.SUM)
                 : QA_KINDS.stream().map(p -> Prompts.withQuestion(p, question.inConversation())).toList();
-        List<String> outputs = memories.read(question.corpus(), loaded -> {
-            MemoryModel model = memories.model();
-            List<String> texts = new ArrayList<>();
-            for (String turn : turns) {
-                texts.add(model.generate(loaded.memory(), turn, CLUE_TOKENS, text -> { }));
-            }
-            return texts;
-        });
+        List<String> outputs = model.answers(question.corpus(), turns, CLUE_TOKENS);
         Set<String> clues = new LinkedHashSet<>();
         if (!summary) {
             clues.add(question.question());

@@ -6,6 +6,8 @@ import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
 import dev.memorag.schemas.Question;
+import dev.memorag.worker.llm.EndpointException;
+import dev.memorag.worker.memory.MemoryProblems;
 import dev.memorag.worker.memory.MemoryUnusableException;
 import dev.memorag.worker.memory.MemoryWatermarks;
 import dev.memorag.worker.memory.QuestionGate;
@@ -21,8 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Answers one question for a corpus this worker owns: clues → retrieval → generation, emitting clues, evidence,
  * token and done (or error) events as it goes.
  *
- * <p>With a memory model, clues are recalled from the corpus's memory; without one (memory backend {@code none})
- * the question is the only clue, and every answer's memory watermark says so.
+ * <p>With a memory backend, clues are recalled from the corpus's memory; without one (memory backend {@code none})
+ * the question is the only clue, and every answer's memory watermark says so. A corpus whose memory cannot be built
+ * or asked right now (its endpoint is down) is answered with the question as the only clue, and the watermark's
+ * problem says why.
  */
 public final class RecallService {
     /** Streamed text is sent at most this often. */
@@ -33,17 +37,25 @@ public final class RecallService {
     private final ClueGenerator clues;
     private final AnswerGenerator generator;
     private final QuestionGate gate;
+    private final MemoryProblems problems;
     private final Cancellations cancellations = new Cancellations();
 
     /** {@code clues} null: no memory model. */
     public RecallService(CorpusStore store, RetrievalIndex retrieval, Embedder embedder, ClueGenerator clues,
                          AnswerGenerator generator, QuestionGate gate) {
+        this(store, retrieval, embedder, clues, generator, gate, new MemoryProblems());
+    }
+
+    /** {@code problems}: corpora whose memory cannot be built now, as their memorizer found. */
+    public RecallService(CorpusStore store, RetrievalIndex retrieval, Embedder embedder, ClueGenerator clues,
+                         AnswerGenerator generator, QuestionGate gate, MemoryProblems problems) {
         this.store = store;
         this.retrieval = retrieval;
         this.embedder = embedder;
         this.clues = clues;
         this.generator = generator;
         this.gate = gate;
+        this.problems = problems;
     }
 
     /** No memory model and the extractive generator: what runs without a checkpoint. */
@@ -58,7 +70,7 @@ public final class RecallService {
     }
 
     public String memoryBackend() {
-        return clues == null ? MemoryWatermarks.NONE : MemoryWatermarks.BEACON;
+        return clues == null ? MemoryWatermarks.NONE : clues.backend();
     }
 
     public String generatorName() {
@@ -85,16 +97,21 @@ public final class RecallService {
                             + "' has no passages yet: ingest documents first, or wait until they are chunked")));
             return;
         }
-        Answer.MemoryWatermark watermark = MemoryWatermarks.of(store, corpusId, clues != null);
+        String problem = clues == null ? null : problems.of(corpusId).orElse(null);
         List<String> recalled;
         try {
-            recalled = clues == null || !question.cluesOrDefault() ? List.of(question.question())
+            recalled = clues == null || !question.cluesOrDefault() || problem != null ? List.of(question.question())
                     : clues.clues(question);
         } catch (MemoryUnusableException e) {
             sink.emit(AnswerEvent.error(question.id(), corpusId, seq.get(),
                     ErrorInfo.of(ErrorCode.MEMORY_UNUSABLE, e.getMessage())));
             return;
+        } catch (EndpointException e) {
+            problem = "the memory endpoint could not write clues: " + e.getMessage();
+            recalled = List.of(question.question());
         }
+        Answer.MemoryWatermark watermark = MemoryWatermarks.of(store, corpusId, memoryBackend(),
+                problem == null ? null : problem + "; the question is the only clue");
         if (recalled.isEmpty()) {
             recalled = List.of(question.question());
         }

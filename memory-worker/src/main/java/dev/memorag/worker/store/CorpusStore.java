@@ -54,6 +54,21 @@ public interface CorpusStore extends AutoCloseable {
      */
     void applyMemory(MemoryUpdate update);
 
+    /** The persisted gist memory's cursor, empty when the corpus has none yet. */
+    Optional<GistCursor> gistCursor(String corpus);
+
+    /** The group gists of a corpus in stream order. */
+    List<Gist> groupGists(String corpus);
+
+    /** The folds of a corpus in stream order; they never overlap, each stands for the groups it covers. */
+    List<Gist> gistFolds(String corpus);
+
+    /** First seqs of the group gists that lost passages since they were written (marked in the removing write). */
+    List<Long> dirtyGroups(String corpus);
+
+    /** Writes a gist memory step atomically. */
+    void applyGists(GistUpdate update);
+
     @Override
     void close();
 }

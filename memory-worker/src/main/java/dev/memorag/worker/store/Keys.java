@@ -55,6 +55,20 @@ final class Keys {
         return ("stale\0" + corpus).getBytes(StandardCharsets.UTF_8);
     }
 
+    static byte[] gistCursor(String corpus) {
+        return ("gist\0" + corpus).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The gist key spaces of a corpus: group gists, folds and dirty marks, each by first seq big-endian. */
+    static byte[] gistPrefix(char space, String corpus) {
+        return prefix(String.valueOf(space), corpus);
+    }
+
+    static byte[] gist(char space, String corpus, long firstSeq) {
+        byte[] prefix = gistPrefix(space, corpus);
+        return ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(firstSeq).array();
+    }
+
     /** Corpus-stream position: corpus, then the sequence number big-endian. */
     static byte[] stream(String corpus, long seq) {
         byte[] prefix = prefix(corpus);

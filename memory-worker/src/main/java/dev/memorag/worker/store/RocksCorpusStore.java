@@ -39,7 +39,8 @@ import org.rocksdb.WriteOptions;
  * The worker's one RocksDB instance. Owns every native handle and closes them in reverse order of creation.
  * Column families: {@code meta} (applied offsets, per-corpus sequence counters, totals, memory cursor and stale
  * generation), {@code chunks} (by document), {@code stream} (corpus-stream position → chunk, live chunks only),
- * {@code documents}, {@code memory} (beacon K/V rows per window and layer).
+ * {@code documents}, {@code memory} (beacon K/V rows per window and layer), {@code gists} (the gist memory: group
+ * gists, folds and dirty marks of groups that lost passages).
  *
  * <p>Chunk batches (from the poll thread) and memory steps (from the memorizer) are serialized on this object, so
  * each sees the other's effects whole: that is what lets a memory step detect passages removed under it.
@@ -59,6 +60,7 @@ public final class RocksCorpusStore implements CorpusStore {
     private final ColumnFamilyHandle documents;
     private final ColumnFamilyHandle memory;
     private final ColumnFamilyHandle stream;
+    private final ColumnFamilyHandle gists;
 
     private final boolean readOnly;
     /** Checked on every call: a closed RocksDB handle must never reach native code. */
@@ -97,7 +99,8 @@ public final class RocksCorpusStore implements CorpusStore {
                     new ColumnFamilyDescriptor(bytes("chunks"), cfOptions),
                     new ColumnFamilyDescriptor(bytes("documents"), cfOptions),
                     new ColumnFamilyDescriptor(bytes("memory"), cfOptions),
-                    new ColumnFamilyDescriptor(bytes("stream"), cfOptions));
+                    new ColumnFamilyDescriptor(bytes("stream"), cfOptions),
+                    new ColumnFamilyDescriptor(bytes("gists"), cfOptions));
             db = readOnly ? RocksDB.openReadOnly(options, dir.toString(), families, handles)
                     : RocksDB.open(options, dir.toString(), families, handles);
             meta = handles.get(1);
@@ -105,6 +108,7 @@ public final class RocksCorpusStore implements CorpusStore {
             documents = handles.get(3);
             memory = handles.get(4);
             stream = handles.get(5);
+            gists = handles.get(6);
             open = true;
         } catch (Exception e) {
             throw new StoreException("cannot open the corpus store at " + dir + ": " + e.getMessage(), e);
@@ -226,6 +230,7 @@ public final class RocksCorpusStore implements CorpusStore {
                 return;
             }
             long memorized = memoryCursor(corpus).map(MemoryCursor::lastSeq).orElse(-1L);
+            long grouped = gistCursor(corpus).map(GistCursor::lastSeq).orElse(-1L);
             long[] total = counts(corpus);
             Map<Long, StoredChunk> added = addedSeqs.computeIfAbsent(corpus, k -> new HashMap<>());
             for (StoredChunk c : old) {
@@ -237,6 +242,9 @@ public final class RocksCorpusStore implements CorpusStore {
                 total[2] -= c.tokenCount();
                 if (c.seq() <= memorized) {
                     staleBumps.computeIfAbsent(corpus, k -> staleGeneration(corpus) + 1);
+                }
+                if (c.seq() <= grouped) {
+                    markGroupDirty(write, corpus, c.seq());
                 }
             }
             byte[] prefix = Keys.prefix(corpus, doc);
@@ -261,6 +269,21 @@ public final class RocksCorpusStore implements CorpusStore {
             }
             return out;
         }
+    }
+
+    /** Marks the group gist that holds stream position {@code seq} for re-summarizing. */
+    private void markGroupDirty(WriteBatch write, String corpus, long seq) throws RocksDBException {
+        byte[] prefix = Keys.gistPrefix('g', corpus);
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(gists, read)) {
+            it.seekForPrev(Keys.gist('g', corpus, seq));
+            if (it.isValid() && startsWith(it.key(), prefix)) {
+                write.put(gists, Keys.gist('d', corpus, Keys.streamSeq(it.key())), new byte[0]);
+            }
+        }
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     private long nextSequence(String corpus) {
@@ -414,6 +437,78 @@ public final class RocksCorpusStore implements CorpusStore {
             db.write(syncWrites, write);
         } catch (RocksDBException e) {
             throw new StoreException("cannot write memory of corpus '" + corpus + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<GistCursor> gistCursor(String corpus) {
+        byte[] value = get(meta, Keys.gistCursor(corpus));
+        return value == null ? Optional.empty() : Optional.of(GistCursor.decode(value));
+    }
+
+    @Override
+    public List<Gist> groupGists(String corpus) {
+        return readGists('g', corpus);
+    }
+
+    @Override
+    public List<Gist> gistFolds(String corpus) {
+        return readGists('f', corpus);
+    }
+
+    @Override
+    public List<Long> dirtyGroups(String corpus) {
+        List<Long> out = new ArrayList<>();
+        scan(gists, Keys.gistPrefix('d', corpus), (key, value) -> out.add(Keys.streamSeq(key)));
+        return out;
+    }
+
+    private List<Gist> readGists(char space, String corpus) {
+        List<Gist> out = new ArrayList<>();
+        scan(gists, Keys.gistPrefix(space, corpus), (key, value) -> out.add(Gist.decode(Keys.streamSeq(key), value)));
+        return out;
+    }
+
+    @Override
+    public synchronized void applyGists(GistUpdate update) {
+        refuseIfReadOnly();
+        String corpus = update.corpus();
+        try (WriteBatch write = new WriteBatch()) {
+            if (update.resets()) {
+                for (char space : new char[] {'g', 'f', 'd'}) {
+                    byte[] prefix = Keys.gistPrefix(space, corpus);
+                    write.deleteRange(gists, prefix, Keys.end(prefix));
+                }
+            }
+            update.removedGroups().forEach(seq -> delete(write, gists, Keys.gist('g', corpus, seq)));
+            update.removedFolds().forEach(seq -> delete(write, gists, Keys.gist('f', corpus, seq)));
+            update.cleaned().forEach(seq -> delete(write, gists, Keys.gist('d', corpus, seq)));
+            for (Gist group : update.groups()) {
+                write.put(gists, Keys.gist('g', corpus, group.firstSeq()), group.encode());
+            }
+            for (Gist fold : update.folds()) {
+                write.put(gists, Keys.gist('f', corpus, fold.firstSeq()), fold.encode());
+            }
+            for (long seq : update.consumedSeqs()) {
+                if (get(stream, Keys.stream(corpus, seq)) == null) {
+                    // removed after the memorizer read it: the group it went into must be summarized again
+                    long first = update.groups().stream().mapToLong(Gist::firstSeq).filter(f -> f <= seq).max()
+                            .orElseThrow();
+                    write.put(gists, Keys.gist('d', corpus, first), new byte[0]);
+                }
+            }
+            write.put(meta, Keys.gistCursor(corpus), update.cursor().encode());
+            db.write(syncWrites, write);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot write the gist memory of corpus '" + corpus + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static void delete(WriteBatch write, ColumnFamilyHandle family, byte[] key) {
+        try {
+            write.delete(family, key);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot stage a delete: " + e.getMessage(), e);
         }
     }
 

@@ -146,7 +146,7 @@ class MemorizerTest {
             MemoryState expected = onePass(model, store.chunks(CORPUS));
             assertTrue(expected.windows().size() >= 3, "the test corpus spans several windows");
             assertStoredMemoryEquals(expected, store, CORPUS);
-            Answer.MemoryWatermark watermark = MemoryWatermarks.of(store, CORPUS, true);
+            Answer.MemoryWatermark watermark = MemoryWatermarks.of(store, CORPUS, MemoryWatermarks.BEACON, null);
             assertEquals(expected.tokenCount(), watermark.tokens());
             assertEquals(0, watermark.lag());
             assertFalse(watermark.stale());
@@ -282,7 +282,7 @@ class MemorizerTest {
     /** Cuts the first memory row of a corpus in half, as a torn write or disk damage would leave it. */
     private void truncateFirstMemoryRow(String corpus) throws Exception {
         List<ColumnFamilyDescriptor> families = new ArrayList<>();
-        for (String name : List.of("default", "meta", "chunks", "documents", "memory", "stream")) {
+        for (String name : List.of("default", "meta", "chunks", "documents", "memory", "stream", "gists")) {
             families.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8)));
         }
         List<ColumnFamilyHandle> handles = new ArrayList<>();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.DataType;
 import dev.memorag.worker.ModelSettings;
+import dev.memorag.worker.gist.GistSettings;
 import dev.memorag.worker.model.ComputeDevice.Precision;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,8 @@ class ComputeDeviceTest {
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> ComputeDevice.select("cpu", "fp16", dir));
         assertTrue(bad.getMessage().contains("choose from auto, fp32, bf16"), bad.getMessage());
         IllegalArgumentException setting = assertThrows(IllegalArgumentException.class,
-                () -> new ModelSettings(null, "cpu", "int8", 4, 0, "extractive", null, null, null));
+                () -> new ModelSettings(null, null, "cpu", "int8", 4, 0, "extractive", null, null, null, null,
+                        GistSettings.defaults()));
         assertTrue(setting.getMessage().contains("dtype 'int8'"), setting.getMessage());
     }
 }

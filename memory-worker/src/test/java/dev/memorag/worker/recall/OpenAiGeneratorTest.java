@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.memorag.schemas.Question;
+import dev.memorag.worker.llm.OpenAiClient;
+import dev.memorag.worker.llm.RetryPolicy;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -68,7 +70,8 @@ class OpenAiGeneratorTest {
 
     @Test
     void streamsTheDeltasOfMemoRagsAnswerPrompt() {
-        OpenAiGenerator generator = new OpenAiGenerator(base(), "qwen2-7b-instruct", "secret");
+        OpenAiGenerator generator = new OpenAiGenerator(new OpenAiClient(base(), "qwen2-7b-instruct", "secret",
+                RetryPolicy.DEFAULT));
         Question question = new Question(1, "q", "carol", "Where did the turkey go?", null, null, 64, null, null, null);
         List<String> streamed = new ArrayList<>();
         String answer = generator.answer(new AnswerGenerator.Request(question, List.of(), new float[0],
@@ -88,7 +91,8 @@ class OpenAiGeneratorTest {
 
     @Test
     void aRefusalNamesTheServerAndItsAnswer() {
-        OpenAiGenerator generator = new OpenAiGenerator(base(), "missing", null);
+        OpenAiGenerator generator = new OpenAiGenerator(new OpenAiClient(base(), "missing", null,
+                RetryPolicy.DEFAULT));
         Question question = Question.of("q", "carol", "Where?");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> generator.answer(
                 new AnswerGenerator.Request(question, List.of(), new float[0], List.of("text")), text -> { }));
