@@ -72,13 +72,18 @@ import java.util.regex.Pattern;
  * @param ingestUrl       {@code MEMORAG_INGEST_URL}: the ingest gateway the query service forwards the web console's
  *                        corpus and document calls to (one origin for the browser); unset: the gateway of this
  *                        process when it runs one, else {@code http://127.0.0.1:<ingest port>}
+ * @param advertisedHost  {@code MEMORAG_ADVERTISED_HOST} ({@code --advertised-host}): the name other ingest
+ *                        instances reach this one's gateway by (with the ingest port: Kafka Streams'
+ *                        {@code application.server}), so that several ingest instances each serve the document status
+ *                        of their partitions and forward the rest; unset (the default): one ingest instance answers
+ *                        everything
  */
 public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestPort, int healthPort, String bindHost,
                           String instanceId, int recallThreads, Duration sessionTimeout, String adminToken,
                           String topicPrefix, int partitions, int chunkTokens, int maxTextChars,
                           Duration checkpointInterval, EdgeLimits edge, KafkaQuestions questions,
                           ModelSettings model, RetrievalSettings retrieval,
-                          URI ingestUrl) {
+                          URI ingestUrl, String advertisedHost) {
 
     public static StackConfig defaults() {
         return new StackConfig(Path.of("data"), 9092, 8080, 8081, 8082, "127.0.0.1", null,
@@ -86,7 +91,7 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                 TopicCatalog.DEFAULT_PREFIX, TopicCatalog.DEFAULT_PARTITIONS, ChunkJobConfig.DEFAULT_CHUNK_TOKENS,
                 AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, ChunkJobConfig.defaults().checkpointInterval(),
                 EdgeLimits.defaults(), KafkaQuestions.defaults(), ModelSettings.defaults(),
-                RetrievalSettings.defaults(), null);
+                RetrievalSettings.defaults(), null, null);
     }
 
     /** Defaults overridden by any {@code MEMORAG_*} variable present in {@code env}. */
@@ -135,7 +140,8 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                         get(env, "MEMORAG_RETRIEVAL", Question.Retrieval::of, r.mode()),
                         get(env, "MEMORAG_ANN_THRESHOLD", Integer::parseInt, r.annThreshold()),
                         get(env, "MEMORAG_INDEX_CACHE_BYTES", Long::parseLong, r.cacheBytes())),
-                get(env, "MEMORAG_INGEST_URL", URI::create, d.ingestUrl));
+                get(env, "MEMORAG_INGEST_URL", URI::create, d.ingestUrl),
+                get(env, "MEMORAG_ADVERTISED_HOST", Function.identity(), d.advertisedHost));
     }
 
     private static boolean bool(String value) {
@@ -165,61 +171,67 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
     public StackConfig withDataDir(Path dir) {
         return new StackConfig(dir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, advertisedHost);
     }
 
     public StackConfig withPorts(int kafka, int http, int ingest) {
         return new StackConfig(dataDir, kafka, http, ingest, healthPort, bindHost, instanceId, recallThreads, sessionTimeout,
                 adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, advertisedHost);
     }
 
     public StackConfig withHealthPort(int port) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, port, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, advertisedHost);
     }
 
     public StackConfig withBindHost(String host) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, host, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, advertisedHost);
     }
 
     public StackConfig withInstanceId(String id) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, id, recallThreads, sessionTimeout,
                 adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, advertisedHost);
     }
 
     public StackConfig withChunkTokens(int tokens) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, tokens, maxTextChars,
-                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, advertisedHost);
     }
 
     public StackConfig withModel(ModelSettings settings) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, settings, retrieval, ingestUrl);
+                checkpointInterval, edge, questions, settings, retrieval, ingestUrl, advertisedHost);
     }
 
     public StackConfig withEdge(EdgeLimits limits) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, limits, questions, model, retrieval, ingestUrl);
+                checkpointInterval, limits, questions, model, retrieval, ingestUrl, advertisedHost);
     }
 
     public StackConfig withIngestUrl(URI url) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, retrieval, url);
+                checkpointInterval, edge, questions, model, retrieval, url, advertisedHost);
+    }
+
+    public StackConfig withAdvertisedHost(String host) {
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, host);
     }
 
     public StackConfig withQuestions(KafkaQuestions policy) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, policy, model, retrieval, ingestUrl);
+                checkpointInterval, edge, policy, model, retrieval, ingestUrl, advertisedHost);
     }
 
     /** The configured admin token, or the one generated for this data directory on first start. */

@@ -155,6 +155,22 @@ class DeployManifestsTest {
     }
 
     @Test
+    void ingestReplicasAdvertiseTheAddressTheOthersForwardStatusCallsTo() {
+        Manifest ingest = kind("Deployment").stream().filter(m -> m.name().equals("memorag-ingest")).findFirst()
+                .orElseThrow();
+        assertTrue(ingest.node().path("spec").path("replicas").asInt() > 1, "the ingest service runs several replicas");
+        JsonNode container = ingest.node().path("spec").path("template").path("spec").path("containers").path(0);
+        JsonNode advertised = null;
+        for (JsonNode e : container.path("env")) {
+            if (e.path("name").asText().equals("MEMORAG_ADVERTISED_HOST")) {
+                advertised = e;
+            }
+        }
+        assertTrue(advertised != null, "the ingest service's MEMORAG_ADVERTISED_HOST");
+        assertEquals("status.podIP", advertised.path("valueFrom").path("fieldRef").path("fieldPath").asText());
+    }
+
+    @Test
     void workersAreAStatefulSetWithStaticMembershipAGpuAndAVolumeForTheirState() {
         Manifest worker = kind("StatefulSet").stream().filter(m -> m.name().equals("memorag-worker")).findFirst()
                 .orElseThrow();

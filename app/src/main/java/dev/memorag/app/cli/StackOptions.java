@@ -39,6 +39,10 @@ final class StackOptions {
             + "(env MEMORAG_INSTANCE_ID, default unset: dynamic)")
     String instanceId;
 
+    @Option(names = "--advertised-host", description = "the name other ingest instances reach this one's gateway by, "
+            + "for several ingest replicas (env MEMORAG_ADVERTISED_HOST, default unset: a single ingest instance)")
+    String advertisedHost;
+
     StackConfig config() {
         StackConfig env = StackConfig.fromEnvironment(System.getenv());
         ModelSettings model = env.model();
@@ -55,6 +59,7 @@ final class StackOptions {
                 .withHealthPort(healthPort != null ? healthPort : env.healthPort())
                 .withBindHost(bindHost != null ? bindHost : env.bindHost())
                 .withInstanceId(instanceId != null ? instanceId : env.instanceId())
+                .withAdvertisedHost(advertisedHost != null ? advertisedHost : env.advertisedHost())
                 .withModel(model);
     }
 }
