@@ -98,7 +98,8 @@ final class AskHandler implements Handler<RoutingContext> {
         router.route(question, null, null).onFailure(e -> {
             router.forget(question.id());
             vertx.cancelTimer(timer);
-            HttpErrors.send(response, 503, ErrorInfo.of(ErrorCode.INTERNAL, "cannot reach Kafka: " + e.getMessage()));
+            HttpErrors.send(response, 503, ErrorInfo.of(ErrorCode.UNAVAILABLE, "cannot route the question: "
+                    + e.getMessage()));
         });
     }
 
