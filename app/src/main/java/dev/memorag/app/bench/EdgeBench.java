@@ -18,9 +18,6 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +65,7 @@ public final class EdgeBench {
         List<Result> results = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
         try (EmbeddedStack stack = EmbeddedStack.start(config)) {
-            String token = ingest(stack);
+            String token = BenchCorpus.ingest(stack.ingestUrl(), stack.adminToken(), CORPUS, corpusText);
             // warm both paths up once before measuring
             direct(stack, 4);
             sockets(vertx, stack, token, 4);
@@ -95,29 +92,6 @@ public final class EdgeBench {
                     edge.full.p50() / direct.full.p50(), edge.full.p99() / direct.full.p99(),
                     (edge.full.count() / edge.seconds) / (direct.full.count() / direct.seconds));
         }
-    }
-
-    private String ingest(EmbeddedStack stack) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora"))
-                .header("authorization", "Bearer " + stack.adminToken())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + CORPUS + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        String token = Json.MAPPER.readTree(created.body()).path("token").asText();
-        String doc = stack.ingestUrl() + "/v1/corpora/" + CORPUS + "/documents/corpus.txt";
-        http.send(HttpRequest.newBuilder(URI.create(doc)).header("authorization", "Bearer " + token)
-                .header("content-type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString(corpusText)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode status = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(doc))
-                    .header("authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
-            if ("memorized".equals(status.path("stage").asText())) {
-                return token;
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("the bench corpus was not memorized in 10 minutes");
     }
 
     /** The worker's recall path called in-process, with the worker's own pool size. */
