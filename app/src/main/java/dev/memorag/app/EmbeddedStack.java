@@ -123,7 +123,7 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         if (deployment.runs(Deployment.Part.QUERY)) {
             query = new QueryService(new QueryConfig(bootstrap, config.bindHost(), config.httpPort(), adminToken,
-                    config.edge(), config.questions(), gatewayUrl()), topics, health, metrics);
+                    config.edge(), config.questions(), gatewayUrl(), config.httpInstances()), topics, health, metrics);
             vertx.deployVerticle(query).await();
         }
         if (!deployment.runs(Deployment.Part.INGEST) && !deployment.runs(Deployment.Part.QUERY)) {

@@ -16,6 +16,10 @@ final class StackOptions {
     @Option(names = "--http-port", description = "query service HTTP port (env MEMORAG_HTTP_PORT, default 8080)")
     Integer httpPort;
 
+    @Option(names = "--http-instances", description = "query service HTTP servers sharing its port, one per event "
+            + "loop (env MEMORAG_HTTP_INSTANCES, default: the number of cores)")
+    Integer httpInstances;
+
     @Option(names = "--ingest-port", description = "ingest gateway HTTP port (env MEMORAG_INGEST_PORT, default 8081)")
     Integer ingestPort;
 
@@ -60,6 +64,7 @@ final class StackOptions {
                 .withBindHost(bindHost != null ? bindHost : env.bindHost())
                 .withInstanceId(instanceId != null ? instanceId : env.instanceId())
                 .withAdvertisedHost(advertisedHost != null ? advertisedHost : env.advertisedHost())
+                .withHttpInstances(httpInstances != null ? httpInstances : env.httpInstances())
                 .withModel(model);
     }
 }

@@ -11,6 +11,7 @@ import dev.memorag.schemas.Question;
 import dev.memorag.schemas.RecordType;
 import dev.memorag.schemas.RecordValidator;
 import dev.memorag.query.access.QuestionLimits;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -80,7 +81,9 @@ final class AskHandler implements Handler<RoutingContext> {
             response.setChunked(true).putHeader("content-type", "text/event-stream")
                     .putHeader("cache-control", "no-cache");
         }
-        router.listen(question.id(), event -> vertx.runOnContext(v -> {
+        // events and routing failures arrive on the Kafka verticles' event loops: answer on this request's
+        Context context = vertx.getOrCreateContext();
+        router.listen(question.id(), event -> context.runOnContext(v -> {
             if (event.terminal()) {
                 vertx.cancelTimer(timer);
             }
@@ -95,12 +98,12 @@ final class AskHandler implements Handler<RoutingContext> {
                 HttpErrors.send(response, HttpErrors.statusOf(event.error()), event.error());
             }
         }));
-        router.route(question, null, null).onFailure(e -> {
+        router.route(question, null, null).onFailure(e -> context.runOnContext(v -> {
             router.forget(question.id());
             vertx.cancelTimer(timer);
             HttpErrors.send(response, 503, ErrorInfo.of(ErrorCode.UNAVAILABLE, "cannot route the question: "
                     + e.getMessage()));
-        });
+        }));
     }
 
     private Question parse(RoutingContext ctx) {
