@@ -1,7 +1,6 @@
 package dev.memorag.app;
 
 import static dev.memorag.app.ChildProcesses.freePort;
-import static dev.memorag.app.ChildProcesses.tail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -179,26 +177,10 @@ class IngestScaleOutTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Runs {@code memorag <command> <options>} in its own JVM with its state under {@code <dir>/<name>}. */
     private Process start(String name, String command, String... options) throws Exception {
-        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx512m", "@" + Path.of("..", "bin", "jvm.options").toAbsolutePath(),
-                "-Dorg.slf4j.simpleLogger.log.dev.memorag=info",
-                "-cp", System.getProperty("java.class.path"), "dev.memorag.app.cli.MemoragCli", command,
-                "--data-dir", dir.resolve(name).toString()));
-        line.addAll(List.of(options));
-        Path log = dir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().put("MEMORAG_ADMIN_TOKEN", ADMIN);
-        builder.environment().put("MEMORAG_HEALTH_PORT", "0");
-        Process process = builder.start();
+        Process process = ChildProcesses.memorag(dir, name, name, Map.of("MEMORAG_ADMIN_TOKEN", ADMIN,
+                "MEMORAG_HEALTH_PORT", "0"), command, options);
         processes.add(process);
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (!Files.exists(log) || !Files.readString(log).contains("MemoRAG is up")) {
-            assertTrue(process.isAlive() && System.nanoTime() < deadline, () -> name + " did not start: " + tail(log));
-            Thread.sleep(250);
-        }
         return process;
     }
 }
