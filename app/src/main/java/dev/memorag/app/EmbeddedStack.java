@@ -143,8 +143,8 @@ public final class EmbeddedStack implements AutoCloseable {
             return null;
         }
         if (config.ingestPort() == 0) {
-            throw new IllegalArgumentException("MEMORAG_ADVERTISED_HOST needs a fixed MEMORAG_INGEST_PORT (--ingest-port),"
-                    + " not 0: the other ingest instances forward to it");
+            throw new IllegalArgumentException("MEMORAG_ADVERTISED_HOST needs a fixed MEMORAG_INGEST_PORT "
+                    + "(--ingest-port), not 0: the other ingest instances forward to it");
         }
         return new HostInfo(config.advertisedHost(), config.ingestPort());
     }

@@ -32,15 +32,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class AnswerFanoutBench {
     private static final String CORPUS = "bench-fanout";
+    private static final Duration IDLE_WINDOW = Duration.ofSeconds(10);
     private static final String QUESTION = "{\"question\":\"What did Scrooge see on the door knocker?\"}";
 
     /** A build to measure: a name for the table and the classpath its query services run from. */
     public record Build(String name, String classpath) {
     }
 
-    private record Result(Build build, int instances, int answers, int errors, double seconds, double cpuSeconds) {
+    /**
+     * One row; {@code idleCpuPerSecond}: what the instances spend with nothing to answer (their consumers polling),
+     * measured just before the asks, so that the cost of answering shows apart from the cost of running.
+     */
+    private record Result(Build build, int instances, int answers, int errors, double seconds, double cpuSeconds,
+                          double idleCpuPerSecond) {
         double cpuMsPerAnswer() {
             return cpuSeconds * 1000 / answers;
+        }
+
+        double answeringCpuMsPerAnswer() {
+            return (cpuSeconds - idleCpuPerSecond * seconds) * 1000 / answers;
         }
     }
 
@@ -73,17 +83,19 @@ public final class AnswerFanoutBench {
         }
         out.printf("%d HTTP asks per row, %d at a time, spread over the instances in turn; one worker (memory "
                 + "backend none, extractive generator)%n", asks, concurrency);
-        out.printf("%-10s %9s %7s %6s %9s %16s %18s%n", "build", "instances", "answers", "errors", "answers/s",
-                "query CPU s", "CPU ms per answer");
+        out.printf("%-10s %9s %7s %6s %9s %11s %11s %17s %17s%n", "build", "instances", "answers", "errors",
+                "answers/s", "query CPU s", "idle CPU/s", "CPU ms per answer", "above idle");
         for (Result r : results) {
-            out.printf("%-10s %9d %7d %6d %9.1f %16.2f %18.2f%n", r.build.name(), r.instances, r.answers, r.errors,
-                    r.answers / r.seconds, r.cpuSeconds, r.cpuMsPerAnswer());
+            out.printf("%-10s %9d %7d %6d %9.2f %11.2f %11.3f %17.2f %17.2f%n", r.build.name(), r.instances,
+                    r.answers, r.errors, r.answers / r.seconds, r.cpuSeconds, r.idleCpuPerSecond, r.cpuMsPerAnswer(),
+                    r.answeringCpuMsPerAnswer());
         }
         if (builds.size() == 2) {
             for (int i = 0; i + 1 < results.size(); i += 2) {
-                out.printf("%d instance(s): %s/%s CPU per answer %.2f%n", results.get(i).instances,
+                out.printf("%d instance(s): %s/%s CPU per answer %.2f, above idle %.2f%n", results.get(i).instances,
                         builds.get(1).name(), builds.get(0).name(),
-                        results.get(i + 1).cpuMsPerAnswer() / results.get(i).cpuMsPerAnswer());
+                        results.get(i + 1).cpuMsPerAnswer() / results.get(i).cpuMsPerAnswer(),
+                        results.get(i + 1).answeringCpuMsPerAnswer() / results.get(i).answeringCpuMsPerAnswer());
             }
         }
     }
@@ -102,12 +114,15 @@ public final class AnswerFanoutBench {
                 awaitReady(url);
             }
             ask(stack, urls, Math.max(20, asks / 10)); // warm-up: code compiled, connections open
+            long idleFrom = cpuNanos(processes);
+            Thread.sleep(IDLE_WINDOW.toMillis());
+            double idle = (cpuNanos(processes) - idleFrom) / 1e9 / IDLE_WINDOW.toSeconds();
             long cpuBefore = cpuNanos(processes);
             long start = System.nanoTime();
             int[] outcome = ask(stack, urls, asks);
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpu = (cpuNanos(processes) - cpuBefore) / 1e9;
-            return new Result(build, instances, outcome[0], outcome[1], seconds, cpu);
+            return new Result(build, instances, outcome[0], outcome[1], seconds, cpu, idle);
         } finally {
             for (Process p : processes) {
                 p.destroy();
