@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.common.utils.Utils;
@@ -155,7 +156,7 @@ class IngestScaleOutTest {
 
     /** A corpus id for every partition of the corpus-keyed topics, so that both instances own some. */
     private static Map<String, Integer> onePerPartition() {
-        Map<Integer, String> byPartition = new java.util.TreeMap<>();
+        Map<Integer, String> byPartition = new TreeMap<>();
         for (int n = 0; byPartition.size() < PARTITIONS; n++) {
             String corpus = "corpus-" + n;
             byPartition.putIfAbsent(Utils.toPositive(Utils.murmur2(corpus.getBytes(StandardCharsets.UTF_8)))

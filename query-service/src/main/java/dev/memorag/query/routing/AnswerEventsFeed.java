@@ -16,6 +16,7 @@ import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 
@@ -82,7 +83,7 @@ public final class AnswerEventsFeed {
     }
 
     private static Set<Integer> numbers(Set<TopicPartition> partitions) {
-        return partitions.stream().map(TopicPartition::getPartition).collect(java.util.stream.Collectors.toSet());
+        return partitions.stream().map(TopicPartition::getPartition).collect(Collectors.toSet());
     }
 
     public Future<Void> close() {

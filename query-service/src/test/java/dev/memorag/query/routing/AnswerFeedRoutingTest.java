@@ -21,11 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -131,8 +133,8 @@ class AnswerFeedRoutingTest {
             Instance other = i % 2 == 0 ? b : a;
             String id = "q" + i;
             ids.add(id);
-            heard.put(id, new java.util.concurrent.CopyOnWriteArrayList<>());
-            overheard.put(id, new java.util.concurrent.CopyOnWriteArrayList<>());
+            heard.put(id, new CopyOnWriteArrayList<>());
+            overheard.put(id, new CopyOnWriteArrayList<>());
             asker.router().listen(id, heard.get(id)::add);
             other.router().listen(id, overheard.get(id)::add); // never routed there: must hear nothing
             asker.router().route(Question.of(id, "corpus-" + i, "what?"), null, null).await();
@@ -157,11 +159,11 @@ class AnswerFeedRoutingTest {
         Map<String, List<AnswerEvent>> heard = new ConcurrentHashMap<>();
         List<String> ids = List.of("p0", "p1", "p2", "p3");
         for (String id : ids) {
-            heard.put(id, new java.util.concurrent.CopyOnWriteArrayList<>());
+            heard.put(id, new CopyOnWriteArrayList<>());
             a.router().listen(id, heard.get(id)::add);
             a.router().route(Question.of(id, "corpus", "what?"), null, null).await();
         }
-        Map<String, Integer> partitions = new java.util.HashMap<>();
+        Map<String, Integer> partitions = new HashMap<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (partitions.size() < ids.size() && System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> r : recall.poll(Duration.ofMillis(200))) {
@@ -190,7 +192,7 @@ class AnswerFeedRoutingTest {
 
     /** Reads {@code count} recall records and answers each as the worker does; returns each question's partition. */
     private Map<String, Integer> answerRecallRecords(int count) {
-        Map<String, Integer> partitions = new java.util.HashMap<>();
+        Map<String, Integer> partitions = new HashMap<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (partitions.size() < count && System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> r : recall.poll(Duration.ofMillis(200))) {
