@@ -22,7 +22,10 @@ public record Deployment(Set<Part> parts, String bootstrapServers) {
     public enum Part {
         /** The embedded KRaft broker (and topic creation). */
         BROKER,
-        /** Admission (Streams) and the ingest gateway; one instance (the gateway reads status from its stores). */
+        /**
+         * Admission (Streams) and the ingest gateway. Several instances share the work; each gateway answers the
+         * document status of its partitions and forwards the rest ({@code MEMORAG_ADVERTISED_HOST}).
+         */
         INGEST,
         /**
          * The chunk-and-embed job on an in-process Flink MiniCluster. Left out where a Flink cluster runs the job

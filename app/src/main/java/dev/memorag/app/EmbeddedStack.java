@@ -24,6 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
+import org.apache.kafka.streams.state.HostInfo;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.slf4j.Logger;
@@ -96,14 +97,14 @@ public final class EmbeddedStack implements AutoCloseable {
         if (deployment.runs(Deployment.Part.INGEST)) {
             AdmissionService admission = new AdmissionService(bootstrap, topics,
                     new AdmissionConfig(config.maxTextChars()), config.dataDir().resolve("streams"),
-                    CLUSTER_DEFAULT_REPLICATION, health);
+                    CLUSTER_DEFAULT_REPLICATION, advertisedGateway(), health);
             admission.start();
             running.push(admission);
             admission.awaitRunning(Duration.ofMinutes(2));
             statusView = admission.statusView();
             gateway = new IngestGateway(new GatewayConfig(config.bindHost(), config.ingestPort(), adminToken,
                     GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.maxTextChars()), bootstrap, topics,
-                    statusView, health, config.dataDir().resolve("uploads"));
+                    statusView, admission.statusOwners(), health, config.dataDir().resolve("uploads"));
             vertx.deployVerticle(gateway).await();
         }
         if (deployment.runs(Deployment.Part.CHUNKER)) {
@@ -122,7 +123,7 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         if (deployment.runs(Deployment.Part.QUERY)) {
             query = new QueryService(new QueryConfig(bootstrap, config.bindHost(), config.httpPort(), adminToken,
-                    config.edge(), config.questions(), gatewayUrl()), topics, health, metrics);
+                    config.edge(), config.questions(), gatewayUrl(), config.httpInstances()), topics, health, metrics);
             vertx.deployVerticle(query).await();
         }
         if (!deployment.runs(Deployment.Part.INGEST) && !deployment.runs(Deployment.Part.QUERY)) {
@@ -134,6 +135,18 @@ public final class EmbeddedStack implements AutoCloseable {
             healthServer = vertx.createHttpServer().requestHandler(probes)
                     .listen(config.healthPort(), config.bindHost()).await();
         }
+    }
+
+    /** Where other ingest instances reach this gateway, when several run ({@code MEMORAG_ADVERTISED_HOST}). */
+    private HostInfo advertisedGateway() {
+        if (config.advertisedHost() == null) {
+            return null;
+        }
+        if (config.ingestPort() == 0) {
+            throw new IllegalArgumentException("MEMORAG_ADVERTISED_HOST needs a fixed MEMORAG_INGEST_PORT "
+                    + "(--ingest-port), not 0: the other ingest instances forward to it");
+        }
+        return new HostInfo(config.advertisedHost(), config.ingestPort());
     }
 
     /**

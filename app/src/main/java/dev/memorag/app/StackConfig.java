@@ -4,6 +4,7 @@ import dev.memorag.ingest.admission.AdmissionConfig;
 import dev.memorag.ingest.chunking.ChunkJobConfig;
 import dev.memorag.query.EdgeLimits;
 import dev.memorag.query.KafkaQuestions;
+import dev.memorag.query.QueryConfig;
 import dev.memorag.schemas.Question;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.ModelSettings;
@@ -77,13 +78,20 @@ import java.util.regex.Pattern;
  * @param ingestUrl       {@code MEMORAG_INGEST_URL}: the ingest gateway the query service forwards the web console's
  *                        corpus and document calls to (one origin for the browser); unset: the gateway of this
  *                        process when it runs one, else {@code http://127.0.0.1:<ingest port>}
+ * @param advertisedHost  {@code MEMORAG_ADVERTISED_HOST} ({@code --advertised-host}): the name other ingest
+ *                        instances reach this one's gateway by (with the ingest port: Kafka Streams'
+ *                        {@code application.server}), so that several ingest instances each serve the document status
+ *                        of their partitions and forward the rest; unset (the default): one ingest instance answers
+ *                        everything
+ * @param httpInstances   {@code MEMORAG_HTTP_INSTANCES} ({@code --http-instances}), default the number of cores: HTTP
+ *                        server verticles of the query service, sharing its port, each on its own event loop
  */
 public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestPort, int healthPort, String bindHost,
                           String instanceId, int recallThreads, Duration sessionTimeout, String adminToken,
                           String topicPrefix, int partitions, int chunkTokens, int maxTextChars,
                           Duration checkpointInterval, EdgeLimits edge, KafkaQuestions questions,
                           ModelSettings model, RetrievalSettings retrieval,
-                          URI ingestUrl) {
+                          URI ingestUrl, String advertisedHost, int httpInstances) {
 
     public static StackConfig defaults() {
         return new StackConfig(Path.of("data"), 9092, 8080, 8081, 8082, "127.0.0.1", null,
@@ -91,7 +99,7 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                 TopicCatalog.DEFAULT_PREFIX, TopicCatalog.DEFAULT_PARTITIONS, ChunkJobConfig.DEFAULT_CHUNK_TOKENS,
                 AdmissionConfig.DEFAULT_MAX_TEXT_CHARS, ChunkJobConfig.defaults().checkpointInterval(),
                 EdgeLimits.defaults(), KafkaQuestions.defaults(), ModelSettings.defaults(),
-                RetrievalSettings.defaults(), null);
+                RetrievalSettings.defaults(), null, null, QueryConfig.DEFAULT_HTTP_INSTANCES);
     }
 
     /** Defaults overridden by any {@code MEMORAG_*} variable present in {@code env}. */
@@ -147,7 +155,9 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
                         get(env, "MEMORAG_RETRIEVAL", Question.Retrieval::of, r.mode()),
                         get(env, "MEMORAG_ANN_THRESHOLD", Integer::parseInt, r.annThreshold()),
                         get(env, "MEMORAG_INDEX_CACHE_BYTES", Long::parseLong, r.cacheBytes())),
-                get(env, "MEMORAG_INGEST_URL", URI::create, d.ingestUrl));
+                get(env, "MEMORAG_INGEST_URL", URI::create, d.ingestUrl),
+                get(env, "MEMORAG_ADVERTISED_HOST", Function.identity(), d.advertisedHost),
+                get(env, "MEMORAG_HTTP_INSTANCES", Integer::parseInt, d.httpInstances));
     }
 
     private static boolean bool(String value) {
@@ -177,61 +187,73 @@ public record StackConfig(Path dataDir, int kafkaPort, int httpPort, int ingestP
     public StackConfig withDataDir(Path dir) {
         return new StackConfig(dir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, advertisedHost, httpInstances);
     }
 
     public StackConfig withPorts(int kafka, int http, int ingest) {
         return new StackConfig(dataDir, kafka, http, ingest, healthPort, bindHost, instanceId, recallThreads, sessionTimeout,
                 adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, advertisedHost, httpInstances);
     }
 
     public StackConfig withHealthPort(int port) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, port, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, advertisedHost, httpInstances);
     }
 
     public StackConfig withBindHost(String host) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, host, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, advertisedHost, httpInstances);
     }
 
     public StackConfig withInstanceId(String id) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, id, recallThreads, sessionTimeout,
                 adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, advertisedHost, httpInstances);
     }
 
     public StackConfig withChunkTokens(int tokens) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, tokens, maxTextChars,
-                checkpointInterval, edge, questions, model, retrieval, ingestUrl);
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, advertisedHost, httpInstances);
     }
 
     public StackConfig withModel(ModelSettings settings) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, settings, retrieval, ingestUrl);
+                checkpointInterval, edge, questions, settings, retrieval, ingestUrl, advertisedHost, httpInstances);
     }
 
     public StackConfig withEdge(EdgeLimits limits) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, limits, questions, model, retrieval, ingestUrl);
+                checkpointInterval, limits, questions, model, retrieval, ingestUrl, advertisedHost, httpInstances);
     }
 
     public StackConfig withIngestUrl(URI url) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, questions, model, retrieval, url);
+                checkpointInterval, edge, questions, model, retrieval, url, advertisedHost, httpInstances);
+    }
+
+    public StackConfig withAdvertisedHost(String host) {
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, host, httpInstances);
+    }
+
+    public StackConfig withHttpInstances(int instances) {
+        return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
+                sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
+                checkpointInterval, edge, questions, model, retrieval, ingestUrl, advertisedHost, instances);
     }
 
     public StackConfig withQuestions(KafkaQuestions policy) {
         return new StackConfig(dataDir, kafkaPort, httpPort, ingestPort, healthPort, bindHost, instanceId, recallThreads,
                 sessionTimeout, adminToken, topicPrefix, partitions, chunkTokens, maxTextChars,
-                checkpointInterval, edge, policy, model, retrieval, ingestUrl);
+                checkpointInterval, edge, policy, model, retrieval, ingestUrl, advertisedHost, httpInstances);
     }
 
     /** The configured admin token, or the one generated for this data directory on first start. */

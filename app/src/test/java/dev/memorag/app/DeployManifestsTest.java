@@ -155,19 +155,21 @@ class DeployManifestsTest {
     }
 
     @Test
+    void ingestReplicasAdvertiseTheAddressTheOthersForwardStatusCallsTo() {
+        Manifest ingest = kind("Deployment").stream().filter(m -> m.name().equals("memorag-ingest")).findFirst()
+                .orElseThrow();
+        assertTrue(ingest.node().path("spec").path("replicas").asInt() > 1, "the ingest service runs several replicas");
+        JsonNode container = ingest.node().path("spec").path("template").path("spec").path("containers").path(0);
+        assertEquals("status.podIP", fieldRef(container, "MEMORAG_ADVERTISED_HOST"));
+    }
+
+    @Test
     void workersAreAStatefulSetWithStaticMembershipAGpuAndAVolumeForTheirState() {
         Manifest worker = kind("StatefulSet").stream().filter(m -> m.name().equals("memorag-worker")).findFirst()
                 .orElseThrow();
         JsonNode container = worker.node().path("spec").path("template").path("spec").path("containers").path(0);
         assertEquals("worker", container.path("args").path(0).asText());
-        JsonNode instanceId = null;
-        for (JsonNode e : container.path("env")) {
-            if (e.path("name").asText().equals("MEMORAG_INSTANCE_ID")) {
-                instanceId = e;
-            }
-        }
-        assertTrue(instanceId != null, "the worker's MEMORAG_INSTANCE_ID");
-        assertEquals("metadata.name", instanceId.path("valueFrom").path("fieldRef").path("fieldPath").asText());
+        assertEquals("metadata.name", fieldRef(container, "MEMORAG_INSTANCE_ID"));
         assertTrue(container.path("resources").path("limits").has("nvidia.com/gpu"));
         String claim = worker.node().path("spec").path("volumeClaimTemplates").path(0).path("metadata").path("name")
                 .asText();
@@ -248,6 +250,16 @@ class DeployManifestsTest {
     }
 
     /** What a container's process sees: its ConfigMaps' data, then its own plain env values. */
+    /** The pod field a container's variable is taken from ({@code valueFrom.fieldRef}). */
+    private static String fieldRef(JsonNode container, String variable) {
+        for (JsonNode e : container.path("env")) {
+            if (e.path("name").asText().equals(variable)) {
+                return e.path("valueFrom").path("fieldRef").path("fieldPath").asText();
+            }
+        }
+        throw new AssertionError(variable + " is not set in container " + container.path("name").asText());
+    }
+
     private static Map<String, String> environment(JsonNode container) {
         Map<String, String> env = new HashMap<>();
         container.path("envFrom").forEach(from -> env.putAll(configMap(from.path("configMapRef").path("name")

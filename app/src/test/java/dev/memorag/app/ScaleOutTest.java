@@ -231,32 +231,14 @@ class ScaleOutTest {
      * {@code <dir>/<log>.log}; waits until it is up.
      */
     private Process start(String name, String log, String command, String... options) throws Exception {
-        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx768m", "@" + Path.of("..", "bin", "jvm.options").toAbsolutePath(),
-                "-Dorg.slf4j.simpleLogger.log.dev.memorag=info",
-                "-cp", System.getProperty("java.class.path"), "dev.memorag.app.cli.MemoragCli", command,
-                "--data-dir", dir.resolve(name).toString()));
-        line.addAll(List.of(options));
-        Path file = dir.resolve(log + ".log");
-        Files.deleteIfExists(file);
-        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(file.toFile()));
-        builder.environment().put("MEMORAG_ADMIN_TOKEN", ADMIN);
-        builder.environment().put("MEMORAG_HEALTH_PORT", "0");
-        builder.environment().put("MEMORAG_SESSION_TIMEOUT", SESSION_TIMEOUT);
-        Process process = builder.start();
+        Process process = ChildProcesses.memorag(dir, name, log, Map.of("MEMORAG_ADMIN_TOKEN", ADMIN,
+                "MEMORAG_HEALTH_PORT", "0", "MEMORAG_SESSION_TIMEOUT", SESSION_TIMEOUT), command, options);
         processes.add(process);
-        awaitLog(log, "MemoRAG is up", Duration.ofMinutes(3));
         return process;
     }
 
     private void awaitLog(String name, String line, Duration timeout) throws Exception {
-        Path log = dir.resolve(name + ".log");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Files.exists(log) || !Files.readString(log).contains(line)) {
-            assertTrue(System.nanoTime() < deadline, () -> name + " did not log '" + line + "': " + tail(log));
-            Thread.sleep(250);
-        }
+        ChildProcesses.awaitLog(dir.resolve(name + ".log"), line, timeout);
     }
 
     /** Asks until the answer's evidence holds the corpus's phrase (errors and stale answers are retried). */

@@ -34,7 +34,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -238,12 +237,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
             recall.cancellations().cancel(question.id());
             return true;
         }
-        List<Header> routing = new ArrayList<>();
-        record.headers().forEach(h -> {
-            if (h.key().equals(HeaderNames.REPLY_TO) || h.key().equals(HeaderNames.CORRELATION_ID)) {
-                routing.add(h);
-            }
-        });
+        AnswerRoute routing = AnswerRoute.of(record, topics.partitions());
         Long target = rebuilding.get(new TopicPartition(topics.chunks(), partition.partition()));
         if (target != null) {
             long at = consumer.position(new TopicPartition(topics.chunks(), partition.partition()));
@@ -265,7 +259,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         });
     }
 
-    private void answer(Question question, List<Header> routing) {
+    private void answer(Question question, AnswerRoute routing) {
         try {
             recall.answer(question, event -> send(event, routing));
         } catch (RuntimeException e) {
@@ -275,9 +269,9 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         }
     }
 
-    private void send(AnswerEvent event, List<Header> routing) {
-        producer.send(new ProducerRecord<>(topics.answerEvents(), null, event.questionId(), Json.write(event),
-                routing));
+    private void send(AnswerEvent event, AnswerRoute routing) {
+        producer.send(new ProducerRecord<>(topics.answerEvents(), routing.partition(), event.questionId(),
+                Json.write(event), routing.headers()));
     }
 
     /** On assignment, resume every chunk partition from the offset stored with the data it produced. */

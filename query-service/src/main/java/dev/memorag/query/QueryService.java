@@ -2,41 +2,33 @@ package dev.memorag.query;
 
 import dev.memorag.health.Health;
 import dev.memorag.query.access.Access;
-import dev.memorag.query.access.CorpusRegistry;
-import dev.memorag.query.edge.HttpEdge;
-import dev.memorag.query.routing.AnswerEventsFeed;
-import dev.memorag.query.routing.QuestionIntake;
-import dev.memorag.query.routing.RecallRouter;
-import dev.memorag.query.routing.ReplyDelivery;
-import dev.memorag.query.routing.Routing;
+import dev.memorag.query.access.QuestionLimits;
+import dev.memorag.query.access.RegistryVerticle;
+import dev.memorag.query.edge.HttpEdgeVerticle;
+import dev.memorag.query.routing.AnswerFeedVerticle;
+import dev.memorag.query.routing.KafkaRoutingVerticle;
 import dev.memorag.schemas.TopicCatalog;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
-import io.vertx.kafka.admin.KafkaAdminClient;
-import io.vertx.kafka.client.producer.KafkaProducer;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The query edge: HTTP, SSE and WebSocket asks, Kafka questions with reply-to, routing to workers and answer
- * delivery, tokens checked against the corpus registry. Holds no model and no corpus state. Its Kafka loops report
- * into the process {@link Health} that {@code /health} and {@code /ready} serve.
+ * delivery, tokens checked against the corpus registry. Holds no model and no corpus state. It deploys small
+ * verticles, each on its own event loop, in the order they depend on each other: the corpus registry, the Kafka
+ * clients with reply delivery and question intake, this instance's answer feed, then {@code MEMORAG_HTTP_INSTANCES}
+ * HTTP servers sharing the port. Vert.x undeploys them with it. Their loops report into the process
+ * {@link Health} that {@code /health} and {@code /ready} serve.
  */
 public final class QueryService extends VerticleBase {
     private final QueryConfig config;
     private final TopicCatalog topics;
     private final Health health;
     private final PrometheusMeterRegistry metrics;
-    private KafkaProducer<String, byte[]> producer;
-    private KafkaProducer<byte[], byte[]> deadLetterProducer;
-    private KafkaAdminClient admin;
-    private Routing routing;
-    private CorpusRegistry registry;
-    private AnswerEventsFeed feed;
-    private ReplyDelivery replies;
-    private QuestionIntake intake;
-    private HttpServer server;
+    private final List<HttpEdgeVerticle> edges = new CopyOnWriteArrayList<>();
 
     /** {@code metrics} is the process's registry; {@code /metrics} serves it. */
     public QueryService(QueryConfig config, TopicCatalog topics, Health health, PrometheusMeterRegistry metrics) {
@@ -48,39 +40,29 @@ public final class QueryService extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        producer = KafkaProducer.create(vertx, KafkaSettings.producer(config.bootstrapServers()));
-        deadLetterProducer = KafkaProducer.create(vertx, KafkaSettings.bytesProducer(config.bootstrapServers()));
-        admin = KafkaAdminClient.create(vertx, KafkaSettings.producer(config.bootstrapServers()));
-        RecallRouter router = new RecallRouter(topics, producer, metrics);
-        routing = new Routing(vertx, topics, config.questions(), admin, deadLetterProducer, metrics);
-        registry = new CorpusRegistry(vertx, config.bootstrapServers(), topics);
-        Access access = new Access(registry, config.adminToken());
-        feed = new AnswerEventsFeed(vertx, config.bootstrapServers(), topics);
-        replies = new ReplyDelivery(vertx, config.bootstrapServers(), topics, producer::send, routing.replyTopics(),
-                routing.deadLetters(), routing.retrying(), health.part("query.replies"));
-        intake = new QuestionIntake(vertx, config.bootstrapServers(), topics, router, access, config.questions(),
-                routing.replyTopics(), producer, routing.deadLetters(), routing.retrying(), metrics,
-                health.part("query.intake"));
-        return registry.start(topics.corpora(), health.part("query.registry"), metrics)
-                .compose(v -> feed.start(topics.answerEvents(), router, health.part("query.answer-feed"), metrics))
-                .compose(v -> replies.start(topics.answerEvents()))
-                .compose(v -> intake.start())
-                .compose(v -> vertx.createHttpServer(HttpEdge.serverOptions(config.limits()))
-                        .requestHandler(HttpEdge.router(vertx, config, router, access, metrics, health))
-                        .listen(config.httpPort(), config.host()))
-                .onSuccess(s -> server = s);
+        String bootstrap = config.bootstrapServers();
+        RegistryVerticle registry = new RegistryVerticle(bootstrap, topics, health.part("query.registry"), metrics);
+        return vertx.deployVerticle(registry).compose(r -> {
+            Access access = new Access(registry.registry(), config.adminToken());
+            KafkaRoutingVerticle routing = new KafkaRoutingVerticle(bootstrap, topics, config.questions(), access,
+                    health, metrics);
+            // per corpus over all HTTP instances: one set of limits for the process
+            QuestionLimits limits = new QuestionLimits(config.limits().maxInFlightPerCorpus(),
+                    config.limits().questionsPerSecond());
+            return vertx.deployVerticle(routing)
+                    .compose(k -> vertx.deployVerticle(new AnswerFeedVerticle(bootstrap, topics, routing.router(),
+                            health.part("query.answer-feed"), metrics)))
+                    .compose(f -> vertx.deployVerticle(() -> {
+                        HttpEdgeVerticle edge = new HttpEdgeVerticle(config, routing.router(), access, limits,
+                                metrics, health);
+                        edges.add(edge);
+                        return edge;
+                    }, new DeploymentOptions().setInstances(config.httpInstances())));
+        });
     }
 
-    /** The bound HTTP port (useful when configured as 0). */
+    /** The bound HTTP port (useful when configured as 0), shared by every HTTP instance. */
     public int httpPort() {
-        return server.actualPort();
-    }
-
-    @Override
-    public Future<?> stop() {
-        routing.close();
-        return Future.join(List.of(server == null ? Future.succeededFuture() : server.close(), intake.close(),
-                replies.close(), feed.close(), registry.close()))
-                .compose(v -> Future.join(producer.close(), deadLetterProducer.close(), admin.close()));
+        return edges.get(0).port();
     }
 }

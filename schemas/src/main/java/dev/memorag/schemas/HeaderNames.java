@@ -6,6 +6,11 @@ public final class HeaderNames {
     public static final String REPLY_TO = "reply-to";
     /** Echoed unchanged from a question onto its answer. */
     public static final String CORRELATION_ID = "correlation-id";
+    /**
+     * On a recall record: the partition of {@code answer-events} the asking query-service instance reads, so that
+     * the question's events reach it and no other instance. Absent: events are keyed by question id as usual.
+     */
+    public static final String REPLY_PARTITION = "reply-partition";
     /** On a recall record: stop answering the question of this id (its asker went away). */
     public static final String CANCEL = "cancel";
     /** On a question from Kafka: {@code Bearer <corpus token>} (or the admin token). Never forwarded. */

@@ -12,7 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The embedded stack the edge benchmarks run against, and their one corpus in it. */
+/** The stack the edge benchmarks run against, and the corpus a query benchmark asks: created through a gateway and
+ * filled with one document, waited for. */
 final class BenchCorpus {
     private BenchCorpus() {
     }
@@ -24,15 +25,20 @@ final class BenchCorpus {
                         Duration.ofHours(1)));
     }
 
-    /** Creates {@code corpus}, puts {@code text} as its one document, waits until it is memorized; its token. */
+    /** {@link #ingest} through the stack's own gateway. */
     static String create(EmbeddedStack stack, String corpus, String text) throws Exception {
+        return ingest(stack.ingestUrl(), stack.adminToken(), corpus, text);
+    }
+
+    /** Creates {@code corpus} with {@code text} as its one document; returns its token once it is memorized. */
+    static String ingest(String ingestUrl, String adminToken, String corpus, String text) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora"))
-                .header("authorization", "Bearer " + stack.adminToken())
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/corpora"))
+                .header("authorization", "Bearer " + adminToken)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + corpus + "\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         String token = Json.MAPPER.readTree(created.body()).path("token").asText();
-        String doc = stack.ingestUrl() + "/v1/corpora/" + corpus + "/documents/corpus.txt";
+        String doc = ingestUrl + "/v1/corpora/" + corpus + "/documents/corpus.txt";
         http.send(HttpRequest.newBuilder(URI.create(doc)).header("authorization", "Bearer " + token)
                 .header("content-type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString(text)).build(),
                 HttpResponse.BodyHandlers.ofString());

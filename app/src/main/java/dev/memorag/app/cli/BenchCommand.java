@@ -1,5 +1,6 @@
 package dev.memorag.app.cli;
 
+import dev.memorag.app.bench.AnswerFanoutBench;
 import dev.memorag.app.bench.ChatBench;
 import dev.memorag.app.bench.DeadLetterBench;
 import dev.memorag.app.bench.EdgeBench;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
 /** Benchmarks that print side-by-side measurements of one run; results go to docs/benchmarks.md. */
 @Command(name = "bench", description = "Run a benchmark and print its table (settings: the MEMORAG_* variables).",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.DeadLetters.class, BenchCommand.Edge.class,
-            BenchCommand.Chat.class})
+            BenchCommand.Chat.class, BenchCommand.Answers.class})
 final class BenchCommand {
 
     @Command(name = "ingest", description = "End-to-end ingest throughput vs bare chunk + embed of the same texts.")
@@ -115,6 +116,39 @@ final class BenchCommand {
         public Integer call() throws Exception {
             new ChatBench(Files.readString(file), DemoCommand.QUESTIONS, questions, System.out)
                     .run(Files.createTempDirectory("memorag-bench"), clients);
+            return 0;
+        }
+    }
+
+    @Command(name = "answers", description = "Query-service CPU per answer with 1, 2, 4 instances (separate "
+            + "processes), this build beside a baseline build's query services.")
+    static final class Answers implements Callable<Integer> {
+        @Option(names = "--file", description = "corpus text (default samples/a-christmas-carol.txt)")
+        Path file = Path.of("samples", "a-christmas-carol.txt");
+
+        @Option(names = "--instances", split = ",", description = "query-service instance counts (default 1,2,4)")
+        List<Integer> instances = List.of(1, 2, 4);
+
+        @Option(names = "--asks", description = "HTTP asks measured per row (default 200)")
+        int asks = 200;
+
+        @Option(names = "--concurrency", description = "asks in flight at once (default 8)")
+        int concurrency = 8;
+
+        @Option(names = "--baseline-classpath", description = "classpath of another build whose query services "
+                + "run first in each row pair, e.g. its app/target/memorag-app.jar:app/target/lib/* (default: none, "
+                + "this build only)")
+        String baseline;
+
+        @Override
+        public Integer call() throws Exception {
+            List<AnswerFanoutBench.Build> builds = new ArrayList<>();
+            if (baseline != null) {
+                builds.add(new AnswerFanoutBench.Build("baseline", baseline));
+            }
+            builds.add(new AnswerFanoutBench.Build("this", System.getProperty("java.class.path")));
+            new AnswerFanoutBench(Files.readString(file), asks, concurrency, System.out)
+                    .run(Files.createTempDirectory("memorag-bench"), instances, builds);
             return 0;
         }
     }

@@ -20,8 +20,8 @@ final class ServiceCommands {
     }
 
     @Command(name = "ingest-service", mixinStandardHelpOptions = true,
-            description = "Run the ingest service: admission (Kafka Streams) and the HTTP gateway. One instance per "
-                    + "cluster.")
+            description = "Run the ingest service: admission (Kafka Streams) and the HTTP gateway. Several instances "
+                    + "need --advertised-host.")
     static final class IngestService extends PartCommand {
         @Override
         Set<Part> parts() {

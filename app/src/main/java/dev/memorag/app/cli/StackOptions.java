@@ -16,6 +16,10 @@ final class StackOptions {
     @Option(names = "--http-port", description = "query service HTTP port (env MEMORAG_HTTP_PORT, default 8080)")
     Integer httpPort;
 
+    @Option(names = "--http-instances", description = "query service HTTP servers sharing its port, one per event "
+            + "loop (env MEMORAG_HTTP_INSTANCES, default: the number of cores)")
+    Integer httpInstances;
+
     @Option(names = "--ingest-port", description = "ingest gateway HTTP port (env MEMORAG_INGEST_PORT, default 8081)")
     Integer ingestPort;
 
@@ -43,6 +47,10 @@ final class StackOptions {
             + "(env MEMORAG_INSTANCE_ID, default unset: dynamic)")
     String instanceId;
 
+    @Option(names = "--advertised-host", description = "the name other ingest instances reach this one's gateway by, "
+            + "for several ingest replicas (env MEMORAG_ADVERTISED_HOST, default unset: a single ingest instance)")
+    String advertisedHost;
+
     StackConfig config() {
         StackConfig env = StackConfig.fromEnvironment(System.getenv());
         ModelSettings model = env.model();
@@ -62,6 +70,8 @@ final class StackOptions {
                 .withHealthPort(healthPort != null ? healthPort : env.healthPort())
                 .withBindHost(bindHost != null ? bindHost : env.bindHost())
                 .withInstanceId(instanceId != null ? instanceId : env.instanceId())
+                .withAdvertisedHost(advertisedHost != null ? advertisedHost : env.advertisedHost())
+                .withHttpInstances(httpInstances != null ? httpInstances : env.httpInstances())
                 .withModel(model);
     }
 }

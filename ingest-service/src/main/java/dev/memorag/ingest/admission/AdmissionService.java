@@ -1,8 +1,10 @@
 package dev.memorag.ingest.admission;
 
 import dev.memorag.health.Health;
+import dev.memorag.ingest.status.StatusOwners;
 import dev.memorag.ingest.status.StatusView;
 import dev.memorag.ingest.status.StoreStatusView;
+import dev.memorag.ingest.status.StreamsStatusOwners;
 import dev.memorag.schemas.TopicCatalog;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * Runs the admission topology as a Kafka Streams application with exactly-once processing, and beside it the small
@@ -19,11 +22,21 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class AdmissionService implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaStreams audit;
+    private final HostInfo advertised;
 
+    /**
+     * {@code advertised}: the {@code host:port} other ingest instances reach this one's gateway at (Streams'
+     * {@code application.server}), or null where this is the only instance.
+     */
     public AdmissionService(String bootstrapServers, TopicCatalog topics, AdmissionConfig config, Path stateDir,
-                            int replicationFactor, Health health) {
-        this.streams = new KafkaStreams(AdmissionTopology.build(topics, config, Clock.systemUTC()),
-                properties(topics.prefix() + "admission", bootstrapServers, topics, stateDir, replicationFactor));
+                            int replicationFactor, HostInfo advertised, Health health) {
+        this.advertised = advertised;
+        Properties admission = properties(topics.prefix() + "admission", bootstrapServers, topics, stateDir,
+                replicationFactor);
+        if (advertised != null) {
+            admission.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
+        }
+        this.streams = new KafkaStreams(AdmissionTopology.build(topics, config, Clock.systemUTC()), admission);
         this.audit = new KafkaStreams(AdmissionTopology.registryAudit(topics),
                 properties(topics.prefix() + "registry-audit", bootstrapServers, topics, stateDir, replicationFactor));
         report(streams, health.part("ingest.admission"));
@@ -84,6 +97,11 @@ public final class AdmissionService implements AutoCloseable {
     /** Document status and corpus registry of this instance, for the gateway. */
     public StatusView statusView() {
         return StoreStatusView.of(streams);
+    }
+
+    /** Which instance answers a corpus's status: every corpus here when no address is advertised. */
+    public StatusOwners statusOwners() {
+        return advertised == null ? StatusOwners.SINGLE : new StreamsStatusOwners(streams, advertised);
     }
 
     @Override

@@ -9,7 +9,10 @@ import io.vertx.ext.web.RoutingContext;
 import org.apache.kafka.common.KafkaException;
 import java.util.Map;
 
-/** Every error of the gateway: the code's HTTP status and a JSON body {@code {"error":{"code","message"}}}. */
+/**
+ * Every error of the gateway: the code's HTTP status and a JSON body {@code {"error":{"code","message"}}}; a 503
+ * says when to retry ({@code retry-after}).
+ */
 final class HttpErrors {
     private HttpErrors() {
     }
@@ -17,6 +20,9 @@ final class HttpErrors {
     static void send(RoutingContext ctx, ErrorCode code, String message) {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
+        }
+        if (code == ErrorCode.UNAVAILABLE) {
+            ctx.response().putHeader("retry-after", "1");
         }
         ctx.response().setStatusCode(code.httpStatus())
                 .putHeader("content-type", "application/json")

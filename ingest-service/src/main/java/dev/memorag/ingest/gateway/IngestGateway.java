@@ -1,6 +1,7 @@
 package dev.memorag.ingest.gateway;
 
 import dev.memorag.health.Health;
+import dev.memorag.ingest.status.StatusOwners;
 import dev.memorag.ingest.status.StatusView;
 import dev.memorag.schemas.TopicCatalog;
 import io.vertx.core.Future;
@@ -17,18 +18,23 @@ public final class IngestGateway extends VerticleBase {
     private final String bootstrapServers;
     private final TopicCatalog topics;
     private final StatusView status;
+    private final StatusOwners owners;
     private final Health health;
     private final Path uploads;
     private RecordPublisher publisher;
     private HttpServer server;
 
-    /** {@code health}: the process's, served as {@code GET /health} and {@code GET /ready}. */
+    /**
+     * {@code status}: this instance's stores; {@code owners}: which instance answers each corpus's status;
+     * {@code health}: the process's, served as {@code GET /health} and {@code GET /ready}.
+     */
     public IngestGateway(GatewayConfig config, String bootstrapServers, TopicCatalog topics, StatusView status,
-                         Health health, Path uploads) {
+                         StatusOwners owners, Health health, Path uploads) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.topics = topics;
         this.status = status;
+        this.owners = owners;
         this.health = health;
         this.uploads = uploads;
     }
@@ -39,7 +45,8 @@ public final class IngestGateway extends VerticleBase {
                 .compose(p -> {
                     publisher = p;
                     return vertx.createHttpServer()
-                            .requestHandler(new IngestRoutes(vertx, config, topics, status, health, publisher, uploads)
+                            .requestHandler(new IngestRoutes(vertx, config, topics, status, owners, health, publisher,
+                                    uploads)
                                     .router())
                             .listen(config.port(), config.host());
                 })

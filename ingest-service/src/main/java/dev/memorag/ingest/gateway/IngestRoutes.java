@@ -3,6 +3,7 @@ package dev.memorag.ingest.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memorag.health.Health;
+import dev.memorag.ingest.status.StatusOwners;
 import dev.memorag.ingest.status.StatusView;
 import dev.memorag.schemas.Corpus;
 import dev.memorag.schemas.Document;
@@ -50,18 +51,20 @@ final class IngestRoutes {
     private final GatewayConfig config;
     private final TopicCatalog topics;
     private final StatusView status;
+    private final StatusForwarder toOwner;
     private final Health health;
     private final RecordPublisher publisher;
     private final TextExtractor extractor;
     private final RecordValidator validator = new RecordValidator();
     private final Path uploads;
 
-    IngestRoutes(Vertx vertx, GatewayConfig config, TopicCatalog topics, StatusView status, Health health,
-                 RecordPublisher publisher, Path uploads) {
+    IngestRoutes(Vertx vertx, GatewayConfig config, TopicCatalog topics, StatusView status, StatusOwners owners,
+                 Health health, RecordPublisher publisher, Path uploads) {
         this.vertx = vertx;
         this.config = config;
         this.topics = topics;
         this.status = status;
+        this.toOwner = new StatusForwarder(vertx, owners);
         this.health = health;
         this.publisher = publisher;
         this.extractor = new TextExtractor(config.maxTextChars());
@@ -87,10 +90,11 @@ final class IngestRoutes {
         router.get("/v1/corpora").handler(this::listCorpora);
         router.route("/v1/corpora/:corpus/*").handler(this::requireCorpusToken);
         router.put("/v1/corpora/:corpus/documents/:doc").handler(this::putDocument);
-        router.delete("/v1/corpora/:corpus/documents/:doc").handler(this::deleteDocument);
-        router.get("/v1/corpora/:corpus/documents").handler(this::listDocuments);
-        router.get("/v1/corpora/:corpus/documents/:doc").handler(this::getDocument);
-        router.get("/v1/corpora/:corpus/status").handler(this::corpusStatus);
+        // the routes that read a corpus's document status are answered by the instance owning its partition
+        router.delete("/v1/corpora/:corpus/documents/:doc").handler(toOwner).handler(this::deleteDocument);
+        router.get("/v1/corpora/:corpus/documents").handler(toOwner).handler(this::listDocuments);
+        router.get("/v1/corpora/:corpus/documents/:doc").handler(toOwner).handler(this::getDocument);
+        router.get("/v1/corpora/:corpus/status").handler(toOwner).handler(this::corpusStatus);
         router.errorHandler(413, ctx -> HttpErrors.send(ctx, ErrorCode.TOO_LARGE,
                 "the request body is over the limit of " + config.maxUploadBytes() + " bytes"));
         router.errorHandler(404, ctx -> HttpErrors.send(ctx, ErrorCode.UNKNOWN_DOCUMENT,

@@ -14,9 +14,9 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Answers status questions from the admission application's key-value stores. One ingest instance owns every
- * partition in the embedded stack; with several instances a caller must route to the owner of the corpus's
- * partition ({@link KafkaStreams#queryMetadataForKey}).
+ * Answers status questions from this instance's key-value stores of the admission application. With several
+ * instances each holds the corpora of its partitions: the gateway asks {@link StatusOwners} first and forwards the
+ * others.
  */
 public final class StoreStatusView implements StatusView {
 

@@ -69,13 +69,14 @@ class IngestGatewayTest {
         broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
         TopicCreator.ensure(broker.bootstrapServers(), TOPICS.all());
         admission = new AdmissionService(broker.bootstrapServers(), TOPICS, new AdmissionConfig(50_000),
-                dir.resolve("streams"), 1, HEALTH);
+                dir.resolve("streams"), 1, null, HEALTH);
         SWITCH.up();
         admission.start();
         admission.awaitRunning(Duration.ofSeconds(60));
         vertx = Vertx.vertx();
         IngestGateway gateway = new IngestGateway(new GatewayConfig("127.0.0.1", 0, ADMIN, 200_000, 50_000),
-                broker.bootstrapServers(), TOPICS, admission.statusView(), HEALTH, dir.resolve("uploads"));
+                broker.bootstrapServers(), TOPICS, admission.statusView(), admission.statusOwners(), HEALTH,
+                dir.resolve("uploads"));
         vertx.deployVerticle(gateway).await();
         http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
                 .setDefaultPort(gateway.httpPort()));

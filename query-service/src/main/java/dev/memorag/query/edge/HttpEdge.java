@@ -11,6 +11,7 @@ import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -34,15 +35,24 @@ public final class HttpEdge {
                 .setMaxWebSocketMessageSize(edge.socketMaxMessageBytes());
     }
 
+    /**
+     * Every route of the query service, in one place. {@code limits} are shared by all HTTP instances of the
+     * process; {@code blocking} runs what would hold the event loop.
+     */
     public static Router router(Vertx vertx, QueryConfig config, RecallRouter recall, Access access,
-                                PrometheusMeterRegistry metrics, Health health) {
+                                QuestionLimits limits, PrometheusMeterRegistry metrics, Health health,
+                                WorkerExecutor blocking) {
         EdgeLimits edge = config.limits();
-        QuestionLimits limits = new QuestionLimits(edge.maxInFlightPerCorpus(), edge.questionsPerSecond());
         HttpQuestion questions = new HttpQuestion(vertx, recall, limits, edge.answerTimeout());
         Router router = Router.router(vertx);
         HealthRoutes.mount(router, health);
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+        router.get("/metrics").handler(ctx -> blocking.executeBlocking(metrics::scrape).onComplete(text -> {
+            if (text.succeeded()) {
+                ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(text.result());
+            } else {
+                ctx.fail(text.cause());
+            }
+        }));
         // the gateway's corpus and document routes, forwarded (the gateway checks their tokens)
         GatewayProxy.mount(vertx, router, config.ingestUrl());
         router.route("/v1/corpora/:corpus/*").handler(ctx -> {

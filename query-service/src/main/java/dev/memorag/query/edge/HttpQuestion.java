@@ -6,6 +6,7 @@ import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
 import dev.memorag.schemas.Question;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -68,16 +69,19 @@ public final class HttpQuestion {
             }
         });
         answering.admitted(response);
-        router.listen(question.id(), event -> vertx.runOnContext(v -> {
+        // events and routing failures arrive on the Kafka verticles' event loops: answer on this request's
+        Context context = vertx.getOrCreateContext();
+        router.listen(question.id(), event -> context.runOnContext(v -> {
             if (event.terminal()) {
                 vertx.cancelTimer(timer);
             }
             answering.event(response, event);
         }));
-        router.route(question, null, null).onFailure(e -> {
+        router.route(question, null, null).onFailure(e -> context.runOnContext(v -> {
             router.forget(question.id());
             vertx.cancelTimer(timer);
-            answering.failed(response, 503, ErrorInfo.of(ErrorCode.INTERNAL, "cannot reach Kafka: " + e.getMessage()));
-        });
+            answering.failed(response, 503, ErrorInfo.of(ErrorCode.UNAVAILABLE,
+                    "cannot route the question: " + e.getMessage()));
+        }));
     }
 }

@@ -187,7 +187,7 @@ final class SocketSession {
             if (finish(ref) != null) {
                 router.forget(question.id());
                 send(ref, AnswerEvent.error(question.id(), corpus, Integer.MAX_VALUE,
-                        ErrorInfo.of(ErrorCode.UNAVAILABLE, "cannot reach Kafka: " + e.getMessage())));
+                        ErrorInfo.of(ErrorCode.UNAVAILABLE, "cannot route the question: " + e.getMessage())));
             }
         }));
     }
