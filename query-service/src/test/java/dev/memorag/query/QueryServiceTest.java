@@ -82,6 +82,15 @@ class QueryServiceTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(404, unknown.statusCode(), unknown.body());
         }
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> noRoute = http.send(HttpRequest.newBuilder(URI.create(root + "/v1/nothing-here")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, noRoute.statusCode());
+        assertTrue(noRoute.body().contains("\"NOT_FOUND\""), noRoute.body());
+        HttpResponse<String> wrongMethod = http.send(HttpRequest.newBuilder(URI.create(root + "/v1/chat/completions"))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, wrongMethod.statusCode(), wrongMethod.body());
+        assertTrue(wrongMethod.body().contains("\"METHOD_NOT_ALLOWED\""), wrongMethod.body());
 
         vertx.undeploy(id).await();
         assertEquals(0, vertx.deploymentIDs().size(), "undeployed with the service: " + vertx.deploymentIDs());

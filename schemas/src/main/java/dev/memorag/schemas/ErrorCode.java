@@ -16,6 +16,10 @@ public enum ErrorCode {
     CORPUS_EXISTS(409),
     /** No such document in the corpus. */
     UNKNOWN_DOCUMENT(404),
+    /** No route answers this path. */
+    NOT_FOUND(404),
+    /** The route exists, but not for this method. */
+    METHOD_NOT_ALLOWED(405),
     /** An upload whose format cannot be turned into text. */
     UNSUPPORTED_MEDIA_TYPE(415),
     /** A question without a usable reply-to header. */

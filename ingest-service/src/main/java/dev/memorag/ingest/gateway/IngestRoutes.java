@@ -97,9 +97,9 @@ final class IngestRoutes {
         router.get("/v1/corpora/:corpus/status").handler(toOwner).handler(this::corpusStatus);
         router.errorHandler(413, ctx -> HttpErrors.send(ctx, ErrorCode.TOO_LARGE,
                 "the request body is over the limit of " + config.maxUploadBytes() + " bytes"));
-        router.errorHandler(404, ctx -> HttpErrors.send(ctx, ErrorCode.UNKNOWN_DOCUMENT,
+        router.errorHandler(404, ctx -> HttpErrors.send(ctx, ErrorCode.NOT_FOUND,
                 "no route " + ctx.request().method() + " " + ctx.request().path()));
-        router.errorHandler(405, ctx -> HttpErrors.send(ctx, ErrorCode.SCHEMA_VIOLATION,
+        router.errorHandler(405, ctx -> HttpErrors.send(ctx, ErrorCode.METHOD_NOT_ALLOWED,
                 "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
         router.errorHandler(500, ctx -> HttpErrors.fail(ctx, ctx.failure()));
         return router;

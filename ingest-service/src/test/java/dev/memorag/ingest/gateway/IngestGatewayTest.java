@@ -221,7 +221,9 @@ class IngestGatewayTest {
                 .bearerTokenAuthentication(dickensToken), null, null), 404, "UNKNOWN_DOCUMENT");
         assertError(send(http.get("/v1/corpora/dickens/documents/never-sent")
                 .bearerTokenAuthentication(dickensToken), null, null), 404, "UNKNOWN_DOCUMENT");
-        assertError(send(http.get("/v1/nothing-here"), null, null), 404, "UNKNOWN_DOCUMENT");
+        assertError(send(http.get("/v1/nothing-here"), null, null), 404, "NOT_FOUND");
+        assertError(send(http.patch("/v1/corpora/dickens/documents/never-sent")
+                .bearerTokenAuthentication(dickensToken), null, null), 405, "METHOD_NOT_ALLOWED");
     }
 
     private static HttpResponse<Buffer> put(String corpus, String doc, String token, String body, String type) {

@@ -70,8 +70,11 @@ public final class HttpEdge {
         router.get("/v1/corpora/:corpus/ws").handler(new SocketHandler(vertx, recall, limits, edge));
         router.get("/").handler(ctx -> ctx.redirect("/console/"));
         router.route("/console/*").handler(StaticHandler.create("console"));
-        router.errorHandler(404, ctx -> HttpErrors.send(ctx.response(), 404, ErrorInfo.of(ErrorCode.UNKNOWN_DOCUMENT,
+        router.errorHandler(404, ctx -> HttpErrors.send(ctx.response(), 404, ErrorInfo.of(ErrorCode.NOT_FOUND,
                 "no route " + ctx.request().method() + " " + ctx.request().path())));
+        router.errorHandler(405, ctx -> HttpErrors.send(ctx.response(), 405, ErrorInfo.of(
+                ErrorCode.METHOD_NOT_ALLOWED, "method " + ctx.request().method() + " is not allowed on "
+                        + ctx.request().path())));
         return router;
     }
 }

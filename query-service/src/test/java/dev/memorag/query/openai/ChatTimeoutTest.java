@@ -65,7 +65,7 @@ class ChatTimeoutTest {
         service = new QueryService(new QueryConfig(broker.bootstrapServers(), "127.0.0.1", 0, "admin-token",
                 new EdgeLimits(Duration.ofSeconds(1), limits.maxInFlightPerCorpus(), limits.questionsPerSecond(),
                         limits.socketBufferBytes(), limits.socketMaxMessageBytes(), limits.socketMaxAge()),
-                KafkaQuestions.defaults(), null), topics, new Health(),
+                KafkaQuestions.defaults(), null, 1), topics, new Health(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         vertx.deployVerticle(service).await();
     }
