@@ -15,16 +15,17 @@ public record Corpus(int schemaVersion, String id, String tokenSha256, long crea
                      String memoryBackend) {
 
     public static Corpus register(String id, String token, long now) {
-        return new Corpus(1, id, sha256(token), now, null, null);
+        return new Corpus(1, id, tokenHash(token), now, null, null);
     }
 
     /** Constant-time check of a presented bearer token. */
     public boolean acceptsToken(String token) {
         return token != null && MessageDigest.isEqual(
-                sha256(token).getBytes(StandardCharsets.US_ASCII), tokenSha256.getBytes(StandardCharsets.US_ASCII));
+                tokenHash(token).getBytes(StandardCharsets.US_ASCII), tokenSha256.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static String sha256(String token) {
+    /** The hex SHA-256 a registration stores for {@code token}: what a registry can index corpora by. */
+    public static String tokenHash(String token) {
         try {
             return HexFormat.of().formatHex(
                     MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));

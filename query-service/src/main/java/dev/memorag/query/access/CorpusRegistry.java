@@ -31,6 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CorpusRegistry {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Corpus> corpora = new ConcurrentHashMap<>();
+    /** Corpus ids by token hash: a presented token costs one SHA-256, however many corpora there are. */
+    private final Map<String, String> idsByTokenHash = new ConcurrentHashMap<>();
     private final RecordValidator validator = new RecordValidator();
     private final Map<TopicPartition, Long> catchUpTo = new ConcurrentHashMap<>();
     private final Promise<Void> caughtUp = Promise.promise();
@@ -49,12 +51,13 @@ public final class CorpusRegistry {
         consumer.partitionsAssignedHandler(this::measureEnd);
         consumer.handler(record -> {
             if (record.value() == null) {
-                corpora.remove(record.key());
+                forget(corpora.remove(record.key()));
             } else {
                 try {
                     Corpus corpus = validator.parse(RecordType.CORPUS, record.value());
                     if (corpus.id().equals(record.key())) {
-                        corpora.put(corpus.id(), corpus);
+                        forget(corpora.put(corpus.id(), corpus));
+                        idsByTokenHash.put(corpus.tokenSha256(), corpus.id());
                     } else {
                         skipped.increment();
                     }
@@ -99,7 +102,14 @@ public final class CorpusRegistry {
 
     /** The corpus a token belongs to, if any: tells "another corpus's token" (403) from "no valid token" (401). */
     public Optional<Corpus> corpusOfToken(String token) {
-        return corpora.values().stream().filter(c -> c.acceptsToken(token)).findFirst();
+        String id = token == null ? null : idsByTokenHash.get(Corpus.tokenHash(token));
+        return id == null ? Optional.empty() : corpus(id).filter(c -> c.acceptsToken(token));
+    }
+
+    private void forget(Corpus replaced) {
+        if (replaced != null) {
+            idsByTokenHash.remove(replaced.tokenSha256(), replaced.id());
+        }
     }
 
     public Future<Void> close() {
