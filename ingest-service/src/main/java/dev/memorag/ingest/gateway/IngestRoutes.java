@@ -36,7 +36,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 
 
 /**
@@ -56,6 +58,11 @@ final class IngestRoutes {
     private final RecordPublisher publisher;
     private final TextExtractor extractor;
     private final RecordValidator validator = new RecordValidator();
+    /**
+     * Corpus ids whose creation is under way here, until their registration is in the status store: the store check
+     * and the publish are two steps, so without it two concurrent creates of one id could both pass the check.
+     */
+    private final Set<String> creating = ConcurrentHashMap.newKeySet();
     private final Path uploads;
 
     IngestRoutes(Vertx vertx, GatewayConfig config, TopicCatalog topics, StatusView status, StatusOwners owners,
@@ -162,6 +169,10 @@ final class IngestRoutes {
             HttpErrors.send(ctx, e.code(), e.getMessage());
             return;
         }
+        if (!creating.add(corpus.id())) {
+            HttpErrors.send(ctx, ErrorCode.CORPUS_EXISTS, "corpus '" + corpus.id() + "' is being created");
+            return;
+        }
         blocking(() -> status.corpus(corpus.id()))
                 .compose(existing -> existing.isPresent()
                         ? Future.failedFuture(new InvalidRecordException(ErrorCode.CORPUS_EXISTS,
@@ -171,7 +182,8 @@ final class IngestRoutes {
                 .onSuccess(v -> ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
                         .end(Json.writeString(Map.of("corpus", corpus.id(), "token", token,
                                 "documents", "/v1/corpora/" + corpus.id() + "/documents"))))
-                .onFailure(e -> HttpErrors.fail(ctx, e));
+                .onFailure(e -> HttpErrors.fail(ctx, e))
+                .onComplete(v -> creating.remove(corpus.id()));
     }
 
     /**

@@ -131,6 +131,19 @@ class IngestGatewayTest {
     }
 
     @Test
+    void concurrentCreatesOfOneCorpusLeaveOneWinner() {
+        List<io.vertx.core.Future<HttpResponse<Buffer>>> creates = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            creates.add(http.post("/v1/corpora").bearerTokenAuthentication(ADMIN)
+                    .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{\"id\":\"bronte\"}")));
+        }
+        io.vertx.core.Future.join(creates).await();
+        List<Integer> statuses = creates.stream().map(f -> f.result().statusCode()).sorted().toList();
+        assertEquals(1, statuses.stream().filter(s -> s == 201).count(), "one create wins: " + statuses);
+        assertEquals(7, statuses.stream().filter(s -> s == 409).count(), "the others are told it exists: " + statuses);
+    }
+
+    @Test
     void theAdminTokenListsEveryCorpusAndACorpusTokenOnlyItsOwn() {
         JsonObject all = send(http.get("/v1/corpora").bearerTokenAuthentication(ADMIN), null, null).bodyAsJsonObject();
         assertEquals(true, all.getBoolean("admin"));
