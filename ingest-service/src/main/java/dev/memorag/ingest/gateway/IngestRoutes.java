@@ -1,5 +1,6 @@
 package dev.memorag.ingest.gateway;
 
+import dev.memorag.auth.BearerToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memorag.health.Health;
@@ -29,7 +30,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -342,13 +342,11 @@ final class IngestRoutes {
     }
 
     private boolean isAdmin(String token) {
-        return token != null && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
-                config.adminToken().getBytes(StandardCharsets.UTF_8));
+        return BearerToken.matches(token, config.adminToken());
     }
 
     private static String bearer(RoutingContext ctx) {
-        String header = ctx.request().getHeader("authorization");
-        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+        return BearerToken.of(ctx.request().getHeader("authorization"));
     }
 
     private static String newToken() {

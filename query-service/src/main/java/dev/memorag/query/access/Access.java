@@ -1,11 +1,10 @@
 package dev.memorag.query.access;
 
+import dev.memorag.auth.BearerToken;
 import dev.memorag.schemas.Corpus;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 
@@ -58,7 +57,7 @@ public final class Access {
      * null).
      */
     public Optional<ErrorInfo> checkHeader(String authorization, String corpus) {
-        String token = bearer(authorization);
+        String token = BearerToken.of(authorization);
         if (token == null) {
             return Optional.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED,
                     "missing header 'authorization: Bearer <corpus token>' on the question"));
@@ -82,19 +81,11 @@ public final class Access {
     }
 
     private boolean isAdmin(String token) {
-        return adminToken != null && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
-                adminToken.getBytes(StandardCharsets.UTF_8));
+        return BearerToken.matches(token, adminToken);
     }
 
     private static String token(HttpServerRequest request) {
-        String token = bearer(request.getHeader("authorization"));
+        String token = BearerToken.of(request.getHeader("authorization"));
         return token != null ? token : request.getParam("access_token");
-    }
-
-    private static String bearer(String header) {
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && !header.substring(7).isBlank()) {
-            return header.substring(7).strip();
-        }
-        return null;
     }
 }
