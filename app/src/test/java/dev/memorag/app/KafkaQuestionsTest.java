@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,6 +119,29 @@ class KafkaQuestionsTest {
         Map<String, Long> after = TestKafka.endOffsets(stack.bootstrapServers(), reachable);
         assertEquals(before, after, "no record landed on any internal or foreign topic (recall included)");
         assertEquals(topicsBefore, TestKafka.topicNames(stack.bootstrapServers()), "no topic was created");
+    }
+
+    @Test
+    void aBurstPastTheWorkersQueueIsAnsweredWholeNeitherDroppedNorDoubled() throws Exception {
+        // 600 questions at once: the worker queues 256 for the corpus, pauses the partition, and reads the rest as
+        // the queue drains
+        Set<String> ids = new LinkedHashSet<>();
+        try (var producer = TestKafka.producer(stack.bootstrapServers())) {
+            for (int i = 0; i < 600; i++) {
+                String id = "burst-" + i + "-" + UUID.randomUUID();
+                ids.add(id);
+                producer.send(question(id, "dickens", "Where was the turkey sent?", REPLIES, TOKENS.get("dickens")));
+            }
+            producer.flush();
+        }
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> answers =
+                TestKafka.keyed(stack.bootstrapServers(), REPLIES, ids, Duration.ofMinutes(5));
+        for (String id : ids) {
+            assertEquals(1, answers.get(id).size(), () -> "answered once: " + id);
+            Answer answer = Json.read(answers.get(id).get(0).value(), Answer.class);
+            assertNull(answer.error(), () -> id + ": " + answer.error());
+            assertTrue(answer.answer().contains("Camden Town"), answer.answer());
+        }
     }
 
     @Test
