@@ -2,7 +2,6 @@ package dev.memorag.worker;
 
 import dev.memorag.health.Health;
 import dev.memorag.schemas.AnswerEvent;
-import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
 import dev.memorag.schemas.HeaderNames;
@@ -11,9 +10,7 @@ import dev.memorag.schemas.Json;
 import dev.memorag.schemas.Question;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.recall.RecallService;
-import dev.memorag.worker.store.AppliedBatch;
 import dev.memorag.worker.store.CorpusStore;
-import dev.memorag.worker.store.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,8 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the corpora on the partitions assigned to it. One consumer reads the co-partitioned {@code chunks} and
- * {@code recall} topics: chunk batches are applied to the store together with their offsets (the store, not Kafka,
- * is the source of truth for where to resume), recall requests are handed to recall threads, corpus by corpus in turn
+ * {@code recall} topics and resumes each chunk partition from the offset stored with its data: chunk batches go to the
+ * {@link ChunkApplier} (the store, not Kafka, is the source of truth for where to resume), recall requests are handed to recall threads, corpus by corpus in turn
  * ({@link FairDispatcher}), so neither a long ingest nor another corpus's burst delays a question. A corpus with
  * {@link #MAX_QUEUED_PER_CORPUS} questions waiting pauses its recall partition until half of them are answered.
  */
@@ -61,9 +58,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
     private final DeadLetters deadLetters;
     private final Health.Part health;
     private final KafkaProducer<String, byte[]> producer;
-    private final ProgressReporter progress;
-    /** Told that new passages are in the store (the memorizer, if the backend has one). */
-    private final Runnable passagesStored;
+    private final ChunkApplier chunks;
     private final FairDispatcher dispatcher;
     /** Recall partitions paused because the named corpus's queue was full; worker thread only. */
     private final Map<TopicPartition, String> paused = new HashMap<>();
@@ -82,8 +77,6 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         this.store = store;
         this.recall = recall;
         this.producer = producer;
-        this.progress = progress;
-        this.passagesStored = passagesStored;
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + "worker");
@@ -103,6 +96,8 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
             c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
         }
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.chunks = new ChunkApplier(topics.chunks(), store, inputs, deadLetters, progress, passagesStored, health,
+                running::get);
         this.dispatcher = new FairDispatcher(config.recallThreads(), MAX_QUEUED_PER_CORPUS);
         this.thread = new Thread(this, "memorag-worker");
     }
@@ -120,7 +115,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
                 health.up();
                 resumeDrained();
                 if (!records.isEmpty()) {
-                    applyChunks(records);
+                    chunks.apply(records);
                     finishRebuilds();
                     dispatchQuestions(records);
                 }
@@ -138,48 +133,6 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
             // a dynamic member leaves the group (its partitions move now); a static one stays in it until the
             // session times out, so a restarted pod takes its partitions back without a rebalance
             consumer.close();
-        }
-    }
-
-    private void applyChunks(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
-        List<Chunk> chunks = new ArrayList<>();
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
-            if (!partition.topic().equals(topics.chunks())) {
-                continue;
-            }
-            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                try {
-                    chunks.add(inputs.chunk(record));
-                } catch (InvalidRecordException e) {
-                    deadLetters.add(record, CHUNKS_STAGE, e);
-                }
-                offsets.put(partition, record.offset() + 1);
-            }
-        }
-        if (!offsets.isEmpty()) {
-            deadLetters.awaitSent(); // before the offsets past them are stored
-            applyWithRetry(new AppliedBatch(chunks, offsets));
-            progress.applied(chunks);
-            passagesStored.run();
-        }
-    }
-
-    /** A busy or timed-out store is retried with backoff (the worker reports itself degraded meanwhile). */
-    private void applyWithRetry(AppliedBatch batch) throws InterruptedException {
-        long backoff = 100;
-        while (true) {
-            try {
-                store.apply(batch);
-                return;
-            } catch (StoreException e) {
-                if (!e.isTransient() || !running.get()) {
-                    throw e;
-                }
-                health.degraded("the corpus store is busy: " + e.getMessage() + "; retrying in " + backoff + " ms");
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 10_000);
-            }
         }
     }
 
