@@ -82,7 +82,8 @@ final class FairDispatcher {
             for (Runnable task = next(); task != null; task = next()) {
                 try {
                     task.run();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // the thread stays: a pool that lost its threads would leave every later question queued forever
                     log.error("a recall task failed outside its own error handling", e);
                 }
             }
