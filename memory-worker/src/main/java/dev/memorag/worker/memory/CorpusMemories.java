@@ -7,12 +7,8 @@ import dev.memorag.worker.model.MemoryState;
 import dev.memorag.worker.model.ModelConfig;
 import dev.memorag.worker.store.CorpusStore;
 import dev.memorag.worker.store.MemoryCursor;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import dev.memorag.worker.cache.LockedLru;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -33,15 +29,12 @@ public final class CorpusMemories implements AutoCloseable {
 
     private final MemoryModel model;
     private final CorpusStore store;
-    private final long budgetBytes;
-    private final Map<String, ReentrantReadWriteLock> locks = new ConcurrentHashMap<>();
-    /** Access-ordered; guarded by itself. */
-    private final LinkedHashMap<String, Loaded> cached = new LinkedHashMap<>(16, 0.75f, true);
+    private final LockedLru<Loaded> cached;
 
     public CorpusMemories(MemoryModel model, CorpusStore store, long budgetBytes) {
         this.model = model;
         this.store = store;
-        this.budgetBytes = budgetBytes;
+        this.cached = new LockedLru<>(this::bytes, budgetBytes, loaded -> loaded.memory().close());
     }
 
     public MemoryModel model() {
@@ -50,12 +43,9 @@ public final class CorpusMemories implements AutoCloseable {
 
     /** Runs {@code action} on the corpus's memory under its read lock, restoring it first if it is cold. */
     public <T> T read(String corpus, Function<Loaded, T> action) {
-        ReentrantReadWriteLock lock = lock(corpus);
+        ReentrantReadWriteLock lock = cached.lock(corpus);
         lock.readLock().lock();
-        Loaded loaded;
-        synchronized (cached) {
-            loaded = cached.get(corpus);
-        }
+        Loaded loaded = cached.get(corpus);
         if (loaded == null) {
             lock.readLock().unlock();
             lock.writeLock().lock();
@@ -70,19 +60,19 @@ public final class CorpusMemories implements AutoCloseable {
             return action.apply(loaded);
         } finally {
             lock.readLock().unlock();
-            evict(corpus);
+            cached.evict(corpus);
         }
     }
 
     /** Runs {@code action} on the corpus's memory with nobody else holding it. */
     public <T> T write(String corpus, Function<Loaded, T> action) {
-        ReentrantReadWriteLock lock = lock(corpus);
+        ReentrantReadWriteLock lock = cached.lock(corpus);
         lock.writeLock().lock();
         try {
             return action.apply(loadLocked(corpus));
         } finally {
             lock.writeLock().unlock();
-            evict(corpus);
+            cached.evict(corpus);
         }
     }
 
@@ -93,47 +83,37 @@ public final class CorpusMemories implements AutoCloseable {
     public MemoryCursor advance(String corpus, Function<Loaded, MemoryCursor> step) {
         return write(corpus, loaded -> {
             MemoryCursor cursor = step.apply(loaded);
-            synchronized (cached) {
-                cached.put(corpus, new Loaded(loaded.memory(), cursor));
-            }
+            cached.put(corpus, new Loaded(loaded.memory(), cursor));
             return cursor;
         });
     }
 
     /** Puts a rebuilt memory in place of the old one, which is closed. */
     public void replace(String corpus, BeaconMemory memory, MemoryCursor cursor) {
-        ReentrantReadWriteLock lock = lock(corpus);
+        ReentrantReadWriteLock lock = cached.lock(corpus);
         lock.writeLock().lock();
         try {
-            Loaded old;
-            synchronized (cached) {
-                old = cached.put(corpus, new Loaded(memory, cursor));
-            }
+            Loaded old = cached.put(corpus, new Loaded(memory, cursor));
             if (old != null) {
                 old.memory().close();
             }
         } finally {
             lock.writeLock().unlock();
         }
-        evict(corpus);
+        cached.evict(corpus);
     }
 
     /** Whether the corpus's memory is in the cache now. */
     public boolean isHot(String corpus) {
-        synchronized (cached) {
-            return cached.containsKey(corpus);
-        }
+        return cached.contains(corpus);
     }
 
     /** Drops the cached memory (it may be ahead of the store after a failed step); the next use restores it. */
     public void invalidate(String corpus) {
-        ReentrantReadWriteLock lock = lock(corpus);
+        ReentrantReadWriteLock lock = cached.lock(corpus);
         lock.writeLock().lock();
         try {
-            Loaded old;
-            synchronized (cached) {
-                old = cached.remove(corpus);
-            }
+            Loaded old = cached.remove(corpus);
             if (old != null) {
                 old.memory().close();
             }
@@ -143,16 +123,12 @@ public final class CorpusMemories implements AutoCloseable {
     }
 
     private Loaded loadLocked(String corpus) {
-        synchronized (cached) {
-            Loaded hit = cached.get(corpus);
-            if (hit != null) {
-                return hit;
-            }
+        Loaded hit = cached.get(corpus);
+        if (hit != null) {
+            return hit;
         }
         Loaded loaded = restore(corpus);
-        synchronized (cached) {
-            cached.put(corpus, loaded);
-        }
+        cached.put(corpus, loaded);
         return loaded;
     }
 
@@ -194,48 +170,8 @@ public final class CorpusMemories implements AutoCloseable {
         return loaded.memory().memoryRows() * c.numLayers() * 3L * c.kvDim() * Float.BYTES;
     }
 
-    /** Closes least recently used memories, never {@code keep} or one in use, until the total fits the budget. */
-    private void evict(String keep) {
-        List<Map.Entry<String, Loaded>> victims = new ArrayList<>();
-        synchronized (cached) {
-            long total = cached.values().stream().mapToLong(this::bytes).sum();
-            Iterator<Map.Entry<String, Loaded>> it = cached.entrySet().iterator();
-            while (total > budgetBytes && it.hasNext()) {
-                Map.Entry<String, Loaded> e = it.next();
-                if (!e.getKey().equals(keep)) {
-                    victims.add(Map.entry(e.getKey(), e.getValue()));
-                    total -= bytes(e.getValue());
-                }
-            }
-        }
-        for (Map.Entry<String, Loaded> victim : victims) {
-            ReentrantReadWriteLock lock = lock(victim.getKey());
-            if (!lock.writeLock().tryLock()) {
-                continue; // in use: it stays until a later eviction
-            }
-            try {
-                boolean removed;
-                synchronized (cached) {
-                    removed = cached.remove(victim.getKey(), victim.getValue());
-                }
-                if (removed) {
-                    victim.getValue().memory().close();
-                }
-            } finally {
-                lock.writeLock().unlock();
-            }
-        }
-    }
-
-    private ReentrantReadWriteLock lock(String corpus) {
-        return locks.computeIfAbsent(corpus, c -> new ReentrantReadWriteLock(true));
-    }
-
     @Override
     public void close() {
-        synchronized (cached) {
-            cached.values().forEach(l -> l.memory().close());
-            cached.clear();
-        }
+        cached.closeAll();
     }
 }

@@ -1,6 +1,7 @@
 package dev.memorag.worker.retrieval;
 
 import dev.memorag.schemas.Question.Retrieval;
+import dev.memorag.worker.cache.LockedLru;
 import dev.memorag.worker.store.CorpusStore;
 import dev.memorag.worker.store.PassageChanges;
 import dev.memorag.worker.store.StoredChunk;
@@ -10,14 +11,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.lucene.util.IOUtils;
 import org.slf4j.Logger;
@@ -45,10 +43,8 @@ public final class RetrievalIndex implements AutoCloseable {
 
     private final CorpusStore store;
     private final RetrievalSettings settings;
-    private final Map<String, ReentrantReadWriteLock> locks = new ConcurrentHashMap<>();
-    /** Access-ordered; guarded by itself. */
-    private final LinkedHashMap<String, CorpusIndex> loaded = new LinkedHashMap<>(16, 0.75f, true);
-    /** The builds under way, by corpus; guarded by {@link #loaded}. */
+    private final LockedLru<CorpusIndex> loaded;
+    /** The builds under way, by corpus; guarded by {@link #loaded}'s monitor: a build ends and publishes in one step. */
     private final Map<String, Build> building = new HashMap<>();
     private volatile boolean closed;
     private Thread warming;
@@ -56,6 +52,8 @@ public final class RetrievalIndex implements AutoCloseable {
     private RetrievalIndex(CorpusStore store, RetrievalSettings settings) {
         this.store = store;
         this.settings = settings;
+        this.loaded = new LockedLru<>(CorpusIndex::ramBytes, settings.cacheBytes(),
+                IOUtils::closeWhileHandlingException);
     }
 
     /** An index over {@code store}, told of every batch the store applies from now on. */
@@ -123,16 +121,12 @@ public final class RetrievalIndex implements AutoCloseable {
     }
 
     public boolean isLoaded(String corpus) {
-        synchronized (loaded) {
-            return loaded.containsKey(corpus);
-        }
+        return loaded.contains(corpus);
     }
 
     /** Heap bytes the loaded indexes hold, approximately. */
     public long ramBytes() {
-        synchronized (loaded) {
-            return loaded.values().stream().mapToLong(CorpusIndex::ramBytes).sum();
-        }
+        return loaded.bytes();
     }
 
     private interface IndexAction<T> {
@@ -141,7 +135,7 @@ public final class RetrievalIndex implements AutoCloseable {
 
     /** Runs {@code action} under the corpus's read lock, building its index first if it is cold. */
     private <T> T read(String corpus, IndexAction<T> action) {
-        ReentrantReadWriteLock lock = lock(corpus);
+        ReentrantReadWriteLock lock = loaded.lock(corpus);
         CorpusIndex index;
         // a loop: a fresh index can be dropped again (a failed change, the ANN threshold) before this reader locks
         while (true) {
@@ -159,7 +153,7 @@ public final class RetrievalIndex implements AutoCloseable {
             throw new UncheckedIOException("the retrieval index of corpus '" + corpus + "' failed", e);
         } finally {
             lock.readLock().unlock();
-            evict(corpus);
+            loaded.evict(corpus);
         }
     }
 
@@ -177,7 +171,7 @@ public final class RetrievalIndex implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the retrieval index is closed");
             }
-            if (loaded.containsKey(corpus)) {
+            if (loaded.contains(corpus)) {
                 return;
             }
             running = building.get(corpus);
@@ -214,7 +208,7 @@ public final class RetrievalIndex implements AutoCloseable {
         long start = System.nanoTime();
         boolean approximate = store.stats(corpus).chunks() >= settings.annThreshold();
         CorpusIndex index = null;
-        ReentrantReadWriteLock lock = lock(corpus);
+        ReentrantReadWriteLock lock = loaded.lock(corpus);
         try {
             index = CorpusIndex.create(approximate);
             long seq = stageFromStore(corpus, index, -1);
@@ -234,9 +228,7 @@ public final class RetrievalIndex implements AutoCloseable {
                 index.stage(removed, List.of());
                 index.publish();
             } catch (IOException | RuntimeException e) {
-                synchronized (loaded) {
-                    loaded.remove(corpus, index);
-                }
+                loaded.remove(corpus, index);
                 throw e;
             } finally {
                 lock.writeLock().unlock();
@@ -275,7 +267,7 @@ public final class RetrievalIndex implements AutoCloseable {
                 return;
             }
         }
-        ReentrantReadWriteLock lock = lock(corpus);
+        ReentrantReadWriteLock lock = loaded.lock(corpus);
         lock.writeLock().lock();
         try {
             CorpusIndex index = cached(corpus);
@@ -299,59 +291,16 @@ public final class RetrievalIndex implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
-        evict(corpus);
+        loaded.evict(corpus);
     }
 
     private CorpusIndex cached(String corpus) {
-        synchronized (loaded) {
-            return loaded.get(corpus);
-        }
+        return loaded.get(corpus);
     }
 
     /** Closes a corpus's index; the caller holds its write lock. */
     private void drop(String corpus) {
-        CorpusIndex index;
-        synchronized (loaded) {
-            index = loaded.remove(corpus);
-        }
-        IOUtils.closeWhileHandlingException(index);
-    }
-
-    /** Drops least recently used indexes, never {@code keep} or one in use, until the total fits the budget. */
-    private void evict(String keep) {
-        List<Map.Entry<String, CorpusIndex>> victims = new ArrayList<>();
-        synchronized (loaded) {
-            long total = loaded.values().stream().mapToLong(CorpusIndex::ramBytes).sum();
-            Iterator<Map.Entry<String, CorpusIndex>> it = loaded.entrySet().iterator();
-            while (total > settings.cacheBytes() && it.hasNext()) {
-                Map.Entry<String, CorpusIndex> e = it.next();
-                if (!e.getKey().equals(keep)) {
-                    victims.add(Map.entry(e.getKey(), e.getValue()));
-                    total -= e.getValue().ramBytes();
-                }
-            }
-        }
-        for (Map.Entry<String, CorpusIndex> victim : victims) {
-            ReentrantReadWriteLock lock = lock(victim.getKey());
-            if (!lock.writeLock().tryLock()) {
-                continue; // in use: it stays until a later eviction
-            }
-            try {
-                boolean removed;
-                synchronized (loaded) {
-                    removed = loaded.remove(victim.getKey(), victim.getValue());
-                }
-                if (removed) {
-                    IOUtils.closeWhileHandlingException(victim.getValue());
-                }
-            } finally {
-                lock.writeLock().unlock();
-            }
-        }
-    }
-
-    private ReentrantReadWriteLock lock(String corpus) {
-        return locks.computeIfAbsent(corpus, c -> new ReentrantReadWriteLock(true));
+        IOUtils.closeWhileHandlingException(loaded.remove(corpus));
     }
 
     @Override
@@ -368,9 +317,6 @@ public final class RetrievalIndex implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        synchronized (loaded) {
-            loaded.values().forEach(IOUtils::closeWhileHandlingException);
-            loaded.clear();
-        }
+        loaded.closeAll();
     }
 }
