@@ -145,6 +145,44 @@ class KafkaQuestionsTest {
     }
 
     @Test
+    void aBurstOnOneCorpusDoesNotHoldBackAnotherCorpusQuestion() throws Exception {
+        IngestClient admin = new IngestClient(stack.ingestUrl(), stack.adminToken());
+        assertTrue(admin.putText("austen", "pride.txt", "It is a truth universally acknowledged, that a single man "
+                + "in possession of a good fortune, must be in want of a wife.").ok());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!admin.document("austen", "pride.txt").body().path("stage").asText().equals("memorized")) {
+            assertTrue(System.nanoTime() < deadline, "memorized within a minute");
+            Thread.sleep(200);
+        }
+        // 200 questions to one corpus at once, then one to another: the worker serves corpora in turn, so the lone
+        // question waits for the burst's questions already being answered, not for the burst
+        Set<String> burst = new LinkedHashSet<>();
+        String lone = "lone-" + UUID.randomUUID();
+        try (var producer = TestKafka.producer(stack.bootstrapServers())) {
+            for (int i = 0; i < 200; i++) {
+                String id = "fair-" + i + "-" + UUID.randomUUID();
+                burst.add(id);
+                producer.send(question(id, "dickens", "Where was the turkey sent?", REPLIES, TOKENS.get("dickens")));
+            }
+            producer.flush();
+            producer.send(question(lone, "austen", "What must a single man of fortune want?", REPLIES,
+                    TOKENS.get("austen"))).get();
+        }
+        Set<String> all = new LinkedHashSet<>(burst);
+        all.add(lone);
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> answers =
+                TestKafka.keyed(stack.bootstrapServers(), REPLIES, all, Duration.ofMinutes(5));
+        Answer answer = Json.read(answers.get(lone).get(0).value(), Answer.class);
+        assertNull(answer.error(), () -> "" + answer.error());
+        assertTrue(answer.answer().contains("wife"), answer.answer());
+        long answeredAt = answers.get(lone).get(0).timestamp();
+        long burstAnsweredBefore = burst.stream().filter(id -> answers.get(id).get(0).timestamp() < answeredAt)
+                .count();
+        // first come first served would answer it after all 200; a handful go while it is read and dispatched
+        assertTrue(burstAnsweredBefore < 50, burstAnsweredBefore + " of the burst's 200 answers came before it");
+    }
+
+    @Test
     void kafkaQuestionsNeedTheirCorpusTokenOrTheAdminToken() throws Exception {
         Map<String, String> tokens = new LinkedHashMap<>();
         tokens.put("none-" + UUID.randomUUID(), null);
