@@ -11,7 +11,8 @@ import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.HeaderNames;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.Question;
-import dev.memorag.worker.ModelSettings;
+import dev.memorag.settings.Generator;
+import dev.memorag.settings.SettingsCatalogue;
 import dev.memorag.worker.model.TinyCheckpointWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,8 +54,8 @@ class BeaconStackTest {
     @Test
     void aQuestionGetsCluesEvidenceTokensAndDoneFromTheBeaconMemory() throws Exception {
         Path model = TinyCheckpointWriter.write(dir.resolve("model"), TinyCheckpointWriter.Spec.tiny("qwen2", 64, 4));
-        StackConfig config = StackConfig.defaults().withDataDir(dir.resolve("data")).withPorts(0, 0, 0)
-                .withModel(ModelSettings.defaults().withModelDir(model).withGenerator("djl"));
+        StackConfig config = StackConfig.defaults().isolatedIn(dir.resolve("data"))
+                .with(SettingsCatalogue.MODEL_DIR, model).with(SettingsCatalogue.GENERATOR, Generator.DJL);
         String carol = Files.readString(Path.of("..", "samples", "a-christmas-carol.txt"));
         Path document = Files.writeString(dir.resolve("stave-one.txt"), carol.substring(0, 6000));
         try (EmbeddedStack stack = EmbeddedStack.start(config)) {

@@ -56,7 +56,7 @@ class ConsoleTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = EmbeddedStack.start(StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0, 0));
+        stack = EmbeddedStack.start(StackConfig.defaults().isolatedIn(dataDir));
     }
 
     @AfterAll

@@ -58,7 +58,7 @@ class EmbeddedStackTest {
     @Test
     void aDocumentAndAQuestionOnKafkaGetAnAnswerWhoseEvidenceHoldsThePassageAndItSurvivesARestart()
             throws Exception {
-        StackConfig config = StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0, 0);
+        StackConfig config = StackConfig.defaults().isolatedIn(dataDir);
         String text = Files.readString(Path.of("..", "samples", "a-christmas-carol.txt"));
         String replyTo = "it.answers";
         try (EmbeddedStack stack = EmbeddedStack.start(config)) {

@@ -12,9 +12,12 @@ public final class SettingsTable {
     public static String markdown(List<Setting<?>> settings) {
         StringBuilder table = new StringBuilder("| env | CLI | default | meaning |\n|---|---|---|---|\n");
         for (Setting<?> s : settings) {
-            table.append("| `").append(s.env()).append("` | ")
-                    .append(s.scope() == Setting.Scope.LAUNCHER ? "" : "`" + s.flag() + "`").append(" | ")
-                    .append(s.defaultText()).append(" | ").append(s.doc()).append(" |\n");
+            String flag = s.scope() == Setting.Scope.LAUNCHER ? "" : "`" + s.flag() + "`";
+            table.append('|');
+            for (String cell : List.of("`" + s.env() + "`", flag, s.defaultText(), s.doc())) {
+                table.append(cell.isEmpty() ? " |" : " " + cell + " |");
+            }
+            table.append('\n');
         }
         return table.toString();
     }
