@@ -1,8 +1,6 @@
 package dev.memorag.app.cli;
 
-import static dev.memorag.settings.SettingsCatalogue.DATA_DIR;
 import static dev.memorag.settings.SettingsCatalogue.QUERY_URL;
-import static dev.memorag.settings.SettingsCatalogue.TOKEN;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.schemas.Json;
@@ -13,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -22,7 +19,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code memorag ask <corpus> "question"}: streams the answer to the terminal as its events arrive (SSE). */
 @Command(name = "ask", description = "Ask a corpus a question and stream the answer.")
-final class AskCommand extends ConfiguredCommand {
+final class AskCommand extends ClientCommand {
     @Parameters(index = "0", description = "corpus id")
     String corpus;
 
@@ -36,21 +33,16 @@ final class AskCommand extends ConfiguredCommand {
     int topK = 3;
 
     @Override
-    List<Setting<?>> options() {
-        return List.of(QUERY_URL, TOKEN, DATA_DIR);
-    }
-
-    @Override
-    Map<Setting<?>, String> aliases() {
-        return Map.of(QUERY_URL, "--url");
+    Setting<URI> service() {
+        return QUERY_URL;
     }
 
     @Override
     public Integer call() throws Exception {
         Settings settings = settings();
-        String bearer = LocalToken.bearer(settings);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.get(QUERY_URL).toString()
-                        .replaceAll("/+$", "") + "/v1/corpora/" + corpus + "/ask"))
+        String bearer = bearer(settings);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(root(settings, QUERY_URL) + "/v1/corpora/" + corpus
+                        + "/ask"))
                 .header("authorization", "Bearer " + bearer)
                 .header("content-type", "application/json")
                 .header("accept", "text/event-stream")

@@ -1,14 +1,13 @@
 package dev.memorag.app.cli;
 
-import static dev.memorag.settings.SettingsCatalogue.DATA_DIR;
 import static dev.memorag.settings.SettingsCatalogue.INGEST_URL;
-import static dev.memorag.settings.SettingsCatalogue.TOKEN;
 
 import dev.memorag.app.client.IngestClient;
 import dev.memorag.app.client.ProgressFollower;
 import dev.memorag.settings.Setting;
 import dev.memorag.settings.Settings;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +25,7 @@ import picocli.CommandLine.Parameters;
  * documents through admitted → chunked → memorized with a progress bar, then lists rejections with their reasons.
  */
 @Command(name = "ingest", description = "Upload files or folders into a corpus and follow them into memory.")
-final class IngestCommand extends ConfiguredCommand {
+final class IngestCommand extends ClientCommand {
     @Parameters(index = "0", description = "corpus id")
     String corpus;
 
@@ -40,19 +39,14 @@ final class IngestCommand extends ConfiguredCommand {
     Duration timeout = Duration.ofMinutes(30);
 
     @Override
-    List<Setting<?>> options() {
-        return List.of(INGEST_URL, TOKEN, DATA_DIR);
-    }
-
-    @Override
-    Map<Setting<?>, String> aliases() {
-        return Map.of(INGEST_URL, "--url");
+    Setting<URI> service() {
+        return INGEST_URL;
     }
 
     @Override
     public Integer call() throws Exception {
         Settings settings = settings();
-        IngestClient client = new IngestClient(settings.get(INGEST_URL).toString(), LocalToken.bearer(settings));
+        IngestClient client = new IngestClient(root(settings, INGEST_URL), bearer(settings));
         if (create) {
             IngestClient.Reply created = client.createCorpus(corpus);
             if (created.ok()) {
