@@ -38,7 +38,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The embedded stack with a (tiny, random) beacon checkpoint as memory model and answer generator: a document goes
@@ -60,7 +59,7 @@ class BeaconStackTest {
         Path document = Files.writeString(dir.resolve("stave-one.txt"), carol.substring(0, 6000));
         try (EmbeddedStack stack = EmbeddedStack.start(config)) {
             TestKafka.createTopic(stack.bootstrapServers(), "it.answers");
-            int exit = new CommandLine(new MemoragCli()).execute("ingest", CORPUS, "--create", "--url",
+            int exit = MemoragCli.commandLine().execute("ingest", CORPUS, "--create", "--url",
                     stack.ingestUrl(), "--token", stack.adminToken(), "--timeout", "PT3M", document.toString());
             assertEquals(0, exit, "memorag ingest follows the document until its last passage is in memory");
 

@@ -30,7 +30,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The files under {@code deploy/} parse, and use nothing the code does not have: every {@code MEMORAG_*} variable is
@@ -126,7 +125,7 @@ class DeployManifestsTest {
 
     @Test
     void servicesRunRealCommandsOnTheirConfiguredPortsWithProbesTheyServe() {
-        Set<String> commands = new CommandLine(new MemoragCli()).getSubcommands().keySet();
+        Set<String> commands = MemoragCli.commandLine().getSubcommands().keySet();
         Map<String, Set<String>> portNamesByApp = new HashMap<>();
         for (Manifest m : workloads()) {
             JsonNode pod = m.node().path("spec").path("template");

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The embedded stack with the gist memory and the openai generator, both on a scripted OpenAI-compatible stand-in
@@ -52,7 +51,7 @@ class GistStackTest {
                     .repeat(30));
             try (EmbeddedStack stack = EmbeddedStack.start(config)) {
                 for (Map.Entry<String, Path> corpus : Map.of("carol", stave, "chimes", chimes).entrySet()) {
-                    assertEquals(0, new CommandLine(new MemoragCli()).execute("ingest", corpus.getKey(), "--create",
+                    assertEquals(0, MemoragCli.commandLine().execute("ingest", corpus.getKey(), "--create",
                             "--url", stack.ingestUrl(), "--token", stack.adminToken(), "--timeout", "PT3M",
                             corpus.getValue().toString()));
                 }

@@ -44,7 +44,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The query edge against the whole embedded stack: WebSocket streaming with the Vert.x client, the npm {@code ws}
@@ -235,7 +234,7 @@ class QueryEdgeTest {
         int exit;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            exit = new CommandLine(new MemoragCli()).execute("ask", "dickens",
+            exit = MemoragCli.commandLine().execute("ask", "dickens",
                     "Where was the turkey sent?", "--url", stack.httpUrl(), "--token", TOKENS.get("dickens"), "-v");
         } finally {
             System.setOut(original);

@@ -29,6 +29,7 @@ abstract class ConfiguredCommand implements Callable<Integer> {
 
     /** Adds the options to this command's spec, before the command line is parsed. */
     void addOptions(CommandSpec spec) {
+        spec.usageMessage().abbreviateSynopsis(true);
         for (Setting<?> setting : options()) {
             String[] names = Stream.concat(Stream.of(setting.flag()), Stream.ofNullable(aliases().get(setting)))
                     .toArray(String[]::new);
