@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything in one JVM on 127.0.0.1: a KRaft broker, the admission Streams app and the ingest gateway, the
  * chunk-and-embed job on a Flink MiniCluster, one memory worker and one query service. Parts start in data-flow
- * order and stop in reverse; a part that fails to start stops the ones already running. A {@link Deployment} may
+ * order and stop in reverse; a part that fails to start stops the ones already running. {@code MEMORAG_PARTS} may
  * pick some of the parts, so that the same code runs them as separate processes around a shared broker.
  */
 public final class EmbeddedStack implements AutoCloseable {
