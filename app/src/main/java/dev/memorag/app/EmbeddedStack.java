@@ -1,5 +1,18 @@
 package dev.memorag.app;
 
+import static dev.memorag.settings.SettingsCatalogue.ADVERTISED_HOST;
+import static dev.memorag.settings.SettingsCatalogue.BIND_HOST;
+import static dev.memorag.settings.SettingsCatalogue.HEALTH_PORT;
+import static dev.memorag.settings.SettingsCatalogue.HTTP_INSTANCES;
+import static dev.memorag.settings.SettingsCatalogue.HTTP_PORT;
+import static dev.memorag.settings.SettingsCatalogue.INGEST_PORT;
+import static dev.memorag.settings.SettingsCatalogue.INGEST_URL;
+import static dev.memorag.settings.SettingsCatalogue.INSTANCE_ID;
+import static dev.memorag.settings.SettingsCatalogue.KAFKA_PORT;
+import static dev.memorag.settings.SettingsCatalogue.MAX_TEXT_CHARS;
+import static dev.memorag.settings.SettingsCatalogue.RECALL_THREADS;
+import static dev.memorag.settings.SettingsCatalogue.SESSION_TIMEOUT;
+
 import dev.memorag.health.Health;
 import dev.memorag.kafka.EmbeddedKafkaBroker;
 import dev.memorag.kafka.TopicCreator;
@@ -13,6 +26,8 @@ import dev.memorag.ingest.status.StatusView;
 import dev.memorag.query.QueryConfig;
 import dev.memorag.query.QueryService;
 import dev.memorag.schemas.TopicCatalog;
+import dev.memorag.settings.Part;
+import dev.memorag.settings.SettingException;
 import dev.memorag.worker.WorkerConfig;
 import dev.memorag.worker.WorkerRuntime;
 import dev.memorag.worker.recall.RecallService;
@@ -33,7 +48,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything in one JVM on 127.0.0.1: a KRaft broker, the admission Streams app and the ingest gateway, the
  * chunk-and-embed job on a Flink MiniCluster, one memory worker and one query service. Parts start in data-flow
- * order and stop in reverse; a part that fails to start stops the ones already running. A {@link Deployment} may
+ * order and stop in reverse; a part that fails to start stops the ones already running. {@code MEMORAG_PARTS} may
  * pick some of the parts, so that the same code runs them as separate processes around a shared broker.
  */
 public final class EmbeddedStack implements AutoCloseable {
@@ -63,13 +78,9 @@ public final class EmbeddedStack implements AutoCloseable {
         this.deployment = deployment;
     }
 
+    /** Starts the parts {@code MEMORAG_PARTS} names; the others are expected to run elsewhere. */
     public static EmbeddedStack start(StackConfig config) throws Exception {
-        return start(config, Deployment.all());
-    }
-
-    /** Starts the parts {@code deployment} names; the others are expected to run elsewhere. */
-    public static EmbeddedStack start(StackConfig config, Deployment deployment) throws Exception {
-        EmbeddedStack stack = new EmbeddedStack(config, deployment);
+        EmbeddedStack stack = new EmbeddedStack(config, config.deployment());
         try {
             stack.startParts();
             return stack;
@@ -81,8 +92,8 @@ public final class EmbeddedStack implements AutoCloseable {
 
     private void startParts() throws Exception {
         TopicCatalog topics = config.topics();
-        if (deployment.runs(Deployment.Part.BROKER)) {
-            broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.kafkaPort());
+        if (deployment.runs(Part.BROKER)) {
+            broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.get(KAFKA_PORT));
             running.push(broker);
             bootstrap = broker.bootstrapServers();
         } else {
@@ -94,70 +105,71 @@ public final class EmbeddedStack implements AutoCloseable {
         running.push(() -> vertx.close().await());
         running.push(metrics::close);
 
-        if (deployment.runs(Deployment.Part.INGEST)) {
+        if (deployment.runs(Part.INGEST)) {
             AdmissionService admission = new AdmissionService(bootstrap, topics,
-                    new AdmissionConfig(config.maxTextChars()), config.dataDir().resolve("streams"),
+                    AdmissionConfig.of(config.settings()), config.dataDir().resolve("streams"),
                     CLUSTER_DEFAULT_REPLICATION, advertisedGateway(), health);
             admission.start();
             running.push(admission);
             admission.awaitRunning(Duration.ofMinutes(2));
             statusView = admission.statusView();
-            gateway = new IngestGateway(new GatewayConfig(config.bindHost(), config.ingestPort(), adminToken,
-                    GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.maxTextChars()), bootstrap, topics,
+            gateway = new IngestGateway(new GatewayConfig(config.get(BIND_HOST), config.get(INGEST_PORT),
+                    adminToken, GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.get(MAX_TEXT_CHARS)), bootstrap, topics,
                     statusView, admission.statusOwners(), health, config.dataDir().resolve("uploads"));
             vertx.deployVerticle(gateway).await();
         }
-        if (deployment.runs(Deployment.Part.CHUNKER)) {
+        if (deployment.runs(Part.CHUNKER)) {
             running.push(new FlinkMiniCluster(bootstrap, topics,
-                    new ChunkJobConfig(config.chunkTokens(), 1, config.checkpointInterval()),
+                    ChunkJobConfig.inProcess(config.settings()),
                     config.dataDir().resolve("chunker"), health.part("chunker.job")));
         }
-        if (deployment.runs(Deployment.Part.WORKER)) {
+        if (deployment.runs(Part.WORKER)) {
             WorkerRuntime worker = WorkerRuntime.start(new WorkerConfig(bootstrap, config.dataDir().resolve("worker"),
-                    config.recallThreads(), config.instanceId(), config.sessionTimeout(), config.model(),
+                    config.get(RECALL_THREADS), config.get(INSTANCE_ID), config.get(SESSION_TIMEOUT), config.model(),
                     config.retrieval()), topics,
                     Embedder.shared(), health, metrics);
             running.push(worker);
             store = worker.store();
             recall = worker.recall();
         }
-        if (deployment.runs(Deployment.Part.QUERY)) {
-            query = new QueryService(new QueryConfig(bootstrap, config.bindHost(), config.httpPort(), adminToken,
-                    config.edge(), config.questions(), gatewayUrl(), config.httpInstances()), topics, health, metrics);
+        if (deployment.runs(Part.QUERY)) {
+            query = new QueryService(new QueryConfig(bootstrap, config.get(BIND_HOST), config.get(HTTP_PORT),
+                    adminToken, config.edge(), config.questions(), gatewayUrl(), config.get(HTTP_INSTANCES)), topics, health, metrics);
             vertx.deployVerticle(query).await();
         }
-        if (!deployment.runs(Deployment.Part.INGEST) && !deployment.runs(Deployment.Part.QUERY)) {
+        if (!deployment.runs(Part.INGEST) && !deployment.runs(Part.QUERY)) {
             // no HTTP part to serve the probes on: a worker's or chunker's own small server
             Router probes = Router.router(vertx);
             HealthRoutes.mount(probes, health);
             probes.get("/metrics").handler(ctx -> ctx.response()
                     .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
             healthServer = vertx.createHttpServer().requestHandler(probes)
-                    .listen(config.healthPort(), config.bindHost()).await();
+                    .listen(config.get(HEALTH_PORT), config.get(BIND_HOST)).await();
         }
     }
 
     /** Where other ingest instances reach this gateway, when several run ({@code MEMORAG_ADVERTISED_HOST}). */
     private HostInfo advertisedGateway() {
-        if (config.advertisedHost() == null) {
+        if (config.get(ADVERTISED_HOST) == null) {
             return null;
         }
-        if (config.ingestPort() == 0) {
-            throw new IllegalArgumentException("MEMORAG_ADVERTISED_HOST needs a fixed MEMORAG_INGEST_PORT "
-                    + "(--ingest-port), not 0: the other ingest instances forward to it");
+        if (config.get(INGEST_PORT) == 0) {
+            throw new SettingException(ADVERTISED_HOST + " needs a fixed " + INGEST_PORT
+                    + ", not 0: the other ingest instances forward to it");
         }
-        return new HostInfo(config.advertisedHost(), config.ingestPort());
+        return new HostInfo(config.get(ADVERTISED_HOST), config.get(INGEST_PORT));
     }
 
     /**
-     * The gateway the query service forwards the console's ingest calls to: {@code MEMORAG_INGEST_URL}, else the
-     * gateway this process runs (its real port, which may have been picked at random), else the default port here.
+     * The gateway the query service forwards the console's ingest calls to: {@code MEMORAG_INGEST_URL} when given,
+     * else the gateway this process runs (on its real port, which may have been picked free), else the setting's
+     * default.
      */
     private String gatewayUrl() {
-        if (config.ingestUrl() != null) {
-            return config.ingestUrl().toString().replaceAll("/+$", "");
+        if (gateway != null && !config.settings().given(INGEST_URL)) {
+            return ingestUrl();
         }
-        return gateway != null ? ingestUrl() : "http://127.0.0.1:" + config.ingestPort();
+        return config.get(INGEST_URL).toString().replaceAll("/+$", "");
     }
 
     /** Where this process serves {@code /health}, {@code /ready}, {@code /metrics} when it runs no HTTP part. */

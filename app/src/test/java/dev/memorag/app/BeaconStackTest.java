@@ -11,7 +11,8 @@ import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.HeaderNames;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.Question;
-import dev.memorag.worker.ModelSettings;
+import dev.memorag.settings.Generator;
+import dev.memorag.settings.SettingsCatalogue;
 import dev.memorag.worker.model.TinyCheckpointWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +38,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The embedded stack with a (tiny, random) beacon checkpoint as memory model and answer generator: a document goes
@@ -53,13 +53,13 @@ class BeaconStackTest {
     @Test
     void aQuestionGetsCluesEvidenceTokensAndDoneFromTheBeaconMemory() throws Exception {
         Path model = TinyCheckpointWriter.write(dir.resolve("model"), TinyCheckpointWriter.Spec.tiny("qwen2", 64, 4));
-        StackConfig config = StackConfig.defaults().withDataDir(dir.resolve("data")).withPorts(0, 0, 0)
-                .withModel(ModelSettings.defaults().withModelDir(model).withGenerator("djl"));
+        StackConfig config = StackConfig.defaults().isolatedIn(dir.resolve("data"))
+                .with(SettingsCatalogue.MODEL_DIR, model).with(SettingsCatalogue.GENERATOR, Generator.DJL);
         String carol = Files.readString(Path.of("..", "samples", "a-christmas-carol.txt"));
         Path document = Files.writeString(dir.resolve("stave-one.txt"), carol.substring(0, 6000));
         try (EmbeddedStack stack = EmbeddedStack.start(config)) {
             TestKafka.createTopic(stack.bootstrapServers(), "it.answers");
-            int exit = new CommandLine(new MemoragCli()).execute("ingest", CORPUS, "--create", "--url",
+            int exit = MemoragCli.commandLine().execute("ingest", CORPUS, "--create", "--url",
                     stack.ingestUrl(), "--token", stack.adminToken(), "--timeout", "PT3M", document.toString());
             assertEquals(0, exit, "memorag ingest follows the document until its last passage is in memory");
 

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The web console in real headless Chromium against the whole embedded stack, through the query service only (it
@@ -56,7 +55,7 @@ class ConsoleTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = EmbeddedStack.start(StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0, 0));
+        stack = EmbeddedStack.start(StackConfig.defaults().isolatedIn(dataDir));
     }
 
     @AfterAll
@@ -234,7 +233,7 @@ class ConsoleTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            return new CommandLine(new MemoragCli()).execute(args);
+            return MemoragCli.commandLine().execute(args);
         } finally {
             System.setOut(original);
         }

@@ -12,6 +12,8 @@ import dev.memorag.ingest.chunking.ChunkEmbedJob;
 import dev.memorag.ingest.chunking.ChunkJobConfig;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.schemas.TopicCatalog.TopicSpec;
+import dev.memorag.settings.Settings;
+import dev.memorag.settings.SettingsCatalogue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,7 +30,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The files under {@code deploy/} parse, and use nothing the code does not have: every {@code MEMORAG_*} variable is
@@ -89,10 +90,19 @@ class DeployManifestsTest {
     }
 
     @Test
+    void everyValueTheConfigMapsSetIsOneTheSettingsAccept() {
+        for (Manifest m : kind("ConfigMap")) {
+            Map<String, String> data = configMap(m.name());
+            Settings settings = Settings.fromEnvironment(data);
+            data.keySet().forEach(variable -> assertTrue(settings.given(SettingsCatalogue.byVariable(variable)
+                    .orElseThrow()), m.name() + ": " + variable));
+        }
+    }
+
+    @Test
     void kafkaResourcesAreTheGeneratorOutputForTheConfiguredCatalog() throws IOException {
         Map<String, String> common = configMap("memorag-common");
-        TopicCatalog topics = new TopicCatalog(common.get("MEMORAG_TOPIC_PREFIX"),
-                Integer.parseInt(common.get("MEMORAG_PARTITIONS")));
+        TopicCatalog topics = TopicCatalog.of(Settings.fromEnvironment(common));
         assertEquals(StrimziManifests.kafka(topics), Files.readString(KUBERNETES.resolve("kafka.yaml")),
                 "deploy/kubernetes/kafka.yaml is stale: regenerate it with MEMORAG_PARTITIONS="
                         + topics.partitions() + " bin/memorag deploy kafka > deploy/kubernetes/kafka.yaml");
@@ -115,7 +125,7 @@ class DeployManifestsTest {
 
     @Test
     void servicesRunRealCommandsOnTheirConfiguredPortsWithProbesTheyServe() {
-        Set<String> commands = new CommandLine(new MemoragCli()).getSubcommands().keySet();
+        Set<String> commands = MemoragCli.commandLine().getSubcommands().keySet();
         Map<String, Set<String>> portNamesByApp = new HashMap<>();
         for (Manifest m : workloads()) {
             JsonNode pod = m.node().path("spec").path("template");
@@ -188,7 +198,7 @@ class DeployManifestsTest {
         assertEquals(ChunkEmbedJob.class.getName(), job.path("entryClass").asText());
         int parallelism = job.path("parallelism").asInt();
         Map<String, String> chunker = configMap("memorag-chunker");
-        assertEquals(ChunkJobConfig.fromEnvironment(chunker).parallelism(), parallelism,
+        assertEquals(ChunkJobConfig.of(Settings.fromEnvironment(chunker)).parallelism(), parallelism,
                 "spec.job.parallelism vs MEMORAG_CHUNK_PARALLELISM (the job sets its own)");
         assertEquals(0, Integer.parseInt(configMap("memorag-common").get("MEMORAG_PARTITIONS")) % parallelism);
         String jar = Path.of(job.path("jarURI").asText().replace("local://", "")).toString();
@@ -211,27 +221,11 @@ class DeployManifestsTest {
         }
     }
 
-    /** Every variable the code reads: recorded while the config classes read an empty environment. */
+    /** Every variable a process reads: the settings registry's. */
     private static Set<String> knownVariables() {
-        Set<String> asked = new TreeSet<>();
-        Map<String, String> recorder = new HashMap<>() {
-            @Override
-            public String get(Object key) {
-                asked.add((String) key);
-                return null;
-            }
-
-            @Override
-            public String getOrDefault(Object key, String fallback) {
-                asked.add((String) key);
-                return fallback;
-            }
-        };
-        StackConfig.fromEnvironment(recorder);
-        Deployment.partsFromEnvironment(recorder);
-        Deployment.bootstrapServersFromEnvironment(recorder);
-        ChunkJobConfig.fromEnvironment(recorder);
-        return asked;
+        Set<String> known = new TreeSet<>();
+        SettingsCatalogue.all().forEach(s -> known.add(s.env()));
+        return known;
     }
 
     private static void collectVariables(JsonNode node, Set<String> into) {

@@ -40,7 +40,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import dev.memorag.app.cli.MemoragCli;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -58,7 +57,7 @@ class EmbeddedStackTest {
     @Test
     void aDocumentAndAQuestionOnKafkaGetAnAnswerWhoseEvidenceHoldsThePassageAndItSurvivesARestart()
             throws Exception {
-        StackConfig config = StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0, 0);
+        StackConfig config = StackConfig.defaults().isolatedIn(dataDir);
         String text = Files.readString(Path.of("..", "samples", "a-christmas-carol.txt"));
         String replyTo = "it.answers";
         try (EmbeddedStack stack = EmbeddedStack.start(config)) {
@@ -90,7 +89,7 @@ class EmbeddedStackTest {
 
             Path chimes = Files.writeString(dataDir.resolve("chimes.md"),
                     "High up in the steeple of an old church, far above the light and murmur of the town.");
-            int exit = new CommandLine(new MemoragCli()).execute("ingest", CORPUS, "--url", stack.ingestUrl(),
+            int exit = MemoragCli.commandLine().execute("ingest", CORPUS, "--url", stack.ingestUrl(),
                     "--token", stack.adminToken(), "--timeout", "PT2M", chimes.toString());
             assertEquals(0, exit, "memorag ingest follows the file until it is memorized");
             JsonNode status = getJson(stack.ingestUrl() + "/v1/corpora/" + CORPUS + "/status", stack.adminToken());

@@ -49,7 +49,7 @@ class EvidencePositionsTest {
 
     @Test
     void evidenceLiesAtItsOffsetsInTheDocumentTextAndHighlightsAreTheQuotedSentences() throws Exception {
-        StackConfig config = StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0, 0);
+        StackConfig config = StackConfig.defaults().isolatedIn(dataDir);
         try (EmbeddedStack stack = EmbeddedStack.start(config)) {
             IngestClient client = new IngestClient(stack.ingestUrl(), stack.adminToken());
             assertEquals(201, client.createCorpus(CAROL).status());

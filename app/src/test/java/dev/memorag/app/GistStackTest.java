@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.app.cli.MemoragCli;
 import dev.memorag.schemas.Json;
-import dev.memorag.worker.ModelSettings;
-import dev.memorag.worker.gist.GistSettings;
+import dev.memorag.settings.Generator;
+import dev.memorag.settings.MemoryBackend;
+import dev.memorag.settings.SettingsCatalogue;
 import dev.memorag.worker.llm.LlmStandIn;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The embedded stack with the gist memory and the openai generator, both on a scripted OpenAI-compatible stand-in
@@ -39,10 +39,11 @@ class GistStackTest {
         LlmStandIn.Script memoRag = LlmStandIn.memoRag(200);
         try (LlmStandIn llm = new LlmStandIn((call, index) -> call.isGist() && call.prompt().contains("Trotty")
                 ? LlmStandIn.Reply.status(503, null) : memoRag.reply(call, index))) {
-            ModelSettings gist = new ModelSettings("gist", null, "cpu", "auto", null, ModelSettings.DEFAULT_CACHE_BYTES,
-                    "openai", llm.base(), "answer-model", null, "gist-model", new GistSettings(256, 4096));
-            StackConfig config = StackConfig.defaults().withDataDir(dir.resolve("data")).withPorts(0, 0, 0)
-                    .withModel(gist);
+            StackConfig config = StackConfig.defaults().isolatedIn(dir.resolve("data"))
+                    .with(SettingsCatalogue.MEMORY, MemoryBackend.GIST).with(SettingsCatalogue.GENERATOR, Generator.OPENAI)
+                    .with(SettingsCatalogue.OPENAI_URL, llm.base()).with(SettingsCatalogue.OPENAI_MODEL, "answer-model")
+                    .with(SettingsCatalogue.MEMORY_MODEL, "gist-model").with(SettingsCatalogue.GIST_TOKENS, 256)
+                    .with(SettingsCatalogue.GIST_CONTEXT_TOKENS, 4096);
             String carol = Files.readString(Path.of("..", "samples", "a-christmas-carol.txt")).substring(0, 6000);
             Path stave = Files.writeString(dir.resolve("stave-one.txt"), carol);
             Path chimes = Files.writeString(dir.resolve("chimes.txt"), ("Toby Veck, called Trotty for his pace, "
@@ -50,7 +51,7 @@ class GistStackTest {
                     .repeat(30));
             try (EmbeddedStack stack = EmbeddedStack.start(config)) {
                 for (Map.Entry<String, Path> corpus : Map.of("carol", stave, "chimes", chimes).entrySet()) {
-                    assertEquals(0, new CommandLine(new MemoragCli()).execute("ingest", corpus.getKey(), "--create",
+                    assertEquals(0, MemoragCli.commandLine().execute("ingest", corpus.getKey(), "--create",
                             "--url", stack.ingestUrl(), "--token", stack.adminToken(), "--timeout", "PT3M",
                             corpus.getValue().toString()));
                 }

@@ -51,7 +51,7 @@ class KafkaQuestionsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = EmbeddedStack.start(StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0, 0));
+        stack = EmbeddedStack.start(StackConfig.defaults().isolatedIn(dataDir));
         topics = stack.config().topics();
         TestKafka.createTopic(stack.bootstrapServers(), FOREIGN);
         TestKafka.createTopic(stack.bootstrapServers(), REPLIES);

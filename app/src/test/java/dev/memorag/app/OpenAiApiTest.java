@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.memorag.query.EdgeLimits;
 import dev.memorag.schemas.Json;
+import dev.memorag.settings.SettingsCatalogue;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -44,8 +44,8 @@ class OpenAiApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = EmbeddedStack.start(StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0, 0)
-                .withEdge(EdgeLimits.defaults().withQuestionRate(64, 5)));
+        stack = EmbeddedStack.start(StackConfig.defaults().isolatedIn(dataDir)
+                .with(SettingsCatalogue.MAX_IN_FLIGHT_PER_CORPUS, 64).with(SettingsCatalogue.QUESTIONS_PER_SECOND, 5.0));
         for (String corpus : List.of("dickens", "austen", "limited")) {
             HttpResponse<String> created = send(post(stack.ingestUrl() + "/v1/corpora", stack.adminToken(),
                     "{\"id\":\"" + corpus + "\"}"));

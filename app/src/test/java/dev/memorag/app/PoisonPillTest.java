@@ -64,7 +64,7 @@ class PoisonPillTest {
 
     @Test
     void badRecordsOnEveryTopicAreDeadLetteredAndNoStageStops() throws Exception {
-        StackConfig config = StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0, 0);
+        StackConfig config = StackConfig.defaults().isolatedIn(dataDir);
         TopicCatalog topics = config.topics();
         List<Written> written;
         Map<String, List<DeadLetter>> deadLettersBefore;

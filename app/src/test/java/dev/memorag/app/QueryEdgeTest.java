@@ -9,12 +9,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.app.cli.MemoragCli;
-import dev.memorag.query.EdgeLimits;
-
-
 
 import dev.memorag.schemas.Json;
 
+import dev.memorag.settings.SettingsCatalogue;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
@@ -42,20 +40,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-
-
-
-
-
-
-
-
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The query edge against the whole embedded stack: WebSocket streaming with the Vert.x client, the npm {@code ws}
@@ -79,9 +67,9 @@ class QueryEdgeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        StackConfig base = StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0, 0);
-        stack = EmbeddedStack.start(base.withEdge(EdgeLimits.defaults().withQuestionRate(64, 5)
-                .withSocketMaxAge(SOCKET_MAX_AGE)));
+        StackConfig base = StackConfig.defaults().isolatedIn(dataDir);
+        stack = EmbeddedStack.start(base.with(SettingsCatalogue.MAX_IN_FLIGHT_PER_CORPUS, 64)
+                .with(SettingsCatalogue.QUESTIONS_PER_SECOND, 5.0).with(SettingsCatalogue.SOCKET_MAX_AGE, SOCKET_MAX_AGE));
         vertx = Vertx.vertx();
         for (String corpus : List.of("dickens", "austen", "limited")) {
             HttpResponse<String> created = send(post(stack.ingestUrl() + "/v1/corpora", stack.adminToken(),
@@ -246,7 +234,7 @@ class QueryEdgeTest {
         int exit;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            exit = new CommandLine(new MemoragCli()).execute("ask", "dickens",
+            exit = MemoragCli.commandLine().execute("ask", "dickens",
                     "Where was the turkey sent?", "--url", stack.httpUrl(), "--token", TOKENS.get("dickens"), "-v");
         } finally {
             System.setOut(original);

@@ -41,7 +41,7 @@ class WorkerLoopFailureTest {
 
     @Test
     void aWorkerLoopThatDiesFailsHealthAndReadinessNamingThePart() throws Exception {
-        stack = EmbeddedStack.start(StackConfig.defaults().withDataDir(dataDir).withPorts(0, 0, 0));
+        stack = EmbeddedStack.start(StackConfig.defaults().isolatedIn(dataDir));
         awaitStatus("/ready", 200);
         assertEquals(200, get("/health").statusCode());
 

@@ -10,6 +10,8 @@ import dev.memorag.kafka.TopicCreator;
 import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.TopicCatalog;
+import dev.memorag.settings.Settings;
+import dev.memorag.settings.SettingsCatalogue;
 import dev.memorag.worker.ModelSettings;
 import dev.memorag.worker.retrieval.RetrievalSettings;
 import dev.memorag.worker.WorkerConfig;
@@ -52,7 +54,7 @@ class WorkerMembershipTest {
     private record Worker(WorkerRuntime runtime) implements AutoCloseable {
         static Worker start(String bootstrap, Path dir, String instanceId) {
             return new Worker(WorkerRuntime.start(new WorkerConfig(bootstrap, dir.resolve(instanceId),
-                    WorkerConfig.DEFAULT_RECALL_THREADS, instanceId, SESSION, ModelSettings.defaults(),
+                    Settings.defaults().get(SettingsCatalogue.RECALL_THREADS), instanceId, SESSION, ModelSettings.defaults(),
                     RetrievalSettings.defaults()), TOPICS,
                     Embedder.shared(), new dev.memorag.health.Health(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
         }

@@ -3,6 +3,7 @@ package dev.memorag.worker;
 import dev.memorag.embedding.Embedder;
 import dev.memorag.health.Health;
 import dev.memorag.schemas.TopicCatalog;
+import dev.memorag.settings.MemoryBackend;
 import dev.memorag.worker.memory.CorpusMemories;
 import dev.memorag.worker.memory.Memorizer;
 import dev.memorag.worker.memory.MemoryModel;
@@ -84,19 +85,19 @@ public final class WorkerRuntime implements AutoCloseable {
                     ComputeDevice.select(settings.device(), settings.dtype(), settings.modelDir()), settings.beaconRatio()));
             memories = own(new CorpusMemories(model, store, settings.cacheBytes()));
         }
-        OpenAiClient memoryEndpoint = settings.memory().equals(MemoryWatermarks.GIST)
+        OpenAiClient memoryEndpoint = settings.memory() == MemoryBackend.GIST
                 ? new OpenAiClient(settings.openAiUrl(), settings.memoryModel(), settings.openAiKey(),
                 RetryPolicy.DEFAULT) : null;
         ClueGenerator clues = switch (settings.memory()) {
-            case MemoryWatermarks.BEACON -> new ClueGenerator(memories);
-            case MemoryWatermarks.GIST -> new ClueGenerator(new GistClues(store, memoryEndpoint, settings.gist()));
-            default -> null;
+            case BEACON -> new ClueGenerator(memories);
+            case GIST -> new ClueGenerator(new GistClues(store, memoryEndpoint, settings.gist()));
+            case NONE -> null;
         };
         AnswerGenerator generator = switch (settings.generator()) {
-            case "djl" -> new MemoryModelGenerator(memories);
-            case "openai" -> new OpenAiGenerator(new OpenAiClient(settings.openAiUrl(), settings.openAiModel(),
+            case DJL -> new MemoryModelGenerator(memories);
+            case OPENAI -> new OpenAiGenerator(new OpenAiClient(settings.openAiUrl(), settings.openAiModel(),
                     settings.openAiKey(), RetryPolicy.DEFAULT));
-            default -> new ExtractiveGenerator(embedder, 3);
+            case EXTRACTIVE -> new ExtractiveGenerator(embedder, 3);
         };
         recall = new RecallService(store, retrieval, embedder, clues, generator, gate, problems);
         Properties p = new Properties();
@@ -112,14 +113,14 @@ public final class WorkerRuntime implements AutoCloseable {
         KafkaProducer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(d, new ByteArraySerializer(),
                 new ByteArraySerializer());
         owned.push(() -> deadLetterProducer.close(Duration.ofSeconds(10)));
-        ProgressReporter progress = new ProgressReporter(producer, topics, store, settings.memory(), problems);
+        ProgressReporter progress = new ProgressReporter(producer, topics, store, settings.memory().wire(), problems);
         progress.resendAll();
         Runnable passagesStored = () -> { };
-        if (settings.memory().equals(MemoryWatermarks.BEACON)) {
+        if (settings.memory() == MemoryBackend.BEACON) {
             Memorizer memorizer = own(new Memorizer(memories, store, gate, progress, CHUNKS_PER_STEP));
             memorizer.start(health.part("worker.memorizer"));
             passagesStored = memorizer::wake;
-        } else if (settings.memory().equals(MemoryWatermarks.GIST)) {
+        } else if (settings.memory() == MemoryBackend.GIST) {
             GistMemorizer memorizer = own(new GistMemorizer(store, memoryEndpoint, settings.gist(), problems,
                     progress::memoryChanged, GIST_RETRY_PAUSE));
             memorizer.start(health.part("worker.memorizer"));

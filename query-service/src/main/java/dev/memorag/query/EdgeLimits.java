@@ -1,5 +1,13 @@
 package dev.memorag.query;
 
+import static dev.memorag.settings.SettingsCatalogue.ANSWER_TIMEOUT;
+import static dev.memorag.settings.SettingsCatalogue.MAX_IN_FLIGHT_PER_CORPUS;
+import static dev.memorag.settings.SettingsCatalogue.QUESTIONS_PER_SECOND;
+import static dev.memorag.settings.SettingsCatalogue.SOCKET_BUFFER_BYTES;
+import static dev.memorag.settings.SettingsCatalogue.SOCKET_MAX_AGE;
+import static dev.memorag.settings.SettingsCatalogue.SOCKET_MAX_MESSAGE_BYTES;
+
+import dev.memorag.settings.Settings;
 import java.time.Duration;
 
 /**
@@ -18,17 +26,13 @@ import java.time.Duration;
 public record EdgeLimits(Duration answerTimeout, int maxInFlightPerCorpus, double questionsPerSecond,
                          int socketBufferBytes, int socketMaxMessageBytes, Duration socketMaxAge) {
 
+    public static EdgeLimits of(Settings settings) {
+        return new EdgeLimits(settings.get(ANSWER_TIMEOUT), settings.get(MAX_IN_FLIGHT_PER_CORPUS),
+                settings.get(QUESTIONS_PER_SECOND), settings.get(SOCKET_BUFFER_BYTES),
+                settings.get(SOCKET_MAX_MESSAGE_BYTES), settings.get(SOCKET_MAX_AGE));
+    }
+
     public static EdgeLimits defaults() {
-        return new EdgeLimits(Duration.ofSeconds(60), 64, 50, 1 << 20, 64 * 1024, Duration.ofHours(1));
-    }
-
-    public EdgeLimits withQuestionRate(int maxInFlight, double perSecond) {
-        return new EdgeLimits(answerTimeout, maxInFlight, perSecond, socketBufferBytes, socketMaxMessageBytes,
-                socketMaxAge);
-    }
-
-    public EdgeLimits withSocketMaxAge(Duration maxAge) {
-        return new EdgeLimits(answerTimeout, maxInFlightPerCorpus, questionsPerSecond, socketBufferBytes,
-                socketMaxMessageBytes, maxAge);
+        return of(Settings.defaults());
     }
 }

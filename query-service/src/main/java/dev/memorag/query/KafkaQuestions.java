@@ -1,5 +1,7 @@
 package dev.memorag.query;
 
+import dev.memorag.settings.Settings;
+import dev.memorag.settings.SettingsCatalogue;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -20,9 +22,14 @@ import java.util.regex.Pattern;
  *                    the same corpus within it is answered {@code DUPLICATE}, not a second time
  */
 public record KafkaQuestions(Pattern replyTopics, boolean trusted, Duration dedupWindow) {
-    public static final String DEFAULT_REPLY_TOPICS = "[A-Za-z0-9][A-Za-z0-9._-]*answers[A-Za-z0-9._-]*";
+
+    public static KafkaQuestions of(Settings settings) {
+        return new KafkaQuestions(settings.get(SettingsCatalogue.REPLY_TOPICS),
+                settings.get(SettingsCatalogue.KAFKA_QUESTIONS_TRUSTED),
+                settings.get(SettingsCatalogue.QUESTION_DEDUP_WINDOW));
+    }
 
     public static KafkaQuestions defaults() {
-        return new KafkaQuestions(Pattern.compile(DEFAULT_REPLY_TOPICS), false, Duration.ofMinutes(10));
+        return of(Settings.defaults());
     }
 }

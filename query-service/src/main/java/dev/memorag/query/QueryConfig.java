@@ -8,13 +8,11 @@ package dev.memorag.query;
  * @param ingestUrl  root URL of the ingest gateway ({@code http://host:port}) that {@code /v1/corpora} and the
  *                   corpus's document and status routes are forwarded to, so that the web console works from one
  *                   origin; null: those routes answer 503
- * @param httpInstances HTTP server verticles sharing the port, each on its own event loop (at least 1)
+ * @param httpInstances HTTP server verticles sharing the port, each on its own event loop (at least 1; {@code
+ *                   MEMORAG_HTTP_INSTANCES}, default one per core)
  */
 public record QueryConfig(String bootstrapServers, String host, int httpPort, String adminToken,
                           EdgeLimits limits, KafkaQuestions questions, String ingestUrl, int httpInstances) {
-    /** One HTTP server per core, the event loops Vert.x has to spare besides the Kafka verticles'. */
-    public static final int DEFAULT_HTTP_INSTANCES = Runtime.getRuntime().availableProcessors();
-
     public QueryConfig {
         if (httpInstances < 1) {
             throw new IllegalArgumentException("MEMORAG_HTTP_INSTANCES must be at least 1, not " + httpInstances);

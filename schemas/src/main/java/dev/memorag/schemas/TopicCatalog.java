@@ -1,5 +1,7 @@
 package dev.memorag.schemas;
 
+import dev.memorag.settings.Settings;
+import dev.memorag.settings.SettingsCatalogue;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +16,11 @@ public record TopicCatalog(String prefix, int partitions) {
 
     public static TopicCatalog defaults() {
         return new TopicCatalog(DEFAULT_PREFIX, DEFAULT_PARTITIONS);
+    }
+
+    /** The catalog {@code MEMORAG_TOPIC_PREFIX} and {@code MEMORAG_PARTITIONS} name. */
+    public static TopicCatalog of(Settings settings) {
+        return new TopicCatalog(settings.get(SettingsCatalogue.TOPIC_PREFIX), settings.get(SettingsCatalogue.PARTITIONS));
     }
 
     /** Documents as producers and the HTTP gateway send them (key: corpus). */

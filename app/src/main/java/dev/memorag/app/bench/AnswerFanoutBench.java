@@ -1,8 +1,9 @@
 package dev.memorag.app.bench;
 
-import dev.memorag.app.Deployment;
 import dev.memorag.app.EmbeddedStack;
 import dev.memorag.app.StackConfig;
+import dev.memorag.settings.Part;
+import dev.memorag.settings.SettingsCatalogue;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -68,12 +69,10 @@ public final class AnswerFanoutBench {
     }
 
     public void run(Path workDir, List<Integer> instanceCounts, List<Build> builds) throws Exception {
-        StackConfig config = StackConfig.fromEnvironment(System.getenv()).withDataDir(workDir.resolve("stack"))
-                .withPorts(0, 0, 0);
-        Deployment backend = new Deployment(EnumSet.of(Deployment.Part.BROKER, Deployment.Part.INGEST,
-                Deployment.Part.CHUNKER, Deployment.Part.WORKER), null);
+        StackConfig backend = StackConfig.fromEnvironment().isolatedIn(workDir.resolve("stack"))
+                .with(SettingsCatalogue.PARTS, EnumSet.of(Part.BROKER, Part.INGEST, Part.CHUNKER, Part.WORKER));
         List<Result> results = new ArrayList<>();
-        try (EmbeddedStack stack = EmbeddedStack.start(config, backend)) {
+        try (EmbeddedStack stack = EmbeddedStack.start(backend)) {
             BenchCorpus.ingest(stack.ingestUrl(), stack.adminToken(), CORPUS, corpusText);
             for (int n : instanceCounts) {
                 for (Build build : builds) {
@@ -150,8 +149,8 @@ public final class AnswerFanoutBench {
                 "--data-dir", dir.toString()));
         ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().put("MEMORAG_ADMIN_TOKEN", stack.adminToken());
-        builder.environment().put("MEMORAG_INGEST_URL", stack.ingestUrl());
+        builder.environment().put(SettingsCatalogue.ADMIN_TOKEN.env(), stack.adminToken());
+        builder.environment().put(SettingsCatalogue.INGEST_URL.env(), stack.ingestUrl());
         Process process = builder.start();
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (!Files.readString(log).contains("MemoRAG is up")) {

@@ -3,8 +3,8 @@ package dev.memorag.app.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.app.EmbeddedStack;
 import dev.memorag.app.StackConfig;
-import dev.memorag.query.EdgeLimits;
 import dev.memorag.schemas.Json;
+import dev.memorag.settings.SettingsCatalogue;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,9 +20,10 @@ final class BenchCorpus {
 
     /** The stack of the environment's settings, with edge limits no benchmark reaches. */
     static StackConfig unlimitedStack(Path workDir) {
-        return StackConfig.fromEnvironment(System.getenv()).withDataDir(workDir).withPorts(0, 0, 0)
-                .withEdge(new EdgeLimits(Duration.ofMinutes(5), 100_000, 1e9, 1 << 20, 64 * 1024,
-                        Duration.ofHours(1)));
+        return StackConfig.fromEnvironment().isolatedIn(workDir)
+                .with(SettingsCatalogue.ANSWER_TIMEOUT, Duration.ofMinutes(5))
+                .with(SettingsCatalogue.MAX_IN_FLIGHT_PER_CORPUS, 100_000)
+                .with(SettingsCatalogue.QUESTIONS_PER_SECOND, 1e9);
     }
 
     /** {@link #ingest} through the stack's own gateway. */

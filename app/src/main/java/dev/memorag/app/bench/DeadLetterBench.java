@@ -1,6 +1,5 @@
 package dev.memorag.app.bench;
 
-import dev.memorag.app.Deployment;
 import dev.memorag.app.EmbeddedStack;
 import dev.memorag.app.StackConfig;
 import dev.memorag.embedding.Embedder;
@@ -14,6 +13,8 @@ import dev.memorag.schemas.HeaderNames;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.Progress;
 import dev.memorag.schemas.TopicCatalog;
+import dev.memorag.settings.Part;
+import dev.memorag.settings.SettingsCatalogue;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -65,9 +66,8 @@ public final class DeadLetterBench {
     }
 
     public void run(Path workDir) throws Exception {
-        Deployment parts = new Deployment(EnumSet.of(Deployment.Part.BROKER, Deployment.Part.INGEST,
-                Deployment.Part.CHUNKER, Deployment.Part.WORKER), null);
-        try (EmbeddedStack stack = EmbeddedStack.start(config.withDataDir(workDir).withPorts(0, 0, 0), parts);
+        try (EmbeddedStack stack = EmbeddedStack.start(config.isolatedIn(workDir).with(SettingsCatalogue.PARTS,
+                EnumSet.of(Part.BROKER, Part.INGEST, Part.CHUNKER, Part.WORKER)));
              KafkaProducer<byte[], byte[]> producer = producer(stack)) {
             List<BadKind> kinds = badKinds(stack.config().topics());
             ingest(stack, producer, "warmup", texts.subList(0, Math.min(texts.size(), 20)), kinds);

@@ -6,7 +6,7 @@ import dev.memorag.app.StackConfig;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.Question;
-import dev.memorag.worker.WorkerConfig;
+import dev.memorag.settings.SettingsCatalogue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -95,7 +95,7 @@ public final class EdgeBench {
         Queue<Long> first = new ConcurrentLinkedQueue<>();
         Queue<Long> full = new ConcurrentLinkedQueue<>();
         AtomicInteger errors = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(WorkerConfig.DEFAULT_RECALL_THREADS);
+        ExecutorService pool = Executors.newFixedThreadPool(stack.config().get(SettingsCatalogue.RECALL_THREADS));
         long start = System.nanoTime();
         CountDownLatch done = new CountDownLatch(clients);
         // each client asks its questions one after another, like a socket client does

@@ -1,6 +1,5 @@
 package dev.memorag.app.bench;
 
-import dev.memorag.app.Deployment;
 import dev.memorag.app.EmbeddedStack;
 import dev.memorag.app.StackConfig;
 import dev.memorag.embedding.Embedder;
@@ -9,6 +8,8 @@ import dev.memorag.ingest.chunking.SentenceChunker;
 import dev.memorag.schemas.Corpus;
 import dev.memorag.schemas.Document;
 import dev.memorag.schemas.Json;
+import dev.memorag.settings.Part;
+import dev.memorag.settings.SettingsCatalogue;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +65,7 @@ public final class IngestBench {
     public void run(Path workDir) throws Exception {
         Embedder embedder = Embedder.shared();
         embedder.embed(List.of("warm up the model before timing it"));
-        SentenceChunker chunker = new SentenceChunker(config.chunkTokens());
+        SentenceChunker chunker = new SentenceChunker(config.get(SettingsCatalogue.CHUNK_TOKENS));
         int warmupChunks = chunkAndEmbed(warmup, chunker, embedder).chunks();
 
         Stopwatch bareWatch = Stopwatch.start();
@@ -73,13 +74,12 @@ public final class IngestBench {
 
         Stopwatch.Reading pipeline;
         // Only the parts on the measured path: a memory worker or query service would compete for the same cores.
-        Deployment parts = new Deployment(EnumSet.of(Deployment.Part.BROKER, Deployment.Part.INGEST,
-                Deployment.Part.CHUNKER), null);
-        try (EmbeddedStack stack = EmbeddedStack.start(config.withDataDir(workDir).withPorts(0, 0, 0), parts)) {
+        try (EmbeddedStack stack = EmbeddedStack.start(config.isolatedIn(workDir).with(SettingsCatalogue.PARTS,
+                EnumSet.of(Part.BROKER, Part.INGEST, Part.CHUNKER)))) {
             pipeline = timePipeline(stack, warmupChunks, work.chunks());
         }
         out.printf("documents %d (after %d warm-up documents), passages %d, retriever tokens %,d (chunk budget %d)%n",
-                texts.size(), warmup.size(), work.chunks(), work.tokens(), config.chunkTokens());
+                texts.size(), warmup.size(), work.chunks(), work.tokens(), config.get(SettingsCatalogue.CHUNK_TOKENS));
         out.printf("%-44s %8s %10s %12s %8s%n", "path", "seconds", "docs/s", "tokens/s", "CPU s");
         print("bare chunk + embed (same JVM, no pipeline)", bare, work);
         print("Kafka → Streams → Flink → chunks (committed)", pipeline, work);

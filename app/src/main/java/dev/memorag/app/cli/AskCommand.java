@@ -1,16 +1,17 @@
 package dev.memorag.app.cli;
 
+import static dev.memorag.settings.SettingsCatalogue.QUERY_URL;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.schemas.Json;
+import dev.memorag.settings.Setting;
+import dev.memorag.settings.Settings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,22 +19,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code memorag ask <corpus> "question"}: streams the answer to the terminal as its events arrive (SSE). */
 @Command(name = "ask", description = "Ask a corpus a question and stream the answer.")
-final class AskCommand implements Callable<Integer> {
+final class AskCommand extends ClientCommand {
     @Parameters(index = "0", description = "corpus id")
     String corpus;
 
     @Parameters(index = "1", description = "the question")
     String question;
-
-    @Option(names = "--url", description = "query service (env MEMORAG_QUERY_URL, default http://127.0.0.1:8080)")
-    String url = System.getenv().getOrDefault("MEMORAG_QUERY_URL", "http://127.0.0.1:8080");
-
-    @Option(names = "--token", description = "corpus or admin token (env MEMORAG_TOKEN; default: the admin token "
-            + "of the local data directory)")
-    String token = System.getenv("MEMORAG_TOKEN");
-
-    @Option(names = "--data-dir", description = "where a local stack keeps admin.token (default ./data)")
-    Path dataDir = Path.of(System.getenv().getOrDefault("MEMORAG_DATA_DIR", "data"));
 
     @Option(names = {"-v", "--verbose"}, description = "also print the clues and the evidence")
     boolean verbose;
@@ -42,9 +33,15 @@ final class AskCommand implements Callable<Integer> {
     int topK = 3;
 
     @Override
+    Setting<URI> service() {
+        return QUERY_URL;
+    }
+
+    @Override
     public Integer call() throws Exception {
-        String bearer = token != null ? token : Files.readString(dataDir.resolve("admin.token")).strip();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + "/v1/corpora/" + corpus
+        Settings settings = settings();
+        String bearer = bearer(settings);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(root(settings, QUERY_URL) + "/v1/corpora/" + corpus
                         + "/ask"))
                 .header("authorization", "Bearer " + bearer)
                 .header("content-type", "application/json")

@@ -42,7 +42,7 @@ final class BenchCommand {
             Path work = Files.createTempDirectory("memorag-bench");
             List<String> parts = IngestBench.documents(Files.readString(file), documents);
             new IngestBench(repeat(parts, rounds), repeat(parts, warmupRounds),
-                    StackConfig.fromEnvironment(System.getenv()), System.out)
+                    StackConfig.fromEnvironment(), System.out)
                     .run(work);
             return 0;
         }
@@ -67,7 +67,7 @@ final class BenchCommand {
             for (int i = 0; i < documents; i++) {
                 texts.add(paragraphs.get(i % paragraphs.size()));
             }
-            new DeadLetterBench(texts, badPerDocument, StackConfig.fromEnvironment(System.getenv()), System.out)
+            new DeadLetterBench(texts, badPerDocument, StackConfig.fromEnvironment(), System.out)
                     .run(Files.createTempDirectory("memorag-bench"));
             return 0;
         }

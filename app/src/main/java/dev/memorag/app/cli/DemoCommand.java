@@ -2,9 +2,13 @@ package dev.memorag.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.app.EmbeddedStack;
+import dev.memorag.app.StackConfig;
 import dev.memorag.app.client.IngestClient;
 import dev.memorag.app.client.ProgressFollower;
 import dev.memorag.schemas.Json;
+import dev.memorag.settings.Part;
+import dev.memorag.settings.Setting;
+import dev.memorag.settings.SettingsCatalogue;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,30 +16,32 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", description = "Start the embedded stack, ingest A Christmas Carol, ask three questions.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends ConfiguredCommand {
     static final String CORPUS = "christmas-carol";
     static final List<String> QUESTIONS = List.of(
             "How many years had Jacob Marley been dead when his ghost visited Scrooge?",
             "To which part of London did Scrooge send the prize turkey?",
             "Which of the Cratchit children walks with a little crutch?");
 
-    @Mixin
-    StackOptions options;
-
     @Option(names = "--file", description = "text file to ingest (default samples/a-christmas-carol.txt)")
     Path file = Path.of("samples", "a-christmas-carol.txt");
 
     @Override
+    List<Setting<?>> options() {
+        return PartCommand.stackSettings(false);
+    }
+
+    @Override
     public Integer call() throws Exception {
-        try (EmbeddedStack stack = EmbeddedStack.start(options.config())) {
+        StackConfig config = new StackConfig(settings().with(SettingsCatalogue.PARTS, EnumSet.allOf(Part.class)));
+        try (EmbeddedStack stack = EmbeddedStack.start(config)) {
             Endpoints.print(stack);
             IngestClient client = new IngestClient(stack.ingestUrl(), stack.adminToken());
             IngestClient.Reply created = client.createCorpus(CORPUS);

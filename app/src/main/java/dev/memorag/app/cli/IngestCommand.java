@@ -1,8 +1,13 @@
 package dev.memorag.app.cli;
 
+import static dev.memorag.settings.SettingsCatalogue.INGEST_URL;
+
 import dev.memorag.app.client.IngestClient;
 import dev.memorag.app.client.ProgressFollower;
+import dev.memorag.settings.Setting;
+import dev.memorag.settings.Settings;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,23 +25,12 @@ import picocli.CommandLine.Parameters;
  * documents through admitted → chunked → memorized with a progress bar, then lists rejections with their reasons.
  */
 @Command(name = "ingest", description = "Upload files or folders into a corpus and follow them into memory.")
-final class IngestCommand implements Callable<Integer> {
+final class IngestCommand extends ClientCommand {
     @Parameters(index = "0", description = "corpus id")
     String corpus;
 
     @Parameters(index = "1..*", arity = "1..*", description = "files or folders (searched recursively)")
     List<Path> paths;
-
-    @Option(names = "--url", description = "ingest gateway (env MEMORAG_INGEST_URL, default http://127.0.0.1:8081)")
-    String url = System.getenv().getOrDefault("MEMORAG_INGEST_URL", "http://127.0.0.1:8081");
-
-    @Option(names = "--token", description = "corpus or admin token (env MEMORAG_TOKEN; default: the admin token "
-            + "of the local data directory)")
-    String token = System.getenv("MEMORAG_TOKEN");
-
-    @Option(names = "--data-dir", description = "where a local stack keeps admin.token (env MEMORAG_DATA_DIR, "
-            + "default ./data)")
-    Path dataDir = Path.of(System.getenv().getOrDefault("MEMORAG_DATA_DIR", "data"));
 
     @Option(names = "--create", description = "create the corpus first if it does not exist (needs the admin token)")
     boolean create;
@@ -46,8 +39,14 @@ final class IngestCommand implements Callable<Integer> {
     Duration timeout = Duration.ofMinutes(30);
 
     @Override
+    Setting<URI> service() {
+        return INGEST_URL;
+    }
+
+    @Override
     public Integer call() throws Exception {
-        IngestClient client = new IngestClient(url, token != null ? token : localAdminToken());
+        Settings settings = settings();
+        IngestClient client = new IngestClient(root(settings, INGEST_URL), bearer(settings));
         if (create) {
             IngestClient.Reply created = client.createCorpus(corpus);
             if (created.ok()) {
@@ -95,13 +94,5 @@ final class IngestCommand implements Callable<Integer> {
             }
         }
         return files;
-    }
-
-    private String localAdminToken() throws IOException {
-        Path file = dataDir.resolve("admin.token");
-        if (!Files.exists(file)) {
-            throw new IOException("no --token or MEMORAG_TOKEN given and no " + file + " found");
-        }
-        return Files.readString(file).strip();
     }
 }

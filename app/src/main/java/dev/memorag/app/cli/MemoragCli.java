@@ -1,6 +1,7 @@
 package dev.memorag.app.cli;
 
 import dev.memorag.app.eval.EvalCommand;
+import dev.memorag.settings.SettingException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,9 +11,33 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, ServiceCommands.Broker.class, ServiceCommands.IngestService.class,
                 ServiceCommands.Chunker.class, ServiceCommands.Worker.class, ServiceCommands.QueryService.class,
                 DemoCommand.class, IngestCommand.class, AskCommand.class, BenchCommand.class, EvalCommand.class,
-                DeployCommand.class})
+                DeployCommand.class, SettingsCommand.class})
 public final class MemoragCli {
+    /** Exit status of a start refused for a setting's value, as for other usage errors. */
+    static final int BAD_SETTING = 2;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new MemoragCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, with the settings' options added to the commands that take them. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new MemoragCli());
+        addSettingOptions(cli);
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof SettingException) {
+                command.getErr().println("memorag: " + e.getMessage());
+                return BAD_SETTING;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    private static void addSettingOptions(CommandLine command) {
+        if (command.getCommand() instanceof ConfiguredCommand configured) {
+            configured.addOptions(command.getCommandSpec());
+        }
+        command.getSubcommands().values().forEach(MemoragCli::addSettingOptions);
     }
 }

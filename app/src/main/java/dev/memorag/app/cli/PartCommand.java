@@ -1,35 +1,59 @@
 package dev.memorag.app.cli;
 
-import dev.memorag.app.Deployment;
 import dev.memorag.app.EmbeddedStack;
+import dev.memorag.app.StackConfig;
+import dev.memorag.settings.Part;
+import dev.memorag.settings.Setting;
+import dev.memorag.settings.Settings;
+import dev.memorag.settings.SettingsCatalogue;
+import dev.memorag.settings.SettingsTable;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Model.CommandSpec;
 import sun.misc.Signal;
 
 /**
  * Runs some parts of the stack in the foreground until SIGTERM or Ctrl-C, then closes them in reverse start order
- * (the worker finishes its answers in flight, the services close their Kafka clients) and exits 0.
+ * (the worker finishes its answers in flight, the services close their Kafka clients) and exits 0. Every setting of
+ * the stack is an option.
  */
-abstract class PartCommand implements Callable<Integer> {
-    @Mixin
-    StackOptions options;
+abstract class PartCommand extends ConfiguredCommand {
 
-    @Option(names = "--bootstrap-servers", description = "Kafka to use when this process runs no broker "
-            + "(env MEMORAG_BOOTSTRAP_SERVERS)")
-    String bootstrapServers;
+    /** The parts this command runs; null where {@code MEMORAG_PARTS} says ({@code up}). */
+    abstract Set<Part> parts();
 
-    /** The parts this command runs. */
-    abstract Set<Deployment.Part> parts();
+    @Override
+    List<Setting<?>> options() {
+        return stackSettings(parts() == null);
+    }
+
+    /** The settings of a stack process, {@code MEMORAG_PARTS} included where the command does not fix the parts. */
+    static List<Setting<?>> stackSettings(boolean withParts) {
+        return SettingsCatalogue.of(Setting.Scope.STACK).stream()
+                .filter(s -> withParts || s != SettingsCatalogue.PARTS).toList();
+    }
+
+    /** {@code --help} also names the settings read elsewhere, so that it lists every one. */
+    @Override
+    void addOptions(CommandSpec spec) {
+        super.addOptions(spec);
+        List<Setting<?>> options = options();
+        String others = SettingsCatalogue.all().stream().filter(s -> !options.contains(s))
+                .map(s -> s.env() + ": " + SettingsTable.plain(s.doc()))
+                .collect(Collectors.joining("%n  ", "%nRead elsewhere:%n  ", "%n"));
+        spec.usageMessage().footer(others + "%nAll settings with their defaults: bin/memorag settings%n");
+    }
+
+    /** The stack this command starts: its settings, with its own parts. */
+    StackConfig config(Settings settings) {
+        return new StackConfig(parts() == null ? settings : settings.with(SettingsCatalogue.PARTS, parts()));
+    }
 
     @Override
     public Integer call() throws Exception {
-        String bootstrap = bootstrapServers != null ? bootstrapServers
-                : Deployment.bootstrapServersFromEnvironment(System.getenv());
-        Deployment deployment = new Deployment(parts(), bootstrap);
-        EmbeddedStack stack = EmbeddedStack.start(options.config(), deployment);
+        EmbeddedStack stack = EmbeddedStack.start(config(settings()));
         // handled once running, not left to shutdown hooks: the JVM would exit 143 on SIGTERM, and Kubernetes and
         // systemd read 0 as "stopped cleanly" (a signal during start-up still ends the JVM the default way)
         CountDownLatch stop = new CountDownLatch(1);

@@ -1,6 +1,6 @@
 package dev.memorag.app.cli;
 
-import dev.memorag.app.Deployment.Part;
+import dev.memorag.settings.Part;
 import java.util.EnumSet;
 import java.util.Set;
 import picocli.CommandLine.Command;

@@ -51,8 +51,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (pending > 0) {
             // a throwaway stack on free ports: it never disturbs a running `memorag up` or its data
             Path dataDir = Files.createTempDirectory("memorag-eval");
-            try (EmbeddedStack stack = EmbeddedStack.start(StackConfig.fromEnvironment(System.getenv())
-                    .withDataDir(dataDir).withPorts(0, 0, 0))) {
+            try (EmbeddedStack stack = EmbeddedStack.start(StackConfig.fromEnvironment().isolatedIn(dataDir))) {
                 new EvalRunner(stack, log, System.out, ingestTimeout).run(examples);
             } finally {
                 deleteTree(dataDir);

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code memorag eval} when every selected pair is already scored: it starts no stack, adds no row, and still
@@ -29,7 +28,7 @@ class EvalCommandTest {
         String before = Files.readString(log.file());
 
         long start = System.nanoTime();
-        int exit = new CommandLine(new MemoragCli()).execute("eval", EvalReaderTest.SAMPLE.toString(),
+        int exit = MemoragCli.commandLine().execute("eval", EvalReaderTest.SAMPLE.toString(),
                 "--tasks", "oatcakes,missing-task", "--out", out.toString());
         assertEquals(0, exit);
         assertTrue(System.nanoTime() - start < 20_000_000_000L, "no stack was started");
@@ -50,7 +49,7 @@ class EvalCommandTest {
         log.append(result("h-01", "harbour", "dense", 0, 0, 1, 0, 40, 80));
         log.append(result("h-01", "harbour", "hybrid", 0, 0, 1, 0, 40, 85));
         long start = System.nanoTime();
-        int exit = new CommandLine(new MemoragCli()).execute("eval", EvalReaderTest.SAMPLE.toString(),
+        int exit = MemoragCli.commandLine().execute("eval", EvalReaderTest.SAMPLE.toString(),
                 "--tasks", "harbour", "--limit", "1", "--out", out.toString());
         assertEquals(0, exit);
         assertTrue(System.nanoTime() - start < 20_000_000_000L,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memorag.app.EmbeddedStack;
 import dev.memorag.app.StackConfig;
+import dev.memorag.settings.SettingsCatalogue;
 import dev.memorag.worker.store.StoredChunk;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -35,8 +36,8 @@ class EvalHarnessTest {
     @Test
     void bm25DenseAndHybridScoreTheSampleThroughTheStackAndReRunsOnlyAddMissingPairs() throws Exception {
         List<EvalExample> examples = EvalReader.read(List.of(EvalReaderTest.SAMPLE), Set.of(), 0);
-        StackConfig config = StackConfig.defaults().withDataDir(dir.resolve("stack")).withPorts(0, 0, 0)
-                .withChunkTokens(CHUNK_TOKENS);
+        StackConfig config = StackConfig.defaults().isolatedIn(dir.resolve("stack"))
+                .with(SettingsCatalogue.CHUNK_TOKENS, CHUNK_TOKENS);
         ResultsLog log = new ResultsLog(dir.resolve("out/results.jsonl"));
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         try (EmbeddedStack stack = EmbeddedStack.start(config);

@@ -1,11 +1,12 @@
 package dev.memorag.ingest.admission;
 
-/** Admission limits. */
-public record AdmissionConfig(int maxTextChars) {
-    /** Keeps an admitted document under Kafka's default 1 MB record limit; larger texts go in several documents. */
-    public static final int DEFAULT_MAX_TEXT_CHARS = 900_000;
+import dev.memorag.settings.Settings;
+import dev.memorag.settings.SettingsCatalogue;
 
-    public static AdmissionConfig defaults() {
-        return new AdmissionConfig(DEFAULT_MAX_TEXT_CHARS);
+/** Admission limits: the largest text admitted ({@code MEMORAG_MAX_TEXT_CHARS}). */
+public record AdmissionConfig(int maxTextChars) {
+
+    public static AdmissionConfig of(Settings settings) {
+        return new AdmissionConfig(settings.get(SettingsCatalogue.MAX_TEXT_CHARS));
     }
 }

@@ -4,9 +4,10 @@ import dev.memorag.schemas.AdmittedDocument;
 import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.TopicCatalog;
+import dev.memorag.settings.Settings;
+import dev.memorag.settings.SettingsCatalogue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -155,16 +156,15 @@ public final class ChunkEmbedJob {
 
     /**
      * Entry point on a Flink cluster: {@code flink run -c dev.memorag.ingest.chunking.ChunkEmbedJob job.jar}.
-     * Settings come from the environment: {@code MEMORAG_BOOTSTRAP_SERVERS}, {@code MEMORAG_TOPIC_PREFIX},
-     * {@code MEMORAG_PARTITIONS} (as documented in the app's {@code StackConfig}) and those of
-     * {@link ChunkJobConfig#fromEnvironment}.
+     * Settings come from the environment, as for every process ({@code SettingsCatalogue}): {@code
+     * MEMORAG_BOOTSTRAP_SERVERS} (required), {@code MEMORAG_TOPIC_PREFIX}, {@code MEMORAG_PARTITIONS} and those of
+     * {@link ChunkJobConfig#of}.
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> env = System.getenv();
-        String bootstrap = env.getOrDefault("MEMORAG_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
-        TopicCatalog topics = new TopicCatalog(env.getOrDefault("MEMORAG_TOPIC_PREFIX", TopicCatalog.DEFAULT_PREFIX),
-                Integer.parseInt(env.getOrDefault("MEMORAG_PARTITIONS", "" + TopicCatalog.DEFAULT_PARTITIONS)));
-        ChunkJobConfig config = ChunkJobConfig.fromEnvironment(env);
+        Settings settings = Settings.fromEnvironment();
+        String bootstrap = settings.require(SettingsCatalogue.BOOTSTRAP_SERVERS, "the job reads and writes Kafka");
+        TopicCatalog topics = TopicCatalog.of(settings);
+        ChunkJobConfig config = ChunkJobConfig.of(settings);
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment();
         define(flink, bootstrap, topics, config);
         flink.execute("memorag chunk-and-embed");

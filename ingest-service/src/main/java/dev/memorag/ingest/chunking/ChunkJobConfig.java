@@ -1,29 +1,31 @@
 package dev.memorag.ingest.chunking;
 
+import static dev.memorag.settings.SettingsCatalogue.CHECKPOINT_INTERVAL;
+import static dev.memorag.settings.SettingsCatalogue.CHUNK_PARALLELISM;
+import static dev.memorag.settings.SettingsCatalogue.CHUNK_TOKENS;
+
+import dev.memorag.settings.Settings;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * Settings of the chunk-and-embed job.
  *
- * @param chunkTokens        {@code MEMORAG_CHUNK_TOKENS}, default 512: passage budget in retriever tokens
- * @param parallelism        {@code MEMORAG_CHUNK_PARALLELISM}, default 1: subtasks of the job on a Flink cluster (the
- *                           embedded MiniCluster always runs 1), a divisor of the partition count
- * @param checkpointInterval how often sources, state and the transactional sink commit together
+ * @param chunkTokens        passage budget in retriever tokens ({@code MEMORAG_CHUNK_TOKENS})
+ * @param parallelism        subtasks of the job on a Flink cluster, a divisor of the partition count ({@code
+ *                           MEMORAG_CHUNK_PARALLELISM}); the embedded MiniCluster always runs 1
+ * @param checkpointInterval how often sources, state and the transactional sink commit together ({@code
+ *                           MEMORAG_CHECKPOINT_INTERVAL})
  */
 public record ChunkJobConfig(int chunkTokens, int parallelism, Duration checkpointInterval) {
-    public static final int DEFAULT_CHUNK_TOKENS = 512;
-    static final Duration CLUSTER_CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
 
-    public static ChunkJobConfig defaults() {
-        return new ChunkJobConfig(DEFAULT_CHUNK_TOKENS, 1, Duration.ofSeconds(1));
+    /** The job's settings on a Flink cluster. */
+    public static ChunkJobConfig of(Settings settings) {
+        return new ChunkJobConfig(settings.get(CHUNK_TOKENS), settings.get(CHUNK_PARALLELISM),
+                settings.get(CHECKPOINT_INTERVAL));
     }
 
-    /** The job's settings on a Flink cluster, from the environment of the process that runs its main. */
-    public static ChunkJobConfig fromEnvironment(Map<String, String> env) {
-        return new ChunkJobConfig(
-                Integer.parseInt(env.getOrDefault("MEMORAG_CHUNK_TOKENS", "" + DEFAULT_CHUNK_TOKENS)),
-                Integer.parseInt(env.getOrDefault("MEMORAG_CHUNK_PARALLELISM", "1")),
-                Duration.parse(env.getOrDefault("MEMORAG_CHECKPOINT_INTERVAL", CLUSTER_CHECKPOINT_INTERVAL.toString())));
+    /** The job in this process, on a MiniCluster of one subtask. */
+    public static ChunkJobConfig inProcess(Settings settings) {
+        return new ChunkJobConfig(settings.get(CHUNK_TOKENS), 1, settings.get(CHECKPOINT_INTERVAL));
     }
 }

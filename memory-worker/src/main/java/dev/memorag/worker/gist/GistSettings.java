@@ -1,15 +1,16 @@
 package dev.memorag.worker.gist;
 
+import dev.memorag.settings.Settings;
+import dev.memorag.settings.SettingsCatalogue;
+
 /**
  * How the {@code gist} memory backend cuts and bounds a corpus's memory.
  *
- * @param groupTokens   retriever tokens per group of passages summarized into one gist (MemoRAG-Lite uses 4096)
- * @param contextTokens the memory's budget in the endpoint's context: past it, the oldest gists are folded into
+ * @param groupTokens   ({@code MEMORAG_GIST_TOKENS}) retriever tokens per group of passages summarized into one gist (MemoRAG-Lite uses 4096)
+ * @param contextTokens ({@code MEMORAG_GIST_CONTEXT_TOKENS}) the memory's budget in the endpoint's context: past it, the oldest gists are folded into
  *                      higher-level gists
  */
 public record GistSettings(int groupTokens, int contextTokens) {
-    public static final int DEFAULT_GROUP_TOKENS = 4096;
-    public static final int DEFAULT_CONTEXT_TOKENS = 16384;
     /** MemoRAG-Lite's budget for one gist. */
     public static final int GIST_MAX_TOKENS = 512;
 
@@ -24,7 +25,12 @@ public record GistSettings(int groupTokens, int contextTokens) {
         }
     }
 
+    public static GistSettings of(Settings settings) {
+        return new GistSettings(settings.get(SettingsCatalogue.GIST_TOKENS),
+                settings.get(SettingsCatalogue.GIST_CONTEXT_TOKENS));
+    }
+
     public static GistSettings defaults() {
-        return new GistSettings(DEFAULT_GROUP_TOKENS, DEFAULT_CONTEXT_TOKENS);
+        return of(Settings.defaults());
     }
 }

@@ -3,6 +3,8 @@ package dev.memorag.worker.model;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
+import dev.memorag.settings.DeviceChoice;
+import dev.memorag.settings.Dtype;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -42,20 +44,20 @@ public record ComputeDevice(Device device, Precision precision) {
     }
 
     /**
-     * The settings' device ({@code cpu}, {@code cuda}, {@code auto}) and dtype ({@code fp32}, {@code bf16}, {@code
-     * auto}: BF16 on CUDA; on CPU BF16 only when the checkpoint's FP32 weights would take more than half of this
-     * machine's memory, because FP32 decodes faster here when it fits).
+     * The settings' device ({@code MEMORAG_DEVICE}) and dtype ({@code MEMORAG_DTYPE}; {@code auto}: BF16 on CUDA; on
+     * CPU BF16 only when the checkpoint's FP32 weights would take more than half of this machine's memory, because
+     * FP32 decodes faster here when it fits).
      */
-    public static ComputeDevice select(String deviceName, String dtypeName, Path modelDir) {
-        Device device = switch (deviceName) {
-            case "cuda" -> {
+    public static ComputeDevice select(DeviceChoice choice, Dtype dtype, Path modelDir) {
+        Device device = switch (choice) {
+            case CUDA -> {
                 if (!gpuPresent()) throw new IllegalStateException("device cuda was asked for, but PyTorch sees no GPU here");
                 yield Device.gpu();
             }
-            case "auto" -> gpuPresent() ? Device.gpu() : Device.cpu();
-            default -> Device.cpu();
+            case AUTO -> gpuPresent() ? Device.gpu() : Device.cpu();
+            case CPU -> Device.cpu();
         };
-        if (!dtypeName.equals("auto")) return new ComputeDevice(device, Precision.of(dtypeName));
+        if (dtype != Dtype.AUTO) return new ComputeDevice(device, Precision.valueOf(dtype.name()));
         if (device.isGpu()) return new ComputeDevice(device, Precision.BF16);
         long fp32Bytes;
         try (Checkpoint checkpoint = Checkpoint.open(modelDir)) {

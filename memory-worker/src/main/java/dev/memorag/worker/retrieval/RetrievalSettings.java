@@ -1,6 +1,8 @@
 package dev.memorag.worker.retrieval;
 
 import dev.memorag.schemas.Question.Retrieval;
+import dev.memorag.settings.Settings;
+import dev.memorag.settings.SettingsCatalogue;
 
 /**
  * How the worker retrieves passages.
@@ -12,9 +14,6 @@ import dev.memorag.schemas.Question.Retrieval;
  *                      store on their next question ({@code MEMORAG_INDEX_CACHE_BYTES})
  */
 public record RetrievalSettings(Retrieval mode, int annThreshold, long cacheBytes) {
-    public static final int DEFAULT_ANN_THRESHOLD = 20_000;
-    public static final long DEFAULT_CACHE_BYTES = 1L << 30;
-
     public RetrievalSettings {
         if (mode == null) {
             throw new IllegalArgumentException("a default retrieval is needed: dense, bm25 or hybrid");
@@ -27,7 +26,12 @@ public record RetrievalSettings(Retrieval mode, int annThreshold, long cacheByte
         }
     }
 
+    public static RetrievalSettings of(Settings settings) {
+        return new RetrievalSettings(settings.get(SettingsCatalogue.RETRIEVAL),
+                settings.get(SettingsCatalogue.ANN_THRESHOLD), settings.get(SettingsCatalogue.INDEX_CACHE_BYTES));
+    }
+
     public static RetrievalSettings defaults() {
-        return new RetrievalSettings(Retrieval.HYBRID, DEFAULT_ANN_THRESHOLD, DEFAULT_CACHE_BYTES);
+        return of(Settings.defaults());
     }
 }

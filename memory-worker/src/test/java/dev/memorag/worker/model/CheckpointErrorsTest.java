@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.memorag.settings.DeviceChoice;
+import dev.memorag.settings.Dtype;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -51,7 +53,7 @@ class CheckpointErrorsTest {
         }
         BeaconModel.load(dir, ComputeDevice.cpu(), null).close();
         if (ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0) {
-            assertEquals(ComputeDevice.cpu(), ComputeDevice.select("auto", "auto", dir), "no GPU, small model: FP32 on CPU");
+            assertEquals(ComputeDevice.cpu(), ComputeDevice.select(DeviceChoice.AUTO, Dtype.AUTO, dir), "no GPU, small model: FP32 on CPU");
         }
     }
 

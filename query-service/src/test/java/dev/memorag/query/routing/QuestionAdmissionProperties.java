@@ -20,13 +20,11 @@ import dev.memorag.schemas.RecordValidator;
 import dev.memorag.schemas.TopicCatalog;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -50,8 +48,7 @@ import org.apache.kafka.common.record.TimestampType;
  */
 class QuestionAdmissionProperties {
     private static final TopicCatalog TOPICS = TopicCatalog.defaults();
-    private static final KafkaQuestions POLICY = new KafkaQuestions(
-            Pattern.compile(KafkaQuestions.DEFAULT_REPLY_TOPICS), false, Duration.ofMinutes(10));
+    private static final KafkaQuestions POLICY = KafkaQuestions.defaults();
     /** The registry view: corpus → its token; plus the admin token, good for any registered corpus. */
     private static final Map<String, String> CORPUS_TOKENS = Map.of("dickens", "dickens-token", "austen", "a-token");
     private static final String ADMIN_TOKEN = "admin-token";
