@@ -1,5 +1,6 @@
 package dev.memorag.ingest.admission;
 
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.health.Health;
 import dev.memorag.ingest.status.StatusOwners;
 import dev.memorag.ingest.status.StatusView;
@@ -45,13 +46,7 @@ public final class AdmissionService implements AutoCloseable {
 
     private static Properties properties(String applicationId, String bootstrapServers, TopicCatalog topics,
                                          Path stateDir, int replicationFactor) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        Properties props = KafkaClients.streams(applicationId, bootstrapServers, stateDir, replicationFactor);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());

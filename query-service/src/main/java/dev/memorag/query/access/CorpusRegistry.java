@@ -1,6 +1,6 @@
 package dev.memorag.query.access;
 
-import dev.memorag.query.KafkaSettings;
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.schemas.Corpus;
 import dev.memorag.health.Health;
 import dev.memorag.schemas.InvalidRecordException;
@@ -38,7 +38,7 @@ public final class CorpusRegistry {
     private final Promise<Void> caughtUp = Promise.promise();
 
     public CorpusRegistry(Vertx vertx, String bootstrapServers, TopicCatalog topics) {
-        this.consumer = KafkaConsumer.create(vertx, KafkaSettings.consumer(bootstrapServers,
+        this.consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers,
                 topics.prefix() + "edge-registry-" + UUID.randomUUID(), "earliest"));
     }
 
