@@ -1,6 +1,7 @@
 package dev.memorag.query.access;
 
 import dev.memorag.clients.KafkaClients;
+import dev.memorag.edge.CorpusDirectory;
 import dev.memorag.schemas.Corpus;
 import dev.memorag.health.Health;
 import dev.memorag.schemas.InvalidRecordException;
@@ -28,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A registration that is not a valid corpus, or is filed under a key other than its id, is skipped and counted
  * ({@code memorag_skipped_records_total}); the ingest service's registry audit dead-letters it once.
  */
-public final class CorpusRegistry {
+public final class CorpusRegistry implements CorpusDirectory {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Corpus> corpora = new ConcurrentHashMap<>();
     /** Corpus ids by token hash: a presented token costs one SHA-256, however many corpora there are. */
@@ -91,16 +92,19 @@ public final class CorpusRegistry {
         return caughtUp.future().isComplete();
     }
 
+    @Override
     public Optional<Corpus> corpus(String id) {
         return Optional.ofNullable(corpora.get(id));
     }
 
     /** Every registered corpus, by id. */
+    @Override
     public List<Corpus> corpora() {
         return corpora.values().stream().sorted(Comparator.comparing(Corpus::id)).toList();
     }
 
     /** The corpus a token belongs to, if any: tells "another corpus's token" (403) from "no valid token" (401). */
+    @Override
     public Optional<Corpus> corpusOfToken(String token) {
         String id = token == null ? null : idsByTokenHash.get(Corpus.tokenHash(token));
         return id == null ? Optional.empty() : corpus(id).filter(c -> c.acceptsToken(token));
