@@ -25,11 +25,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * This instance's copy of the corpus registry: the compacted corpora topic read from the beginning into memory.
- * Ready once it has read up to the end offsets it found at start, so a restarted edge never refuses a known token.
+ * Ready once its position has passed the end offsets it found at start, so a restarted edge never refuses a known
+ * token. A position, not the offset of the last record read: the registry application writes the topic in
+ * transactions, and a commit marker takes an offset that no record has.
  * A registration that is not a valid corpus, or is filed under a key other than its id, is skipped and counted
  * ({@code memorag_skipped_records_total}); the ingest service's registry audit dead-letters it once.
  */
 public final class CorpusRegistry implements CorpusDirectory {
+    private static final long CATCH_UP_CHECK_MS = 50;
+    private final Vertx vertx;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Corpus> corpora = new ConcurrentHashMap<>();
     /** Corpus ids by token hash: a presented token costs one SHA-256, however many corpora there are. */
@@ -39,6 +43,7 @@ public final class CorpusRegistry implements CorpusDirectory {
     private final Promise<Void> caughtUp = Promise.promise();
 
     public CorpusRegistry(Vertx vertx, String bootstrapServers, TopicCatalog topics) {
+        this.vertx = vertx;
         this.consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers,
                 topics.prefix() + "edge-registry-" + UUID.randomUUID(), "earliest"));
     }
@@ -66,9 +71,6 @@ public final class CorpusRegistry implements CorpusDirectory {
                     skipped.increment();
                 }
             }
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            catchUpTo.computeIfPresent(partition, (p, end) -> record.offset() + 1 >= end ? null : end);
-            completeIfCaughtUp();
         });
         return consumer.subscribe(topic).compose(v -> caughtUp.future());
     }
@@ -79,13 +81,26 @@ public final class CorpusRegistry implements CorpusDirectory {
                 catchUpTo.put(p, end);
             }
             return end;
-        })).toList()).onComplete(done -> completeIfCaughtUp());
+        })).toList()).onComplete(done -> awaitCatchUp());
     }
 
-    private void completeIfCaughtUp() {
-        if (catchUpTo.isEmpty()) {
-            caughtUp.tryComplete();
+    /** Compares positions with the ends every {@link #CATCH_UP_CHECK_MS} until every partition has reached its end. */
+    private void awaitCatchUp() {
+        if (caughtUp.future().isComplete()) {
+            return;
         }
+        Future.all(catchUpTo.entrySet().stream().map(end -> consumer.position(end.getKey()).map(position -> {
+            if (position >= end.getValue()) {
+                catchUpTo.remove(end.getKey());
+            }
+            return position;
+        })).toList()).onComplete(checked -> {
+            if (catchUpTo.isEmpty()) {
+                caughtUp.tryComplete();
+            } else {
+                vertx.setTimer(CATCH_UP_CHECK_MS, t -> awaitCatchUp());
+            }
+        });
     }
 
     public boolean ready() {
