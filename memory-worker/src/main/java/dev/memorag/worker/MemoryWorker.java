@@ -207,13 +207,18 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         });
     }
 
+    /**
+     * Answers one question; whatever ends it early, an Error from native code or a full stack included, ends in an
+     * error event, so the asker is never left to time out, and the dispatcher's thread goes on to the next question.
+     */
     private void answer(Question question, AnswerRoute routing) {
         try {
             recall.answer(question, event -> send(event, routing));
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             log.error("question {} on corpus {} failed", question.id(), question.corpus(), e);
+            String reason = e instanceof Error || e.getMessage() == null ? e.toString() : e.getMessage();
             send(AnswerEvent.error(question.id(), question.corpus(), Integer.MAX_VALUE,
-                    ErrorInfo.of(ErrorCode.INTERNAL, "the worker failed to answer: " + e.getMessage())), routing);
+                    ErrorInfo.of(ErrorCode.INTERNAL, "the worker failed to answer: " + reason)), routing);
         }
     }
 
