@@ -142,7 +142,8 @@ final class IngestRoutes {
             JsonNode body = Json.MAPPER.readTree(bytes(ctx.body().buffer()));
             id = body == null ? null : body.path("id").asText(null);
         } catch (IOException e) {
-            HttpErrors.send(ctx.response(), ErrorCode.MALFORMED_JSON, "the body must be JSON such as {\"id\": \"dickens\"}");
+            HttpErrors.send(ctx.response(), ErrorCode.MALFORMED_JSON,
+                    "the body must be JSON such as {\"id\": \"dickens\"}");
             return;
         }
         String token = newToken();

@@ -48,13 +48,14 @@ final class StatusForwarder implements Handler<RoutingContext> {
             ctx.next();
         } else if (owner instanceof StatusOwners.Remote remote) {
             if (ctx.request().getHeader(FORWARDED_BY) != null) {
-                HttpErrors.send(ctx.response(), ErrorCode.UNAVAILABLE, "corpus '" + corpus + "' is moving between ingest "
-                        + "instances (now at " + remote + "); retry shortly");
+                HttpErrors.send(ctx.response(), ErrorCode.UNAVAILABLE, "corpus '" + corpus
+                        + "' is moving between ingest instances (now at " + remote + "); retry shortly");
             } else {
                 forward(ctx, remote);
             }
         } else {
-            HttpErrors.send(ctx.response(), ErrorCode.UNAVAILABLE, ((StatusOwners.Unknown) owner).reason() + "; retry shortly");
+            HttpErrors.send(ctx.response(), ErrorCode.UNAVAILABLE,
+                    ((StatusOwners.Unknown) owner).reason() + "; retry shortly");
         }
     }
 

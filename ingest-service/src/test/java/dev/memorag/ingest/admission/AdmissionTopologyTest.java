@@ -143,8 +143,8 @@ class AdmissionTopologyTest {
     void theFirstCreationOfAnIdIsRegisteredAndEveryLaterOneIsRefused() {
         try (TopologyTestDriver registry = new TopologyTestDriver(AdmissionTopology.registry(topics),
                 registryProps())) {
-            TestInputTopic<String, byte[]> requests =
-                    registry.createInputTopic(topics.corpusRequests(), new StringSerializer(), new ByteArraySerializer());
+            TestInputTopic<String, byte[]> requests = registry.createInputTopic(topics.corpusRequests(),
+                    new StringSerializer(), new ByteArraySerializer());
             TestInputTopic<String, byte[]> registrations =
                     registry.createInputTopic(topics.corpora(), new StringSerializer(), new ByteArraySerializer());
             registrations.pipeInput("dickens", Json.write(Corpus.register("dickens", "registered-before", 1)));
