@@ -108,8 +108,7 @@ final class IngestRoutes {
 
     private void requireAdmin(RoutingContext ctx) {
         String token = bearer(ctx);
-        decide(ctx, access.isAdmin(token) ? Future.succeededFuture(Optional.empty())
-                : blocking(() -> access.requireAdmin(token, "creating a corpus")));
+        decide(ctx, blocking(() -> access.requireAdmin(token, "creating a corpus")));
     }
 
     private void requireAnyToken(RoutingContext ctx) {
