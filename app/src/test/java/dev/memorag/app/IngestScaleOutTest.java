@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.common.utils.Utils;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * some of the corpus partitions and their document status. One corpus per partition gets a document through one
  * instance; its status, its document list and its corpus status are then asked of both, and both give the same
  * answer: the owner from its stores, the other by forwarding to the owner (the answer says which instance answered).
- * A delete sent to either instance is carried out, and both then report it.
+ * A delete sent to either instance is carried out, and both then report it. Concurrent creates of one corpus id on
+ * both instances leave exactly one winner, whose token is the one that works on either instance.
  */
 class IngestScaleOutTest {
     private static final String ADMIN = "ingest-scale-out-admin-token-0123";
@@ -61,6 +64,8 @@ class IngestScaleOutTest {
         Process b = start("ingest-b", "ingest-service", "--bootstrap-servers", bootstrap,
                 "--ingest-port", Integer.toString(portB), "--advertised-host", "127.0.0.1");
         List<String> gateways = List.of("http://127.0.0.1:" + portA, "http://127.0.0.1:" + portB);
+
+        createsRacingOnBothInstancesLeaveOneWinner(gateways);
 
         Map<String, Integer> corpora = onePerPartition();
         for (String corpus : corpora.keySet()) {
@@ -106,6 +111,53 @@ class IngestScaleOutTest {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "a process did not stop within 60 s of SIGTERM");
             assertEquals(0, process.exitValue());
         }
+    }
+
+    /**
+     * Three creates of one id on each instance at once, for a few ids: one 201, five 409 CORPUS_EXISTS (a refusal
+     * carries no token). The token of the winner, and so of the registration both instances hold, writes to the
+     * corpus through either instance.
+     */
+    private void createsRacingOnBothInstancesLeaveOneWinner(List<String> gateways) throws Exception {
+        for (int n = 0; n < 3; n++) {
+            String corpus = "race-" + n;
+            List<CompletableFuture<HttpResponse<String>>> creates = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                creates.add(http.sendAsync(request("POST", gateways.get(i % 2) + "/v1/corpora",
+                        "{\"id\":\"" + corpus + "\"}", ADMIN), HttpResponse.BodyHandlers.ofString()));
+            }
+            List<String> winners = new ArrayList<>();
+            List<String> losers = new ArrayList<>();
+            for (CompletableFuture<HttpResponse<String>> create : creates) {
+                HttpResponse<String> response = create.get(2, TimeUnit.MINUTES);
+                JsonNode body = Json.MAPPER.readTree(response.body());
+                if (response.statusCode() == 201) {
+                    winners.add(body.path("token").asText());
+                } else {
+                    assertEquals(409, response.statusCode(), response.body());
+                    assertEquals("CORPUS_EXISTS", body.path("error").path("code").asText(), response.body());
+                    losers.add(response.body());
+                }
+            }
+            assertEquals(1, winners.size(), corpus + ": " + winners.size() + " creates won, refusals " + losers);
+            for (String gateway : gateways) {
+                String doc = gateway + "/v1/corpora/" + corpus + "/documents/winner.txt";
+                assertEquals(202, retryUnavailable(() -> http.send(request("PUT", doc, "The winner wrote this.",
+                        winners.get(0)), HttpResponse.BodyHandlers.ofString())).statusCode(),
+                        "the winner's token is refused by " + gateway);
+            }
+        }
+    }
+
+    /** Sends until the answer is not a 503 (an instance rebalancing right after start), for up to a minute. */
+    private static HttpResponse<String> retryUnavailable(Callable<HttpResponse<String>> send) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        HttpResponse<String> response = send.call();
+        while (response.statusCode() == 503 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            response = send.call();
+        }
+        return response;
     }
 
     /** The owner's address: the instance that answered without forwarding is named by the other's answer. */
@@ -168,14 +220,18 @@ class IngestScaleOutTest {
     }
 
     private HttpResponse<String> send(String method, String url, String body) throws Exception {
+        return http.send(request(method, url, body, ADMIN), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest request(String method, String url, String body, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .header("authorization", "Bearer " + ADMIN).timeout(Duration.ofSeconds(60))
+                .header("authorization", "Bearer " + token).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("content-type", body.startsWith("{") ? "application/json" : "text/plain");
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return request.build();
     }
 
     private Process start(String name, String command, String... options) throws Exception {

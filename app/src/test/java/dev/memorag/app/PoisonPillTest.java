@@ -88,7 +88,8 @@ class PoisonPillTest {
                     "a document written after the poison is answered from");
 
             Set<String> consumed = Set.of(topics.documentsIn(), topics.documents(), topics.chunks(),
-                    topics.corpora(), topics.progress(), topics.questions(), topics.recall(), topics.answerEvents());
+                    topics.corpora(), topics.corpusRequests(), topics.progress(), topics.questions(), topics.recall(),
+                    topics.answerEvents());
             List<Written> expected = written.stream().filter(w -> consumed.contains(w.topic())).toList();
             Map<String, List<DeadLetter>> dead = deadLettersByCoordinates(stack.bootstrapServers(), topics,
                     read -> byCoordinates(read).keySet().containsAll(expected.stream().map(Written::coordinates)

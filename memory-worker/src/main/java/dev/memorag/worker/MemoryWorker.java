@@ -1,5 +1,6 @@
 package dev.memorag.worker;
 
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.health.Health;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.ErrorCode;
@@ -31,7 +32,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,12 +77,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         this.store = store;
         this.recall = recall;
         this.producer = producer;
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + "worker");
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Properties c = KafkaClients.bytesConsumer(config.bootstrapServers(), topics.prefix() + "worker", "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
         // a dead worker's corpora move after this long; heartbeats run on their own thread, so a long recall or
         // batch does not count against it (max.poll.interval.ms bounds those)
@@ -95,7 +90,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
             // static membership: a restart within the session timeout gets its partitions back with no rebalance
             c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
         }
-        this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(c);
         this.chunks = new ChunkApplier(topics.chunks(), store, inputs, deadLetters, progress, passagesStored, health,
                 running::get);
         this.dispatcher = new FairDispatcher(config.recallThreads(), MAX_QUEUED_PER_CORPUS);
@@ -212,13 +207,18 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         });
     }
 
+    /**
+     * Answers one question; whatever ends it early, an Error from native code or a full stack included, ends in an
+     * error event, so the asker is never left to time out, and the dispatcher's thread goes on to the next question.
+     */
     private void answer(Question question, AnswerRoute routing) {
         try {
             recall.answer(question, event -> send(event, routing));
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             log.error("question {} on corpus {} failed", question.id(), question.corpus(), e);
+            String reason = e instanceof Error || e.getMessage() == null ? e.toString() : e.getMessage();
             send(AnswerEvent.error(question.id(), question.corpus(), Integer.MAX_VALUE,
-                    ErrorInfo.of(ErrorCode.INTERNAL, "the worker failed to answer: " + e.getMessage())), routing);
+                    ErrorInfo.of(ErrorCode.INTERNAL, "the worker failed to answer: " + reason)), routing);
         }
     }
 

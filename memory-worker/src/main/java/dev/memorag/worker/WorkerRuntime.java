@@ -1,5 +1,6 @@
 package dev.memorag.worker;
 
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.embedding.Embedder;
 import dev.memorag.health.Health;
 import dev.memorag.schemas.TopicCatalog;
@@ -27,12 +28,8 @@ import dev.memorag.worker.store.RocksCorpusStore;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Properties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,18 +97,12 @@ public final class WorkerRuntime implements AutoCloseable {
             case EXTRACTIVE -> new ExtractiveGenerator(embedder, 3);
         };
         recall = new RecallService(store, retrieval, embedder, clues, generator, gate, problems);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer());
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                KafkaClients.producer(config.bootstrapServers()));
         owned.push(() -> producer.close(Duration.ofSeconds(10)));
-        Properties d = new Properties();
-        d.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        d.put(ProducerConfig.ACKS_CONFIG, "all");
         // refused records keep their original key bytes, which need not be UTF-8
-        KafkaProducer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(d, new ByteArraySerializer(),
-                new ByteArraySerializer());
+        KafkaProducer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(
+                KafkaClients.bytesProducer(config.bootstrapServers()));
         owned.push(() -> deadLetterProducer.close(Duration.ofSeconds(10)));
         ProgressReporter progress = new ProgressReporter(producer, topics, store, settings.memory().wire(), problems);
         progress.resendAll();

@@ -20,8 +20,13 @@ public record Corpus(int schemaVersion, String id, String tokenSha256, long crea
 
     /** Constant-time check of a presented bearer token. */
     public boolean acceptsToken(String token) {
-        return token != null && MessageDigest.isEqual(
-                tokenHash(token).getBytes(StandardCharsets.US_ASCII), tokenSha256.getBytes(StandardCharsets.US_ASCII));
+        return token != null && acceptsTokenHash(tokenHash(token));
+    }
+
+    /** The same check for a token hashed once by a caller that compares it with many corpora. */
+    public boolean acceptsTokenHash(String hash) {
+        return MessageDigest.isEqual(hash.getBytes(StandardCharsets.US_ASCII),
+                tokenSha256.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The hex SHA-256 a registration stores for {@code token}: what a registry can index corpora by. */

@@ -43,6 +43,14 @@ public record TopicCatalog(String prefix, int partitions) {
         return prefix + "corpora";
     }
 
+    /**
+     * Requests to create a corpus (key: corpus), as many partitions as the registry: the registry application accepts
+     * the first per id into {@link #corpora()} and dead-letters the others, so two gateways cannot both create one.
+     */
+    public String corpusRequests() {
+        return prefix + "corpus-requests";
+    }
+
     /** Workers' reports that a document version reached memory (key: corpus); feeds document status. */
     public String progress() {
         return prefix + "progress";
@@ -81,6 +89,7 @@ public record TopicCatalog(String prefix, int partitions) {
                 new TopicSpec(documents(), partitions, forever),
                 new TopicSpec(chunks(), partitions, forever),
                 new TopicSpec(corpora(), 1, Map.of("cleanup.policy", "compact")),
+                new TopicSpec(corpusRequests(), 1, week),
                 new TopicSpec(progress(), partitions, week),
                 new TopicSpec(questions(), partitions, week),
                 new TopicSpec(recall(), partitions, week),

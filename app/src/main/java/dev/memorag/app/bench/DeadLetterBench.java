@@ -1,5 +1,6 @@
 package dev.memorag.app.bench;
 
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.app.EmbeddedStack;
 import dev.memorag.app.StackConfig;
 import dev.memorag.embedding.Embedder;
@@ -29,13 +30,11 @@ import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -129,12 +128,8 @@ public final class DeadLetterBench {
             return 0;
         }
         Set<String> found = new HashSet<>();
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-dlq-" + System.nanoTime());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(KafkaClients.bytesConsumer(stack.bootstrapServers(),
+                "bench-dlq-" + System.nanoTime(), "earliest"))) {
             consumer.subscribe(List.of(stack.config().topics().deadLetters()));
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (!found.containsAll(sources) && System.nanoTime() < deadline) {
@@ -181,11 +176,10 @@ public final class DeadLetterBench {
     }
 
     private static KafkaProducer<byte[], byte[]> producer(EmbeddedStack stack) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        Properties p = KafkaClients.documentProducer(stack.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return new KafkaProducer<>(p);
     }
 
     private static void await(BooleanSupplier done, String what) throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.memorag.app.bench;
 
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.app.EmbeddedStack;
 import dev.memorag.app.StackConfig;
 import dev.memorag.embedding.Embedder;
@@ -16,17 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * End-to-end ingest throughput (Kafka → Streams admission → Flink chunk + embed → chunks topic, read_committed) as a
@@ -115,14 +109,10 @@ public final class IngestBench {
     private Stopwatch.Reading timePipeline(EmbeddedStack stack, int warmupChunks, int expectedChunks)
             throws Exception {
         var topics = stack.config().topics();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-             var consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (var producer = new KafkaProducer<String, byte[]>(
+                KafkaClients.documentProducer(stack.bootstrapServers()));
+             var consumer = new KafkaConsumer<String, byte[]>(
+                     KafkaClients.consumer(stack.bootstrapServers(), null, "earliest"))) {
             producer.send(new ProducerRecord<>(topics.corpora(), CORPUS,
                     Json.write(Corpus.register(CORPUS, "bench-token-not-used", 0)))).get();
             awaitCorpus(stack);

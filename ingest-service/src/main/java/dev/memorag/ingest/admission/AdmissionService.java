@@ -1,5 +1,6 @@
 package dev.memorag.ingest.admission;
 
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.health.Health;
 import dev.memorag.ingest.status.StatusOwners;
 import dev.memorag.ingest.status.StatusView;
@@ -16,12 +17,13 @@ import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * Runs the admission topology as a Kafka Streams application with exactly-once processing, and beside it the small
- * registry audit ({@link AdmissionTopology#registryAudit}). Records neither can use are dead-lettered by
- * {@link DeadLetterHandler}; an application that stops anyway fails its part of the process health.
+ * registry application ({@link AdmissionTopology#registry}: audits registrations, decides creations). Records
+ * neither can use are dead-lettered by {@link DeadLetterHandler}; an application that stops anyway fails its part of
+ * the process health.
  */
 public final class AdmissionService implements AutoCloseable {
     private final KafkaStreams streams;
-    private final KafkaStreams audit;
+    private final KafkaStreams registry;
     private final HostInfo advertised;
 
     /**
@@ -37,21 +39,15 @@ public final class AdmissionService implements AutoCloseable {
             admission.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         }
         this.streams = new KafkaStreams(AdmissionTopology.build(topics, config, Clock.systemUTC()), admission);
-        this.audit = new KafkaStreams(AdmissionTopology.registryAudit(topics),
-                properties(topics.prefix() + "registry-audit", bootstrapServers, topics, stateDir, replicationFactor));
+        this.registry = new KafkaStreams(AdmissionTopology.registry(topics),
+                properties(topics.prefix() + "registry", bootstrapServers, topics, stateDir, replicationFactor));
         report(streams, health.part("ingest.admission"));
-        report(audit, health.part("ingest.registry-audit"));
+        report(registry, health.part("ingest.registry"));
     }
 
     private static Properties properties(String applicationId, String bootstrapServers, TopicCatalog topics,
                                          Path stateDir, int replicationFactor) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        Properties props = KafkaClients.streams(applicationId, bootstrapServers, stateDir, replicationFactor);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
@@ -73,7 +69,7 @@ public final class AdmissionService implements AutoCloseable {
 
     public void start() {
         streams.start();
-        audit.start();
+        registry.start();
     }
 
     public KafkaStreams.State state() {
@@ -106,7 +102,7 @@ public final class AdmissionService implements AutoCloseable {
 
     @Override
     public void close() {
-        audit.close(Duration.ofSeconds(30));
+        registry.close(Duration.ofSeconds(30));
         streams.close(Duration.ofSeconds(30));
     }
 }

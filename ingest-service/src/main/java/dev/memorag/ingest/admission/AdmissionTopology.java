@@ -2,6 +2,8 @@ package dev.memorag.ingest.admission;
 
 import dev.memorag.ingest.status.ChunkTracker;
 import dev.memorag.ingest.status.CorpusAudit;
+import dev.memorag.ingest.status.CorpusClaims;
+import dev.memorag.ingest.status.CorpusCreation;
 import dev.memorag.ingest.status.CorpusRegistryUpdater;
 import dev.memorag.ingest.status.ProgressTracker;
 import dev.memorag.ingest.status.StatusStores;
@@ -33,6 +35,7 @@ public final class AdmissionTopology {
     static final String ADMITTED_SINK = "admitted";
     static final String DEAD_LETTER_SINK = "dead-letters";
     static final String VERSIONS_STORE = "document-versions";
+    static final String CREATE_PROCESSOR = "create-corpora";
 
     private AdmissionTopology() {
     }
@@ -70,15 +73,23 @@ public final class AdmissionTopology {
     }
 
     /**
-     * {@code corpora} → audit → {@code dlq}: the global store that admission reads corpora into cannot dead-letter
-     * (a topic may feed a global store or a task, not both), so a second application reads the registry once more
-     * and dead-letters what the global store skipped.
+     * The registry application, beside admission because a topic may feed a global store or a task, not both.
+     * {@code corpora} → audit → {@code dlq}: it dead-letters what admission's global store skipped, and records every
+     * registration as a claim on its id. {@code corpus-requests} → create → {@code corpora} | {@code dlq}: the first
+     * creation of an unclaimed id is registered, later ones are refused. Both topics have one partition, so one task
+     * holds every claim.
      */
-    public static Topology registryAudit(TopicCatalog topics) {
+    public static Topology registry(TopicCatalog topics) {
         RecordValidator validator = new RecordValidator();
         Topology topology = new Topology();
         topology.addSource("corpora", new StringDeserializer(), new ByteArrayDeserializer(), topics.corpora());
         topology.addProcessor("audit-corpora", () -> new CorpusAudit(validator), "corpora");
+        topology.addSource("corpus-requests", new StringDeserializer(), new ByteArrayDeserializer(),
+                topics.corpusRequests());
+        topology.addProcessor(CREATE_PROCESSOR, () -> new CorpusCreation(validator), "corpus-requests");
+        topology.addStateStore(CorpusClaims.store(), "audit-corpora", CREATE_PROCESSOR);
+        topology.addSink("registrations", topics.corpora(), new StringSerializer(), new ByteArraySerializer(),
+                CREATE_PROCESSOR);
         return topology;
     }
 }

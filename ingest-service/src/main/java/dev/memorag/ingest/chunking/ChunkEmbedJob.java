@@ -1,5 +1,6 @@
 package dev.memorag.ingest.chunking;
 
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.schemas.AdmittedDocument;
 import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.Json;
@@ -126,7 +127,7 @@ public final class ChunkEmbedJob {
         Properties producer = new Properties();
         // Must stay below the broker's transaction.max.timeout.ms (15 min by default).
         producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "600000");
-        producer.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        producer.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaClients.MAX_RECORD_BYTES);
         return producer;
     }
 

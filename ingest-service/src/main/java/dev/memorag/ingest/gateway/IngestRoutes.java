@@ -1,6 +1,8 @@
 package dev.memorag.ingest.gateway;
 
 import dev.memorag.auth.BearerToken;
+import dev.memorag.edge.CorpusAccess;
+import dev.memorag.edge.HttpErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memorag.health.Health;
@@ -36,9 +38,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 
 
 /**
@@ -58,11 +58,7 @@ final class IngestRoutes {
     private final RecordPublisher publisher;
     private final TextExtractor extractor;
     private final RecordValidator validator = new RecordValidator();
-    /**
-     * Corpus ids whose creation is under way here, until their registration is in the status store: the store check
-     * and the publish are two steps, so without it two concurrent creates of one id could both pass the check.
-     */
-    private final Set<String> creating = ConcurrentHashMap.newKeySet();
+    private final CorpusAccess access;
     private final Path uploads;
 
     IngestRoutes(Vertx vertx, GatewayConfig config, TopicCatalog topics, StatusView status, StatusOwners owners,
@@ -76,6 +72,7 @@ final class IngestRoutes {
         this.publisher = publisher;
         this.extractor = new TextExtractor(config.maxTextChars());
         this.uploads = uploads;
+        this.access = new CorpusAccess(status, config.adminToken());
     }
 
     Router router() {
@@ -90,11 +87,11 @@ final class IngestRoutes {
                 .putHeader("content-type", "application/json").end(Json.writeString(health.readinessReport())));
         router.get("/metrics").handler(ctx -> blocking(() -> MemoryMetrics.render(status.progress()))
                 .onSuccess(text -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4").end(text))
-                .onFailure(e -> HttpErrors.fail(ctx, e)));
+                .onFailure(e -> Failures.answer(ctx, e)));
         // bodies are read before the (asynchronous) token check: Vert.x needs the body handler first on a route
         router.route("/v1/*").handler(body);
         router.post("/v1/corpora").handler(this::requireAdmin).handler(this::createCorpus);
-        router.get("/v1/corpora").handler(this::listCorpora);
+        router.get("/v1/corpora").handler(this::requireAnyToken).handler(this::listCorpora);
         router.route("/v1/corpora/:corpus/*").handler(this::requireCorpusToken);
         router.put("/v1/corpora/:corpus/documents/:doc").handler(this::putDocument);
         // the routes that read a corpus's document status are answered by the instance owning its partition
@@ -102,51 +99,38 @@ final class IngestRoutes {
         router.get("/v1/corpora/:corpus/documents").handler(toOwner).handler(this::listDocuments);
         router.get("/v1/corpora/:corpus/documents/:doc").handler(toOwner).handler(this::getDocument);
         router.get("/v1/corpora/:corpus/status").handler(toOwner).handler(this::corpusStatus);
-        router.errorHandler(413, ctx -> HttpErrors.send(ctx, ErrorCode.TOO_LARGE,
+        router.errorHandler(413, ctx -> HttpErrors.send(ctx.response(), ErrorCode.TOO_LARGE,
                 "the request body is over the limit of " + config.maxUploadBytes() + " bytes"));
-        router.errorHandler(404, ctx -> HttpErrors.send(ctx, ErrorCode.NOT_FOUND,
-                "no route " + ctx.request().method() + " " + ctx.request().path()));
-        router.errorHandler(405, ctx -> HttpErrors.send(ctx, ErrorCode.METHOD_NOT_ALLOWED,
-                "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
-        router.errorHandler(500, ctx -> HttpErrors.fail(ctx, ctx.failure()));
+        HttpErrors.answerRoutingErrors(router);
+        router.errorHandler(500, ctx -> Failures.answer(ctx, ctx.failure()));
         return router;
     }
 
     private void requireAdmin(RoutingContext ctx) {
-        if (isAdmin(bearer(ctx))) {
-            ctx.next();
-        } else {
-            HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "creating a corpus needs the admin token");
-        }
+        String token = bearer(ctx);
+        decide(ctx, blocking(() -> access.requireAdmin(token, "creating a corpus")));
+    }
+
+    private void requireAnyToken(RoutingContext ctx) {
+        String token = bearer(ctx);
+        decide(ctx, blocking(() -> access.authenticate(token)));
     }
 
     private void requireCorpusToken(RoutingContext ctx) {
         String token = bearer(ctx);
         String corpus = ctx.pathParam("corpus");
-        if (token == null) {
-            HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "missing 'Authorization: Bearer <token>' header");
-            return;
-        }
-        blocking(() -> {
-            Optional<Corpus> target = status.corpus(corpus);
-            if (isAdmin(token)) {
-                return target.isPresent() ? null : ErrorInfo.of(ErrorCode.UNKNOWN_CORPUS,
-                        "corpus '" + corpus + "' is not registered");
-            }
-            if (target.map(c -> c.acceptsToken(token)).orElse(false)) {
-                return null;
-            }
-            // an unknown corpus and a wrong token get the same answer: no probing which corpora exist
-            return status.corpusOfToken(token).isPresent()
-                    ? ErrorInfo.of(ErrorCode.FORBIDDEN, "the token belongs to another corpus, not to '" + corpus + "'")
-                    : ErrorInfo.of(ErrorCode.UNAUTHORIZED, "the token is not valid");
-        }).onComplete(result -> {
+        decide(ctx, blocking(() -> access.check(token, corpus)));
+    }
+
+    /** Goes on to the next handler when access is granted, answers the refusal otherwise (the lookups block). */
+    private static void decide(RoutingContext ctx, Future<Optional<ErrorInfo>> refusal) {
+        refusal.onComplete(result -> {
             if (result.failed()) {
-                HttpErrors.fail(ctx, result.cause());
-            } else if (result.result() == null) {
+                Failures.answer(ctx, result.cause());
+            } else if (result.result().isEmpty()) {
                 ctx.next();
             } else {
-                HttpErrors.send(ctx, ErrorCode.valueOf(result.result().code()), result.result().message());
+                HttpErrors.send(ctx.response(), result.result().get());
             }
         });
     }
@@ -157,7 +141,8 @@ final class IngestRoutes {
             JsonNode body = Json.MAPPER.readTree(bytes(ctx.body().buffer()));
             id = body == null ? null : body.path("id").asText(null);
         } catch (IOException e) {
-            HttpErrors.send(ctx, ErrorCode.MALFORMED_JSON, "the body must be JSON such as {\"id\": \"dickens\"}");
+            HttpErrors.send(ctx.response(), ErrorCode.MALFORMED_JSON,
+                    "the body must be JSON such as {\"id\": \"dickens\"}");
             return;
         }
         String token = newToken();
@@ -166,24 +151,25 @@ final class IngestRoutes {
             corpus = validator.parse(RecordType.CORPUS, Json.write(Corpus.register(
                     id == null ? "" : id, token, System.currentTimeMillis())));
         } catch (InvalidRecordException e) {
-            HttpErrors.send(ctx, e.code(), e.getMessage());
+            HttpErrors.send(ctx.response(), e.code(), e.getMessage());
             return;
         }
-        if (!creating.add(corpus.id())) {
-            HttpErrors.send(ctx, ErrorCode.CORPUS_EXISTS, "corpus '" + corpus.id() + "' is being created");
-            return;
-        }
+        // the registry application decides (first request per id wins, on any gateway); the local check only spares
+        // a request that would be refused anyway
         blocking(() -> status.corpus(corpus.id()))
-                .compose(existing -> existing.isPresent()
-                        ? Future.failedFuture(new InvalidRecordException(ErrorCode.CORPUS_EXISTS,
-                        "corpus '" + corpus.id() + "' exists already"))
-                        : publisher.publish(topics.corpora(), corpus.id(), Json.write(corpus)))
+                .compose(existing -> existing.isPresent() ? Future.failedFuture(exists(corpus.id()))
+                        : publisher.publish(topics.corpusRequests(), corpus.id(), Json.write(corpus)))
                 .compose(v -> awaitRegistration(corpus.id(), System.nanoTime() + REGISTRATION_WAIT.toNanos()))
+                .compose(registered -> registered.tokenSha256().equals(corpus.tokenSha256())
+                        ? Future.succeededFuture() : Future.failedFuture(exists(corpus.id())))
                 .onSuccess(v -> ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
                         .end(Json.writeString(Map.of("corpus", corpus.id(), "token", token,
                                 "documents", "/v1/corpora/" + corpus.id() + "/documents"))))
-                .onFailure(e -> HttpErrors.fail(ctx, e))
-                .onComplete(v -> creating.remove(corpus.id()));
+                .onFailure(e -> Failures.answer(ctx, e));
+    }
+
+    private static InvalidRecordException exists(String corpus) {
+        return new InvalidRecordException(ErrorCode.CORPUS_EXISTS, "corpus '" + corpus + "' exists already");
     }
 
     /**
@@ -192,17 +178,8 @@ final class IngestRoutes {
      */
     private void listCorpora(RoutingContext ctx) {
         String token = bearer(ctx);
-        if (token == null) {
-            HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "missing 'Authorization: Bearer <token>' header");
-            return;
-        }
-        boolean admin = isAdmin(token);
-        blocking(() -> admin ? status.corpora() : status.corpusOfToken(token).map(java.util.List::of).orElse(null))
+        blocking(() -> access.readable(token))
                 .onSuccess(list -> {
-                    if (list == null) {
-                        HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "the token is not valid");
-                        return;
-                    }
                     java.util.List<Map<String, Object>> out = list.stream().map(c -> {
                         Map<String, Object> m = new LinkedHashMap<>();
                         m.put("id", c.id());
@@ -210,16 +187,19 @@ final class IngestRoutes {
                         return m;
                     }).toList();
                     ctx.response().putHeader("content-type", "application/json")
-                            .end(Json.writeString(Map.of("admin", admin, "corpora", out)));
+                            .end(Json.writeString(Map.of("admin", access.isAdmin(token), "corpora", out)));
                 })
-                .onFailure(e -> HttpErrors.fail(ctx, e));
+                .onFailure(e -> Failures.answer(ctx, e));
     }
 
-    /** Answers only once admission can see the corpus, so documents sent right after are not refused. */
-    private Future<Void> awaitRegistration(String corpus, long deadline) {
+    /**
+     * The registration of {@code corpus} once admission can see it (so documents sent right after are not refused):
+     * this request's, or the one that came first.
+     */
+    private Future<Corpus> awaitRegistration(String corpus, long deadline) {
         return blocking(() -> status.corpus(corpus)).compose(found -> {
             if (found.isPresent()) {
-                return Future.succeededFuture();
+                return Future.succeededFuture(found.get());
             }
             if (System.nanoTime() > deadline) {
                 return Future.failedFuture(new StatusView.UnavailableException(
@@ -235,7 +215,7 @@ final class IngestRoutes {
         blocking(() -> toDocument(ctx, corpus, doc))
                 .compose(document -> publish(document))
                 .onSuccess(document -> accepted(ctx, document))
-                .onFailure(e -> HttpErrors.fail(ctx, e));
+                .onFailure(e -> Failures.answer(ctx, e));
     }
 
     private void deleteDocument(RoutingContext ctx) {
@@ -247,7 +227,7 @@ final class IngestRoutes {
                         "corpus '" + corpus + "' has no document '" + doc + "'"))
                         : publish(Document.delete(corpus, doc)))
                 .onSuccess(document -> accepted(ctx, document))
-                .onFailure(e -> HttpErrors.fail(ctx, e));
+                .onFailure(e -> Failures.answer(ctx, e));
     }
 
     private void listDocuments(RoutingContext ctx) {
@@ -255,7 +235,7 @@ final class IngestRoutes {
         blocking(() -> status.documents(corpus))
                 .onSuccess(list -> ctx.response().putHeader("content-type", "application/json")
                         .end(Json.writeString(Map.of("corpus", corpus, "documents", list))))
-                .onFailure(e -> HttpErrors.fail(ctx, e));
+                .onFailure(e -> Failures.answer(ctx, e));
     }
 
     private void getDocument(RoutingContext ctx) {
@@ -264,9 +244,9 @@ final class IngestRoutes {
         blocking(() -> status.document(corpus, doc))
                 .onSuccess(found -> found.ifPresentOrElse(
                         s -> ctx.response().putHeader("content-type", "application/json").end(Json.writeString(s)),
-                        () -> HttpErrors.send(ctx, ErrorCode.UNKNOWN_DOCUMENT,
+                        () -> HttpErrors.send(ctx.response(), ErrorCode.UNKNOWN_DOCUMENT,
                                 "corpus '" + corpus + "' has no document '" + doc + "'")))
-                .onFailure(e -> HttpErrors.fail(ctx, e));
+                .onFailure(e -> Failures.answer(ctx, e));
     }
 
     private void corpusStatus(RoutingContext ctx) {
@@ -274,7 +254,7 @@ final class IngestRoutes {
         blocking(() -> CorpusStatusReport.of(corpus, status.documents(corpus), status.progress(corpus).orElse(null)))
                 .onSuccess(report -> ctx.response().putHeader("content-type", "application/json")
                         .end(Json.writeString(report)))
-                .onFailure(e -> HttpErrors.fail(ctx, e));
+                .onFailure(e -> Failures.answer(ctx, e));
     }
 
     /** Text from the body: JSON {text, title, metadata}, plain text as is, anything else through Tika. */
@@ -339,10 +319,6 @@ final class IngestRoutes {
 
     private <T> Future<T> blocking(Callable<T> work) {
         return vertx.executeBlocking(work, false);
-    }
-
-    private boolean isAdmin(String token) {
-        return BearerToken.matches(token, config.adminToken());
     }
 
     private static String bearer(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package dev.memorag.ingest.gateway;
 
+import dev.memorag.edge.HttpErrors;
 import dev.memorag.ingest.status.StatusOwners;
 import dev.memorag.schemas.ErrorCode;
 import io.vertx.core.Handler;
@@ -47,13 +48,14 @@ final class StatusForwarder implements Handler<RoutingContext> {
             ctx.next();
         } else if (owner instanceof StatusOwners.Remote remote) {
             if (ctx.request().getHeader(FORWARDED_BY) != null) {
-                HttpErrors.send(ctx, ErrorCode.UNAVAILABLE, "corpus '" + corpus + "' is moving between ingest "
-                        + "instances (now at " + remote + "); retry shortly");
+                HttpErrors.send(ctx.response(), ErrorCode.UNAVAILABLE, "corpus '" + corpus
+                        + "' is moving between ingest instances (now at " + remote + "); retry shortly");
             } else {
                 forward(ctx, remote);
             }
         } else {
-            HttpErrors.send(ctx, ErrorCode.UNAVAILABLE, ((StatusOwners.Unknown) owner).reason() + "; retry shortly");
+            HttpErrors.send(ctx.response(), ErrorCode.UNAVAILABLE,
+                    ((StatusOwners.Unknown) owner).reason() + "; retry shortly");
         }
     }
 
@@ -72,7 +74,7 @@ final class StatusForwarder implements Handler<RoutingContext> {
         client.request(options)
                 .compose(request -> body == null ? request.send() : request.send(body))
                 .compose(response -> response.body().map(answer -> reply(ctx, owner, response, answer)))
-                .onFailure(e -> HttpErrors.send(ctx, ErrorCode.UNAVAILABLE,
+                .onFailure(e -> HttpErrors.send(ctx.response(), ErrorCode.UNAVAILABLE,
                         "the ingest instance owning corpus '" + ctx.pathParam("corpus") + "' (" + owner
                                 + ") did not answer: " + e.getMessage() + "; retry shortly"));
     }

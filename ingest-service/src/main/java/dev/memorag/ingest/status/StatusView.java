@@ -1,20 +1,12 @@
 package dev.memorag.ingest.status;
 
-import dev.memorag.schemas.Corpus;
+import dev.memorag.edge.CorpusDirectory;
 import dev.memorag.schemas.Progress;
 import java.util.List;
 import java.util.Optional;
 
-/** Read-only questions the gateway asks of the admission application's state. */
-public interface StatusView {
-
-    Optional<Corpus> corpus(String id);
-
-    /** Every registered corpus, in id order. */
-    List<Corpus> corpora();
-
-    /** The corpus a bearer token belongs to, if any. */
-    Optional<Corpus> corpusOfToken(String token);
+/** Read-only questions the gateway asks of the admission application's state: its corpora, and then documents. */
+public interface StatusView extends CorpusDirectory {
 
     Optional<DocumentStatus> document(String corpus, String doc);
 

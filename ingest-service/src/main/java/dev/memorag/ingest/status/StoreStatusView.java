@@ -63,10 +63,14 @@ public final class StoreStatusView implements StatusView {
 
     @Override
     public Optional<Corpus> corpusOfToken(String token) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        String hash = Corpus.tokenHash(token); // once, however many corpora the scan compares it with
         try (KeyValueIterator<String, Corpus> it = lookup.<Corpus>store(StatusStores.CORPORA).all()) {
             while (it.hasNext()) {
                 Corpus corpus = it.next().value;
-                if (corpus.acceptsToken(token)) {
+                if (corpus.acceptsTokenHash(hash)) {
                     return Optional.of(corpus);
                 }
             }

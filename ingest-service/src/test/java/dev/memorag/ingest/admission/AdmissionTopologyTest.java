@@ -122,11 +122,7 @@ class AdmissionTopologyTest {
         assertEquals(1, admitted.readValuesToList().size(), "the registered corpus is still registered");
         assertTrue(dlq.isEmpty());
 
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audit-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        deadLettering(props);
-        try (TopologyTestDriver audit = new TopologyTestDriver(AdmissionTopology.registryAudit(topics), props)) {
+        try (TopologyTestDriver audit = new TopologyTestDriver(AdmissionTopology.registry(topics), registryProps())) {
             TestInputTopic<String, byte[]> registry =
                     audit.createInputTopic(topics.corpora(), new StringSerializer(), new ByteArraySerializer());
             registry.pipeInput("dickens", Json.write(Corpus.register("dickens", "t", 1)));
@@ -141,6 +137,46 @@ class AdmissionTopologyTest {
                     dead.stream().map(r -> DeadLetter.readFrom(r.headers()).code()).toList());
             assertArrayEquals("garbage".getBytes(StandardCharsets.UTF_8), dead.get(0).value(), "original bytes");
         }
+    }
+
+    @Test
+    void theFirstCreationOfAnIdIsRegisteredAndEveryLaterOneIsRefused() {
+        try (TopologyTestDriver registry = new TopologyTestDriver(AdmissionTopology.registry(topics),
+                registryProps())) {
+            TestInputTopic<String, byte[]> requests = registry.createInputTopic(topics.corpusRequests(),
+                    new StringSerializer(), new ByteArraySerializer());
+            TestInputTopic<String, byte[]> registrations =
+                    registry.createInputTopic(topics.corpora(), new StringSerializer(), new ByteArraySerializer());
+            registrations.pipeInput("dickens", Json.write(Corpus.register("dickens", "registered-before", 1)));
+            requests.pipeInput("austen", Json.write(Corpus.register("austen", "first", 2)));
+            requests.pipeInput("austen", Json.write(Corpus.register("austen", "second", 3)));
+            requests.pipeInput("dickens", Json.write(Corpus.register("dickens", "taken", 4)));
+            requests.pipeInput("bronte", Json.write(Corpus.register("austen", "filed-wrong", 5)));
+            requests.pipeInput("bronte", (byte[]) null);
+            registrations.pipeInput("dickens", (byte[]) null); // unregistered: the id is free again
+            requests.pipeInput("dickens", Json.write(Corpus.register("dickens", "after-removal", 6)));
+
+            List<Corpus> registered = registry.createOutputTopic(topics.corpora(), new StringDeserializer(),
+                    new JsonSerde<>(Corpus.class)).readValuesToList();
+            assertEquals(List.of("austen", "dickens"), registered.stream().map(Corpus::id).toList());
+            assertTrue(registered.get(0).acceptsToken("first"), "the first creation of austen holds it");
+            assertTrue(registered.get(1).acceptsToken("after-removal"));
+            List<DeadLetter> refused = registry.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer()).readRecordsToList().stream()
+                    .map(r -> DeadLetter.readFrom(r.headers())).toList();
+            assertEquals(List.of(ErrorCode.CORPUS_EXISTS, ErrorCode.CORPUS_EXISTS, ErrorCode.KEY_MISMATCH,
+                    ErrorCode.SCHEMA_VIOLATION), refused.stream().map(DeadLetter::code).toList());
+            assertEquals(List.of(1L, 2L, 3L, 4L), refused.stream().map(DeadLetter::sourceOffset).toList(),
+                    "each refusal names its request");
+        }
+    }
+
+    private Properties registryProps() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "registry-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        deadLettering(props);
+        return props;
     }
 
     private void send(String key, Object doc) {

@@ -120,8 +120,11 @@ class IngestGatewayTest {
     void corporaAreCreatedOnlyWithTheAdminTokenAndOnlyOnce() {
         assertError(send(http.post("/v1/corpora"), Buffer.buffer("{\"id\":\"tolstoy\"}"), "application/json"),
                 401, "UNAUTHORIZED");
-        assertError(send(http.post("/v1/corpora").bearerTokenAuthentication(dickensToken),
+        assertError(send(http.post("/v1/corpora").bearerTokenAuthentication("nobody-issued-this"),
                 Buffer.buffer("{\"id\":\"tolstoy\"}"), "application/json"), 401, "UNAUTHORIZED");
+        // a corpus's token is valid, just not enough
+        assertError(send(http.post("/v1/corpora").bearerTokenAuthentication(dickensToken),
+                Buffer.buffer("{\"id\":\"tolstoy\"}"), "application/json"), 403, "FORBIDDEN");
         assertError(send(http.post("/v1/corpora").bearerTokenAuthentication(ADMIN),
                 Buffer.buffer("{\"id\":\"dickens\"}"), "application/json"), 409, "CORPUS_EXISTS");
         assertError(send(http.post("/v1/corpora").bearerTokenAuthentication(ADMIN),

@@ -1,6 +1,8 @@
 package dev.memorag.query.access;
 
 import dev.memorag.auth.BearerToken;
+import dev.memorag.edge.CorpusAccess;
+import dev.memorag.edge.CorpusDirectory;
 import dev.memorag.schemas.Corpus;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
@@ -9,16 +11,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Who may use a corpus: its own bearer token, or the admin token. Tokens come from the {@code Authorization: Bearer}
- * header, or from the {@code access_token} query parameter where a browser cannot set headers (WebSocket).
+ * Where the query service finds a token: the {@code Authorization: Bearer} header, the {@code access_token} query
+ * parameter where a browser cannot set headers (WebSocket), or a Kafka question's {@code authorization} header.
+ * What a token may do is {@link CorpusAccess}'s decision, the same as the gateway's.
  */
 public final class Access {
-    private final CorpusRegistry registry;
-    private final String adminToken;
+    private final CorpusAccess access;
 
-    public Access(CorpusRegistry registry, String adminToken) {
-        this.registry = registry;
-        this.adminToken = adminToken;
+    public Access(CorpusDirectory registry, String adminToken) {
+        this.access = new CorpusAccess(registry, adminToken);
     }
 
     /** Empty when the request may use {@code corpus}; otherwise the error to answer with (401, 403 or 404). */
@@ -28,28 +29,17 @@ public final class Access {
             return Optional.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED,
                     "missing 'Authorization: Bearer <corpus token>' (or ?access_token= on a WebSocket)"));
         }
-        return check(token, corpus);
+        return access.check(token, corpus);
     }
 
     /** Empty when the request carries the admin token or some corpus's token; otherwise the 401 error. */
     public Optional<ErrorInfo> authenticate(HttpServerRequest request) {
-        String token = token(request);
-        if (token == null) {
-            return Optional.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED,
-                    "missing 'Authorization: Bearer <corpus token>'"));
-        }
-        return isAdmin(token) || registry.corpusOfToken(token).isPresent() ? Optional.empty()
-                : Optional.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED, "the token is not valid"));
+        return access.authenticate(token(request));
     }
 
     /** The corpora the request's token may read, by id: every corpus for the admin token, its own for a corpus's. */
     public List<Corpus> readable(HttpServerRequest request) {
-        String token = token(request);
-        return token == null ? List.of() : readable(token);
-    }
-
-    private List<Corpus> readable(String token) {
-        return isAdmin(token) ? registry.corpora() : registry.corpusOfToken(token).map(List::of).orElse(List.of());
+        return access.readable(token(request));
     }
 
     /**
@@ -62,26 +52,7 @@ public final class Access {
             return Optional.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED,
                     "missing header 'authorization: Bearer <corpus token>' on the question"));
         }
-        return check(token, corpus);
-    }
-
-    private Optional<ErrorInfo> check(String token, String corpus) {
-        if (isAdmin(token)) {
-            return registry.corpus(corpus).isPresent() ? Optional.empty()
-                    : Optional.of(ErrorInfo.of(ErrorCode.UNKNOWN_CORPUS, "corpus '" + corpus + "' is not registered"));
-        }
-        if (registry.corpus(corpus).map(c -> c.acceptsToken(token)).orElse(false)) {
-            return Optional.empty();
-        }
-        if (registry.corpusOfToken(token).isPresent()) {
-            return Optional.of(ErrorInfo.of(ErrorCode.FORBIDDEN,
-                    "the token belongs to another corpus, not to '" + corpus + "'"));
-        }
-        return Optional.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED, "the token is not valid"));
-    }
-
-    private boolean isAdmin(String token) {
-        return BearerToken.matches(token, adminToken);
+        return access.check(token, corpus);
     }
 
     private static String token(HttpServerRequest request) {

@@ -1,6 +1,7 @@
 package dev.memorag.query.access;
 
-import dev.memorag.query.KafkaSettings;
+import dev.memorag.clients.KafkaClients;
+import dev.memorag.edge.CorpusDirectory;
 import dev.memorag.schemas.Corpus;
 import dev.memorag.health.Health;
 import dev.memorag.schemas.InvalidRecordException;
@@ -24,11 +25,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * This instance's copy of the corpus registry: the compacted corpora topic read from the beginning into memory.
- * Ready once it has read up to the end offsets it found at start, so a restarted edge never refuses a known token.
+ * Ready once its position has passed the end offsets it found at start, so a restarted edge never refuses a known
+ * token. A position, not the offset of the last record read: the registry application writes the topic in
+ * transactions, and a commit marker takes an offset that no record has.
  * A registration that is not a valid corpus, or is filed under a key other than its id, is skipped and counted
  * ({@code memorag_skipped_records_total}); the ingest service's registry audit dead-letters it once.
  */
-public final class CorpusRegistry {
+public final class CorpusRegistry implements CorpusDirectory {
+    private static final long CATCH_UP_CHECK_MS = 50;
+    private final Vertx vertx;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Corpus> corpora = new ConcurrentHashMap<>();
     /** Corpus ids by token hash: a presented token costs one SHA-256, however many corpora there are. */
@@ -38,7 +43,8 @@ public final class CorpusRegistry {
     private final Promise<Void> caughtUp = Promise.promise();
 
     public CorpusRegistry(Vertx vertx, String bootstrapServers, TopicCatalog topics) {
-        this.consumer = KafkaConsumer.create(vertx, KafkaSettings.consumer(bootstrapServers,
+        this.vertx = vertx;
+        this.consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers,
                 topics.prefix() + "edge-registry-" + UUID.randomUUID(), "earliest"));
     }
 
@@ -65,9 +71,6 @@ public final class CorpusRegistry {
                     skipped.increment();
                 }
             }
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            catchUpTo.computeIfPresent(partition, (p, end) -> record.offset() + 1 >= end ? null : end);
-            completeIfCaughtUp();
         });
         return consumer.subscribe(topic).compose(v -> caughtUp.future());
     }
@@ -78,29 +81,45 @@ public final class CorpusRegistry {
                 catchUpTo.put(p, end);
             }
             return end;
-        })).toList()).onComplete(done -> completeIfCaughtUp());
+        })).toList()).onComplete(done -> awaitCatchUp());
     }
 
-    private void completeIfCaughtUp() {
-        if (catchUpTo.isEmpty()) {
-            caughtUp.tryComplete();
+    /** Compares positions with the ends every {@link #CATCH_UP_CHECK_MS} until every partition has reached its end. */
+    private void awaitCatchUp() {
+        if (caughtUp.future().isComplete()) {
+            return;
         }
+        Future.all(catchUpTo.entrySet().stream().map(end -> consumer.position(end.getKey()).map(position -> {
+            if (position >= end.getValue()) {
+                catchUpTo.remove(end.getKey());
+            }
+            return position;
+        })).toList()).onComplete(checked -> {
+            if (catchUpTo.isEmpty()) {
+                caughtUp.tryComplete();
+            } else {
+                vertx.setTimer(CATCH_UP_CHECK_MS, t -> awaitCatchUp());
+            }
+        });
     }
 
     public boolean ready() {
         return caughtUp.future().isComplete();
     }
 
+    @Override
     public Optional<Corpus> corpus(String id) {
         return Optional.ofNullable(corpora.get(id));
     }
 
     /** Every registered corpus, by id. */
+    @Override
     public List<Corpus> corpora() {
         return corpora.values().stream().sorted(Comparator.comparing(Corpus::id)).toList();
     }
 
     /** The corpus a token belongs to, if any: tells "another corpus's token" (403) from "no valid token" (401). */
+    @Override
     public Optional<Corpus> corpusOfToken(String token) {
         String id = token == null ? null : idsByTokenHash.get(Corpus.tokenHash(token));
         return id == null ? Optional.empty() : corpus(id).filter(c -> c.acceptsToken(token));

@@ -1,5 +1,6 @@
 package dev.memorag.query.edge;
 
+import dev.memorag.edge.HttpErrors;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.ErrorCode;
@@ -30,7 +31,7 @@ final class AskHandler implements Handler<RoutingContext> {
             if (event.type() == AnswerEvent.Type.DONE) {
                 response.putHeader("content-type", "application/json").end(Json.writeString(event.answer()));
             } else if (event.type() == AnswerEvent.Type.ERROR) {
-                HttpErrors.send(response, HttpErrors.statusOf(event.error()), event.error());
+                HttpErrors.send(response, event.error());
             }
         }
 

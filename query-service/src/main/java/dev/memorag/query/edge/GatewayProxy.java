@@ -1,7 +1,7 @@
 package dev.memorag.query.edge;
 
+import dev.memorag.edge.HttpErrors;
 import dev.memorag.schemas.ErrorCode;
-import dev.memorag.schemas.ErrorInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -53,8 +53,8 @@ public final class GatewayProxy {
         io.vertx.core.Handler<RoutingContext> handler = ctx -> {
             if (proxy == null) {
                 ctx.request().pause();
-                HttpErrors.send(ctx.response(), 503, ErrorInfo.of(ErrorCode.UNAVAILABLE,
-                        "no ingest gateway is configured for this query service (MEMORAG_INGEST_URL)"));
+                HttpErrors.send(ctx.response(), ErrorCode.UNAVAILABLE,
+                        "no ingest gateway is configured for this query service (MEMORAG_INGEST_URL)");
             } else {
                 proxy.forward(ctx, ctx.request().uri());
             }
@@ -102,8 +102,8 @@ public final class GatewayProxy {
                 })
                 .onFailure(e -> {
                     in.resume();
-                    HttpErrors.send(out, 503, ErrorInfo.of(ErrorCode.UNAVAILABLE,
-                            "the ingest gateway at " + root + " did not answer: " + e.getMessage()));
+                    HttpErrors.send(out, ErrorCode.UNAVAILABLE,
+                            "the ingest gateway at " + root + " did not answer: " + e.getMessage());
                 });
     }
 

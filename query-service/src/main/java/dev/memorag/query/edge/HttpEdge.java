@@ -1,5 +1,6 @@
 package dev.memorag.query.edge;
 
+import dev.memorag.edge.HttpErrors;
 import dev.memorag.health.Health;
 import dev.memorag.query.EdgeLimits;
 import dev.memorag.query.QueryConfig;
@@ -7,7 +8,6 @@ import dev.memorag.query.access.Access;
 import dev.memorag.query.access.QuestionLimits;
 import dev.memorag.query.openai.OpenAiRoutes;
 import dev.memorag.query.routing.RecallRouter;
-import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -58,7 +58,7 @@ public final class HttpEdge {
         router.route("/v1/corpora/:corpus/*").handler(ctx -> {
             Optional<ErrorInfo> denied = access.check(ctx.request(), ctx.pathParam("corpus"));
             if (denied.isPresent()) {
-                HttpErrors.send(ctx.response(), HttpErrors.statusOf(denied.get()), denied.get());
+                HttpErrors.send(ctx.response(), denied.get());
             } else {
                 ctx.next();
             }
@@ -70,11 +70,7 @@ public final class HttpEdge {
         router.get("/v1/corpora/:corpus/ws").handler(new SocketHandler(vertx, recall, limits, edge));
         router.get("/").handler(ctx -> ctx.redirect("/console/"));
         router.route("/console/*").handler(StaticHandler.create("console"));
-        router.errorHandler(404, ctx -> HttpErrors.send(ctx.response(), 404, ErrorInfo.of(ErrorCode.NOT_FOUND,
-                "no route " + ctx.request().method() + " " + ctx.request().path())));
-        router.errorHandler(405, ctx -> HttpErrors.send(ctx.response(), 405, ErrorInfo.of(
-                ErrorCode.METHOD_NOT_ALLOWED, "method " + ctx.request().method() + " is not allowed on "
-                        + ctx.request().path())));
+        HttpErrors.answerRoutingErrors(router);
         return router;
     }
 }

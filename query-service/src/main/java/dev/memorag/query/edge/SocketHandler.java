@@ -1,10 +1,10 @@
 package dev.memorag.query.edge;
 
+import dev.memorag.edge.HttpErrors;
 import dev.memorag.query.EdgeLimits;
 import dev.memorag.query.access.QuestionLimits;
 import dev.memorag.query.routing.RecallRouter;
 import dev.memorag.schemas.ErrorCode;
-import dev.memorag.schemas.ErrorInfo;
 import io.netty.channel.Channel;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -40,7 +40,7 @@ final class SocketHandler implements Handler<RoutingContext> {
                             new RefusedFrameCloser(SocketSession.tooBig(edge.socketMaxMessageBytes())));
                     new SocketSession(vertx, socket, corpus, router, limits, edge).start();
                 })
-                .onFailure(e -> HttpErrors.send(ctx.response(), 400,
-                        ErrorInfo.of(ErrorCode.SCHEMA_VIOLATION, "not a WebSocket upgrade: " + e.getMessage())));
+                .onFailure(e -> HttpErrors.send(ctx.response(), ErrorCode.SCHEMA_VIOLATION,
+                        "not a WebSocket upgrade: " + e.getMessage()));
     }
 }

@@ -1,7 +1,7 @@
 package dev.memorag.query.routing;
 
 import dev.memorag.health.Health;
-import dev.memorag.query.KafkaSettings;
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.InvalidRecordException;
 import dev.memorag.schemas.RecordType;
@@ -14,7 +14,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
-import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,7 +35,7 @@ public final class AnswerEventsFeed {
     private final RecordValidator validator = new RecordValidator();
 
     public AnswerEventsFeed(Vertx vertx, String bootstrapServers, TopicCatalog topics) {
-        Map<String, String> config = KafkaSettings.consumer(bootstrapServers, topics.prefix() + "query-answer-feed",
+        Properties config = KafkaClients.consumer(bootstrapServers, topics.prefix() + "query-answer-feed",
                 "latest");
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         this.consumer = KafkaConsumer.create(vertx, config);

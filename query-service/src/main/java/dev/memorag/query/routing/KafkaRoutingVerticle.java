@@ -2,7 +2,7 @@ package dev.memorag.query.routing;
 
 import dev.memorag.health.Health;
 import dev.memorag.query.KafkaQuestions;
-import dev.memorag.query.KafkaSettings;
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.query.access.Access;
 import dev.memorag.schemas.TopicCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,9 +45,9 @@ public final class KafkaRoutingVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        producer = KafkaProducer.create(vertx, KafkaSettings.producer(bootstrapServers));
-        deadLetterProducer = KafkaProducer.create(vertx, KafkaSettings.bytesProducer(bootstrapServers));
-        admin = KafkaAdminClient.create(vertx, KafkaSettings.producer(bootstrapServers));
+        producer = KafkaProducer.create(vertx, KafkaClients.producer(bootstrapServers));
+        deadLetterProducer = KafkaProducer.create(vertx, KafkaClients.bytesProducer(bootstrapServers));
+        admin = KafkaAdminClient.create(vertx, KafkaClients.admin(bootstrapServers));
         router = new RecallRouter(topics, producer, metrics);
         routing = new Routing(vertx, topics, questions, admin, deadLetterProducer, metrics);
         replies = new ReplyDelivery(vertx, bootstrapServers, topics, producer::send, routing.replyTopics(),

@@ -2,7 +2,7 @@ package dev.memorag.query.routing;
 
 import dev.memorag.health.Health;
 import dev.memorag.query.KafkaQuestions;
-import dev.memorag.query.KafkaSettings;
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.query.access.Access;
 import dev.memorag.schemas.Answer;
 import dev.memorag.schemas.ErrorInfo;
@@ -55,7 +55,7 @@ public final class QuestionIntake {
         this.retrying = retrying;
         this.health = health;
         this.consumer = KafkaConsumer.create(vertx,
-                KafkaSettings.bytesConsumer(bootstrapServers, topics.prefix() + "query-intake", "earliest"));
+                KafkaClients.bytesConsumer(bootstrapServers, topics.prefix() + "query-intake", "earliest"));
         this.commits = new OrderedCommits(consumer, MAX_PENDING);
         this.admission = new QuestionAdmission(replyTopics, topics.answers(), access::checkHeader, policy,
                 new SeenQuestions(policy.dedupWindow(), 100_000, System::nanoTime));

@@ -1,7 +1,7 @@
 package dev.memorag.query.routing;
 
 import dev.memorag.health.Health;
-import dev.memorag.query.KafkaSettings;
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.schemas.Answer;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.HeaderNames;
@@ -46,7 +46,7 @@ public final class ReplyDelivery {
                          Function<KafkaProducerRecord<String, byte[]>, Future<?>> send, ReplyTopics replyTopics,
                          QueryDeadLetters deadLetters, Retrying retrying, Health.Part health) {
         this.consumer = KafkaConsumer.create(vertx,
-                KafkaSettings.bytesConsumer(bootstrapServers, topics.prefix() + "query-replies", "earliest"));
+                KafkaClients.bytesConsumer(bootstrapServers, topics.prefix() + "query-replies", "earliest"));
         this.send = send;
         this.replyTopics = replyTopics;
         this.deadLetters = deadLetters;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memorag.health.Health;
 import dev.memorag.kafka.EmbeddedKafkaBroker;
 import dev.memorag.kafka.TopicCreator;
-import dev.memorag.query.KafkaSettings;
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.schemas.Answer;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.ErrorCode;
@@ -109,7 +109,7 @@ class AnswerFeedRoutingTest {
 
     private Instance startInstance() {
         KafkaProducer<String, byte[]> producer = KafkaProducer.create(vertx,
-                KafkaSettings.producer(broker.bootstrapServers()));
+                KafkaClients.producer(broker.bootstrapServers()));
         RecallRouter router = new RecallRouter(topics, producer, new SimpleMeterRegistry());
         AnswerEventsFeed feed = new AnswerEventsFeed(vertx, broker.bootstrapServers(), topics);
         feed.start(topics.answerEvents(), router, new Health().part("query.answer-feed"), new SimpleMeterRegistry())

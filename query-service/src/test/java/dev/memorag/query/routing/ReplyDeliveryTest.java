@@ -8,7 +8,7 @@ import dev.memorag.health.Health;
 import dev.memorag.kafka.EmbeddedKafkaBroker;
 import dev.memorag.kafka.TopicCreator;
 import dev.memorag.query.KafkaQuestions;
-import dev.memorag.query.KafkaSettings;
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.schemas.Answer;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.HeaderNames;
@@ -98,10 +98,10 @@ class ReplyDeliveryTest {
         TopicCreator.ensure(broker.bootstrapServers(), specs);
         vertx = Vertx.vertx();
         producer = io.vertx.kafka.client.producer.KafkaProducer.create(vertx,
-                KafkaSettings.producer(broker.bootstrapServers()));
+                KafkaClients.producer(broker.bootstrapServers()));
         deadLetterProducer = io.vertx.kafka.client.producer.KafkaProducer.create(vertx,
-                KafkaSettings.bytesProducer(broker.bootstrapServers()));
-        admin = KafkaAdminClient.create(vertx, KafkaSettings.producer(broker.bootstrapServers()));
+                KafkaClients.bytesProducer(broker.bootstrapServers()));
+        admin = KafkaAdminClient.create(vertx, KafkaClients.admin(broker.bootstrapServers()));
         routing = new Routing(vertx, topics, KafkaQuestions.defaults(), admin, deadLetterProducer,
                 new SimpleMeterRegistry());
         send = new FaultySend();
