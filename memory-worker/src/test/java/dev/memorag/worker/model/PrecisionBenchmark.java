@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class PrecisionBenchmark {
     private static final BenchLog LOG = new BenchLog(Path.of("target/benchmark-precision.txt"));
-    private static final TinyCheckpointWriter.Spec SMALL = BenchLog.SMALL.withDtype(TensorDType.BF16);
+    static final TinyCheckpointWriter.Spec SMALL = BenchLog.SMALL.withDtype(TensorDType.BF16);
     private static final int DECODE_TOKENS = 32;
 
     @Test
@@ -37,8 +37,7 @@ class PrecisionBenchmark {
         assumeTrue(Boolean.getBoolean("memorag.bench"), "benchmark: run with -Dmemorag.bench=true");
         int memoryTokens = Integer.getInteger("memorag.bench.memory", 8192) / SMALL.window() * SMALL.window();
         int decodeAt = Integer.getInteger("memorag.bench.decodeAt", 32768) / SMALL.window() * SMALL.window();
-        Path dir = Path.of("target/bench-model-small-bf16");
-        if (!Files.exists(dir.resolve("config.json"))) TinyCheckpointWriter.write(dir, SMALL);
+        Path dir = checkpoint();
         MemoryBandwidth.Result bw = MemoryBandwidth.measure();
         LOG.report("precision: memorize %d tokens, decode at %d, torch threads %s; bandwidth copy %.1f GB/s, triad %.1f GB/s; load average %s",
                 memoryTokens, decodeAt,
@@ -90,6 +89,13 @@ class PrecisionBenchmark {
         }
         MemoryBandwidth.Result end = MemoryBandwidth.measure();
         LOG.report("precision end: bandwidth copy %.1f GB/s, triad %.1f GB/s; load average %s", end.copyGBs(), end.triadGBs(), BenchLog.loadAverage());
+    }
+
+    /** The small config written in BF16 (both precisions load it, so they hold the same weights), written once per build dir. */
+    static Path checkpoint() throws IOException {
+        Path dir = Path.of("target/bench-model-small-bf16");
+        if (!Files.exists(dir.resolve("config.json"))) TinyCheckpointWriter.write(dir, SMALL);
+        return dir;
     }
 
     /** Malloc'd native bytes once spent direct buffers (DJL's copies of loaded weights) have been freed. */
