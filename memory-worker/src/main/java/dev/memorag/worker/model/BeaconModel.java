@@ -27,8 +27,11 @@ public final class BeaconModel implements AutoCloseable {
     /** Which logits a forward call computes: none (memorization) or those after the last raw slot. */
     public enum Logits { NONE, LAST_RAW }
 
-    /** New keys/values of the slots (per layer, attached to the caller's manager) and next-token logits (null for NONE). */
-    public record Output(List<LayerKv> kv, float[] logits) {}
+    /**
+     * New keys/values of the slots (per layer) and the next-token logits in FP32 ([vocab], null for NONE), all attached
+     * to the caller's manager: a greedy caller takes the argmax there and only one index crosses to Java.
+     */
+    public record Output(List<LayerKv> kv, NDArray logits) {}
 
     /**
      * Default bound on attention scores held at once (elements), 16 MiB in FP32. Larger chunks are
@@ -122,7 +125,7 @@ public final class BeaconModel implements AutoCloseable {
             NDArray sin = rope[1];
             Rows rows = new Rows(out, rawIdx, beaconIdx, s);
             NDArray x = timed(Stage.EMBED, () -> embed(out, ids, rows));
-            NDArray mask = causalBlock(out, s);
+            NDArray mask = s == 1 ? null : causalBlock(out, s); // one slot sees every key
             // A few queries (decode) read the cached K/V where it lies; see segments().
             boolean split = (long) config.numHeads() * s < 2L * config.kvDim();
             List<Stage> segmentStages = segmentStages(memory, window, split);
@@ -153,24 +156,29 @@ public final class BeaconModel implements AutoCloseable {
                 x = kept.get(0);
                 newKv.add(new LayerKv(kept.get(1), kept.get(2), kept.get(3)));
             }
-            float[] logitValues = null;
+            NDArray lg = null;
             if (logits == Logits.LAST_RAW && !rawIdx.isEmpty()) {
                 long last = rawIdx.get(rawIdx.size() - 1); // a trailing beacon slot's logits are discarded
                 NDArray xLast = x;
                 NDArray h = timed(Stage.NORM, () -> rmsNorm(xLast.get(new NDIndex(last + ":" + (last + 1))), weights.finalNorm));
-                NDArray lg = timed(Stage.LM_HEAD, () -> weights.lmHead.apply(h));
-                logitValues = timed(Stage.LOGITS_OUT, () -> lg.toType(DataType.FLOAT32, false).toFloatArray());
+                lg = timed(Stage.LM_HEAD, () -> weights.lmHead.apply(h).toType(DataType.FLOAT32, false).reshape(-1));
+                keep(lg, out);
             }
             for (LayerKv kv : newKv) {
-                for (NDArray a : new NDArray[] {kv.k(), kv.kRot(), kv.v()}) {
-                    a.attach(out);
-                    NDScope.unregister(a);
-                }
+                keep(kv.k(), out);
+                keep(kv.kRot(), out);
+                keep(kv.v(), out);
             }
-            return new Output(newKv, logitValues);
+            return new Output(newKv, lg);
         } finally {
             if (profile != null) profile.addForward(System.nanoTime() - t0);
         }
+    }
+
+    /** Moves {@code a} from the current scope to {@code out}. */
+    private static void keep(NDArray a, NDManager out) {
+        a.attach(out);
+        NDScope.unregister(a);
     }
 
     /** Sets the profile a benchmark reads stage times from (null: no timing, the default). */
@@ -201,17 +209,26 @@ public final class BeaconModel implements AutoCloseable {
         return kept;
     }
 
-    /** Row selection for the separate beacon projections: raw rows and beacon rows are projected apart, then re-interleaved. */
+    /**
+     * Row selection for the separate beacon projections: raw rows and beacon rows are projected apart, then
+     * re-interleaved. The index arrays exist only when the slots mix both kinds (a decode step has one raw slot).
+     */
     private static final class Rows {
         final NDArray rawIndex;
         final NDArray beaconIndex;
         final NDArray inverse;
         final boolean allRaw;
         final boolean allBeacon;
+        final int beacons;
 
         Rows(NDManager m, List<Long> raw, List<Long> beacon, int s) {
             allRaw = beacon.isEmpty();
             allBeacon = raw.isEmpty();
+            beacons = beacon.size();
+            if (allRaw || allBeacon) {
+                rawIndex = beaconIndex = inverse = null;
+                return;
+            }
             rawIndex = m.create(raw.stream().mapToLong(Long::longValue).toArray());
             beaconIndex = m.create(beacon.stream().mapToLong(Long::longValue).toArray());
             long[] inv = new long[s];
@@ -231,7 +248,7 @@ public final class BeaconModel implements AutoCloseable {
 
     private NDArray embed(NDManager m, long[] ids, Rows rows) {
         if (rows.allRaw) return tokenRows(m.create(ids));
-        NDArray beacons = weights.beaconEmbed.repeat(0, rows.beaconIndex.size());
+        NDArray beacons = weights.beaconEmbed.repeat(0, rows.beacons);
         if (rows.allBeacon) return beacons;
         NDArray tok = tokenRows(m.create(ids).get(rows.rawIndex));
         return tok.concat(beacons, 0).get(rows.inverse);
@@ -245,7 +262,7 @@ public final class BeaconModel implements AutoCloseable {
 
     /**
      * Additive causal mask [s, s] among the new slots (-inf above the diagonal). Cached rows need no
-     * mask: every new slot sees all of them.
+     * mask: every new slot sees all of them; so does a single new slot (null mask).
      */
     private NDArray causalBlock(NDManager m, int s) {
         NDArray pos = m.arange(0, s, 1, DataType.INT64);
@@ -300,8 +317,10 @@ public final class BeaconModel implements AutoCloseable {
                 NDArray probs = timed(Stage.SOFTMAX, () -> {
                     NDArray scores = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, -1);
                     // In place through a view: the chunk's queries against its own new slots [past + from, keys).
-                    scores.reshape(kvHeads, group, n, keys).get(new NDIndex("..., " + (past + from) + ":"))
-                            .addi(mask.get(new NDIndex(from + ":" + to + ", " + from + ":" + to)));
+                    if (mask != null) {
+                        scores.reshape(kvHeads, group, n, keys).get(new NDIndex("..., " + (past + from) + ":"))
+                                .addi(mask.get(new NDIndex(from + ":" + to + ", " + from + ":" + to)));
+                    }
                     // Softmax in FP32 even when computing in BF16/FP16 (GPU): long rows lose too much otherwise.
                     return scores.toType(DataType.FLOAT32, false).softmax(-1).toType(qc.getDataType(), false);
                 });

@@ -29,7 +29,6 @@ public final class ForwardProfile {
         SOFTMAX("scores: join, mask, softmax"),
         ELEMENTWISE("SiLU, residual adds, reshapes"),
         LM_HEAD("LM head"),
-        LOGITS_OUT("logits to Java / argmax"),
         FREE("closing temporaries");
 
         private final String label;
