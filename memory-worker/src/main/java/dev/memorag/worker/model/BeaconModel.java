@@ -104,6 +104,29 @@ public final class BeaconModel implements AutoCloseable {
      * either list may be null for no rows. Everything temporary is closed before returning.
      */
     public Output forward(NDManager out, List<LayerKv> memory, List<LayerKv> window, int[] slots, Logits logits) {
+        ForwardProfile profile = this.profile;
+        long t0 = profile == null ? 0 : System.nanoTime();
+        try {
+            if (weights.halfGemv(slots.length)) {
+                Output fast = run(out, memory, window, slots, logits, true);
+                if (fast != null) return fast;
+                if (profile != null) profile.addRecomputed();
+            }
+            return run(out, memory, window, slots, logits, false);
+        } finally {
+            if (profile != null) profile.addForward(System.nanoTime() - t0);
+        }
+    }
+
+    /**
+     * One forward; with {@code halfGemv} (2-byte weights, few slots) the projections use the FP16 GEMV and the result
+     * is null if any of them overflowed FP16. One check per forward finds that: an infinite projection output makes
+     * its slot's residual stream non-finite for good (inf times a weight or probability is inf, or NaN where that is
+     * 0; sums with inf stay inf or NaN; the norms read but never replace the stream) except through the keys, whose
+     * infinity can vanish in a zero softmax weight; so the check sums each layer's new keys, the final stream and the
+     * logits.
+     */
+    private Output run(NDManager out, List<LayerKv> memory, List<LayerKv> window, int[] slots, Logits logits, boolean halfGemv) {
         int s = slots.length;
         long past = rows(memory) + rows(window);
         int total = Math.toIntExact(past + s);
@@ -116,20 +139,19 @@ public final class BeaconModel implements AutoCloseable {
             ids[i] = beacon ? 0 : slots[i];
             (beacon ? beaconIdx : rawIdx).add((long) i);
         }
-        ForwardProfile profile = this.profile;
-        long t0 = profile == null ? 0 : System.nanoTime();
         try (NDScope scope = new NDScope()) {
             // Only the new slots are rotated; cached rows carry their rotated keys.
             NDArray[] rope = timed(Stage.ROPE, () -> rope(past, total));
             NDArray cos = rope[0];
             NDArray sin = rope[1];
-            Rows rows = new Rows(out, rawIdx, beaconIdx, s);
+            Rows rows = new Rows(out, rawIdx, beaconIdx, s, halfGemv);
             NDArray x = timed(Stage.EMBED, () -> embed(out, ids, rows));
             NDArray mask = s == 1 ? null : causalBlock(out, s); // one slot sees every key
             // A few queries (decode) read the cached K/V where it lies; see segments().
             boolean split = (long) config.numHeads() * s < 2L * config.kvDim();
             List<Stage> segmentStages = segmentStages(memory, window, split);
             List<LayerKv> newKv = new ArrayList<>();
+            NDList overflowChecks = new NDList();
             for (int l = 0; l < config.numLayers(); l++) {
                 Weights.Layer w = weights.layers.get(l);
                 int layer = l;
@@ -146,33 +168,44 @@ public final class BeaconModel implements AutoCloseable {
                     List<NDArray> keys = timed(Stage.KV_SEGMENTS, () -> segments(memory, window, layer, kRot, true, split));
                     List<NDArray> values = timed(Stage.KV_SEGMENTS, () -> segments(memory, window, layer, v, false, split));
                     NDArray attn = attention(qs, keys, values, segmentStages, mask, s, total);
-                    NDArray xa = xIn.add(timed(Stage.PROJ_O, () -> w.o().apply(attn)));
+                    NDArray xa = xIn.add(timed(Stage.PROJ_O, () -> w.o().apply(attn, halfGemv)));
                     NDArray h2 = timed(Stage.NORM, () -> rmsNorm(xa, w.postNorm()));
-                    NDArray gate = timed(Stage.MLP_GATE, () -> w.gate().apply(h2));
-                    NDArray up = timed(Stage.MLP_UP, () -> w.up().apply(h2));
+                    NDArray gate = timed(Stage.MLP_GATE, () -> w.gate().apply(h2, halfGemv));
+                    NDArray up = timed(Stage.MLP_UP, () -> w.up().apply(h2, halfGemv));
                     NDArray act = timed(Stage.ELEMENTWISE, () -> gate.mul(Activation.sigmoid(gate)).muli(up));
-                    return new NDList(xa.addi(timed(Stage.MLP_DOWN, () -> w.down().apply(act))), k, kRot, v);
+                    NDList result = new NDList(xa.addi(timed(Stage.MLP_DOWN, () -> w.down().apply(act, halfGemv))), k, kRot, v);
+                    if (halfGemv) result.add(timed(Stage.OVERFLOW_CHECK, k::sum));
+                    return result;
                 });
                 x = kept.get(0);
                 newKv.add(new LayerKv(kept.get(1), kept.get(2), kept.get(3)));
+                if (halfGemv) overflowChecks.add(kept.get(4));
             }
             NDArray lg = null;
             if (logits == Logits.LAST_RAW && !rawIdx.isEmpty()) {
                 long last = rawIdx.get(rawIdx.size() - 1); // a trailing beacon slot's logits are discarded
                 NDArray xLast = x;
                 NDArray h = timed(Stage.NORM, () -> rmsNorm(xLast.get(new NDIndex(last + ":" + (last + 1))), weights.finalNorm));
-                lg = timed(Stage.LM_HEAD, () -> weights.lmHead.apply(h).toType(DataType.FLOAT32, false).reshape(-1));
-                keep(lg, out);
+                lg = timed(Stage.LM_HEAD, () -> weights.lmHead.apply(h, halfGemv).toType(DataType.FLOAT32, false).reshape(-1));
             }
+            if (halfGemv && !finite(overflowChecks, x, lg)) return null;
+            if (lg != null) keep(lg, out);
             for (LayerKv kv : newKv) {
                 keep(kv.k(), out);
                 keep(kv.kRot(), out);
                 keep(kv.v(), out);
             }
             return new Output(newKv, lg);
-        } finally {
-            if (profile != null) profile.addForward(System.nanoTime() - t0);
         }
+    }
+
+    /** Whether the layers' key sums, the final residual stream and the logits (may be null) are all finite. */
+    private boolean finite(NDList keySums, NDArray x, NDArray logits) {
+        return timed(Stage.OVERFLOW_CHECK, () -> {
+            keySums.add(x.sum());
+            if (logits != null) keySums.add(logits.sum());
+            return Float.isFinite(NDArrays.stack(keySums).sum().getFloat());
+        });
     }
 
     /** Moves {@code a} from the current scope to {@code out}. */
@@ -220,8 +253,10 @@ public final class BeaconModel implements AutoCloseable {
         final boolean allRaw;
         final boolean allBeacon;
         final int beacons;
+        final boolean halfGemv;
 
-        Rows(NDManager m, List<Long> raw, List<Long> beacon, int s) {
+        Rows(NDManager m, List<Long> raw, List<Long> beacon, int s, boolean halfGemv) {
+            this.halfGemv = halfGemv;
             allRaw = beacon.isEmpty();
             allBeacon = raw.isEmpty();
             beacons = beacon.size();
@@ -238,10 +273,10 @@ public final class BeaconModel implements AutoCloseable {
         }
 
         NDArray project(NDArray h, Weights.Linear rawProj, Weights.Linear beaconProj) {
-            if (allRaw) return rawProj.apply(h);
-            if (allBeacon) return beaconProj.apply(h);
-            NDArray r = rawProj.apply(h.get(rawIndex));
-            NDArray b = beaconProj.apply(h.get(beaconIndex));
+            if (allRaw) return rawProj.apply(h, halfGemv);
+            if (allBeacon) return beaconProj.apply(h, halfGemv);
+            NDArray r = rawProj.apply(h.get(rawIndex), halfGemv);
+            NDArray b = beaconProj.apply(h.get(beaconIndex), halfGemv);
             return r.concat(b, 0).get(inverse);
         }
     }

@@ -29,6 +29,7 @@ public final class ForwardProfile {
         SOFTMAX("scores: join, mask, softmax"),
         ELEMENTWISE("SiLU, residual adds, reshapes"),
         LM_HEAD("LM head"),
+        OVERFLOW_CHECK("FP16 GEMV overflow check (BF16)"),
         FREE("closing temporaries");
 
         private final String label;
@@ -45,6 +46,7 @@ public final class ForwardProfile {
     private final long[] nanos = new long[Stage.values().length];
     private long forwardNanos;
     private long forwards;
+    private long recomputed;
 
     <T> T time(Stage stage, Supplier<T> body) {
         long t0 = System.nanoTime();
@@ -56,6 +58,15 @@ public final class ForwardProfile {
     void addForward(long nanos) {
         forwardNanos += nanos;
         forwards++;
+    }
+
+    void addRecomputed() {
+        recomputed++;
+    }
+
+    /** Forwards whose FP16 GEMV overflowed and that were recomputed on up-cast weights. */
+    public long recomputed() {
+        return recomputed;
     }
 
     /** Seconds per stage since the last reset, in stage order. */
@@ -78,5 +89,6 @@ public final class ForwardProfile {
         java.util.Arrays.fill(nanos, 0);
         forwardNanos = 0;
         forwards = 0;
+        recomputed = 0;
     }
 }

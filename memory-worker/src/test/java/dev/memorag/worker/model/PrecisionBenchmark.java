@@ -130,7 +130,7 @@ class PrecisionBenchmark {
             for (int i = -1; i < reps; i++) {
                 long t0 = System.nanoTime();
                 try (NDScope scope = new NDScope()) {
-                    new Weights.Linear(wT, null).apply(x);
+                    new Weights.Linear(wT, null).apply(x, false);
                 }
                 if (i >= 0) seconds += BenchLog.seconds(t0);
             }
@@ -152,11 +152,11 @@ class PrecisionBenchmark {
                 if (i == 0) t0 = System.nanoTime();
                 try (NDScope scope = new NDScope()) {
                     for (Weights.Layer l : w.layers) {
-                        for (Weights.Linear p : new Weights.Linear[] {l.q(), l.k(), l.v(), l.gate(), l.up()}) p.apply(x);
-                        l.o().apply(xq);
-                        l.down().apply(xi);
+                        for (Weights.Linear p : new Weights.Linear[] {l.q(), l.k(), l.v(), l.gate(), l.up()}) p.apply(x, true);
+                        l.o().apply(xq, true);
+                        l.down().apply(xi, true);
                     }
-                    w.lmHead.apply(x);
+                    w.lmHead.apply(x, true);
                 }
             }
             return BenchLog.seconds(t0) / reps;
