@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Where a forward's time goes, per op category ({@link ForwardProfile}), for the small config in FP32 and BF16 side by
  * side in one JVM: decode steps at a -Dmemorag.bench.decodeAt-token memory (default 32768; -Dmemorag.bench.decode
- * tokens, default 32) and one window's memorization at a -Dmemorag.bench.windowAt-token memory (default 0 and 32768).
+ * tokens, default 32) and one window's memorization at each -Dmemorag.bench.windowAt-token memory (default 0,32768; empty for
+ * none).
  * Each table row is ms per decode token (or per window) and its share of the step; "outside forward" is the rest of a
  * generate step (window K/V append, sampling, scopes). Skipped unless -Dmemorag.bench=true; lines also in
  * target/benchmark-profile.txt.
@@ -55,6 +56,7 @@ class ForwardProfileBenchmark {
                     steps.put(precision, new double[] {seconds, profile.forwardSeconds(), profile.forwards()});
                 }
                 for (String at : System.getProperty("memorag.bench.windowAt", "0,32768").split(",")) {
+                    if (at.isBlank()) continue;
                     int memoryTokens = Integer.parseInt(at.trim()) / window * window;
                     MemoryState past = BeaconBenchmark.randomMemory(memoryTokens / window, model.config().kvDim()).withPrecision(precision);
                     try (BeaconMemory memory = BeaconMemory.restore(model, past)) {
