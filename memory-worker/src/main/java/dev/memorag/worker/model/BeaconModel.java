@@ -162,8 +162,8 @@ public final class BeaconModel implements AutoCloseable {
                     NDArray q = timed(Stage.PROJ_Q, () -> rows.project(h, w.q(), w.beaconQ())).reshape(s, config.numHeads(), config.headDim());
                     NDArray k = timed(Stage.PROJ_K, () -> rows.project(h, w.k(), w.beaconK())).reshape(s, config.numKvHeads(), config.headDim());
                     NDArray v = timed(Stage.PROJ_V, () -> rows.project(h, w.v(), w.beaconV())).reshape(s, config.numKvHeads(), config.headDim());
-                    // 1/sqrt(d) goes into q (s x heads x d) rather than into the far larger score tensor.
                     NDArray kRot = timed(Stage.ROPE, () -> rotate(k, cos, sin));
+                    // 1/sqrt(d) goes into q (s x heads x d) rather than into the far larger score tensor.
                     NDArray qs = timed(Stage.ROPE, () -> rotate(q, cos, sin).muli(1.0 / Math.sqrt(config.headDim())));
                     List<NDArray> keys = timed(Stage.KV_SEGMENTS, () -> segments(memory, window, layer, kRot, true, split));
                     List<NDArray> values = timed(Stage.KV_SEGMENTS, () -> segments(memory, window, layer, v, false, split));
