@@ -9,6 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.memorag.worker.model.ForwardProfile.Stage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,11 @@ public final class BeaconModel implements AutoCloseable {
     /** Which logits a forward call computes: none (memorization) or those after the last raw slot. */
     public enum Logits { NONE, LAST_RAW }
 
-    /** New keys/values of the slots (per layer, attached to the caller's manager) and next-token logits (null for NONE). */
-    public record Output(List<LayerKv> kv, float[] logits) {}
+    /**
+     * New keys/values of the slots (per layer) and the next-token logits in FP32 ([vocab], null for NONE), all attached
+     * to the caller's manager: a greedy caller takes the argmax there and only one index crosses to Java.
+     */
+    public record Output(List<LayerKv> kv, NDArray logits) {}
 
     /**
      * Default bound on attention scores held at once (elements), 16 MiB in FP32. Larger chunks are
@@ -48,6 +52,7 @@ public final class BeaconModel implements AutoCloseable {
     private NDArray ropeSin;
     private int ropeCapacity;
     private volatile long scoreElements = SCORE_ELEMENTS;
+    private volatile ForwardProfile profile;
 
     private BeaconModel(ModelConfig config, ComputeDevice device, NDManager manager, Weights weights) {
         this.config = config;
@@ -99,6 +104,29 @@ public final class BeaconModel implements AutoCloseable {
      * either list may be null for no rows. Everything temporary is closed before returning.
      */
     public Output forward(NDManager out, List<LayerKv> memory, List<LayerKv> window, int[] slots, Logits logits) {
+        ForwardProfile profile = this.profile;
+        long t0 = profile == null ? 0 : System.nanoTime();
+        try {
+            if (weights.halfGemv(slots.length)) {
+                Output fast = run(out, memory, window, slots, logits, true);
+                if (fast != null) return fast;
+                if (profile != null) profile.addRecomputed();
+            }
+            return run(out, memory, window, slots, logits, false);
+        } finally {
+            if (profile != null) profile.addForward(System.nanoTime() - t0);
+        }
+    }
+
+    /**
+     * One forward; with {@code halfGemv} (2-byte weights, few slots) the projections use the FP16 GEMV and the result
+     * is null if any of them overflowed FP16. One check per forward finds that: an infinite projection output makes
+     * its slot's residual stream non-finite for good (inf times a weight or probability is inf, or NaN where that is
+     * 0; sums with inf stay inf or NaN; the norms read but never replace the stream) except through the keys, whose
+     * infinity can vanish in a zero softmax weight; so the check sums each layer's new keys, the final stream and the
+     * logits.
+     */
+    private Output run(NDManager out, List<LayerKv> memory, List<LayerKv> window, int[] slots, Logits logits, boolean halfGemv) {
         int s = slots.length;
         long past = rows(memory) + rows(window);
         int total = Math.toIntExact(past + s);
@@ -113,75 +141,129 @@ public final class BeaconModel implements AutoCloseable {
         }
         try (NDScope scope = new NDScope()) {
             // Only the new slots are rotated; cached rows carry their rotated keys.
-            NDArray[] rope = rope(past, total);
+            NDArray[] rope = timed(Stage.ROPE, () -> rope(past, total));
             NDArray cos = rope[0];
             NDArray sin = rope[1];
-            Rows rows = new Rows(out, rawIdx, beaconIdx, s);
-            NDArray x = embed(out, ids, rows);
-            NDArray mask = causalBlock(out, s);
+            Rows rows = new Rows(out, rawIdx, beaconIdx, s, halfGemv);
+            NDArray x = timed(Stage.EMBED, () -> embed(out, ids, rows));
+            NDArray mask = s == 1 ? null : causalBlock(out, s); // one slot sees every key
+            // A few queries (decode) read the cached K/V where it lies; see segments().
+            boolean split = (long) config.numHeads() * s < 2L * config.kvDim();
+            List<Stage> segmentStages = segmentStages(memory, window, split);
             List<LayerKv> newKv = new ArrayList<>();
+            NDList overflowChecks = new NDList();
             for (int l = 0; l < config.numLayers(); l++) {
                 Weights.Layer w = weights.layers.get(l);
                 int layer = l;
                 NDArray xIn = x;
                 // A layer's temporaries are freed before the next layer: over a forward they add up to gigabytes.
                 NDList kept = scoped(() -> {
-                    NDArray h = rmsNorm(xIn, w.inputNorm());
-                    NDArray q = rows.project(h, w.q(), w.beaconQ()).reshape(s, config.numHeads(), config.headDim());
-                    NDArray k = rows.project(h, w.k(), w.beaconK()).reshape(s, config.numKvHeads(), config.headDim());
-                    NDArray v = rows.project(h, w.v(), w.beaconV()).reshape(s, config.numKvHeads(), config.headDim());
-                    NDArray kRot = rotate(k, cos, sin);
-                    List<NDArray> keys = segments(memory, window, layer, kRot, true, s);
-                    List<NDArray> values = segments(memory, window, layer, v, false, s);
+                    NDArray h = timed(Stage.NORM, () -> rmsNorm(xIn, w.inputNorm()));
+                    NDArray q = timed(Stage.PROJ_Q, () -> rows.project(h, w.q(), w.beaconQ())).reshape(s, config.numHeads(), config.headDim());
+                    NDArray k = timed(Stage.PROJ_K, () -> rows.project(h, w.k(), w.beaconK())).reshape(s, config.numKvHeads(), config.headDim());
+                    NDArray v = timed(Stage.PROJ_V, () -> rows.project(h, w.v(), w.beaconV())).reshape(s, config.numKvHeads(), config.headDim());
+                    NDArray kRot = timed(Stage.ROPE, () -> rotate(k, cos, sin));
                     // 1/sqrt(d) goes into q (s x heads x d) rather than into the far larger score tensor.
-                    NDArray qs = rotate(q, cos, sin).muli(1.0 / Math.sqrt(config.headDim()));
-                    NDArray xa = xIn.add(w.o().apply(attention(qs, keys, values, mask, s, total)));
-                    NDArray h2 = rmsNorm(xa, w.postNorm());
-                    NDArray gate = w.gate().apply(h2);
-                    NDArray act = gate.mul(Activation.sigmoid(gate)).muli(w.up().apply(h2));
-                    return new NDList(xa.addi(w.down().apply(act)), k, kRot, v);
+                    NDArray qs = timed(Stage.ROPE, () -> rotate(q, cos, sin).muli(1.0 / Math.sqrt(config.headDim())));
+                    List<NDArray> keys = timed(Stage.KV_SEGMENTS, () -> segments(memory, window, layer, kRot, true, split));
+                    List<NDArray> values = timed(Stage.KV_SEGMENTS, () -> segments(memory, window, layer, v, false, split));
+                    NDArray attn = attention(qs, keys, values, segmentStages, mask, s, total);
+                    NDArray xa = xIn.add(timed(Stage.PROJ_O, () -> w.o().apply(attn, halfGemv)));
+                    NDArray h2 = timed(Stage.NORM, () -> rmsNorm(xa, w.postNorm()));
+                    NDArray gate = timed(Stage.MLP_GATE, () -> w.gate().apply(h2, halfGemv));
+                    NDArray up = timed(Stage.MLP_UP, () -> w.up().apply(h2, halfGemv));
+                    NDArray act = timed(Stage.ELEMENTWISE, () -> gate.mul(Activation.sigmoid(gate)).muli(up));
+                    NDList result = new NDList(xa.addi(timed(Stage.MLP_DOWN, () -> w.down().apply(act, halfGemv))), k, kRot, v);
+                    if (halfGemv) result.add(timed(Stage.OVERFLOW_CHECK, k::sum));
+                    return result;
                 });
                 x = kept.get(0);
                 newKv.add(new LayerKv(kept.get(1), kept.get(2), kept.get(3)));
+                if (halfGemv) overflowChecks.add(kept.get(4));
             }
-            float[] logitValues = null;
+            NDArray lg = null;
             if (logits == Logits.LAST_RAW && !rawIdx.isEmpty()) {
                 long last = rawIdx.get(rawIdx.size() - 1); // a trailing beacon slot's logits are discarded
-                NDArray lg = weights.lmHead.apply(rmsNorm(x.get(new NDIndex(last + ":" + (last + 1))), weights.finalNorm));
-                logitValues = lg.toType(DataType.FLOAT32, false).toFloatArray();
+                NDArray xLast = x;
+                NDArray h = timed(Stage.NORM, () -> rmsNorm(xLast.get(new NDIndex(last + ":" + (last + 1))), weights.finalNorm));
+                lg = timed(Stage.LM_HEAD, () -> weights.lmHead.apply(h, halfGemv).toType(DataType.FLOAT32, false).reshape(-1));
             }
+            if (halfGemv && !finite(overflowChecks, x, lg)) return null;
+            if (lg != null) keep(lg, out);
             for (LayerKv kv : newKv) {
-                for (NDArray a : new NDArray[] {kv.k(), kv.kRot(), kv.v()}) {
-                    a.attach(out);
-                    NDScope.unregister(a);
-                }
+                keep(kv.k(), out);
+                keep(kv.kRot(), out);
+                keep(kv.v(), out);
             }
-            return new Output(newKv, logitValues);
+            return new Output(newKv, lg);
         }
     }
 
+    /** Whether the layers' key sums, the final residual stream and the logits (may be null) are all finite. */
+    private boolean finite(NDList keySums, NDArray x, NDArray logits) {
+        return timed(Stage.OVERFLOW_CHECK, () -> {
+            keySums.add(x.sum());
+            if (logits != null) keySums.add(logits.sum());
+            return Float.isFinite(NDArrays.stack(keySums).sum().getFloat());
+        });
+    }
+
+    /** Moves {@code a} from the current scope to {@code out}. */
+    private static void keep(NDArray a, NDManager out) {
+        a.attach(out);
+        NDScope.unregister(a);
+    }
+
+    /** Sets the profile a benchmark reads stage times from (null: no timing, the default). */
+    void profile(ForwardProfile profile) {
+        this.profile = profile;
+    }
+
+    /** Runs {@code body}, adding its wall time to {@code stage} when a profile is set. */
+    private <T> T timed(Stage stage, Supplier<T> body) {
+        ForwardProfile p = profile;
+        return p == null ? body.get() : p.time(stage, body);
+    }
+
     /** Runs {@code body} in its own scope: what it returns moves to the enclosing scope, everything else is closed. */
-    private static NDList scoped(Supplier<NDList> body) {
+    private NDList scoped(Supplier<NDList> body) {
         NDList kept;
-        try (NDScope scope = new NDScope()) {
+        NDScope scope = new NDScope();
+        try {
             kept = body.get();
             NDScope.unregister(kept);
+        } finally {
+            timed(Stage.FREE, () -> {
+                scope.close();
+                return null;
+            });
         }
         kept.forEach(NDScope::register);
         return kept;
     }
 
-    /** Row selection for the separate beacon projections: raw rows and beacon rows are projected apart, then re-interleaved. */
+    /**
+     * Row selection for the separate beacon projections: raw rows and beacon rows are projected apart, then
+     * re-interleaved. The index arrays exist only when the slots mix both kinds (a decode step has one raw slot).
+     */
     private static final class Rows {
         final NDArray rawIndex;
         final NDArray beaconIndex;
         final NDArray inverse;
         final boolean allRaw;
         final boolean allBeacon;
+        final int beacons;
+        final boolean halfGemv;
 
-        Rows(NDManager m, List<Long> raw, List<Long> beacon, int s) {
+        Rows(NDManager m, List<Long> raw, List<Long> beacon, int s, boolean halfGemv) {
+            this.halfGemv = halfGemv;
             allRaw = beacon.isEmpty();
             allBeacon = raw.isEmpty();
+            beacons = beacon.size();
+            if (allRaw || allBeacon) {
+                rawIndex = beaconIndex = inverse = null;
+                return;
+            }
             rawIndex = m.create(raw.stream().mapToLong(Long::longValue).toArray());
             beaconIndex = m.create(beacon.stream().mapToLong(Long::longValue).toArray());
             long[] inv = new long[s];
@@ -191,17 +273,17 @@ public final class BeaconModel implements AutoCloseable {
         }
 
         NDArray project(NDArray h, Weights.Linear rawProj, Weights.Linear beaconProj) {
-            if (allRaw) return rawProj.apply(h);
-            if (allBeacon) return beaconProj.apply(h);
-            NDArray r = rawProj.apply(h.get(rawIndex));
-            NDArray b = beaconProj.apply(h.get(beaconIndex));
+            if (allRaw) return rawProj.apply(h, halfGemv);
+            if (allBeacon) return beaconProj.apply(h, halfGemv);
+            NDArray r = rawProj.apply(h.get(rawIndex), halfGemv);
+            NDArray b = beaconProj.apply(h.get(beaconIndex), halfGemv);
             return r.concat(b, 0).get(inverse);
         }
     }
 
     private NDArray embed(NDManager m, long[] ids, Rows rows) {
         if (rows.allRaw) return tokenRows(m.create(ids));
-        NDArray beacons = weights.beaconEmbed.repeat(0, rows.beaconIndex.size());
+        NDArray beacons = weights.beaconEmbed.repeat(0, rows.beacons);
         if (rows.allBeacon) return beacons;
         NDArray tok = tokenRows(m.create(ids).get(rows.rawIndex));
         return tok.concat(beacons, 0).get(rows.inverse);
@@ -215,7 +297,7 @@ public final class BeaconModel implements AutoCloseable {
 
     /**
      * Additive causal mask [s, s] among the new slots (-inf above the diagonal). Cached rows need no
-     * mask: every new slot sees all of them.
+     * mask: every new slot sees all of them; so does a single new slot (null mask).
      */
     private NDArray causalBlock(NDManager m, int s) {
         NDArray pos = m.arange(0, s, 1, DataType.INT64);
@@ -232,12 +314,13 @@ public final class BeaconModel implements AutoCloseable {
      * are neither multiplied nor masked, and only its diagonal block of new slots gets the mask. With several
      * segments each is multiplied where it lies and only the scores are joined.
      */
-    private NDArray attention(NDArray q, List<NDArray> keySegments, List<NDArray> valueSegments, NDArray mask, int s, int total) {
+    private NDArray attention(NDArray q, List<NDArray> keySegments, List<NDArray> valueSegments, List<Stage> stages, NDArray mask, int s,
+                              int total) {
         int kvHeads = config.numKvHeads();
         int group = config.numHeads() / kvHeads;
         int hd = config.headDim();
         int past = total - s;
-        NDArray qg = contiguous(q.reshape(s, kvHeads, group, hd).transpose(1, 2, 0, 3)); // [kvHeads, group, s, hd]
+        NDArray qg = timed(Stage.ELEMENTWISE, () -> contiguous(q.reshape(s, kvHeads, group, hd).transpose(1, 2, 0, 3))); // [kvHeads, group, s, hd]
         // Strided views, no copies: BLAS takes them as they are (row stride kvHeads * hd); copying all of
         // K and V per layer is pure memory traffic, and in a decode step (one query) it rivals the matmuls.
         List<NDArray> kts = new ArrayList<>();
@@ -257,27 +340,32 @@ public final class BeaconModel implements AutoCloseable {
                 NDList parts = new NDList();
                 List<Long> lengths = new ArrayList<>();
                 long at = 0;
-                for (NDArray kt : kts) {
+                for (int i = 0; i < kts.size(); i++) {
+                    NDArray kt = kts.get(i);
                     long rows = kt.getShape().get(2);
                     long len = Math.min(rows, keys - at);
                     if (len <= 0) break;
-                    parts.add(qc.matMul(len == rows ? kt : kt.get(new NDIndex(":, :, :" + len))));
+                    parts.add(timed(stages.get(i), () -> qc.matMul(len == rows ? kt : kt.get(new NDIndex(":, :, :" + len)))));
                     lengths.add(len);
                     at += rows;
                 }
-                NDArray scores = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, -1);
-                // In place through a view: the chunk's queries against its own new slots [past + from, keys).
-                scores.reshape(kvHeads, group, n, keys).get(new NDIndex("..., " + (past + from) + ":"))
-                        .addi(mask.get(new NDIndex(from + ":" + to + ", " + from + ":" + to)));
-                // Softmax in FP32 even when computing in BF16/FP16 (GPU): long rows lose too much otherwise.
-                NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(qc.getDataType(), false);
+                NDArray probs = timed(Stage.SOFTMAX, () -> {
+                    NDArray scores = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, -1);
+                    // In place through a view: the chunk's queries against its own new slots [past + from, keys).
+                    if (mask != null) {
+                        scores.reshape(kvHeads, group, n, keys).get(new NDIndex("..., " + (past + from) + ":"))
+                                .addi(mask.get(new NDIndex(from + ":" + to + ", " + from + ":" + to)));
+                    }
+                    // Softmax in FP32 even when computing in BF16/FP16 (GPU): long rows lose too much otherwise.
+                    return scores.toType(DataType.FLOAT32, false).softmax(-1).toType(qc.getDataType(), false);
+                });
                 NDArray out = null;
                 long offset = 0;
                 for (int i = 0; i < lengths.size(); i++) {
                     long len = lengths.get(i);
                     NDArray p = lengths.size() == 1 ? probs : probs.get(new NDIndex("..., " + offset + ":" + (offset + len)));
                     NDArray vt = vts.get(i);
-                    NDArray o = p.matMul(len == vt.getShape().get(1) ? vt : vt.get(new NDIndex(":, :" + len)));
+                    NDArray o = timed(stages.get(i), () -> p.matMul(len == vt.getShape().get(1) ? vt : vt.get(new NDIndex(":, :" + len))));
                     out = out == null ? o : out.addi(o);
                     offset += len;
                 }
@@ -316,13 +404,23 @@ public final class BeaconModel implements AutoCloseable {
      * (a window) get one joined segment, because their scores are the larger tensor and joining those per query
      * chunk would copy more.
      */
-    private List<NDArray> segments(List<LayerKv> memory, List<LayerKv> window, int layer, NDArray fresh, boolean keys, int s) {
+    private static List<NDArray> segments(List<LayerKv> memory, List<LayerKv> window, int layer, NDArray fresh, boolean keys, boolean split) {
         List<NDArray> parts = new ArrayList<>(3);
         if (memory != null) parts.add(keys ? memory.get(layer).kRot() : memory.get(layer).v());
         if (window != null) parts.add(keys ? window.get(layer).kRot() : window.get(layer).v());
         parts.add(fresh);
-        if (parts.size() == 1 || (long) config.numHeads() * s < 2L * config.kvDim()) return parts;
+        if (parts.size() == 1 || split) return parts;
         return List.of(NDArrays.concat(new NDList(parts), 0));
+    }
+
+    /** The profile stage of each segment {@link #segments} returns: a joined segment counts as attention over the memory. */
+    private static List<Stage> segmentStages(List<LayerKv> memory, List<LayerKv> window, boolean split) {
+        if (!split) return List.of(memory == null ? Stage.ATTN_WINDOW : Stage.ATTN_MEMORY);
+        List<Stage> stages = new ArrayList<>(3);
+        if (memory != null) stages.add(Stage.ATTN_MEMORY);
+        if (window != null) stages.add(Stage.ATTN_WINDOW);
+        stages.add(Stage.ATTN_WINDOW);
+        return stages;
     }
 
     private static long rows(List<LayerKv> kv) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Continues a memory's token stream for one request, with a KV cache for the current window. It
@@ -41,7 +42,7 @@ public final class RecallSession implements AutoCloseable {
         this.window = new WindowKv(manager, c.numLayers(), plain ? 256 : b.window() + b.beaconsPerWindow(), c.numKvHeads(), c.headDim(),
                 model.device().dataType());
         try {
-            if (pending.length > 0) feed(pending, BeaconModel.Logits.NONE);
+            if (pending.length > 0) feed(pending, BeaconModel.Logits.NONE, logits -> null);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -56,18 +57,23 @@ public final class RecallSession implements AutoCloseable {
     /** Appends raw tokens; returns the next-token logits after the last one (vocab-sized). */
     public float[] feed(int[] tokens) {
         if (tokens.length == 0) throw new IllegalArgumentException("nothing to feed");
-        return feed(tokens, BeaconModel.Logits.LAST_RAW);
+        return feed(tokens, BeaconModel.Logits.LAST_RAW, NDArray::toFloatArray);
     }
 
-    private float[] feed(int[] tokens, BeaconModel.Logits wanted) {
+    /**
+     * Appends tokens and returns what {@code read} takes from the logits after the last one (null when none are
+     * wanted); {@code read} runs while the logits are alive on the device, so a greedy caller copies one index, not
+     * the vocabulary.
+     */
+    private <T> T feed(int[] tokens, BeaconModel.Logits wanted, Function<NDArray, T> read) {
         BeaconSettings b = model.beacon();
-        float[] logits = null;
+        T result = null;
         int pos = 0;
         if (plain) {
             try (NDManager scope = manager.newSubManager()) {
                 BeaconModel.Output out = model.forward(scope, null, window.view(scope), tokens.clone(), wanted);
                 window.append(out.kv());
-                return out.logits();
+                return out.logits() == null ? null : read.apply(out.logits());
             }
         }
         while (pos < tokens.length) {
@@ -77,7 +83,7 @@ public final class RecallSession implements AutoCloseable {
             try (NDManager scope = manager.newSubManager()) {
                 BeaconModel.Output out = model.forward(scope, memory, window.view(scope), slots,
                         last ? wanted : BeaconModel.Logits.NONE);
-                if (last) logits = out.logits();
+                if (last && out.logits() != null) result = read.apply(out.logits());
                 window.append(out.kv());
             }
             windowSlots += slots.length;
@@ -85,7 +91,7 @@ public final class RecallSession implements AutoCloseable {
             pos += count;
             if (rawInWindow == b.window()) completeWindow();
         }
-        return logits;
+        return result;
     }
 
     /** Moves the finished window's beacon rows into this session's memory and drops its raw rows. */
@@ -132,15 +138,15 @@ public final class RecallSession implements AutoCloseable {
      * stream, and generation stops at an EOS id, at maxNewTokens, or when the listener returns false.
      */
     public int[] generate(int[] prompt, GenerationOptions options, TokenListener listener) {
+        if (prompt.length == 0) throw new IllegalArgumentException("nothing to feed");
         Sampler sampler = new Sampler(options);
-        float[] logits = feed(prompt);
+        int next = feed(prompt, BeaconModel.Logits.LAST_RAW, sampler::next);
         List<Integer> out = new ArrayList<>();
         while (out.size() < options.maxNewTokens()) {
-            int next = sampler.next(logits);
             if (options.stopTokenIds().contains(next)) break;
             out.add(next);
             if (!listener.onToken(next) || out.size() == options.maxNewTokens()) break;
-            logits = feed(new int[] {next});
+            next = feed(new int[] {next}, BeaconModel.Logits.LAST_RAW, sampler::next);
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
     }

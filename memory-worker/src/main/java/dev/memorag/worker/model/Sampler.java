@@ -1,5 +1,6 @@
 package dev.memorag.worker.model;
 
+import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Random;
@@ -13,6 +14,15 @@ public final class Sampler {
     public Sampler(GenerationOptions options) {
         this.options = options;
         this.random = new Random(options.seed());
+    }
+
+    /**
+     * Picks from logits on the device ([vocab], FP32). Greedy takes the argmax there, so one index crosses to Java
+     * instead of the vocabulary (libtorch's argmax returns the first of equal maxima, as {@link #argmax} does); top-p
+     * reads them all.
+     */
+    public int next(NDArray logits) {
+        return options.temperature() == 0 ? (int) logits.argMax().getLong() : next(logits.toFloatArray());
     }
 
     public int next(float[] logits) {

@@ -22,30 +22,31 @@ public final class Weights implements AutoCloseable {
     /** Row chunk size when uploading, so a 150K x 3584 embedding never needs one huge Java buffer. */
     private static final long CHUNK_ELEMENTS = 1L << 24;
 
-    /** Up to this many rows a 2-byte weight is multiplied by libtorch's FP16 GEMV; above, on its FP32 up-cast. */
+    /** Up to this many rows a 2-byte weight may be multiplied by libtorch's FP16 GEMV; above, on its FP32 up-cast. */
     static final long GEMV_ROWS = 8;
     /** Largest finite FP16 value: weights beyond it cannot be held in the 2-byte CPU container. */
     private static final float FP16_MAX = 65504f;
 
     /** One projection: transposed weight and optional bias. */
     public record Linear(NDArray wT, NDArray bias) {
-        NDArray apply(NDArray x) {
-            NDArray y = wT.getDataType() == x.getDataType() ? x.matMul(wT) : mixed(x);
-            return bias == null ? y : y.addi(bias);
-        }
-
         /**
-         * FP32 activations times a 2-byte FP16 weight (a BF16 model on CPU). A few rows (decode) go through libtorch's
-         * FP16 GEMV, which reads the weight as it is stored (activations rounded to FP16's 11-bit significand); its FP16
-         * result is checked for overflow (an activation or output beyond 65504) and recomputed on the FP32 up-cast if
-         * it has any. More rows multiply the weight up-cast to FP32 for this call: native FP16 GEMMs are very slow here.
+         * x times the weight, plus the bias. FP32 activations times a 2-byte FP16 weight (a BF16 model on CPU): with
+         * {@code halfGemv} and at most {@link #GEMV_ROWS} rows (decode) through libtorch's FP16 GEMV, which reads the
+         * weight as it is stored (activations rounded to FP16's 11-bit significand) but turns an activation or output
+         * beyond 65504 into infinity, which the caller must detect ({@link BeaconModel} checks a forward once and
+         * recomputes it without); otherwise on the weight up-cast to FP32 for this call (native FP16 GEMMs are very
+         * slow here).
          */
-        private NDArray mixed(NDArray x) {
-            if (x.getShape().get(0) <= GEMV_ROWS) {
-                NDArray y = x.toType(wT.getDataType(), false).matMul(wT).toType(x.getDataType(), false);
-                if (y.abs().max().getFloat() <= FP16_MAX) return y;
+        NDArray apply(NDArray x, boolean halfGemv) {
+            NDArray y;
+            if (wT.getDataType() == x.getDataType()) {
+                y = x.matMul(wT);
+            } else if (halfGemv && x.getShape().get(0) <= GEMV_ROWS) {
+                y = x.toType(wT.getDataType(), false).matMul(wT).toType(x.getDataType(), false);
+            } else {
+                y = x.matMul(wT.toType(x.getDataType(), false));
             }
-            return x.matMul(wT.toType(x.getDataType(), false));
+            return bias == null ? y : y.addi(bias);
         }
     }
 
@@ -181,6 +182,11 @@ public final class Weights implements AutoCloseable {
             NDArray b = bias ? tensor(WeightLayout.layer(layer, name + ".bias"), out) : null;
             return new Linear(w.transpose(), b);
         }
+    }
+
+    /** Whether a forward of {@code rows} slots multiplies 2-byte weights by FP32 activations through the FP16 GEMV. */
+    boolean halfGemv(int rows) {
+        return rows <= GEMV_ROWS && lmHead.wT().getDataType() != finalNorm.getDataType();
     }
 
     /** Arrays live in this manager; tests use it to check nothing else accumulates here. */

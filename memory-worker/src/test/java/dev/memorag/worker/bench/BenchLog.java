@@ -47,6 +47,14 @@ public final class BenchLog {
         return seconds(t0);
     }
 
+    /** The median of {@code values} (the mean of the middle two for an even count). */
+    public static double median(double... values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
     public static double seconds(long t0) {
         return (System.nanoTime() - t0) / 1e9;
     }

@@ -13,11 +13,16 @@ public final class MemoryBandwidth {
     private MemoryBandwidth() {}
 
     public static Result measure() {
+        return measure(5);
+    }
+
+    /** Best of {@code reps} runs of each kernel. */
+    public static Result measure(int reps) {
         float[] a = new float[N], b = new float[N], c = new float[N];
         java.util.Arrays.fill(a, 1f);
         java.util.Arrays.fill(b, 2f);
         double copy = 0, triad = 0;
-        for (int rep = 0; rep < 5; rep++) {
+        for (int rep = 0; rep < reps; rep++) {
             long t0 = System.nanoTime();
             System.arraycopy(a, 0, c, 0, N);
             copy = Math.max(copy, 2.0 * N * Float.BYTES / BenchLog.seconds(t0) / 1e9);

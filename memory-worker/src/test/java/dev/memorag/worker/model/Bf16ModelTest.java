@@ -10,7 +10,13 @@ import dev.memorag.worker.model.ComputeDevice.Precision;
 import dev.memorag.worker.store.MemoryCursor;
 import dev.memorag.worker.store.MemoryUpdate;
 import dev.memorag.worker.store.RocksCorpusStore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -83,6 +89,61 @@ class Bf16ModelTest {
                         type + ": greedy tokens of the BF16 model differ from the FP32 model's");
             }
         }
+    }
+
+    /**
+     * The last layer's MLP down weights scaled by 2^16 (exact for BF16, still within FP16's range) make decode outputs
+     * beyond 65504: the FP16 GEMV turns them into infinities, and a forward that had any is recomputed on the up-cast
+     * weights, so the BF16 model still decodes what the FP32 model does.
+     */
+    @Test
+    void decodeStepsWhoseFp16GemvOverflowsAreRecomputed() throws IOException {
+        Path dir = TinyModels.write(tmp.resolve("overflow"), TinyCheckpointWriter.Spec.tiny("qwen2", WINDOW, 4).withDtype(TensorDType.BF16));
+        scaleBf16Tensor(dir, WeightLayout.layer(1, "mlp.down_proj.weight"), 1 << 16);
+        int[] prompt = TinyModels.tokens(8, 12);
+        GenerationOptions greedy = GenerationOptions.greedy(12, Set.of());
+        try (BeaconModel fp32 = BeaconModel.load(dir, ComputeDevice.cpu(), null);
+             BeaconModel bf16 = BeaconModel.load(dir, ComputeDevice.cpu(Precision.BF16), null);
+             BeaconMemory m32 = BeaconMemory.empty(fp32);
+             BeaconMemory m16 = BeaconMemory.empty(bf16)) {
+            int[] stream = TinyModels.tokens(7, WINDOW + 5);
+            m32.extend(stream);
+            m16.extend(stream);
+            ForwardProfile profile = new ForwardProfile();
+            bf16.profile(profile);
+            try (RecallSession a = new RecallSession(m32); RecallSession b = new RecallSession(m16)) {
+                int[] expected = a.generate(prompt, greedy, t -> true);
+                int[] actual = b.generate(prompt, greedy, t -> true);
+                assertArrayEquals(expected, actual, "greedy tokens of the BF16 model differ from the FP32 model's");
+                float[] logits = b.feed(new int[] {actual[actual.length - 1]});
+                for (float f : logits) assertTrue(Float.isFinite(f), "logits after an overflowing step are finite");
+                assertTrue(profile.recomputed() > 0, "the scaled weights overflow FP16 in some decode step");
+            }
+        }
+    }
+
+    /** Multiplies a BF16 tensor of a checkpoint in place by a power of two (exact: only the exponents change). */
+    private static void scaleBf16Tensor(Path dir, String name, int powerOfTwo) throws IOException {
+        try (var shards = Files.list(dir)) {
+            for (Path shard : shards.filter(p -> p.toString().endsWith(".safetensors")).toList()) {
+                SafetensorsFile.TensorInfo t;
+                try (SafetensorsFile f = SafetensorsFile.open(shard)) {
+                    t = f.tensors().get(name);
+                }
+                if (t == null) continue;
+                try (FileChannel ch = FileChannel.open(shard, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(t.end() - t.begin())).order(ByteOrder.LITTLE_ENDIAN);
+                    ch.read(b, t.begin());
+                    for (int i = 0; i < b.limit(); i += 2) {
+                        float v = Float.intBitsToFloat((b.getShort(i) & 0xFFFF) << 16) * powerOfTwo;
+                        b.putShort(i, (short) (Float.floatToRawIntBits(v) >>> 16));
+                    }
+                    ch.write(b.rewind(), t.begin());
+                }
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no tensor " + name + " in " + dir);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -54,6 +55,45 @@ class GenerationTest {
         for (int i = 0; i < 200; i++) {
             int x = nucleus.next(logits);
             assertTrue(x == 1 || x == 2, "top-p 0.5 keeps the two best tokens, got " + x);
+        }
+    }
+
+    @Test
+    void greedyArgmaxOnTheDeviceEqualsTheJavaOne() {
+        Sampler greedy = new Sampler(GenerationOptions.greedy(1, Set.of()));
+        java.util.Random r = new java.util.Random(3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int i = 0; i < 50; i++) {
+                float[] logits = new float[1000];
+                for (int j = 0; j < logits.length; j++) logits[j] = (float) r.nextGaussian();
+                // Equal maxima: both take the first.
+                logits[100 + i] = 9f;
+                logits[700 - i] = 9f;
+                assertEquals(Sampler.argmax(logits), greedy.next(m.create(logits)));
+                assertEquals(100 + i, greedy.next(m.create(logits)));
+            }
+        }
+    }
+
+    @Test
+    void greedyGenerationEqualsFeedingBackTheArgmaxOfTheLogits() {
+        try (BeaconMemory memory = BeaconMemory.empty(model)) {
+            memory.extend(TinyModels.tokens(5, 70));
+            int[] prompt = TinyModels.tokens(6, 8);
+            int[] generated;
+            try (RecallSession s = new RecallSession(memory)) {
+                generated = s.generate(prompt, GenerationOptions.greedy(40, Set.of()), t -> true);
+            }
+            int[] expected = new int[generated.length];
+            try (RecallSession s = new RecallSession(memory)) {
+                float[] logits = s.feed(prompt);
+                for (int i = 0; i < expected.length; i++) {
+                    expected[i] = Sampler.argmax(logits);
+                    logits = s.feed(new int[] {expected[i]});
+                }
+            }
+            assertEquals(40, generated.length);
+            assertArrayEquals(expected, generated, "the device argmax picks what the Java argmax over the copied logits picks");
         }
     }
 
