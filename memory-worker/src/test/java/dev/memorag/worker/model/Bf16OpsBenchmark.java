@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,12 +77,12 @@ class Bf16OpsBenchmark {
     }
 
     /** Mean seconds per call after two warm-up calls; everything a call creates is closed at once. */
-    private static double perCall(int n, Supplier<NDArray> op) {
+    private static double perCall(int n, Runnable op) {
         long t0 = 0;
         for (int i = -2; i < n; i++) {
             if (i == 0) t0 = System.nanoTime();
             try (NDScope scope = new NDScope()) {
-                op.get();
+                op.run();
             }
         }
         return BenchLog.seconds(t0) / n;
