@@ -13,18 +13,19 @@ import static dev.memorag.settings.SettingsCatalogue.MAX_TEXT_CHARS;
 import static dev.memorag.settings.SettingsCatalogue.RECALL_THREADS;
 import static dev.memorag.settings.SettingsCatalogue.SESSION_TIMEOUT;
 
-import dev.memorag.health.Health;
-import dev.memorag.kafka.EmbeddedKafkaBroker;
-import dev.memorag.kafka.TopicCreator;
 import dev.memorag.embedding.Embedder;
+import dev.memorag.health.Health;
 import dev.memorag.ingest.admission.AdmissionConfig;
 import dev.memorag.ingest.admission.AdmissionService;
 import dev.memorag.ingest.chunking.ChunkJobConfig;
 import dev.memorag.ingest.gateway.GatewayConfig;
 import dev.memorag.ingest.gateway.IngestGateway;
 import dev.memorag.ingest.status.StatusView;
+import dev.memorag.kafka.EmbeddedKafkaBroker;
+import dev.memorag.kafka.TopicCreator;
 import dev.memorag.query.QueryConfig;
 import dev.memorag.query.QueryService;
+import dev.memorag.query.edge.HealthRoutes;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.settings.Part;
 import dev.memorag.settings.SettingException;
@@ -34,14 +35,13 @@ import dev.memorag.worker.recall.RecallService;
 import dev.memorag.worker.store.CorpusStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import dev.memorag.query.edge.HealthRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
-import org.apache.kafka.streams.state.HostInfo;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +64,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final Health health = new Health();
     /** The process's meters; the query service's {@code /metrics} (or the health server's) serves them. */
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
     private EmbeddedKafkaBroker broker;
     private CorpusStore store;
     private RecallService recall;
@@ -106,45 +107,87 @@ public final class EmbeddedStack implements AutoCloseable {
         running.push(metrics::close);
 
         if (deployment.runs(Part.INGEST)) {
-            AdmissionService admission = new AdmissionService(bootstrap, topics,
-                    AdmissionConfig.of(config.settings()), config.dataDir().resolve("streams"),
-                    CLUSTER_DEFAULT_REPLICATION, advertisedGateway(), health);
+            AdmissionService admission = new AdmissionService(
+                    bootstrap,
+                    topics,
+                    AdmissionConfig.of(config.settings()),
+                    config.dataDir().resolve("streams"),
+                    CLUSTER_DEFAULT_REPLICATION,
+                    advertisedGateway(),
+                    health);
             admission.start();
             running.push(admission);
             admission.awaitRunning(Duration.ofMinutes(2));
             statusView = admission.statusView();
-            gateway = new IngestGateway(new GatewayConfig(config.get(BIND_HOST), config.get(INGEST_PORT),
-                    adminToken, GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES, config.get(MAX_TEXT_CHARS)), bootstrap, topics,
-                    statusView, admission.statusOwners(), health, config.dataDir().resolve("uploads"));
+            gateway = new IngestGateway(
+                    new GatewayConfig(
+                            config.get(BIND_HOST),
+                            config.get(INGEST_PORT),
+                            adminToken,
+                            GatewayConfig.DEFAULT_MAX_UPLOAD_BYTES,
+                            config.get(MAX_TEXT_CHARS)),
+                    bootstrap,
+                    topics,
+                    statusView,
+                    admission.statusOwners(),
+                    health,
+                    config.dataDir().resolve("uploads"));
             vertx.deployVerticle(gateway).await();
         }
         if (deployment.runs(Part.CHUNKER)) {
-            running.push(new FlinkMiniCluster(bootstrap, topics,
+            running.push(new FlinkMiniCluster(
+                    bootstrap,
+                    topics,
                     ChunkJobConfig.inProcess(config.settings()),
-                    config.dataDir().resolve("chunker"), health.part("chunker.job")));
+                    config.dataDir().resolve("chunker"),
+                    health.part("chunker.job")));
         }
         if (deployment.runs(Part.WORKER)) {
-            WorkerRuntime worker = WorkerRuntime.start(new WorkerConfig(bootstrap, config.dataDir().resolve("worker"),
-                    config.get(RECALL_THREADS), config.get(INSTANCE_ID), config.get(SESSION_TIMEOUT), config.model(),
-                    config.retrieval()), topics,
-                    Embedder.shared(), health, metrics);
+            WorkerRuntime worker = WorkerRuntime.start(
+                    new WorkerConfig(
+                            bootstrap,
+                            config.dataDir().resolve("worker"),
+                            config.get(RECALL_THREADS),
+                            config.get(INSTANCE_ID),
+                            config.get(SESSION_TIMEOUT),
+                            config.model(),
+                            config.retrieval()),
+                    topics,
+                    Embedder.shared(),
+                    health,
+                    metrics);
             running.push(worker);
             store = worker.store();
             recall = worker.recall();
         }
         if (deployment.runs(Part.QUERY)) {
-            query = new QueryService(new QueryConfig(bootstrap, config.get(BIND_HOST), config.get(HTTP_PORT),
-                    adminToken, config.edge(), config.questions(), gatewayUrl(), config.get(HTTP_INSTANCES)), topics, health, metrics);
+            query = new QueryService(
+                    new QueryConfig(
+                            bootstrap,
+                            config.get(BIND_HOST),
+                            config.get(HTTP_PORT),
+                            adminToken,
+                            config.edge(),
+                            config.questions(),
+                            gatewayUrl(),
+                            config.get(HTTP_INSTANCES)),
+                    topics,
+                    health,
+                    metrics);
             vertx.deployVerticle(query).await();
         }
         if (!deployment.runs(Part.INGEST) && !deployment.runs(Part.QUERY)) {
             // no HTTP part to serve the probes on: a worker's or chunker's own small server
             Router probes = Router.router(vertx);
             HealthRoutes.mount(probes, health);
-            probes.get("/metrics").handler(ctx -> ctx.response()
-                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-            healthServer = vertx.createHttpServer().requestHandler(probes)
-                    .listen(config.get(HEALTH_PORT), config.get(BIND_HOST)).await();
+            probes.get("/metrics")
+                    .handler(ctx -> ctx.response()
+                            .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                            .end(metrics.scrape()));
+            healthServer = vertx.createHttpServer()
+                    .requestHandler(probes)
+                    .listen(config.get(HEALTH_PORT), config.get(BIND_HOST))
+                    .await();
         }
     }
 

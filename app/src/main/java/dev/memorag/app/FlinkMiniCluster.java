@@ -19,8 +19,8 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,31 +46,37 @@ final class FlinkMiniCluster implements AutoCloseable {
     });
     private volatile boolean closing;
 
-    FlinkMiniCluster(String bootstrapServers, TopicCatalog topics, ChunkJobConfig jobConfig, Path stateDir,
-                     Health.Part health) throws Exception {
+    FlinkMiniCluster(
+            String bootstrapServers, TopicCatalog topics, ChunkJobConfig jobConfig, Path stateDir, Health.Part health)
+            throws Exception {
         StreamExecutionEnvironment env = ChunkEmbedJob.localEnvironment(checkpointing(stateDir.resolve("checkpoints")));
         ChunkEmbedJob.define(env, bootstrapServers, topics, jobConfig);
         this.job = env.executeAsync("memorag chunk-and-embed");
         job.getJobExecutionResult().whenComplete((result, failure) -> {
             if (!closing) {
-                health.failed("the chunk-and-embed job ended: "
-                        + (failure == null ? "finished" : failure.getMessage()));
+                health.failed(
+                        "the chunk-and-embed job ended: " + (failure == null ? "finished" : failure.getMessage()));
             }
         });
-        watcher.scheduleWithFixedDelay(() -> job.getJobStatus().thenAccept(status -> {
-            switch (status) {
-                case RUNNING -> health.up();
-                case FAILED, CANCELED, FINISHED, SUSPENDED -> { } // the result above says why
-                default -> health.degraded("the chunk-and-embed job is " + status);
-            }
-        }), 0, 1, TimeUnit.SECONDS);
+        watcher.scheduleWithFixedDelay(
+                () -> job.getJobStatus().thenAccept(status -> {
+                    switch (status) {
+                        case RUNNING -> health.up();
+                        case FAILED, CANCELED, FINISHED, SUSPENDED -> {} // the result above says why
+                        default -> health.degraded("the chunk-and-embed job is " + status);
+                    }
+                }),
+                0,
+                1,
+                TimeUnit.SECONDS);
     }
 
     /** Retained checkpoints under {@code dir}, and the latest one of an earlier run to restore, if any. */
     private static Configuration checkpointing(Path dir) throws IOException {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toUri().toString());
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         Optional<Path> latest = latestCheckpoint(dir);
         if (latest.isPresent()) {
@@ -89,10 +95,13 @@ final class FlinkMiniCluster implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
-        try (Stream<Path> metadata = Files.find(dir, 3, (path, attributes) ->
-                path.getFileName().toString().equals("_metadata")
+        try (Stream<Path> metadata = Files.find(
+                dir,
+                3,
+                (path, attributes) -> path.getFileName().toString().equals("_metadata")
                         && path.getParent().getFileName().toString().startsWith("chk-"))) {
-            return metadata.max(Comparator.comparing((Path p) -> lastModified(p))).map(Path::getParent);
+            return metadata.max(Comparator.comparing((Path p) -> lastModified(p)))
+                    .map(Path::getParent);
         }
     }
 

@@ -50,7 +50,10 @@ public record StackConfig(Settings settings) {
 
     /** This configuration with its state in {@code dataDir} and every port picked free: tests, benchmarks, eval. */
     public StackConfig isolatedIn(Path dataDir) {
-        return with(DATA_DIR, dataDir).with(KAFKA_PORT, 0).with(HTTP_PORT, 0).with(INGEST_PORT, 0)
+        return with(DATA_DIR, dataDir)
+                .with(KAFKA_PORT, 0)
+                .with(HTTP_PORT, 0)
+                .with(INGEST_PORT, 0)
                 .with(HEALTH_PORT, 0);
     }
 

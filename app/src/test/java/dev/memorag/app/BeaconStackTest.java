@@ -53,14 +53,26 @@ class BeaconStackTest {
     @Test
     void aQuestionGetsCluesEvidenceTokensAndDoneFromTheBeaconMemory() throws Exception {
         Path model = TinyCheckpointWriter.write(dir.resolve("model"), TinyCheckpointWriter.Spec.tiny("qwen2", 64, 4));
-        StackConfig config = StackConfig.defaults().isolatedIn(dir.resolve("data"))
-                .with(SettingsCatalogue.MODEL_DIR, model).with(SettingsCatalogue.GENERATOR, Generator.DJL);
+        StackConfig config = StackConfig.defaults()
+                .isolatedIn(dir.resolve("data"))
+                .with(SettingsCatalogue.MODEL_DIR, model)
+                .with(SettingsCatalogue.GENERATOR, Generator.DJL);
         String carol = Files.readString(Path.of("..", "samples", "a-christmas-carol.txt"));
         Path document = Files.writeString(dir.resolve("stave-one.txt"), carol.substring(0, 6000));
         try (EmbeddedStack stack = EmbeddedStack.start(config)) {
             TestKafka.createTopic(stack.bootstrapServers(), "it.answers");
-            int exit = MemoragCli.commandLine().execute("ingest", CORPUS, "--create", "--url",
-                    stack.ingestUrl(), "--token", stack.adminToken(), "--timeout", "PT3M", document.toString());
+            int exit = MemoragCli.commandLine()
+                    .execute(
+                            "ingest",
+                            CORPUS,
+                            "--create",
+                            "--url",
+                            stack.ingestUrl(),
+                            "--token",
+                            stack.adminToken(),
+                            "--timeout",
+                            "PT3M",
+                            document.toString());
             assertEquals(0, exit, "memorag ingest follows the document until its last passage is in memory");
 
             JsonNode memory = status(stack).path("memory");
@@ -68,28 +80,39 @@ class BeaconStackTest {
             assertTrue(memory.path("windows").asLong() > 10, memory::toString);
             assertEquals(0, memory.path("lag").asLong(), memory::toString);
             assertFalse(memory.path("stale").asBoolean(), memory::toString);
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(stack.ingestUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            assertTrue(metrics.contains("memorag_memory_lag_tokens{corpus=\"carol\",backend=\"beacon\"} 0\n"),
+            String metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertTrue(metrics.contains("memorag_memory_lag_tokens{corpus=\"carol\",backend=\"beacon\"} 0\n"), metrics);
+            assertTrue(
+                    metrics.contains("memorag_memory_windows{corpus=\"carol\",backend=\"beacon\"} "
+                            + memory.path("windows").asLong() + "\n"),
                     metrics);
-            assertTrue(metrics.contains("memorag_memory_windows{corpus=\"carol\",backend=\"beacon\"} "
-                    + memory.path("windows").asLong() + "\n"), metrics);
 
             String id = UUID.randomUUID().toString();
             try (KafkaProducer<String, byte[]> producer = producer(stack)) {
-                ProducerRecord<String, byte[]> question = new ProducerRecord<>(config.topics().questions(), CORPUS,
-                        Json.write(new Question(1, id, CORPUS, "Who was Marley's sole executor?", null, 2, 24, null,
-                                null, null)));
+                ProducerRecord<String, byte[]> question = new ProducerRecord<>(
+                        config.topics().questions(),
+                        CORPUS,
+                        Json.write(new Question(
+                                1, id, CORPUS, "Who was Marley's sole executor?", null, 2, 24, null, null, null)));
                 question.headers().add(HeaderNames.REPLY_TO, "it.answers".getBytes(StandardCharsets.UTF_8));
-                question.headers().add(HeaderNames.AUTHORIZATION, ("Bearer " + stack.adminToken())
-                        .getBytes(StandardCharsets.UTF_8));
+                question.headers()
+                        .add(
+                                HeaderNames.AUTHORIZATION,
+                                ("Bearer " + stack.adminToken()).getBytes(StandardCharsets.UTF_8));
                 producer.send(question).get();
             }
             List<AnswerEvent> events = answerEvents(stack, id);
-            List<AnswerEvent.Type> types = events.stream().map(AnswerEvent::type).toList();
+            List<AnswerEvent.Type> types =
+                    events.stream().map(AnswerEvent::type).toList();
             assertEquals(AnswerEvent.Type.CLUES, types.get(0), types::toString);
             assertEquals(AnswerEvent.Type.EVIDENCE, types.get(1), types::toString);
-            assertTrue(types.subList(2, types.size() - 1).stream().allMatch(t -> t == AnswerEvent.Type.TOKEN),
+            assertTrue(
+                    types.subList(2, types.size() - 1).stream().allMatch(t -> t == AnswerEvent.Type.TOKEN),
                     types::toString);
             assertEquals(AnswerEvent.Type.DONE, types.get(types.size() - 1), types::toString);
             Answer answer = events.get(events.size() - 1).answer();
@@ -98,16 +121,21 @@ class BeaconStackTest {
             assertEquals("beacon", answer.memory().backend());
             assertEquals(memory.path("windows").asLong(), answer.memory().windows());
             assertFalse(answer.evidence().isEmpty());
-            String streamed = events.stream().filter(e -> e.type() == AnswerEvent.Type.TOKEN).map(AnswerEvent::text)
+            String streamed = events.stream()
+                    .filter(e -> e.type() == AnswerEvent.Type.TOKEN)
+                    .map(AnswerEvent::text)
                     .reduce("", String::concat);
             assertEquals(answer.answer(), streamed, "the token events add up to the answer");
         }
     }
 
     private static JsonNode status(EmbeddedStack stack) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(stack.ingestUrl() + "/v1/corpora/" + CORPUS + "/status"))
-                .header("authorization", "Bearer " + stack.adminToken()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora/" + CORPUS + "/status"))
+                                .header("authorization", "Bearer " + stack.adminToken())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response::body);
         return Json.MAPPER.readTree(response.body());
     }
@@ -119,8 +147,8 @@ class BeaconStackTest {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<AnswerEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(stack.config().topics().answerEvents()));
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (System.nanoTime() < deadline) {

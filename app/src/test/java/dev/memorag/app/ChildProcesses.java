@@ -22,24 +22,31 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * children, records produced to them, and their logs.
  */
 final class ChildProcesses {
-    private ChildProcesses() {
-    }
+    private ChildProcesses() {}
 
     /**
      * Runs {@code memorag <command> <options>} in its own JVM with its state in {@code <dir>/<name>}, logging to
      * {@code <dir>/<log>.log}, with {@code env} added to this process's environment; waits until it is up.
      */
-    static Process memorag(Path dir, String name, String log, Map<String, String> env, String command,
-                           String... options) throws Exception {
-        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx768m", "@" + Path.of("..", "bin", "jvm.options").toAbsolutePath(),
+    static Process memorag(
+            Path dir, String name, String log, Map<String, String> env, String command, String... options)
+            throws Exception {
+        List<String> line = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
+                "@" + Path.of("..", "bin", "jvm.options").toAbsolutePath(),
                 "-Dorg.slf4j.simpleLogger.log.dev.memorag=info",
-                "-cp", System.getProperty("java.class.path"), "dev.memorag.app.cli.MemoragCli", command,
-                "--data-dir", dir.resolve(name).toString()));
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.memorag.app.cli.MemoragCli",
+                command,
+                "--data-dir",
+                dir.resolve(name).toString()));
         line.addAll(List.of(options));
         Path file = dir.resolve(log + ".log");
         Files.deleteIfExists(file);
-        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(line)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(file.toFile()));
         builder.environment().putAll(env);
         Process process = builder.start();
@@ -55,8 +62,9 @@ final class ChildProcesses {
     static void awaitLog(Path log, String line, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!Files.exists(log) || !Files.readString(log).contains(line)) {
-            assertTrue(System.nanoTime() < deadline, () -> log.getFileName() + " did not log '" + line + "': "
-                    + tail(log));
+            assertTrue(
+                    System.nanoTime() < deadline,
+                    () -> log.getFileName() + " did not log '" + line + "': " + tail(log));
             Thread.sleep(250);
         }
     }
@@ -74,8 +82,8 @@ final class ChildProcesses {
     static void produce(String bootstrap, List<ProducerRecord<String, byte[]>> records) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             for (ProducerRecord<String, byte[]> record : records) {
                 producer.send(record).get();
             }

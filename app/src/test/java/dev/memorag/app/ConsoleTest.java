@@ -41,13 +41,16 @@ class ConsoleTest {
     static final String TEXT = "The lighthouse keeper recorded every passing ship in a leather logbook. "
             + "He wrote down the name of each ship and the hour it passed the northern rocks. "
             + "In winter the lamp burned whale oil until the supply boat came back in March.";
-    static final String[] PDF_LINES = {"The harbour master of Port Ellen kept a ledger of the tides.",
-            "Every spring tide was marked in red ink beside the date.",
-            "The ledger was kept in the customs house by the pier."};
+    static final String[] PDF_LINES = {
+        "The harbour master of Port Ellen kept a ledger of the tides.",
+        "Every spring tide was marked in red ink beside the date.",
+        "The ledger was kept in the customs house by the pier."
+    };
     static final String QUESTION = "What did the lighthouse keeper record?"; // console-session.mjs asks it
 
     @TempDir
     static Path dataDir;
+
     static EmbeddedStack stack;
     static final HttpClient HTTP = HttpClient.newHttpClient();
     /** When each timed page round had both uploads answered 202 (drop to sent). */
@@ -81,11 +84,21 @@ class ConsoleTest {
         Path text = Files.writeString(files.resolve("lighthouse.txt"), TEXT);
         Path pdf = Files.write(files.resolve("harbour.pdf"), TestDocuments.pdf(PDF_LINES));
 
-        JsonNode r = NodeScripts.run(NODE_DIR, "console-session.mjs", stack.httpUrl() + "/console/",
-                stack.adminToken(), out.toString(), "console-demo", text.toString(), pdf.toString()).get(0);
+        JsonNode r = NodeScripts.run(
+                        NODE_DIR,
+                        "console-session.mjs",
+                        stack.httpUrl() + "/console/",
+                        stack.adminToken(),
+                        out.toString(),
+                        "console-demo",
+                        text.toString(),
+                        pdf.toString())
+                .get(0);
         Files.writeString(out.resolve("session.json"), r.toPrettyString());
 
-        assertTrue(r.path("wrongToken").asText().startsWith("401 UNAUTHORIZED: "), r.path("wrongToken").asText());
+        assertTrue(
+                r.path("wrongToken").asText().startsWith("401 UNAUTHORIZED: "),
+                r.path("wrongToken").asText());
         assertTrue(r.path("signInStillShown").asBoolean());
         assertFalse(r.path("appShownBeforeSignIn").asBoolean(), "nothing but the sign-in before a valid token");
         assertTrue(r.path("tokenInSessionStorage").asBoolean(), "the token is in sessionStorage only");
@@ -93,43 +106,63 @@ class ConsoleTest {
         assertEquals("console-demo", r.path("selectedCorpus").asText());
         for (String name : List.of("lighthouse.txt", "harbour.pdf")) {
             JsonNode upload = r.path("uploads").path(name);
-            assertTrue(upload.path("memorizedMs").isNumber(),
-                    name + " memorized in the page: " + r.path("uploadLines"));
+            assertTrue(
+                    upload.path("memorizedMs").isNumber(), name + " memorized in the page: " + r.path("uploadLines"));
             // admitted and chunked show when a poll lands on them; a warm pipeline may pass both within one poll
             assertTrue(upload.path("stages").has("sent"), name + " was sent: " + upload);
         }
-        assertTrue(r.path("documentRows").toString().contains("harbour.pdf"), r.path("documentRows").toString());
-        assertTrue(r.path("memory").asText().contains("Memory backendnone"), r.path("memory").asText());
-        assertTrue(r.path("ready").asText().contains("Ingest gateway: READY"), r.path("ready").asText());
+        assertTrue(
+                r.path("documentRows").toString().contains("harbour.pdf"),
+                r.path("documentRows").toString());
+        assertTrue(
+                r.path("memory").asText().contains("Memory backendnone"),
+                r.path("memory").asText());
+        assertTrue(
+                r.path("ready").asText().contains("Ingest gateway: READY"),
+                r.path("ready").asText());
 
-        assertTrue(r.path("rejectedUpload").asText()
-                .startsWith("rejected: 415 UNSUPPORTED_MEDIA_TYPE: no text found in 'blank.md'"),
+        assertTrue(
+                r.path("rejectedUpload")
+                        .asText()
+                        .startsWith("rejected: 415 UNSUPPORTED_MEDIA_TYPE: no text found in 'blank.md'"),
                 "the API's reason: " + r.path("rejectedUpload").asText());
         JsonNode first = r.path("firstAsk");
         assertEquals("done", first.path("status").asText(), first::toString);
         assertTrue(first.path("clues").toString().contains(QUESTION), "the question is a clue: " + first);
         assertTrue(first.path("tokenFrames").asInt() >= 1, "streamed tokens: " + first);
-        assertTrue(first.path("frames").path("clues").asDouble() <= first.path("frames").path("token").asDouble(),
+        assertTrue(
+                first.path("frames").path("clues").asDouble()
+                        <= first.path("frames").path("token").asDouble(),
                 "clues arrive before the tokens: " + first.path("frames"));
-        assertTrue(first.path("answer").asText().contains("logbook"), first.path("answer").asText());
-        assertTrue(first.path("marks").toString().contains("logbook"), "the answer's sentence is highlighted: "
-                + first.path("marks"));
+        assertTrue(
+                first.path("answer").asText().contains("logbook"),
+                first.path("answer").asText());
+        assertTrue(
+                first.path("marks").toString().contains("logbook"),
+                "the answer's sentence is highlighted: " + first.path("marks"));
         assertTrue(first.path("evidenceDocs").toString().contains("harbour.pdf"), first.toString());
-        assertTrue(r.path("passageTitle").asText().contains("passage"), r.path("passageTitle").asText());
+        assertTrue(
+                r.path("passageTitle").asText().contains("passage"),
+                r.path("passageTitle").asText());
         assertTrue(r.path("passageMarks").size() > 0, "the opened passage is highlighted too");
 
         assertFalse(r.path("rowsAfterDelete").toString().contains("harbour.pdf"), "the deleted PDF left the list");
         JsonNode second = r.path("secondAsk");
         assertEquals("done", second.path("status").asText(), second::toString);
-        assertFalse(second.path("evidenceDocs").toString().contains("harbour.pdf"),
+        assertFalse(
+                second.path("evidenceDocs").toString().contains("harbour.pdf"),
                 "no passage of a deleted document in later evidence: " + second);
         assertTrue(second.path("evidenceDocs").toString().contains("lighthouse.txt"), second.toString());
-        assertTrue(r.path("cancelStatus").asText().startsWith("cancelled"), r.path("cancelStatus").asText());
+        assertTrue(
+                r.path("cancelStatus").asText().startsWith("cancelled"),
+                r.path("cancelStatus").asText());
         assertTrue(r.path("cancelAcknowledged").asBoolean(), "the service answered the cancel (CANCELLED)");
         assertTrue(r.path("history").size() >= 3, "the session's questions: " + r.path("history"));
-        assertTrue(r.path("history").get(0).asText().contains("cancelled"), r.path("history").toString());
-        assertTrue(r.path("replayed").path("status").asText().contains("from the history"),
-                r.path("replayed")::toString);
+        assertTrue(
+                r.path("history").get(0).asText().contains("cancelled"),
+                r.path("history").toString());
+        assertTrue(
+                r.path("replayed").path("status").asText().contains("from the history"), r.path("replayed")::toString);
         assertTrue(r.path("replayed").path("marks").asInt() > 0, "a replayed answer is highlighted too");
         assertEquals(0, r.path("unlabelled").size(), "unlabelled controls: " + r.path("unlabelled"));
         assertEquals("topk", r.path("tabFromQuestion").asText(), "Tab moves from the question to the next control");
@@ -176,7 +209,8 @@ class ConsoleTest {
         Path out = Files.createDirectories(Path.of("target", "console").toAbsolutePath());
         Files.writeString(out.resolve("timings.json"), timings.toPrettyString());
         System.out.println("console timings: " + timings);
-        assertTrue(Math.abs(median(page) - median(cli)) <= 1000,
+        assertTrue(
+                Math.abs(median(page) - median(cli)) <= 1000,
                 "page and CLI within two poll intervals of each other: " + timings);
     }
 
@@ -187,14 +221,20 @@ class ConsoleTest {
         for (Path f : files) {
             args.add(f.toString());
         }
-        JsonNode uploads = NodeScripts.run(NODE_DIR, "console-drop.mjs", args.toArray(String[]::new)).get(0);
+        JsonNode uploads = NodeScripts.run(NODE_DIR, "console-drop.mjs", args.toArray(String[]::new))
+                .get(0);
         long max = 0;
         long sent = 0;
         for (Path f : files) {
             JsonNode ms = uploads.path(f.getFileName().toString()).path("memorizedMs");
             assertTrue(ms.isNumber(), "memorized in the page: " + uploads);
             max = Math.max(max, ms.asLong());
-            sent = Math.max(sent, uploads.path(f.getFileName().toString()).path("stages").path("sent").asLong());
+            sent = Math.max(
+                    sent,
+                    uploads.path(f.getFileName().toString())
+                            .path("stages")
+                            .path("sent")
+                            .asLong());
         }
         if (corpus.startsWith("page-")) {
             PAGE_SENT.add(sent);
@@ -216,9 +256,11 @@ class ConsoleTest {
     }
 
     private static void createCorpus(String id) throws Exception {
-        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora"))
-                .header("authorization", "Bearer " + stack.adminToken())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\"}")).build(),
+        HttpResponse<String> created = HTTP.send(
+                HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora"))
+                        .header("authorization", "Bearer " + stack.adminToken())
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.memorag.app.cli.MemoragCli;
 import dev.memorag.schemas.Answer;
 import dev.memorag.schemas.DeadLetter;
 import dev.memorag.schemas.Document;
@@ -38,7 +39,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import dev.memorag.app.cli.MemoragCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,8 +55,7 @@ class EmbeddedStackTest {
     Path dataDir;
 
     @Test
-    void aDocumentAndAQuestionOnKafkaGetAnAnswerWhoseEvidenceHoldsThePassageAndItSurvivesARestart()
-            throws Exception {
+    void aDocumentAndAQuestionOnKafkaGetAnAnswerWhoseEvidenceHoldsThePassageAndItSurvivesARestart() throws Exception {
         StackConfig config = StackConfig.defaults().isolatedIn(dataDir);
         String text = Files.readString(Path.of("..", "samples", "a-christmas-carol.txt"));
         String replyTo = "it.answers";
@@ -65,10 +64,16 @@ class EmbeddedStackTest {
             HttpResponse<String> created = createCorpus(stack);
             assertEquals(201, created.statusCode(), created::body);
             try (var producer = producer(stack)) {
-                producer.send(new ProducerRecord<>(config.topics().documentsIn(), CORPUS,
-                        Json.write(Document.upsert(CORPUS, "carol.txt", text)))).get();
-                producer.send(new ProducerRecord<>(config.topics().documentsIn(), CORPUS,
-                        "{\"oops\": true}".getBytes(StandardCharsets.UTF_8))).get();
+                producer.send(new ProducerRecord<>(
+                                config.topics().documentsIn(),
+                                CORPUS,
+                                Json.write(Document.upsert(CORPUS, "carol.txt", text))))
+                        .get();
+                producer.send(new ProducerRecord<>(
+                                config.topics().documentsIn(),
+                                CORPUS,
+                                "{\"oops\": true}".getBytes(StandardCharsets.UTF_8)))
+                        .get();
             }
             awaitPassages(stack);
 
@@ -79,18 +84,32 @@ class EmbeddedStackTest {
 
             JsonNode viaHttp = askOverHttp(stack, QUESTION);
             List<Integer> httpEvidence = new ArrayList<>();
-            viaHttp.path("evidence").forEach(e -> httpEvidence.add(e.path("index").asInt()));
-            assertEquals(viaKafka.evidence().stream().map(Answer.Evidence::index).toList(), httpEvidence,
+            viaHttp.path("evidence")
+                    .forEach(e -> httpEvidence.add(e.path("index").asInt()));
+            assertEquals(
+                    viaKafka.evidence().stream().map(Answer.Evidence::index).toList(),
+                    httpEvidence,
                     "HTTP and Kafka answers come from the same retrieval");
 
-            DeadLetter rejected = DeadLetter.readFrom(readOne(stack, config.topics().deadLetters()).headers());
+            DeadLetter rejected = DeadLetter.readFrom(
+                    readOne(stack, config.topics().deadLetters()).headers());
             assertEquals(ErrorCode.SCHEMA_VIOLATION, rejected.code());
             assertEquals(config.topics().documentsIn(), rejected.sourceTopic());
 
-            Path chimes = Files.writeString(dataDir.resolve("chimes.md"),
+            Path chimes = Files.writeString(
+                    dataDir.resolve("chimes.md"),
                     "High up in the steeple of an old church, far above the light and murmur of the town.");
-            int exit = MemoragCli.commandLine().execute("ingest", CORPUS, "--url", stack.ingestUrl(),
-                    "--token", stack.adminToken(), "--timeout", "PT2M", chimes.toString());
+            int exit = MemoragCli.commandLine()
+                    .execute(
+                            "ingest",
+                            CORPUS,
+                            "--url",
+                            stack.ingestUrl(),
+                            "--token",
+                            stack.adminToken(),
+                            "--timeout",
+                            "PT2M",
+                            chimes.toString());
             assertEquals(0, exit, "memorag ingest follows the file until it is memorized");
             JsonNode status = getJson(stack.ingestUrl() + "/v1/corpora/" + CORPUS + "/status", stack.adminToken());
             assertEquals(2, status.path("documents").asInt(), status::toString);
@@ -99,7 +118,8 @@ class EmbeddedStackTest {
 
             // a question still on its way when everything stops must be answered after the restart
             try (var producer = producer(stack)) {
-                producer.send(question(stack, LATE_QUESTION_ID, replyTo, "corr-late")).get();
+                producer.send(question(stack, LATE_QUESTION_ID, replyTo, "corr-late"))
+                        .get();
             }
         }
 
@@ -142,8 +162,11 @@ class EmbeddedStackTest {
 
     private static void assertEvidenceHoldsTheAnswer(Answer answer) {
         assertNotNull(answer.evidence(), () -> "an answer, not an error: " + answer);
-        assertTrue(answer.evidence().stream().anyMatch(e -> e.text().replaceAll("\\s+", " ")
-                        .contains("it's impossible to carry that to Camden Town")),
+        assertTrue(
+                answer.evidence().stream()
+                        .anyMatch(e -> e.text()
+                                .replaceAll("\\s+", " ")
+                                .contains("it's impossible to carry that to Camden Town")),
                 () -> "the passage sending the turkey to Camden Town is in the evidence: " + answer.evidence());
         assertTrue(answer.clues().contains(QUESTION), "the question is always a clue");
     }
@@ -169,14 +192,14 @@ class EmbeddedStackTest {
         return awaitAnswer(stack, replyTo, id, correlationId);
     }
 
-    private static ProducerRecord<String, byte[]> question(EmbeddedStack stack, String id, String replyTo,
-                                                           String correlationId) {
-        var record = new ProducerRecord<>(stack.config().topics().questions(), CORPUS,
-                Json.write(Question.of(id, CORPUS, QUESTION)));
+    private static ProducerRecord<String, byte[]> question(
+            EmbeddedStack stack, String id, String replyTo, String correlationId) {
+        var record = new ProducerRecord<>(
+                stack.config().topics().questions(), CORPUS, Json.write(Question.of(id, CORPUS, QUESTION)));
         record.headers().add(HeaderNames.REPLY_TO, replyTo.getBytes(StandardCharsets.UTF_8));
         record.headers().add(HeaderNames.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
-        record.headers().add(HeaderNames.AUTHORIZATION, ("Bearer " + stack.adminToken())
-                .getBytes(StandardCharsets.UTF_8));
+        record.headers()
+                .add(HeaderNames.AUTHORIZATION, ("Bearer " + stack.adminToken()).getBytes(StandardCharsets.UTF_8));
         return record;
     }
 
@@ -211,27 +234,36 @@ class EmbeddedStackTest {
     }
 
     private static HttpResponse<String> createCorpus(EmbeddedStack stack) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora"))
-                        .header("authorization", "Bearer " + stack.adminToken())
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + CORPUS + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora"))
+                                .header("authorization", "Bearer " + stack.adminToken())
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + CORPUS + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode getJson(String url, String token) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .header("authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response::body);
         return Json.MAPPER.readTree(response.body());
     }
 
     private static JsonNode askOverHttp(EmbeddedStack stack, String question) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
-                        .newBuilder(URI.create(stack.httpUrl() + "/v1/corpora/" + CORPUS + "/ask"))
-                        .header("content-type", "application/json")
-                        .header("authorization", "Bearer " + stack.adminToken())
-                        .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("question", question))))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(stack.httpUrl() + "/v1/corpora/" + CORPUS + "/ask"))
+                                .header("content-type", "application/json")
+                                .header("authorization", "Bearer " + stack.adminToken())
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        Json.writeString(Map.of("question", question))))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response::body);
         return Json.MAPPER.readTree(response.body());
     }

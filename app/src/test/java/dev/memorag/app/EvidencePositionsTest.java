@@ -39,10 +39,13 @@ class EvidencePositionsTest {
     private static final String JSON_TEXT = "Ledger of the Fezziwig ball\r\n\r\n\tMr. Fezziwig paid “forty-two "
             + "shillings” to the fiddler — naïve café prices, 🎻 all told.\nThe ball ended at eleven o’clock, when "
             + "the lanterns were put out.\n\n";
-    private static final List<String> PDF_LINES = List.of("The Spirit of Christmas Yet to Come was shrouded",
-            "in a deep black garment, which concealed its head.", "It pointed onward with one outstretched hand.");
-    private static final List<String> DOCX_PARAGRAPHS = List.of("Belle wore a mourning dress when she released "
-            + "Scrooge from his promise.", "‘Another idol has displaced me,’ she said: a golden idol, gain.");
+    private static final List<String> PDF_LINES = List.of(
+            "The Spirit of Christmas Yet to Come was shrouded",
+            "in a deep black garment, which concealed its head.",
+            "It pointed onward with one outstretched hand.");
+    private static final List<String> DOCX_PARAGRAPHS = List.of(
+            "Belle wore a mourning dress when she released " + "Scrooge from his promise.",
+            "‘Another idol has displaced me,’ she said: a golden idol, gain.");
 
     @TempDir
     Path dataDir;
@@ -54,21 +57,37 @@ class EvidencePositionsTest {
             IngestClient client = new IngestClient(stack.ingestUrl(), stack.adminToken());
             assertEquals(201, client.createCorpus(CAROL).status());
             assertEquals(201, client.createCorpus(FORMATS).status());
-            assertEquals(202, client.putFile(CAROL, "carol.txt", Path.of("..", "samples", "a-christmas-carol.txt"))
-                    .status());
+            assertEquals(
+                    202,
+                    client.putFile(CAROL, "carol.txt", Path.of("..", "samples", "a-christmas-carol.txt"))
+                            .status());
             try (var producer = TestKafka.producer(stack.bootstrapServers())) {
-                producer.send(new ProducerRecord<>(config.topics().documentsIn(), FORMATS.getBytes(StandardCharsets.UTF_8),
-                        Json.write(Document.upsert(FORMATS, "ledger.json", JSON_TEXT)))).get();
+                producer.send(new ProducerRecord<>(
+                                config.topics().documentsIn(),
+                                FORMATS.getBytes(StandardCharsets.UTF_8),
+                                Json.write(Document.upsert(FORMATS, "ledger.json", JSON_TEXT))))
+                        .get();
             }
-            assertEquals(202, client.putFile(FORMATS, "spirit.pdf", Files.write(dataDir.resolve("spirit.pdf"),
-                    TestDocuments.pdf(PDF_LINES.toArray(String[]::new)))).status());
-            assertEquals(202, client.putFile(FORMATS, "belle.docx",
-                    Files.write(dataDir.resolve("belle.docx"), docx())).status());
+            assertEquals(
+                    202,
+                    client.putFile(
+                                    FORMATS,
+                                    "spirit.pdf",
+                                    Files.write(
+                                            dataDir.resolve("spirit.pdf"),
+                                            TestDocuments.pdf(PDF_LINES.toArray(String[]::new))))
+                            .status());
+            assertEquals(
+                    202,
+                    client.putFile(FORMATS, "belle.docx", Files.write(dataDir.resolve("belle.docx"), docx()))
+                            .status());
 
             awaitStored(stack, CAROL, 1);
             awaitStored(stack, FORMATS, 3);
             Map<String, String> texts = admittedTexts(stack, 4);
-            assertEquals(Files.readString(Path.of("..", "samples", "a-christmas-carol.txt")), texts.get("carol.txt"),
+            assertEquals(
+                    Files.readString(Path.of("..", "samples", "a-christmas-carol.txt")),
+                    texts.get("carol.txt"),
                     "a plain-text upload is admitted as sent: CRLF and byte-order mark included");
             assertEquals(JSON_TEXT, texts.get("ledger.json"), "admission keeps a JSON document's text as produced");
             assertTrue(texts.get("spirit.pdf").contains(PDF_LINES.get(1)), texts.get("spirit.pdf"));
@@ -90,7 +109,8 @@ class EvidencePositionsTest {
                     "Which idol had displaced Belle?", "golden idol");
             for (Map.Entry<String, String> qa : formats.entrySet()) {
                 Answer answer = ask(stack, FORMATS, qa.getKey());
-                assertTrue(answer.answer().replaceAll("\\s+", " ").contains(qa.getValue()),
+                assertTrue(
+                        answer.answer().replaceAll("\\s+", " ").contains(qa.getValue()),
                         () -> qa + " answered " + answer.answer());
                 assertPositions(answer, texts);
             }
@@ -118,13 +138,15 @@ class EvidencePositionsTest {
     }
 
     private static Answer ask(EmbeddedStack stack, String corpus, String question) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
-                        .newBuilder(URI.create(stack.httpUrl() + "/v1/corpora/" + corpus + "/ask"))
-                        .header("content-type", "application/json")
-                        .header("authorization", "Bearer " + stack.adminToken())
-                        .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("question", question))))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(stack.httpUrl() + "/v1/corpora/" + corpus + "/ask"))
+                                .header("content-type", "application/json")
+                                .header("authorization", "Bearer " + stack.adminToken())
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        Json.writeString(Map.of("question", question))))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response::body);
         return Json.MAPPER.readValue(response.body(), Answer.class);
     }
@@ -147,8 +169,12 @@ class EvidencePositionsTest {
     /** The text admission received for each document, as the admitted-documents topic holds it. */
     private static Map<String, String> admittedTexts(EmbeddedStack stack, int documents) {
         Map<String, String> texts = new HashMap<>();
-        TestKafka.readUntil(stack.bootstrapServers(), List.of(stack.config().topics().documents()),
-                read -> read.size() >= documents, Duration.ofSeconds(30)).forEach(r -> {
+        TestKafka.readUntil(
+                        stack.bootstrapServers(),
+                        List.of(stack.config().topics().documents()),
+                        read -> read.size() >= documents,
+                        Duration.ofSeconds(30))
+                .forEach(r -> {
                     AdmittedDocument doc = Json.read(r.value(), AdmittedDocument.class);
                     texts.put(doc.id(), doc.text());
                 });
@@ -157,7 +183,8 @@ class EvidencePositionsTest {
     }
 
     private static byte[] docx() throws Exception {
-        try (XWPFDocument doc = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (XWPFDocument doc = new XWPFDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             for (String paragraph : DOCX_PARAGRAPHS) {
                 doc.createParagraph().createRun().setText(paragraph);
             }

@@ -2,7 +2,6 @@ package dev.memorag.app;
 
 import static dev.memorag.app.ChildProcesses.freePort;
 import static dev.memorag.app.ChildProcesses.tail;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,13 +40,16 @@ class GistWorkerCrashTest {
     private static final int PASSAGE_TOKENS = 60;
     /** Four passages a group: 48 passages, 12 groups. */
     private static final int GROUP_TOKENS = 240;
+
     private static final int GROUPS = DOCS * CHUNKS_PER_DOC * PASSAGE_TOKENS / GROUP_TOKENS;
     private static final int LIVES = 4;
     private static final TopicCatalog TOPICS = new TopicCatalog(TopicCatalog.DEFAULT_PREFIX, 1);
 
     private final List<Process> processes = new ArrayList<>();
+
     @TempDir
     Path dir;
+
     private String bootstrap;
     /** The stand-in holds (never answers in time) the gist call with this index; -1: none. */
     private volatile int holdAt = -1;
@@ -61,8 +63,9 @@ class GistWorkerCrashTest {
     void gistCallsHappenOncePerGroupAcrossKillsOfTheWorker() throws Exception {
         LlmStandIn.Script memoRag = LlmStandIn.memoRag(80);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), freePort());
-             LlmStandIn llm = new LlmStandIn((call, index) -> index == holdAt
-                     ? memoRag.reply(call, index).after(Duration.ofMinutes(2)) : memoRag.reply(call, index))) {
+                LlmStandIn llm = new LlmStandIn((call, index) -> index == holdAt
+                        ? memoRag.reply(call, index).after(Duration.ofMinutes(2))
+                        : memoRag.reply(call, index))) {
             bootstrap = broker.bootstrapServers();
             TopicCreator.ensure(bootstrap, TOPICS.all());
             List<ProducerRecord<String, byte[]>> records = chunkRecords();
@@ -79,8 +82,8 @@ class GistWorkerCrashTest {
                 if (!last) {
                     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
                     while (llm.calls().size() <= holdAt) {
-                        assertTrue(worker.isAlive() && System.nanoTime() < deadline,
-                                () -> "no held call: " + tail(log));
+                        assertTrue(
+                                worker.isAlive() && System.nanoTime() < deadline, () -> "no held call: " + tail(log));
                         Thread.sleep(20);
                     }
                     worker.destroyForcibly().waitFor(); // SIGKILL mid-call: no shutdown hook, no flush
@@ -96,7 +99,8 @@ class GistWorkerCrashTest {
             Map<String, Long> callsPerPrompt = llm.gistCalls().stream()
                     .collect(Collectors.groupingBy(LlmStandIn.Call::prompt, Collectors.counting()));
             assertEquals(GROUPS, callsPerPrompt.size(), "one distinct gist prompt per group");
-            long repeats = callsPerPrompt.values().stream().mapToLong(n -> n - 1).sum();
+            long repeats =
+                    callsPerPrompt.values().stream().mapToLong(n -> n - 1).sum();
             assertTrue(repeats <= kills, repeats + " repeated calls for " + kills + " kills");
             assertEquals(kills, repeats, "each held call was repeated once by the next life");
             try (RocksCorpusStore store = RocksCorpusStore.openReadOnly(dir.resolve("data/worker"))) {
@@ -105,8 +109,10 @@ class GistWorkerCrashTest {
                 for (int g = 0; g < GROUPS; g++) {
                     assertEquals(4L * g, groups.get(g).firstSeq(), "groups at passage boundaries, every 4");
                     String opening = text(g * 4 / CHUNKS_PER_DOC, g * 4 % CHUNKS_PER_DOC);
-                    String prompt = callsPerPrompt.keySet().stream().filter(c -> c.contains("Text: " + opening))
-                            .findFirst().orElseThrow();
+                    String prompt = callsPerPrompt.keySet().stream()
+                            .filter(c -> c.contains("Text: " + opening))
+                            .findFirst()
+                            .orElseThrow();
                     assertEquals(LlmStandIn.gist(prompt, 80), groups.get(g).text(), "the answer to its own call");
                 }
             }
@@ -118,15 +124,15 @@ class GistWorkerCrashTest {
         while (true) {
             if (Files.exists(dir.resolve("data/worker/CURRENT"))) {
                 try (RocksCorpusStore store = RocksCorpusStore.openReadOnly(dir.resolve("data/worker"))) {
-                    if (store.gistCursor(CORPUS).map(GistCursor::lastSeq).orElse(-1L)
-                            == DOCS * CHUNKS_PER_DOC - 1) {
+                    if (store.gistCursor(CORPUS).map(GistCursor::lastSeq).orElse(-1L) == DOCS * CHUNKS_PER_DOC - 1) {
                         return;
                     }
                 } catch (RuntimeException e) {
                     // the worker is rotating its log files: look again
                 }
             }
-            assertTrue(worker.isAlive() && System.nanoTime() < deadline,
+            assertTrue(
+                    worker.isAlive() && System.nanoTime() < deadline,
                     () -> "the gist memory did not complete: " + tail(log));
             Thread.sleep(200);
         }
@@ -143,8 +149,8 @@ class GistWorkerCrashTest {
         vector[0] = 1;
         for (int d = 0; d < DOCS; d++) {
             for (int i = 0; i < CHUNKS_PER_DOC; i++) {
-                Chunk chunk = Chunk.upsert(CORPUS, "doc-" + d, 1, i, CHUNKS_PER_DOC, text(d, i), PASSAGE_TOKENS,
-                        vector);
+                Chunk chunk =
+                        Chunk.upsert(CORPUS, "doc-" + d, 1, i, CHUNKS_PER_DOC, text(d, i), PASSAGE_TOKENS, vector);
                 out.add(new ProducerRecord<>(TOPICS.chunks(), CORPUS, Json.write(chunk)));
             }
         }
@@ -153,11 +159,24 @@ class GistWorkerCrashTest {
 
     /** Starts a worker-only {@code memorag up --memory gist} against the stand-in; waits until it is up. */
     private Process startWorker(LlmStandIn llm, Path log) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "@" + Path.of("..", "bin", "jvm.options").toAbsolutePath(), "-cp",
-                System.getProperty("java.class.path"), "dev.memorag.app.cli.MemoragCli", "up", "--parts", "worker",
-                "--bootstrap-servers", bootstrap, "--data-dir", dir.resolve("data").toString(), "--memory", "gist")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx512m",
+                        "@" + Path.of("..", "bin", "jvm.options").toAbsolutePath(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.memorag.app.cli.MemoragCli",
+                        "up",
+                        "--parts",
+                        "worker",
+                        "--bootstrap-servers",
+                        bootstrap,
+                        "--data-dir",
+                        dir.resolve("data").toString(),
+                        "--memory",
+                        "gist")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
         env.put("MEMORAG_PARTITIONS", Integer.toString(TOPICS.partitions()));
         env.put("MEMORAG_HEALTH_PORT", "0");

@@ -44,6 +44,7 @@ class IngestScaleOutTest {
 
     @TempDir
     Path dir;
+
     private final List<Process> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -59,51 +60,83 @@ class IngestScaleOutTest {
         Process broker = start("broker", "broker", "--kafka-port", Integer.toString(kafka));
         int portA = freePort();
         int portB = freePort();
-        Process a = start("ingest-a", "ingest-service", "--bootstrap-servers", bootstrap,
-                "--ingest-port", Integer.toString(portA), "--advertised-host", "127.0.0.1");
-        Process b = start("ingest-b", "ingest-service", "--bootstrap-servers", bootstrap,
-                "--ingest-port", Integer.toString(portB), "--advertised-host", "127.0.0.1");
+        Process a = start(
+                "ingest-a",
+                "ingest-service",
+                "--bootstrap-servers",
+                bootstrap,
+                "--ingest-port",
+                Integer.toString(portA),
+                "--advertised-host",
+                "127.0.0.1");
+        Process b = start(
+                "ingest-b",
+                "ingest-service",
+                "--bootstrap-servers",
+                bootstrap,
+                "--ingest-port",
+                Integer.toString(portB),
+                "--advertised-host",
+                "127.0.0.1");
         List<String> gateways = List.of("http://127.0.0.1:" + portA, "http://127.0.0.1:" + portB);
 
         createsRacingOnBothInstancesLeaveOneWinner(gateways);
 
         Map<String, Integer> corpora = onePerPartition();
         for (String corpus : corpora.keySet()) {
-            assertEquals(201, send("POST", gateways.get(0) + "/v1/corpora", "{\"id\":\"" + corpus + "\"}")
-                    .statusCode());
-            assertEquals(202, send("PUT", gateways.get(1) + "/v1/corpora/" + corpus + "/documents/notes.txt",
-                    "Notes of corpus " + corpus + ".").statusCode());
+            assertEquals(
+                    201,
+                    send("POST", gateways.get(0) + "/v1/corpora", "{\"id\":\"" + corpus + "\"}")
+                            .statusCode());
+            assertEquals(
+                    202,
+                    send(
+                                    "PUT",
+                                    gateways.get(1) + "/v1/corpora/" + corpus + "/documents/notes.txt",
+                                    "Notes of corpus " + corpus + ".")
+                            .statusCode());
         }
 
         // each corpus is answered by its owner on both instances: once from the stores, once forwarded to them
         Map<String, Integer> forwardedTo = new HashMap<>();
         for (String corpus : corpora.keySet()) {
             String doc = "/v1/corpora/" + corpus + "/documents/notes.txt";
-            List<HttpResponse<String>> answers = askBoth(gateways, doc, body -> body.path("version").asLong() == 1);
-            assertEquals(Json.MAPPER.readTree(answers.get(0).body()), Json.MAPPER.readTree(answers.get(1).body()),
+            List<HttpResponse<String>> answers =
+                    askBoth(gateways, doc, body -> body.path("version").asLong() == 1);
+            assertEquals(
+                    Json.MAPPER.readTree(answers.get(0).body()),
+                    Json.MAPPER.readTree(answers.get(1).body()),
                     corpus + ": the two instances disagree on the document status");
             String owner = answeredBy(answers, gateways);
             forwardedTo.merge(owner, 1, Integer::sum);
             for (String route : List.of("/v1/corpora/" + corpus + "/documents", "/v1/corpora/" + corpus + "/status")) {
                 List<HttpResponse<String>> both = askBoth(gateways, route, body -> true);
-                assertEquals(Json.MAPPER.readTree(both.get(0).body()), Json.MAPPER.readTree(both.get(1).body()),
+                assertEquals(
+                        Json.MAPPER.readTree(both.get(0).body()),
+                        Json.MAPPER.readTree(both.get(1).body()),
                         corpus + ": the two instances disagree on " + route);
                 assertEquals(owner, answeredBy(both, gateways), route + " answered by another owner");
             }
         }
-        System.out.println("IngestScaleOutTest: corpora per owning instance " + forwardedTo + " (partitions "
-                + corpora + ")");
-        assertEquals(corpora.size(), forwardedTo.values().stream().mapToInt(Integer::intValue).sum());
+        System.out.println(
+                "IngestScaleOutTest: corpora per owning instance " + forwardedTo + " (partitions " + corpora + ")");
+        assertEquals(
+                corpora.size(),
+                forwardedTo.values().stream().mapToInt(Integer::intValue).sum());
 
         // a delete through either instance is carried out and reported by both
         int i = 0;
         for (String corpus : corpora.keySet()) {
             String doc = "/v1/corpora/" + corpus + "/documents/notes.txt";
-            assertEquals(202, send("DELETE", gateways.get(i++ % 2) + doc, null).statusCode(),
+            assertEquals(
+                    202,
+                    send("DELETE", gateways.get(i++ % 2) + doc, null).statusCode(),
                     "delete of " + corpus + " refused");
-            List<HttpResponse<String>> answers = askBoth(gateways, doc, body -> "delete".equals(body.path("op")
-                    .asText()));
-            assertEquals(Json.MAPPER.readTree(answers.get(0).body()), Json.MAPPER.readTree(answers.get(1).body()));
+            List<HttpResponse<String>> answers = askBoth(
+                    gateways, doc, body -> "delete".equals(body.path("op").asText()));
+            assertEquals(
+                    Json.MAPPER.readTree(answers.get(0).body()),
+                    Json.MAPPER.readTree(answers.get(1).body()));
         }
 
         for (Process process : List.of(a, b, broker)) {
@@ -123,8 +156,9 @@ class IngestScaleOutTest {
             String corpus = "race-" + n;
             List<CompletableFuture<HttpResponse<String>>> creates = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                creates.add(http.sendAsync(request("POST", gateways.get(i % 2) + "/v1/corpora",
-                        "{\"id\":\"" + corpus + "\"}", ADMIN), HttpResponse.BodyHandlers.ofString()));
+                creates.add(http.sendAsync(
+                        request("POST", gateways.get(i % 2) + "/v1/corpora", "{\"id\":\"" + corpus + "\"}", ADMIN),
+                        HttpResponse.BodyHandlers.ofString()));
             }
             List<String> winners = new ArrayList<>();
             List<String> losers = new ArrayList<>();
@@ -135,15 +169,20 @@ class IngestScaleOutTest {
                     winners.add(body.path("token").asText());
                 } else {
                     assertEquals(409, response.statusCode(), response.body());
-                    assertEquals("CORPUS_EXISTS", body.path("error").path("code").asText(), response.body());
+                    assertEquals(
+                            "CORPUS_EXISTS", body.path("error").path("code").asText(), response.body());
                     losers.add(response.body());
                 }
             }
             assertEquals(1, winners.size(), corpus + ": " + winners.size() + " creates won, refusals " + losers);
             for (String gateway : gateways) {
                 String doc = gateway + "/v1/corpora/" + corpus + "/documents/winner.txt";
-                assertEquals(202, retryUnavailable(() -> http.send(request("PUT", doc, "The winner wrote this.",
-                        winners.get(0)), HttpResponse.BodyHandlers.ofString())).statusCode(),
+                assertEquals(
+                        202,
+                        retryUnavailable(() -> http.send(
+                                        request("PUT", doc, "The winner wrote this.", winners.get(0)),
+                                        HttpResponse.BodyHandlers.ofString()))
+                                .statusCode(),
                         "the winner's token is refused by " + gateway);
             }
         }
@@ -193,15 +232,20 @@ class IngestScaleOutTest {
             }
             for (HttpResponse<String> r : answers) {
                 // not admitted yet (404) or a rebalance in progress (503, retryable): anything else is wrong
-                assertTrue(r.statusCode() == 200 || r.statusCode() == 404 || r.statusCode() == 503,
+                assertTrue(
+                        r.statusCode() == 200 || r.statusCode() == 404 || r.statusCode() == 503,
                         route + ": " + r.statusCode() + " " + r.body());
                 if (r.statusCode() == 503) {
                     assertTrue(r.headers().firstValue("retry-after").isPresent(), "a 503 without retry-after");
                 }
             }
             List<HttpResponse<String>> last = List.copyOf(answers);
-            assertTrue(System.nanoTime() < deadline, () -> route + " not answered by both: "
-                    + last.stream().map(r -> r.statusCode() + " " + r.body()).toList());
+            assertTrue(
+                    System.nanoTime() < deadline,
+                    () -> route + " not answered by both: "
+                            + last.stream()
+                                    .map(r -> r.statusCode() + " " + r.body())
+                                    .toList());
             Thread.sleep(200);
         }
     }
@@ -211,8 +255,8 @@ class IngestScaleOutTest {
         Map<Integer, String> byPartition = new TreeMap<>();
         for (int n = 0; byPartition.size() < PARTITIONS; n++) {
             String corpus = "corpus-" + n;
-            byPartition.putIfAbsent(Utils.toPositive(Utils.murmur2(corpus.getBytes(StandardCharsets.UTF_8)))
-                    % PARTITIONS, corpus);
+            byPartition.putIfAbsent(
+                    Utils.toPositive(Utils.murmur2(corpus.getBytes(StandardCharsets.UTF_8))) % PARTITIONS, corpus);
         }
         Map<String, Integer> corpora = new LinkedHashMap<>();
         byPartition.forEach((partition, corpus) -> corpora.put(corpus, partition));
@@ -225,9 +269,11 @@ class IngestScaleOutTest {
 
     private static HttpRequest request(String method, String url, String body, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .header("authorization", "Bearer " + token).timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                .header("authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(60))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("content-type", body.startsWith("{") ? "application/json" : "text/plain");
         }
@@ -235,8 +281,8 @@ class IngestScaleOutTest {
     }
 
     private Process start(String name, String command, String... options) throws Exception {
-        Process process = ChildProcesses.memorag(dir, name, name, Map.of("MEMORAG_ADMIN_TOKEN", ADMIN,
-                "MEMORAG_HEALTH_PORT", "0"), command, options);
+        Process process = ChildProcesses.memorag(
+                dir, name, name, Map.of("MEMORAG_ADMIN_TOKEN", ADMIN, "MEMORAG_HEALTH_PORT", "0"), command, options);
         processes.add(process);
         return process;
     }

@@ -41,10 +41,12 @@ class KafkaQuestionsTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** An operator-created topic that is not a reply topic (outside MEMORAG_REPLY_TOPICS). */
     private static final String FOREIGN = "orders";
+
     private static final String REPLIES = "it.kafka.answers";
 
     @TempDir
     static Path dataDir;
+
     static EmbeddedStack stack;
     static TopicCatalog topics;
     static final Map<String, String> TOKENS = new HashMap<>();
@@ -61,10 +63,18 @@ class KafkaQuestionsTest {
             assertTrue(created.ok(), created::toString);
             TOKENS.put(corpus, created.body().path("token").asText());
         }
-        assertTrue(admin.putText("dickens", "carol.txt", "Marley was dead: to begin with. The turkey was sent to "
-                + "Bob Cratchit's house in Camden Town by cab.").ok());
+        assertTrue(admin.putText(
+                        "dickens",
+                        "carol.txt",
+                        "Marley was dead: to begin with. The turkey was sent to "
+                                + "Bob Cratchit's house in Camden Town by cab.")
+                .ok());
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!admin.document("dickens", "carol.txt").body().path("stage").asText().equals("memorized")) {
+        while (!admin.document("dickens", "carol.txt")
+                .body()
+                .path("stage")
+                .asText()
+                .equals("memorized")) {
             assertTrue(System.nanoTime() < deadline, "memorized within a minute");
             Thread.sleep(200);
         }
@@ -85,11 +95,18 @@ class KafkaQuestionsTest {
                 replyTos.put(UUID.randomUUID().toString(), internal.name());
             }
         }
-        for (String name : List.of(topics.prefix() + "answers.mine", "__consumer_offsets", "__transaction_state",
-                "never.created.answers", FOREIGN, "no such topic!", "answers".repeat(40))) {
+        for (String name : List.of(
+                topics.prefix() + "answers.mine",
+                "__consumer_offsets",
+                "__transaction_state",
+                "never.created.answers",
+                FOREIGN,
+                "no such topic!",
+                "answers".repeat(40))) {
             replyTos.put(UUID.randomUUID().toString(), name);
         }
-        List<String> reachable = new ArrayList<>(topics.all().stream().map(TopicCatalog.TopicSpec::name)
+        List<String> reachable = new ArrayList<>(topics.all().stream()
+                .map(TopicCatalog.TopicSpec::name)
                 .filter(t -> !Set.of(topics.questions(), topics.answers(), topics.deadLetters(), topics.answerEvents())
                         .contains(t))
                 .toList());
@@ -99,8 +116,8 @@ class KafkaQuestionsTest {
 
         try (var producer = TestKafka.producer(stack.bootstrapServers())) {
             for (Map.Entry<String, String> q : replyTos.entrySet()) {
-                producer.send(question(q.getKey(), "dickens", "Who was dead?", q.getValue(),
-                        TOKENS.get("dickens"))).get();
+                producer.send(question(q.getKey(), "dickens", "Who was dead?", q.getValue(), TOKENS.get("dickens")))
+                        .get();
             }
         }
         Set<String> refusedIds = replyTos.keySet();
@@ -109,12 +126,14 @@ class KafkaQuestionsTest {
         for (String id : refusedIds) {
             Answer answer = Json.read(answers.get(id).get(0).value(), Answer.class);
             assertNotNull(answer.error(), () -> "refused: " + replyTos.get(id));
-            assertEquals("REPLY_TO_REFUSED", answer.error().code(), answer.error().message());
+            assertEquals(
+                    "REPLY_TO_REFUSED", answer.error().code(), answer.error().message());
             assertNull(answer.evidence(), "no corpus text in a refusal");
         }
-        Set<String> deadIds = deadLetters(read -> questionIds(read, "REPLY_TO_REFUSED").containsAll(refusedIds))
-                .stream().collect(Collectors.collectingAndThen(Collectors.toList(),
-                        read -> questionIds(read, "REPLY_TO_REFUSED")));
+        Set<String> deadIds =
+                deadLetters(read -> questionIds(read, "REPLY_TO_REFUSED").containsAll(refusedIds)).stream()
+                        .collect(Collectors.collectingAndThen(
+                                Collectors.toList(), read -> questionIds(read, "REPLY_TO_REFUSED")));
         assertTrue(deadIds.containsAll(refusedIds), "every refused question is dead-lettered: " + deadIds);
         Map<String, Long> after = TestKafka.endOffsets(stack.bootstrapServers(), reachable);
         assertEquals(before, after, "no record landed on any internal or foreign topic (recall included)");
@@ -147,10 +166,18 @@ class KafkaQuestionsTest {
     @Test
     void aBurstOnOneCorpusDoesNotHoldBackAnotherCorpusQuestion() throws Exception {
         IngestClient admin = new IngestClient(stack.ingestUrl(), stack.adminToken());
-        assertTrue(admin.putText("austen", "pride.txt", "It is a truth universally acknowledged, that a single man "
-                + "in possession of a good fortune, must be in want of a wife.").ok());
+        assertTrue(admin.putText(
+                        "austen",
+                        "pride.txt",
+                        "It is a truth universally acknowledged, that a single man "
+                                + "in possession of a good fortune, must be in want of a wife.")
+                .ok());
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!admin.document("austen", "pride.txt").body().path("stage").asText().equals("memorized")) {
+        while (!admin.document("austen", "pride.txt")
+                .body()
+                .path("stage")
+                .asText()
+                .equals("memorized")) {
             assertTrue(System.nanoTime() < deadline, "memorized within a minute");
             Thread.sleep(200);
         }
@@ -165,8 +192,9 @@ class KafkaQuestionsTest {
                 producer.send(question(id, "dickens", "Where was the turkey sent?", REPLIES, TOKENS.get("dickens")));
             }
             producer.flush();
-            producer.send(question(lone, "austen", "What must a single man of fortune want?", REPLIES,
-                    TOKENS.get("austen"))).get();
+            producer.send(question(
+                            lone, "austen", "What must a single man of fortune want?", REPLIES, TOKENS.get("austen")))
+                    .get();
         }
         Set<String> all = new LinkedHashSet<>(burst);
         all.add(lone);
@@ -176,7 +204,8 @@ class KafkaQuestionsTest {
         assertNull(answer.error(), () -> "" + answer.error());
         assertTrue(answer.answer().contains("wife"), answer.answer());
         long answeredAt = answers.get(lone).get(0).timestamp();
-        long burstAnsweredBefore = burst.stream().filter(id -> answers.get(id).get(0).timestamp() < answeredAt)
+        long burstAnsweredBefore = burst.stream()
+                .filter(id -> answers.get(id).get(0).timestamp() < answeredAt)
                 .count();
         // first come first served would answer it after all 200; a handful go while it is read and dispatched
         assertTrue(burstAnsweredBefore < 50, burstAnsweredBefore + " of the burst's 200 answers came before it");
@@ -201,18 +230,33 @@ class KafkaQuestionsTest {
         Map<String, String> outcome = new HashMap<>();
         answers.forEach((id, records) -> {
             Answer answer = Json.read(records.get(0).value(), Answer.class);
-            outcome.put(id.substring(0, id.indexOf('-')), answer.error() != null ? answer.error().code()
-                    : answer.evidence().toString().contains("Camden Town") ? "ANSWERED" : "WRONG");
+            outcome.put(
+                    id.substring(0, id.indexOf('-')),
+                    answer.error() != null
+                            ? answer.error().code()
+                            : answer.evidence().toString().contains("Camden Town") ? "ANSWERED" : "WRONG");
             if (answer.error() != null) {
                 assertNull(answer.evidence(), "a refused question gets no corpus text");
             }
         });
-        assertEquals(Map.of("none", "UNAUTHORIZED", "wrong", "UNAUTHORIZED", "other", "FORBIDDEN",
-                "own", "ANSWERED", "admin", "ANSWERED"), outcome);
-        for (ConsumerRecord<byte[], byte[]> event : TestKafka.readUntil(stack.bootstrapServers(),
-                List.of(topics.recall()), read -> false, Duration.ofSeconds(2))) {
+        assertEquals(
+                Map.of(
+                        "none",
+                        "UNAUTHORIZED",
+                        "wrong",
+                        "UNAUTHORIZED",
+                        "other",
+                        "FORBIDDEN",
+                        "own",
+                        "ANSWERED",
+                        "admin",
+                        "ANSWERED"),
+                outcome);
+        for (ConsumerRecord<byte[], byte[]> event : TestKafka.readUntil(
+                stack.bootstrapServers(), List.of(topics.recall()), read -> false, Duration.ofSeconds(2))) {
             String text = new String(event.value(), StandardCharsets.UTF_8);
-            assertFalse(text.contains("none-") || text.contains("wrong-") || text.contains("other-"),
+            assertFalse(
+                    text.contains("none-") || text.contains("wrong-") || text.contains("other-"),
                     "a refused question never reaches a worker: " + text);
             assertNull(event.headers().lastHeader(HeaderNames.AUTHORIZATION), "tokens are never forwarded");
         }
@@ -222,18 +266,33 @@ class KafkaQuestionsTest {
     void aQuestionIdSentTwiceIsAnsweredOnceAndTheRepeatIsToldSo() throws Exception {
         String id = "twice-" + UUID.randomUUID();
         try (var producer = TestKafka.producer(stack.bootstrapServers())) {
-            producer.send(question(id, "dickens", "Who was dead?", REPLIES, TOKENS.get("dickens"))).get();
-            producer.send(question(id, "dickens", "Who was dead?", REPLIES, TOKENS.get("dickens"))).get();
+            producer.send(question(id, "dickens", "Who was dead?", REPLIES, TOKENS.get("dickens")))
+                    .get();
+            producer.send(question(id, "dickens", "Who was dead?", REPLIES, TOKENS.get("dickens")))
+                    .get();
         }
-        List<ConsumerRecord<byte[], byte[]>> replies = TestKafka.readUntil(stack.bootstrapServers(),
-                List.of(REPLIES), read -> read.stream().filter(r -> id.equals(TestKafka.key(r))).count() >= 2, WAIT)
-                .stream().filter(r -> id.equals(TestKafka.key(r))).toList();
-        List<String> kinds = replies.stream().map(r -> Json.read(r.value(), Answer.class))
-                .map(a -> a.error() == null ? "ANSWER" : a.error().code()).sorted().toList();
+        List<ConsumerRecord<byte[], byte[]>> replies = TestKafka.readUntil(
+                        stack.bootstrapServers(),
+                        List.of(REPLIES),
+                        read -> read.stream()
+                                        .filter(r -> id.equals(TestKafka.key(r)))
+                                        .count()
+                                >= 2,
+                        WAIT)
+                .stream()
+                .filter(r -> id.equals(TestKafka.key(r)))
+                .toList();
+        List<String> kinds = replies.stream()
+                .map(r -> Json.read(r.value(), Answer.class))
+                .map(a -> a.error() == null ? "ANSWER" : a.error().code())
+                .sorted()
+                .toList();
         assertEquals(List.of("ANSWER", "DUPLICATE"), kinds);
-        long routed = TestKafka.readUntil(stack.bootstrapServers(), List.of(topics.recall()), read -> false,
-                Duration.ofSeconds(2)).stream().filter(r -> new String(r.value(), StandardCharsets.UTF_8)
-                .contains(id)).count();
+        long routed = TestKafka.readUntil(
+                        stack.bootstrapServers(), List.of(topics.recall()), read -> false, Duration.ofSeconds(2))
+                .stream()
+                .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains(id))
+                .count();
         assertEquals(1, routed, "the repeat never reached a worker");
     }
 
@@ -241,24 +300,32 @@ class KafkaQuestionsTest {
     void malformedQuestionsGetAnErrorAnswerWhereItCanBeDeliveredAndADeadLetter() throws Exception {
         String noText = "bad-" + UUID.randomUUID();
         try (var producer = TestKafka.producer(stack.bootstrapServers())) {
-            ProducerRecord<byte[], byte[]> missing = new ProducerRecord<>(topics.questions(), bytes("dickens"),
+            ProducerRecord<byte[], byte[]> missing = new ProducerRecord<>(
+                    topics.questions(),
+                    bytes("dickens"),
                     bytes("{\"schemaVersion\":1,\"id\":\"" + noText + "\",\"corpus\":\"dickens\"}"));
             missing.headers().add(HeaderNames.REPLY_TO, bytes(REPLIES));
             missing.headers().add(HeaderNames.CORRELATION_ID, bytes("c-1"));
             producer.send(missing).get();
-            producer.send(new ProducerRecord<>(topics.questions(), bytes("dickens"), new byte[] {(byte) 0xff, 0})).get();
+            producer.send(new ProducerRecord<>(topics.questions(), bytes("dickens"), new byte[] {(byte) 0xff, 0}))
+                    .get();
         }
         ConsumerRecord<byte[], byte[]> reply = TestKafka.keyed(stack.bootstrapServers(), REPLIES, Set.of(noText), WAIT)
-                .get(noText).get(0);
+                .get(noText)
+                .get(0);
         Answer answer = Json.read(reply.value(), Answer.class);
         assertEquals("SCHEMA_VIOLATION", answer.error().code());
         assertTrue(answer.error().message().contains("question"), answer.error().message());
         assertEquals("c-1", DeadLetter.get(reply.headers(), HeaderNames.CORRELATION_ID));
-        List<String> codes = deadLetters(read -> questionIds(read, "SCHEMA_VIOLATION").contains(noText)
-                && !questionIds(read, "MALFORMED_JSON").isEmpty()).stream()
+        List<String> codes = deadLetters(
+                        read -> questionIds(read, "SCHEMA_VIOLATION").contains(noText)
+                                && !questionIds(read, "MALFORMED_JSON").isEmpty())
+                .stream()
                 .map(r -> DeadLetter.readFrom(r.headers()))
-                .filter(d -> d.sourceTopic().equals(topics.questions()) && d.stage().equals("query.questions"))
-                .map(d -> d.code().name()).toList();
+                .filter(d ->
+                        d.sourceTopic().equals(topics.questions()) && d.stage().equals("query.questions"))
+                .map(d -> d.code().name())
+                .toList();
         assertTrue(codes.containsAll(List.of("SCHEMA_VIOLATION", "MALFORMED_JSON")), codes::toString);
     }
 
@@ -267,12 +334,14 @@ class KafkaQuestionsTest {
         String valid = "bare-" + UUID.randomUUID();
         String invalid = "bare-bad-" + UUID.randomUUID();
         try (var producer = TestKafka.producer(stack.bootstrapServers())) {
-            ProducerRecord<byte[], byte[]> asked = question(valid, "dickens", "Who was dead?", REPLIES,
-                    TOKENS.get("dickens"));
+            ProducerRecord<byte[], byte[]> asked =
+                    question(valid, "dickens", "Who was dead?", REPLIES, TOKENS.get("dickens"));
             asked.headers().add("traceparent", null);
             asked.headers().add(HeaderNames.CORRELATION_ID, null);
             producer.send(asked).get();
-            ProducerRecord<byte[], byte[]> broken = new ProducerRecord<>(topics.questions(), bytes("dickens"),
+            ProducerRecord<byte[], byte[]> broken = new ProducerRecord<>(
+                    topics.questions(),
+                    bytes("dickens"),
                     bytes("{\"schemaVersion\":1,\"id\":\"" + invalid + "\",\"corpus\":\"dickens\"}"));
             broken.headers().add(HeaderNames.REPLY_TO, bytes(REPLIES));
             broken.headers().add("traceparent", null);
@@ -281,11 +350,16 @@ class KafkaQuestionsTest {
         Map<String, List<ConsumerRecord<byte[], byte[]>>> replies =
                 TestKafka.keyed(stack.bootstrapServers(), REPLIES, Set.of(valid, invalid), WAIT);
         assertNull(Json.read(replies.get(valid).get(0).value(), Answer.class).error(), "answered");
-        assertEquals("SCHEMA_VIOLATION",
-                Json.read(replies.get(invalid).get(0).value(), Answer.class).error().code());
-        ConsumerRecord<byte[], byte[]> dead = deadLetters(read -> questionIds(read, "SCHEMA_VIOLATION")
-                .contains(invalid)).stream().filter(r -> new String(r.value(), StandardCharsets.UTF_8)
-                .contains(invalid)).findFirst().orElseThrow();
+        assertEquals(
+                "SCHEMA_VIOLATION",
+                Json.read(replies.get(invalid).get(0).value(), Answer.class)
+                        .error()
+                        .code());
+        ConsumerRecord<byte[], byte[]> dead =
+                deadLetters(read -> questionIds(read, "SCHEMA_VIOLATION").contains(invalid)).stream()
+                        .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains(invalid))
+                        .findFirst()
+                        .orElseThrow();
         assertEquals(0, dead.headers().lastHeader("traceparent").value().length, "kept, with an empty value");
     }
 
@@ -310,10 +384,10 @@ class KafkaQuestionsTest {
         return ids;
     }
 
-    private static ProducerRecord<byte[], byte[]> question(String id, String corpus, String text, String replyTo,
-                                                           String token) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.questions(), bytes(corpus),
-                Json.write(Question.of(id, corpus, text)));
+    private static ProducerRecord<byte[], byte[]> question(
+            String id, String corpus, String text, String replyTo, String token) {
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(topics.questions(), bytes(corpus), Json.write(Question.of(id, corpus, text)));
         if (replyTo != null) {
             record.headers().add(HeaderNames.REPLY_TO, bytes(replyTo));
         }

@@ -16,8 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the Node.js clients of {@code src/test/node} (npm-installed on first use) and reads their JSON lines. */
 final class NodeScripts {
-    private NodeScripts() {
-    }
+    private NodeScripts() {}
 
     /** Children never inherit this JVM's stdout/stderr: the test runner talks to its fork over them. */
     static List<JsonNode> run(Path dir, String script, String... args) throws Exception {
@@ -25,16 +24,22 @@ final class NodeScripts {
         Path log = Files.createTempFile("node-", ".log");
         if (!Files.isDirectory(dir.resolve("node_modules"))) {
             Process install = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund")
-                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             assertEquals(0, install.waitFor(), () -> "npm install in " + dir + ": " + read(log));
         }
         List<String> command = new ArrayList<>(List.of("node", script));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectError(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectError(log.toFile())
+                .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(150, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), () -> "node " + script + " failed; output: " + out + "; errors: "
-                + read(log));
+        assertEquals(
+                0, process.exitValue(), () -> "node " + script + " failed; output: " + out + "; errors: " + read(log));
         List<JsonNode> lines = new ArrayList<>();
         for (String line : out.split("\n")) {
             if (!line.isBlank()) {

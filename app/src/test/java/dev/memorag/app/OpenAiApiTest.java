@@ -39,18 +39,22 @@ class OpenAiApiTest {
 
     @TempDir
     static Path dataDir;
+
     static EmbeddedStack stack;
     static final Map<String, String> TOKENS = new LinkedHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
-        stack = EmbeddedStack.start(StackConfig.defaults().isolatedIn(dataDir)
-                .with(SettingsCatalogue.MAX_IN_FLIGHT_PER_CORPUS, 64).with(SettingsCatalogue.QUESTIONS_PER_SECOND, 5.0));
+        stack = EmbeddedStack.start(StackConfig.defaults()
+                .isolatedIn(dataDir)
+                .with(SettingsCatalogue.MAX_IN_FLIGHT_PER_CORPUS, 64)
+                .with(SettingsCatalogue.QUESTIONS_PER_SECOND, 5.0));
         for (String corpus : List.of("dickens", "austen", "limited")) {
-            HttpResponse<String> created = send(post(stack.ingestUrl() + "/v1/corpora", stack.adminToken(),
-                    "{\"id\":\"" + corpus + "\"}"));
+            HttpResponse<String> created =
+                    send(post(stack.ingestUrl() + "/v1/corpora", stack.adminToken(), "{\"id\":\"" + corpus + "\"}"));
             assertEquals(201, created.statusCode(), created.body());
-            TOKENS.put(corpus, Json.MAPPER.readTree(created.body()).path("token").asText());
+            TOKENS.put(
+                    corpus, Json.MAPPER.readTree(created.body()).path("token").asText());
         }
         StackHttp.put(stack, TOKENS.get("dickens"), "dickens", "carol.txt", DICKENS_TEXT);
         StackHttp.awaitMemorized(stack, TOKENS.get("dickens"), "dickens", "carol.txt");
@@ -65,12 +69,22 @@ class OpenAiApiTest {
 
     @Test
     void theOfficialOpenAiClientListsCorporaChatsAndRaisesItsErrorClasses() throws Exception {
-        Map<String, JsonNode> steps = NodeScripts.run(NODE_DIR, "openai-client.mjs", stack.httpUrl() + "/v1",
-                TOKENS.get("dickens"), "dickens", "austen", stack.adminToken(), QUESTION).stream()
+        Map<String, JsonNode> steps = NodeScripts.run(
+                        NODE_DIR,
+                        "openai-client.mjs",
+                        stack.httpUrl() + "/v1",
+                        TOKENS.get("dickens"),
+                        "dickens",
+                        "austen",
+                        stack.adminToken(),
+                        QUESTION)
+                .stream()
                 .collect(Collectors.toMap(n -> n.path("step").asText(), Function.identity()));
 
         assertEquals(List.of("dickens"), texts(steps.get("models").path("ids")), "a corpus token sees its corpus");
-        assertEquals(List.of("austen", "dickens", "limited"), texts(steps.get("admin models").path("ids")));
+        assertEquals(
+                List.of("austen", "dickens", "limited"),
+                texts(steps.get("admin models").path("ids")));
         assertEquals("model", steps.get("model").path("model").path("object").asText());
 
         JsonNode completion = steps.get("completion");
@@ -97,11 +111,15 @@ class OpenAiApiTest {
 
     @Test
     void aStreamIsUnnamedChunkEventsEndingInDone() throws Exception {
-        HttpResponse<String> response = send(post(stack.httpUrl() + "/v1/chat/completions", TOKENS.get("dickens"),
+        HttpResponse<String> response = send(post(
+                stack.httpUrl() + "/v1/chat/completions",
+                TOKENS.get("dickens"),
                 "{\"model\":\"dickens\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + QUESTION
                         + "\"}]}"));
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals("text/event-stream", response.headers().firstValue("content-type").orElse(""));
+        assertEquals(
+                "text/event-stream",
+                response.headers().firstValue("content-type").orElse(""));
         List<String> events = List.of(response.body().split("\n\n"));
         assertTrue(events.stream().allMatch(e -> e.startsWith("data: ") && !e.contains("\nevent:")), response.body());
         assertEquals("data: [DONE]", events.get(events.size() - 1));
@@ -109,9 +127,14 @@ class OpenAiApiTest {
         for (String event : events.subList(0, events.size() - 1)) {
             chunks.add(Json.MAPPER.readTree(event.substring("data: ".length())));
         }
-        assertTrue(chunks.stream().allMatch(c -> c.path("object").asText().equals("chat.completion.chunk")
-                && c.path("model").asText().equals("dickens")
-                && c.path("id").asText().equals(chunks.get(0).path("id").asText())), "one id: " + chunks);
+        assertTrue(
+                chunks.stream()
+                        .allMatch(c -> c.path("object").asText().equals("chat.completion.chunk")
+                                && c.path("model").asText().equals("dickens")
+                                && c.path("id")
+                                        .asText()
+                                        .equals(chunks.get(0).path("id").asText())),
+                "one id: " + chunks);
         JsonNode last = chunks.get(chunks.size() - 1);
         assertEquals("stop", last.path("choices").path(0).path("finish_reason").asText());
         assertEvidenceHoldsTheFact(last.path("memorag"));
@@ -123,25 +146,50 @@ class OpenAiApiTest {
         String url = stack.httpUrl() + "/v1/chat/completions";
         String token = TOKENS.get("dickens");
         assertOpenAiError(send(post(url, token, "not json")), 400, "malformed_json", null);
-        assertOpenAiError(send(post(url, token, "{\"model\":\"dickens\",\"messages\":[]}")), 400, "schema_violation",
+        assertOpenAiError(
+                send(post(url, token, "{\"model\":\"dickens\",\"messages\":[]}")), 400, "schema_violation", "messages");
+        assertOpenAiError(
+                send(post(
+                        url,
+                        token,
+                        "{\"model\":\"dickens\",\"messages\":[{\"role\":\"system\"," + "\"content\":\"be brief\"}]}")),
+                400,
+                "schema_violation",
                 "messages");
-        assertOpenAiError(send(post(url, token, "{\"model\":\"dickens\",\"messages\":[{\"role\":\"system\","
-                + "\"content\":\"be brief\"}]}")), 400, "schema_violation", "messages");
-        assertOpenAiError(send(post(url, token, "{\"model\":\"dickens\",\"messages\":[{\"role\":\"user\","
-                + "\"content\":\"" + "x".repeat(100_000) + "\"}]}")), 413, "too_large", null);
+        assertOpenAiError(
+                send(post(
+                        url,
+                        token,
+                        "{\"model\":\"dickens\",\"messages\":[{\"role\":\"user\"," + "\"content\":\""
+                                + "x".repeat(100_000) + "\"}]}")),
+                413,
+                "too_large",
+                null);
         assertOpenAiError(send(post(url, null, "{}")), 401, "unauthorized", null);
-        assertOpenAiError(send(HttpRequest.newBuilder(URI.create(stack.httpUrl() + "/v1/models")).build()), 401,
-                "unauthorized", null);
-        assertOpenAiError(send(HttpRequest.newBuilder(URI.create(stack.httpUrl() + "/v1/models/austen"))
-                .header("authorization", "Bearer " + token).build()), 403, "forbidden", "model");
+        assertOpenAiError(
+                send(HttpRequest.newBuilder(URI.create(stack.httpUrl() + "/v1/models"))
+                        .build()),
+                401,
+                "unauthorized",
+                null);
+        assertOpenAiError(
+                send(HttpRequest.newBuilder(URI.create(stack.httpUrl() + "/v1/models/austen"))
+                        .header("authorization", "Bearer " + token)
+                        .build()),
+                403,
+                "forbidden",
+                "model");
     }
 
     @Test
     void aBurstOverTheCorpusRateGetsRateLimitErrorsAndAnEmptyCorpusSaysSo() throws Exception {
         List<HttpResponse<String>> limited = new ArrayList<>();
-        for (HttpResponse<String> r : StackHttp.burst(post(stack.httpUrl() + "/v1/chat/completions",
-                TOKENS.get("limited"), "{\"model\":\"limited\",\"messages\":[{\"role\":\"user\","
-                        + "\"content\":\"anything?\"}]}"), 30)) {
+        for (HttpResponse<String> r : StackHttp.burst(
+                post(
+                        stack.httpUrl() + "/v1/chat/completions",
+                        TOKENS.get("limited"),
+                        "{\"model\":\"limited\",\"messages\":[{\"role\":\"user\"," + "\"content\":\"anything?\"}]}"),
+                30)) {
             if (r.statusCode() == 429) {
                 limited.add(r);
             } else {
@@ -150,15 +198,21 @@ class OpenAiApiTest {
         }
         assertFalse(limited.isEmpty(), "a burst of 30 over a rate of 5/s is limited");
         assertOpenAiError(limited.get(0), 429, "rate_limited", null);
-        assertEquals("rate_limit_error", Json.MAPPER.readTree(limited.get(0).body()).path("error").path("type")
-                .asText());
+        assertEquals(
+                "rate_limit_error",
+                Json.MAPPER
+                        .readTree(limited.get(0).body())
+                        .path("error")
+                        .path("type")
+                        .asText());
         assertTrue(limited.get(0).headers().firstValue("retry-after").isPresent());
     }
 
     private static void assertEvidenceHoldsTheFact(JsonNode memorag) {
         assertEquals("dickens", memorag.path("corpus").asText(), memorag.toString());
         assertTrue(memorag.path("clues").isArray() && !memorag.path("clues").isEmpty(), memorag.toString());
-        assertTrue(memorag.path("evidence").findValuesAsText("text").stream().anyMatch(t -> t.contains(FACT)),
+        assertTrue(
+                memorag.path("evidence").findValuesAsText("text").stream().anyMatch(t -> t.contains(FACT)),
                 memorag.toString());
         assertTrue(memorag.path("memory").path("documents").asLong() >= 1, memorag.toString());
     }

@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.app.cli.MemoragCli;
-
 import dev.memorag.schemas.Json;
-
 import dev.memorag.settings.SettingsCatalogue;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -29,17 +27,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,6 +55,7 @@ class QueryEdgeTest {
 
     @TempDir
     static Path dataDir;
+
     static EmbeddedStack stack;
     static Vertx vertx;
     static final Map<String, String> TOKENS = new LinkedHashMap<>();
@@ -69,13 +64,15 @@ class QueryEdgeTest {
     static void start() throws Exception {
         StackConfig base = StackConfig.defaults().isolatedIn(dataDir);
         stack = EmbeddedStack.start(base.with(SettingsCatalogue.MAX_IN_FLIGHT_PER_CORPUS, 64)
-                .with(SettingsCatalogue.QUESTIONS_PER_SECOND, 5.0).with(SettingsCatalogue.SOCKET_MAX_AGE, SOCKET_MAX_AGE));
+                .with(SettingsCatalogue.QUESTIONS_PER_SECOND, 5.0)
+                .with(SettingsCatalogue.SOCKET_MAX_AGE, SOCKET_MAX_AGE));
         vertx = Vertx.vertx();
         for (String corpus : List.of("dickens", "austen", "limited")) {
-            HttpResponse<String> created = send(post(stack.ingestUrl() + "/v1/corpora", stack.adminToken(),
-                    "{\"id\":\"" + corpus + "\"}"));
+            HttpResponse<String> created =
+                    send(post(stack.ingestUrl() + "/v1/corpora", stack.adminToken(), "{\"id\":\"" + corpus + "\"}"));
             assertEquals(201, created.statusCode(), created.body());
-            TOKENS.put(corpus, Json.MAPPER.readTree(created.body()).path("token").asText());
+            TOKENS.put(
+                    corpus, Json.MAPPER.readTree(created.body()).path("token").asText());
         }
         put("dickens", "carol.txt", DICKENS_TEXT);
         put("austen", "pride.txt", AUSTEN_TEXT);
@@ -116,7 +113,8 @@ class QueryEdgeTest {
             assertEquals(List.of("clues", "evidence", "token", "done"), types(dickensFrames, ref), "frames of " + ref);
         }
         assertEquals(List.of("clues", "evidence", "token", "done"), types(austenFrames, "p"));
-        assertTrue(dickensFrames.stream().allMatch(f -> f.path("corpus").asText().equals("dickens")));
+        assertTrue(
+                dickensFrames.stream().allMatch(f -> f.path("corpus").asText().equals("dickens")));
         assertTrue(austenFrames.stream().allMatch(f -> f.path("corpus").asText().equals("austen")));
         assertTrue(austenFrames.toString().contains("universally acknowledged"));
         assertFalse(dickensFrames.toString().contains("universally acknowledged"), "no austen text on dickens");
@@ -130,15 +128,20 @@ class QueryEdgeTest {
         assertError(send(post(ask, null, body)), 401, "UNAUTHORIZED");
         assertError(send(post(ask, "not-a-token", body)), 401, "UNAUTHORIZED");
         assertError(send(post(ask, TOKENS.get("austen"), body)), 403, "FORBIDDEN");
-        assertError(send(post(stack.httpUrl() + "/v1/corpora/nowhere/ask", stack.adminToken(), body)), 404,
+        assertError(
+                send(post(stack.httpUrl() + "/v1/corpora/nowhere/ask", stack.adminToken(), body)),
+                404,
                 "UNKNOWN_CORPUS");
         assertEquals(200, send(post(ask, TOKENS.get("dickens"), body)).statusCode());
 
         WebSocketClient client = vertx.createWebSocketClient();
-        for (Map.Entry<String, Integer> refused : Map.of("", 401, "wrong", 401, TOKENS.get("austen"), 403)
-                .entrySet()) {
-            Throwable failure = client.connect(options("dickens", refused.getKey())).toCompletionStage()
-                    .toCompletableFuture().handle((ws, error) -> error).get(10, TimeUnit.SECONDS);
+        for (Map.Entry<String, Integer> refused :
+                Map.of("", 401, "wrong", 401, TOKENS.get("austen"), 403).entrySet()) {
+            Throwable failure = client.connect(options("dickens", refused.getKey()))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .handle((ws, error) -> error)
+                    .get(10, TimeUnit.SECONDS);
             assertTrue(failure instanceof UpgradeRejectedException, "refused: " + failure);
             assertEquals(refused.getValue(), ((UpgradeRejectedException) failure).getStatus());
         }
@@ -161,7 +164,8 @@ class QueryEdgeTest {
         long before = stack.recall().cancellations().received();
         WebSocketClient client = vertx.createWebSocketClient();
         WebSocket socket = connect(client, "dickens", TOKENS.get("dickens"));
-        socket.writeTextMessage("{\"type\":\"ask\",\"ref\":\"gone\",\"question\":\"How dead was Marley?\"}").await();
+        socket.writeTextMessage("{\"type\":\"ask\",\"ref\":\"gone\",\"question\":\"How dead was Marley?\"}")
+                .await();
         socket.close().await();
         client.close().await();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -174,8 +178,12 @@ class QueryEdgeTest {
     @Test
     void aCorpusOverItsRateGets429WithRetryAfter() throws Exception {
         List<HttpResponse<String>> limited = new ArrayList<>();
-        for (HttpResponse<String> r : StackHttp.burst(post(stack.httpUrl() + "/v1/corpora/limited/ask",
-                TOKENS.get("limited"), "{\"question\":\"anything at all?\"}"), 30)) {
+        for (HttpResponse<String> r : StackHttp.burst(
+                post(
+                        stack.httpUrl() + "/v1/corpora/limited/ask",
+                        TOKENS.get("limited"),
+                        "{\"question\":\"anything at all?\"}"),
+                30)) {
             if (r.statusCode() == 429) {
                 limited.add(r);
             } else {
@@ -189,9 +197,15 @@ class QueryEdgeTest {
 
     @Test
     void readinessAndPrometheusMetricsAreServed() throws Exception {
-        assertEquals(200, send(HttpRequest.newBuilder(URI.create(stack.httpUrl() + "/ready")).build()).statusCode());
+        assertEquals(
+                200,
+                send(HttpRequest.newBuilder(URI.create(stack.httpUrl() + "/ready"))
+                                .build())
+                        .statusCode());
         send(post(stack.httpUrl() + "/v1/corpora/dickens/ask", TOKENS.get("dickens"), "{\"question\":\"Marley?\"}"));
-        String metrics = send(HttpRequest.newBuilder(URI.create(stack.httpUrl() + "/metrics")).build()).body();
+        String metrics = send(HttpRequest.newBuilder(URI.create(stack.httpUrl() + "/metrics"))
+                        .build())
+                .body();
         assertTrue(metrics.contains("memorag_questions_routed_total"), metrics);
         assertTrue(metrics.contains("memorag_questions_answered_seconds_bucket"), "latency histogram");
         assertTrue(metrics.contains("memorag_questions_in_flight"));
@@ -201,8 +215,8 @@ class QueryEdgeTest {
     @Test
     void theNpmWsClientGetsOrderedFramesAndIsRefusedWithAWrongToken() throws Exception {
         String url = stack.httpUrl().replace("http://", "ws://") + "/v1/corpora/dickens/ws";
-        List<JsonNode> frames = node("ws-client.mjs", url, TOKENS.get("dickens"), "How dead was Marley?",
-                "Where was the turkey sent?");
+        List<JsonNode> frames =
+                node("ws-client.mjs", url, TOKENS.get("dickens"), "How dead was Marley?", "Where was the turkey sent?");
         for (String ref : List.of("n0", "n1")) {
             assertEquals(List.of("clues", "evidence", "token", "done"), types(frames, ref));
         }
@@ -214,12 +228,19 @@ class QueryEdgeTest {
     @Test
     void theWebConsoleShowsTheStreamedAnswerAndEvidenceInChromium() throws Exception {
         String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
-        assumeTrue(Files.isExecutable(Path.of(chromium)), "Chromium is not installed (apt-get install chromium); "
-                + ".ci/run installs it");
+        assumeTrue(
+                Files.isExecutable(Path.of(chromium)),
+                "Chromium is not installed (apt-get install chromium); " + ".ci/run installs it");
         Path screenshot = Path.of("target", "console.png").toAbsolutePath();
         Files.deleteIfExists(screenshot);
-        JsonNode shown = node("console.mjs", stack.httpUrl() + "/console/", "dickens", TOKENS.get("dickens"),
-                "Where was the turkey sent?", screenshot.toString()).get(0);
+        JsonNode shown = node(
+                        "console.mjs",
+                        stack.httpUrl() + "/console/",
+                        "dickens",
+                        TOKENS.get("dickens"),
+                        "Where was the turkey sent?",
+                        screenshot.toString())
+                .get(0);
         assertEquals("done", shown.path("status").asText(), shown::toString);
         assertFalse(shown.path("answer").asText().isBlank());
         assertTrue(shown.path("evidence").toString().contains("Camden Town"), shown::toString);
@@ -234,8 +255,16 @@ class QueryEdgeTest {
         int exit;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            exit = MemoragCli.commandLine().execute("ask", "dickens",
-                    "Where was the turkey sent?", "--url", stack.httpUrl(), "--token", TOKENS.get("dickens"), "-v");
+            exit = MemoragCli.commandLine()
+                    .execute(
+                            "ask",
+                            "dickens",
+                            "Where was the turkey sent?",
+                            "--url",
+                            stack.httpUrl(),
+                            "--token",
+                            TOKENS.get("dickens"),
+                            "-v");
         } finally {
             System.setOut(original);
         }
@@ -252,14 +281,18 @@ class QueryEdgeTest {
     }
 
     private static WebSocket connect(WebSocketClient client, String corpus, String token) throws Exception {
-        return client.connect(options(corpus, token)).toCompletionStage().toCompletableFuture()
+        return client.connect(options(corpus, token))
+                .toCompletionStage()
+                .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
     }
 
     private static WebSocketConnectOptions options(String corpus, String token) {
         URI http = URI.create(stack.httpUrl());
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(http.getHost())
-                .setPort(http.getPort()).setURI("/v1/corpora/" + corpus + "/ws");
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost(http.getHost())
+                .setPort(http.getPort())
+                .setURI("/v1/corpora/" + corpus + "/ws");
         if (!token.isEmpty()) {
             options.addHeader("authorization", "Bearer " + token);
         }
@@ -268,7 +301,10 @@ class QueryEdgeTest {
 
     private static void await(List<JsonNode> frames, int terminals) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (frames.stream().filter(f -> Set.of("done", "error").contains(f.path("type").asText())).count()
+        while (frames.stream()
+                        .filter(f ->
+                                Set.of("done", "error").contains(f.path("type").asText()))
+                        .count()
                 < terminals) {
             assertTrue(System.nanoTime() < deadline, "answers within 60 s: " + frames);
             Thread.sleep(20);
@@ -276,7 +312,9 @@ class QueryEdgeTest {
     }
 
     private static List<String> types(List<JsonNode> frames, String ref) {
-        return frames.stream().filter(f -> ref.equals(f.path("ref").asText())).map(f -> f.path("type").asText())
+        return frames.stream()
+                .filter(f -> ref.equals(f.path("ref").asText()))
+                .map(f -> f.path("type").asText())
                 .toList();
     }
 
@@ -298,7 +336,9 @@ class QueryEdgeTest {
 
     private static void assertError(HttpResponse<String> response, int status, String code) throws IOException {
         assertEquals(status, response.statusCode(), response.body());
-        assertEquals(code, Json.MAPPER.readTree(response.body()).path("error").path("code").asText(),
+        assertEquals(
+                code,
+                Json.MAPPER.readTree(response.body()).path("error").path("code").asText(),
                 response.body());
     }
 }

@@ -2,7 +2,6 @@ package dev.memorag.app;
 
 import static dev.memorag.app.ChildProcesses.freePort;
 import static dev.memorag.app.ChildProcesses.tail;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,10 +53,12 @@ class ScaleOutTest {
             "west", "In the western orchard the beekeeper counted exactly forty-two hives beside the old mill.");
     /** Longer than a worker's restart here (~13 s), so that a restart keeps its partitions. */
     private static final String SESSION_TIMEOUT = "PT30S";
+
     private static final Pattern OWNS = Pattern.compile("owns chunk partitions \\[([0-9, ]*)]");
 
     @TempDir
     Path dir;
+
     private final List<Process> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -73,23 +74,43 @@ class ScaleOutTest {
         int query = freePort();
         String bootstrap = "127.0.0.1:" + kafka;
         Process broker = start("broker", "broker", "broker", "--kafka-port", Integer.toString(kafka));
-        Process ingestPart = start("ingest", "ingest", "up", "--parts", "ingest,chunker", "--bootstrap-servers",
-                bootstrap, "--ingest-port", Integer.toString(ingest));
-        Process workerA = start("worker-a", "worker-a-1", "worker", "--bootstrap-servers", bootstrap,
-                "--instance-id", "worker-a");
-        Process workerB = start("worker-b", "worker-b", "worker", "--bootstrap-servers", bootstrap,
-                "--instance-id", "worker-b");
-        Process queryPart = start("query", "query", "query-service", "--bootstrap-servers", bootstrap, "--http-port",
+        Process ingestPart = start(
+                "ingest",
+                "ingest",
+                "up",
+                "--parts",
+                "ingest,chunker",
+                "--bootstrap-servers",
+                bootstrap,
+                "--ingest-port",
+                Integer.toString(ingest));
+        Process workerA = start(
+                "worker-a", "worker-a-1", "worker", "--bootstrap-servers", bootstrap, "--instance-id", "worker-a");
+        Process workerB =
+                start("worker-b", "worker-b", "worker", "--bootstrap-servers", bootstrap, "--instance-id", "worker-b");
+        Process queryPart = start(
+                "query",
+                "query",
+                "query-service",
+                "--bootstrap-servers",
+                bootstrap,
+                "--http-port",
                 Integer.toString(query));
 
         String ingestUrl = "http://127.0.0.1:" + ingest;
         String queryUrl = "http://127.0.0.1:" + query;
         for (Map.Entry<String, String> corpus : PHRASES.entrySet()) {
-            assertEquals(201, send(request(ingestUrl + "/v1/corpora").POST(
-                    HttpRequest.BodyPublishers.ofString("{\"id\":\"" + corpus.getKey() + "\"}"))).statusCode());
-            assertEquals(202, send(request(ingestUrl + "/v1/corpora/" + corpus.getKey() + "/documents/notes.txt")
-                    .header("content-type", "text/plain")
-                    .PUT(HttpRequest.BodyPublishers.ofString(corpus.getValue()))).statusCode());
+            assertEquals(
+                    201,
+                    send(request(ingestUrl + "/v1/corpora")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + corpus.getKey() + "\"}")))
+                            .statusCode());
+            assertEquals(
+                    202,
+                    send(request(ingestUrl + "/v1/corpora/" + corpus.getKey() + "/documents/notes.txt")
+                                    .header("content-type", "text/plain")
+                                    .PUT(HttpRequest.BodyPublishers.ofString(corpus.getValue())))
+                            .statusCode());
         }
         for (String corpus : PHRASES.keySet()) {
             awaitAnswer(queryUrl, corpus, Duration.ofMinutes(3));
@@ -107,8 +128,8 @@ class ScaleOutTest {
         assertTrue(Files.readString(dir.resolve("worker-a-1.log")).contains("memory worker closed"));
         report("SIGTERM to exit", stopping);
         long restarting = System.nanoTime();
-        workerA = start("worker-a", "worker-a-2", "worker", "--bootstrap-servers", bootstrap,
-                "--instance-id", "worker-a");
+        workerA = start(
+                "worker-a", "worker-a-2", "worker", "--bootstrap-servers", bootstrap, "--instance-id", "worker-a");
         assertEquals(ownedByA, awaitOwned("worker-a-2", ownedByA));
         report("restart to owning its partitions again", restarting);
         assertResumes("worker-a-2", corporaOfA);
@@ -123,14 +144,15 @@ class ScaleOutTest {
         for (String corpus : PHRASES.keySet()) {
             awaitAnswer(queryUrl, corpus, Duration.ofMinutes(3)); // after the rebalance and, where needed, a rebuild
         }
-        report("SIGKILL to both corpora answering again (session timeout " + SESSION_TIMEOUT + ", failover, rebuild)",
+        report(
+                "SIGKILL to both corpora answering again (session timeout " + SESSION_TIMEOUT + ", failover, rebuild)",
                 killed);
         assertEquals(Set.copyOf(partitions()), awaitOwned("worker-b", Set.copyOf(partitions())));
 
         // back under its instance id: range assignment gives it the same partitions, resumed from its own state
         long returning = System.nanoTime();
-        Process back = start("worker-a", "worker-a-3", "worker", "--bootstrap-servers", bootstrap,
-                "--instance-id", "worker-a");
+        Process back = start(
+                "worker-a", "worker-a-3", "worker", "--bootstrap-servers", bootstrap, "--instance-id", "worker-a");
         assertEquals(ownedByA, awaitOwned("worker-a-3", ownedByA));
         report("return after SIGKILL to owning its partitions again", returning);
         assertResumes("worker-a-3", corporaOfA);
@@ -154,7 +176,9 @@ class ScaleOutTest {
     }
 
     private int count(String log, Pattern pattern) throws IOException {
-        return (int) pattern.matcher(Files.readString(dir.resolve(log + ".log"))).results().count();
+        return (int) pattern.matcher(Files.readString(dir.resolve(log + ".log")))
+                .results()
+                .count();
     }
 
     /** Waits until the two workers' latest assignments split the partitions between them; returns the first's. */
@@ -197,7 +221,9 @@ class ScaleOutTest {
             last = m.group(1);
         }
         if (last != null) {
-            Arrays.stream(last.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+            Arrays.stream(last.split(","))
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
                     .forEach(p -> owned.add(Integer.parseInt(p)));
         }
         return owned;
@@ -206,15 +232,18 @@ class ScaleOutTest {
     /** The worker logs how it resumes each partition just after its assignment line: wait for those lines too. */
     private void assertResumes(String log, Set<Integer> partitions) throws Exception {
         for (int p : partitions) {
-            awaitLog(log, "assigned " + TopicCatalog.defaults().chunks() + "-" + p + ": resumes from stored offset",
+            awaitLog(
+                    log,
+                    "assigned " + TopicCatalog.defaults().chunks() + "-" + p + ": resumes from stored offset",
                     Duration.ofSeconds(30));
         }
     }
 
     private static Set<Integer> corpusPartitions() {
         Set<Integer> partitions = new TreeSet<>();
-        PHRASES.keySet().forEach(corpus -> partitions.add(
-                Utils.toPositive(Utils.murmur2(corpus.getBytes(StandardCharsets.UTF_8))) % PARTITIONS));
+        PHRASES.keySet()
+                .forEach(corpus -> partitions.add(
+                        Utils.toPositive(Utils.murmur2(corpus.getBytes(StandardCharsets.UTF_8))) % PARTITIONS));
         return partitions;
     }
 
@@ -231,8 +260,19 @@ class ScaleOutTest {
      * {@code <dir>/<log>.log}; waits until it is up.
      */
     private Process start(String name, String log, String command, String... options) throws Exception {
-        Process process = ChildProcesses.memorag(dir, name, log, Map.of("MEMORAG_ADMIN_TOKEN", ADMIN,
-                "MEMORAG_HEALTH_PORT", "0", "MEMORAG_SESSION_TIMEOUT", SESSION_TIMEOUT), command, options);
+        Process process = ChildProcesses.memorag(
+                dir,
+                name,
+                log,
+                Map.of(
+                        "MEMORAG_ADMIN_TOKEN",
+                        ADMIN,
+                        "MEMORAG_HEALTH_PORT",
+                        "0",
+                        "MEMORAG_SESSION_TIMEOUT",
+                        SESSION_TIMEOUT),
+                command,
+                options);
         processes.add(process);
         return process;
     }
@@ -262,7 +302,8 @@ class ScaleOutTest {
     }
 
     private HttpRequest.Builder request(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).header("authorization", "Bearer " + ADMIN)
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("authorization", "Bearer " + ADMIN)
                 .timeout(Duration.ofSeconds(90));
     }
 

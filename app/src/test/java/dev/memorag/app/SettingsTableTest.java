@@ -28,13 +28,16 @@ class SettingsTableTest {
     private static final Path ROOT = Path.of("..");
     private static final Path REGISTRY = Path.of("dev", "memorag", "settings");
     private static final Pattern NAME = Pattern.compile("\\b(MEMORAG_[A-Z0-9_]+)\\b");
-    private static final Pattern TABLE = Pattern.compile("(?m)^\\| env \\| CLI \\| default \\| meaning \\|\\n(^\\|.*\\n)+");
+    private static final Pattern TABLE =
+            Pattern.compile("(?m)^\\| env \\| CLI \\| default \\| meaning \\|\\n(^\\|.*\\n)+");
 
     @Test
     void theReadmeTableIsTheCataloguesRendering() throws IOException {
         Matcher table = TABLE.matcher(Files.readString(ROOT.resolve("README.md")));
         assertTrue(table.find(), "README.md has a settings table");
-        assertEquals(SettingsTable.markdown(SettingsCatalogue.all()), table.group(),
+        assertEquals(
+                SettingsTable.markdown(SettingsCatalogue.all()),
+                table.group(),
                 "README.md's settings table is stale: replace it with the output of bin/memorag settings --markdown");
     }
 
@@ -60,14 +63,20 @@ class SettingsTableTest {
         Set<String> known = SettingsCatalogue.all().stream().map(Setting::env).collect(Collectors.toSet());
         named.removeAll(known);
         assertEquals(Set.of(), named, "MEMORAG_* names in main sources or bin/memorag that are no setting");
-        assertEquals(SettingsCatalogue.of(Setting.Scope.LAUNCHER).stream().map(Setting::env)
-                .collect(Collectors.toSet()), launcher, "bin/memorag reads the launcher's settings");
+        assertEquals(
+                SettingsCatalogue.of(Setting.Scope.LAUNCHER).stream()
+                        .map(Setting::env)
+                        .collect(Collectors.toSet()),
+                launcher,
+                "bin/memorag reads the launcher's settings");
     }
 
     private static List<Path> mainSources() throws IOException {
         List<Path> sources = new ArrayList<>();
         try (Stream<Path> modules = Files.list(ROOT)) {
-            for (Path main : modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).toList()) {
+            for (Path main : modules.map(m -> m.resolve("src/main/java"))
+                    .filter(Files::isDirectory)
+                    .toList()) {
                 try (Stream<Path> files = Files.walk(main)) {
                     files.filter(f -> f.toString().endsWith(".java")).forEach(sources::add);
                 }

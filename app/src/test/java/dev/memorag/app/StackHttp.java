@@ -18,11 +18,11 @@ import java.util.concurrent.TimeUnit;
 final class StackHttp {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private StackHttp() {
-    }
+    private StackHttp() {}
 
     static HttpRequest post(String url, String token, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("content-type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("authorization", "Bearer " + token);
@@ -49,9 +49,12 @@ final class StackHttp {
 
     /** Puts a text document through the gateway; it is admitted (202). */
     static void put(EmbeddedStack stack, String token, String corpus, String doc, String text) throws Exception {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora/" + corpus
-                        + "/documents/" + doc)).header("authorization", "Bearer " + token)
-                .header("content-type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString(text)).build());
+        HttpResponse<String> r = send(
+                HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora/" + corpus + "/documents/" + doc))
+                        .header("authorization", "Bearer " + token)
+                        .header("content-type", "text/plain")
+                        .PUT(HttpRequest.BodyPublishers.ofString(text))
+                        .build());
         assertEquals(202, r.statusCode(), r.body());
     }
 
@@ -59,9 +62,12 @@ final class StackHttp {
     static void awaitMemorized(EmbeddedStack stack, String token, String corpus, String doc) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (true) {
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/corpora/"
-                    + corpus + "/documents/" + doc)).header("authorization", "Bearer " + token).build());
-            if (r.statusCode() == 200 && Json.MAPPER.readTree(r.body()).path("stage").asText().equals("memorized")) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(
+                            URI.create(stack.ingestUrl() + "/v1/corpora/" + corpus + "/documents/" + doc))
+                    .header("authorization", "Bearer " + token)
+                    .build());
+            if (r.statusCode() == 200
+                    && Json.MAPPER.readTree(r.body()).path("stage").asText().equals("memorized")) {
                 return;
             }
             assertTrue(System.nanoTime() < deadline, corpus + "/" + doc + " memorized within 2 min: " + r.body());

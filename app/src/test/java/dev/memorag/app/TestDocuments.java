@@ -10,12 +10,12 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 
 /** Documents in the formats users upload, written by the tests themselves. */
 final class TestDocuments {
-    private TestDocuments() {
-    }
+    private TestDocuments() {}
 
     /** A one-page PDF with one text line per argument (PDFBox, which Tika brings). */
     static byte[] pdf(String... lines) throws IOException {
-        try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (PDDocument doc = new PDDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             PDPage page = new PDPage();
             doc.addPage(page);
             try (PDPageContentStream content = new PDPageContentStream(doc, page)) {

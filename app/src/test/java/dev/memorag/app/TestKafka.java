@@ -27,8 +27,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Plain Kafka clients for tests that act as outside producers and consumers of the stack's topics. */
 final class TestKafka {
-    private TestKafka() {
-    }
+    private TestKafka() {}
 
     static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         Properties p = new Properties();
@@ -46,9 +45,11 @@ final class TestKafka {
     }
 
     /** Every record of {@code topics} from the start until {@code done} holds for what was read, or the timeout. */
-    static List<ConsumerRecord<byte[], byte[]>> readUntil(String bootstrap, Collection<String> topics,
-                                                          java.util.function.Predicate<List<ConsumerRecord<byte[],
-                                                                  byte[]>>> done, Duration timeout) {
+    static List<ConsumerRecord<byte[], byte[]>> readUntil(
+            String bootstrap,
+            Collection<String> topics,
+            java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+            Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> read = new java.util.ArrayList<>();
         try (var consumer = consumer(bootstrap)) {
             consumer.subscribe(topics);
@@ -61,11 +62,17 @@ final class TestKafka {
     }
 
     /** The records keyed by each of {@code keys} (UTF-8), read from the start of {@code topic}; all must arrive. */
-    static Map<String, List<ConsumerRecord<byte[], byte[]>>> keyed(String bootstrap, String topic, Set<String> keys,
-                                                                   Duration timeout) {
+    static Map<String, List<ConsumerRecord<byte[], byte[]>>> keyed(
+            String bootstrap, String topic, Set<String> keys, Duration timeout) {
         Map<String, List<ConsumerRecord<byte[], byte[]>>> found = new LinkedHashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : readUntil(bootstrap, List.of(topic), read -> read.stream()
-                .map(TestKafka::key).collect(java.util.stream.Collectors.toSet()).containsAll(keys), timeout)) {
+        for (ConsumerRecord<byte[], byte[]> r : readUntil(
+                bootstrap,
+                List.of(topic),
+                read -> read.stream()
+                        .map(TestKafka::key)
+                        .collect(java.util.stream.Collectors.toSet())
+                        .containsAll(keys),
+                timeout)) {
             if (keys.contains(key(r))) {
                 found.computeIfAbsent(key(r), k -> new java.util.ArrayList<>()).add(r);
             }
@@ -85,7 +92,8 @@ final class TestKafka {
         List<ConsumerRecord<byte[], byte[]>> read = new java.util.ArrayList<>();
         try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -114,12 +122,17 @@ final class TestKafka {
     static Map<String, Long> endOffsets(String bootstrap, Collection<String> topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin.describeTopics(topics).allTopicNames().get().forEach((name, description) ->
-                    description.partitions().forEach(p ->
-                            request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+            admin.describeTopics(topics)
+                    .allTopicNames()
+                    .get()
+                    .forEach((name, description) -> description
+                            .partitions()
+                            .forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
             Map<String, Long> ends = new java.util.TreeMap<>();
-            admin.listOffsets(request).all().get().forEach((partition, info) ->
-                    ends.merge(partition.topic(), info.offset(), Long::sum));
+            admin.listOffsets(request)
+                    .all()
+                    .get()
+                    .forEach((partition, info) -> ends.merge(partition.topic(), info.offset(), Long::sum));
             return ends;
         }
     }

@@ -2,7 +2,6 @@ package dev.memorag.app;
 
 import static dev.memorag.app.ChildProcesses.freePort;
 import static dev.memorag.app.ChildProcesses.tail;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,14 +54,43 @@ class WorkerCrashTest {
     private static final int KILLS = 10;
     /** The corpora arrive in this many slices, one per worker life; all but the last are killed mid-way. */
     private static final int SLICES = 12;
-    private static final List<String> WORDS = List.of("counting", "house", "fog", "ledger", "candle", "clerk",
-            "shilling", "winter", "door", "knocker", "chain", "cash", "box", "bell", "stair", "fire", "gruel",
-            "spoon", "nephew", "merry", "dinner", "goose", "pudding", "street", "snow", "church", "clock", "night");
+
+    private static final List<String> WORDS = List.of(
+            "counting",
+            "house",
+            "fog",
+            "ledger",
+            "candle",
+            "clerk",
+            "shilling",
+            "winter",
+            "door",
+            "knocker",
+            "chain",
+            "cash",
+            "box",
+            "bell",
+            "stair",
+            "fire",
+            "gruel",
+            "spoon",
+            "nephew",
+            "merry",
+            "dinner",
+            "goose",
+            "pudding",
+            "street",
+            "snow",
+            "church",
+            "clock",
+            "night");
     private static final TopicCatalog TOPICS = new TopicCatalog(TopicCatalog.DEFAULT_PREFIX, 2);
 
     private final List<Process> processes = new ArrayList<>();
+
     @TempDir
     Path dir;
+
     private String bootstrap;
     private Path model;
 
@@ -77,7 +105,8 @@ class WorkerCrashTest {
             bootstrap = broker.bootstrapServers();
             TopicCreator.ensure(bootstrap, TOPICS.all());
             // a few layers, so that a memorization step takes measurable time
-            model = TinyCheckpointWriter.write(dir.resolve("model"),
+            model = TinyCheckpointWriter.write(
+                    dir.resolve("model"),
                     new TinyCheckpointWriter.Spec("qwen2", 4, 256, 4, 2, 512, 64, 4, TensorDType.F32, 1, false, 7));
             List<List<ProducerRecord<String, byte[]>>> slices = chunkRecords();
 
@@ -116,7 +145,9 @@ class WorkerCrashTest {
             assertTrue(killedAt.stream().distinct().count() >= KILLS / 2, "at different points: " + killedAt);
             assertSameState(dir.resolve("reference/worker"), dir.resolve("crashed/worker"));
             assertIndexEqualsStore(dir.resolve("crashed/worker"));
-            assertEquals(expectedDocuments(), memorizedReports(reportsBefore, reportsAfter),
+            assertEquals(
+                    expectedDocuments(),
+                    memorizedReports(reportsBefore, reportsAfter),
                     "every document is reported memorized, also those whose report a kill cut off");
         }
     }
@@ -124,7 +155,8 @@ class WorkerCrashTest {
     private Map<TopicPartition, Long> endOffsets(String topic) {
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             return consumer.endOffsets(partitions);
         }
     }
@@ -181,8 +213,15 @@ class WorkerCrashTest {
                     for (int v = 0; v < vector.length; v++) {
                         vector[v] = random.nextFloat();
                     }
-                    Chunk chunk = Chunk.upsert(corpus.getKey(), "doc-" + d, 1, i, CHUNKS_PER_DOC,
-                            text.toString().strip(), 60, vector);
+                    Chunk chunk = Chunk.upsert(
+                            corpus.getKey(),
+                            "doc-" + d,
+                            1,
+                            i,
+                            CHUNKS_PER_DOC,
+                            text.toString().strip(),
+                            60,
+                            vector);
                     all.add(new ProducerRecord<>(TOPICS.chunks(), corpus.getKey(), Json.write(chunk)));
                 }
             }
@@ -198,12 +237,25 @@ class WorkerCrashTest {
     /** Starts a worker-only {@code memorag up} with the checkpoint on {@code <dir>/<name>}; waits until it is up. */
     private Process startWorker(String name) throws Exception {
         Path log = dir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "@" + Path.of("..", "bin", "jvm.options").toAbsolutePath(),
-                "-Dai.djl.pytorch.num_threads=1", "-cp", System.getProperty("java.class.path"),
-                "dev.memorag.app.cli.MemoragCli", "up", "--parts", "worker", "--bootstrap-servers", bootstrap,
-                "--data-dir", dir.resolve(name).toString(), "--model-dir", model.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx768m",
+                        "@" + Path.of("..", "bin", "jvm.options").toAbsolutePath(),
+                        "-Dai.djl.pytorch.num_threads=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.memorag.app.cli.MemoragCli",
+                        "up",
+                        "--parts",
+                        "worker",
+                        "--bootstrap-servers",
+                        bootstrap,
+                        "--data-dir",
+                        dir.resolve(name).toString(),
+                        "--model-dir",
+                        model.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("MEMORAG_PARTITIONS", Integer.toString(TOPICS.partitions()));
         builder.environment().put("MEMORAG_HEALTH_PORT", "0");
         Process process = builder.start();
@@ -224,7 +276,8 @@ class WorkerCrashTest {
         }
         try (RocksCorpusStore s = openWhileWritten(store)) {
             return CORPORA.keySet().stream()
-                    .mapToLong(c -> s.memoryCursor(c).map(MemoryCursor::tokens).orElse(0L)).sum();
+                    .mapToLong(c -> s.memoryCursor(c).map(MemoryCursor::tokens).orElse(0L))
+                    .sum();
         }
     }
 
@@ -238,7 +291,9 @@ class WorkerCrashTest {
             return CORPORA.entrySet().stream().allMatch(c -> {
                 long chunks = (long) c.getValue() * CHUNKS_PER_DOC;
                 return s.stats(c.getKey()).chunks() == chunks
-                        && s.memoryCursor(c.getKey()).map(m -> m.lastSeq() == chunks - 1).orElse(false);
+                        && s.memoryCursor(c.getKey())
+                                .map(m -> m.lastSeq() == chunks - 1)
+                                .orElse(false);
             });
         }
     }
@@ -265,7 +320,8 @@ class WorkerCrashTest {
     private void awaitComplete(String name, Process worker, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!complete(name)) {
-            assertTrue(worker.isAlive() && System.nanoTime() < deadline,
+            assertTrue(
+                    worker.isAlive() && System.nanoTime() < deadline,
                     () -> name + " did not finish: " + tail(dir.resolve(name + ".log")));
             Thread.sleep(200);
         }
@@ -278,9 +334,10 @@ class WorkerCrashTest {
      */
     private static void assertIndexEqualsStore(Path stateDir) {
         try (RocksCorpusStore store = RocksCorpusStore.openReadOnly(stateDir);
-             RetrievalIndex index = RetrievalIndex.attach(store, RetrievalSettings.defaults())) {
+                RetrievalIndex index = RetrievalIndex.attach(store, RetrievalSettings.defaults())) {
             for (String corpus : CORPORA.keySet()) {
-                Set<Long> live = store.chunks(corpus).stream().map(StoredChunk::seq).collect(Collectors.toSet());
+                Set<Long> live =
+                        store.chunks(corpus).stream().map(StoredChunk::seq).collect(Collectors.toSet());
                 assertEquals(CORPORA.get(corpus) * CHUNKS_PER_DOC, live.size(), "passages of " + corpus);
                 IndexedPassages indexed = index.passages(corpus);
                 assertEquals(live, indexed.lexical(), "BM25 passages of " + corpus);
@@ -291,7 +348,7 @@ class WorkerCrashTest {
 
     private static void assertSameState(Path expectedDir, Path actualDir) {
         try (RocksCorpusStore expected = RocksCorpusStore.openReadOnly(expectedDir);
-             RocksCorpusStore actual = RocksCorpusStore.openReadOnly(actualDir)) {
+                RocksCorpusStore actual = RocksCorpusStore.openReadOnly(actualDir)) {
             for (int p = 0; p < TOPICS.partitions(); p++) {
                 TopicPartition partition = new TopicPartition(TOPICS.chunks(), p);
                 assertEquals(expected.nextOffset(partition), actual.nextOffset(partition), "offsets of " + partition);
@@ -304,15 +361,29 @@ class WorkerCrashTest {
                 for (int i = 0; i < want.size(); i++) {
                     StoredChunk w = want.get(i);
                     StoredChunk g = got.get(i);
-                    assertEquals(List.of(w.doc(), w.version(), w.index(), w.count(), w.seq(), w.tokenCount(), w.text()),
+                    assertEquals(
+                            List.of(w.doc(), w.version(), w.index(), w.count(), w.seq(), w.tokenCount(), w.text()),
                             List.of(g.doc(), g.version(), g.index(), g.count(), g.seq(), g.tokenCount(), g.text()));
                     assertArrayEquals(w.vector(), g.vector());
                 }
                 MemoryCursor wc = expected.memoryCursor(corpus).orElseThrow();
                 MemoryCursor gc = actual.memoryCursor(corpus).orElseThrow();
-                assertEquals(List.of(wc.fingerprint(), wc.lastSeq(), wc.tokens(), wc.windows(), wc.chunkTokens(),
-                        wc.rebuiltGeneration()), List.of(gc.fingerprint(), gc.lastSeq(), gc.tokens(), gc.windows(),
-                        gc.chunkTokens(), gc.rebuiltGeneration()), "memory cursor of " + corpus);
+                assertEquals(
+                        List.of(
+                                wc.fingerprint(),
+                                wc.lastSeq(),
+                                wc.tokens(),
+                                wc.windows(),
+                                wc.chunkTokens(),
+                                wc.rebuiltGeneration()),
+                        List.of(
+                                gc.fingerprint(),
+                                gc.lastSeq(),
+                                gc.tokens(),
+                                gc.windows(),
+                                gc.chunkTokens(),
+                                gc.rebuiltGeneration()),
+                        "memory cursor of " + corpus);
                 assertArrayEquals(wc.pending(), gc.pending(), "unfinished window of " + corpus);
                 assertTrue(wc.windows() > 20, "the corpus spans many windows: " + wc.windows());
                 List<byte[]> ww = expected.memoryWindows(corpus, wc.windows());

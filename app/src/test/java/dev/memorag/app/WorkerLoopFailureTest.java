@@ -29,6 +29,7 @@ class WorkerLoopFailureTest {
 
     @TempDir
     Path dataDir;
+
     EmbeddedStack stack;
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -59,8 +60,10 @@ class WorkerLoopFailureTest {
         assertEquals("DOWN", body.path("status").asText());
         assertEquals(1, body.path("failed").size(), health.body());
         assertTrue(body.path("failed").get(0).asText().startsWith("worker.loop: StoreException"), health.body());
-        assertEquals("FAILED", body.path("parts").path("worker.loop").path("state").asText(), health.body());
-        assertEquals("UP", body.path("parts").path("query.replies").path("state").asText(), health.body());
+        assertEquals(
+                "FAILED", body.path("parts").path("worker.loop").path("state").asText(), health.body());
+        assertEquals(
+                "UP", body.path("parts").path("query.replies").path("state").asText(), health.body());
 
         HttpResponse<String> ready = get("/ready");
         assertEquals(503, ready.statusCode(), ready.body());
@@ -83,7 +86,8 @@ class WorkerLoopFailureTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(stack.httpUrl() + path)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(stack.httpUrl() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

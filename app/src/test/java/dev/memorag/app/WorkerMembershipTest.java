@@ -13,9 +13,9 @@ import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.settings.Settings;
 import dev.memorag.settings.SettingsCatalogue;
 import dev.memorag.worker.ModelSettings;
-import dev.memorag.worker.retrieval.RetrievalSettings;
 import dev.memorag.worker.WorkerConfig;
 import dev.memorag.worker.WorkerRuntime;
+import dev.memorag.worker.retrieval.RetrievalSettings;
 import dev.memorag.worker.store.CorpusStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,10 +53,19 @@ class WorkerMembershipTest {
     /** A worker with its store, as the worker part of the stack runs it. */
     private record Worker(WorkerRuntime runtime) implements AutoCloseable {
         static Worker start(String bootstrap, Path dir, String instanceId) {
-            return new Worker(WorkerRuntime.start(new WorkerConfig(bootstrap, dir.resolve(instanceId),
-                    Settings.defaults().get(SettingsCatalogue.RECALL_THREADS), instanceId, SESSION, ModelSettings.defaults(),
-                    RetrievalSettings.defaults()), TOPICS,
-                    Embedder.shared(), new dev.memorag.health.Health(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+            return new Worker(WorkerRuntime.start(
+                    new WorkerConfig(
+                            bootstrap,
+                            dir.resolve(instanceId),
+                            Settings.defaults().get(SettingsCatalogue.RECALL_THREADS),
+                            instanceId,
+                            SESSION,
+                            ModelSettings.defaults(),
+                            RetrievalSettings.defaults()),
+                    TOPICS,
+                    Embedder.shared(),
+                    new dev.memorag.health.Health(),
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
         }
 
         CorpusStore store() {
@@ -76,10 +85,12 @@ class WorkerMembershipTest {
     @Test
     void aStaticWorkerRestartedWithinTheSessionTimeoutGetsItsPartitionsAndStateBack() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                     new StringSerializer(), new ByteArraySerializer())) {
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                        new StringSerializer(),
+                        new ByteArraySerializer())) {
             String bootstrap = broker.bootstrapServers();
             TopicCreator.ensure(bootstrap, TOPICS.all());
             Worker a = Worker.start(bootstrap, dir, "worker-a");
@@ -88,25 +99,30 @@ class WorkerMembershipTest {
                 await("range splits the partitions by instance id", () -> SPLIT.equals(assignment(admin)));
                 sendOneChunkPerPartition(producer, 0);
                 Worker first = a;
-                await("each worker applies its corpora", () -> first.chunks(0) == 1 && first.chunks(1) == 1
-                        && b.chunks(2) == 1 && b.chunks(3) == 1);
+                await(
+                        "each worker applies its corpora",
+                        () -> first.chunks(0) == 1 && first.chunks(1) == 1 && b.chunks(2) == 1 && b.chunks(3) == 1);
                 String member = memberId(admin, "worker-a");
 
                 a.close();
                 // a static member does not leave on close: the group keeps its partitions for its return
                 assertEquals(SPLIT, assignment(admin));
                 a = Worker.start(bootstrap, dir, "worker-a");
-                await("the restarted worker joins as the same static member",
+                await(
+                        "the restarted worker joins as the same static member",
                         () -> !member.equals(memberId(admin, "worker-a")));
                 assertEquals(SPLIT, assignment(admin));
                 assertEquals(1, a.store().nextOffset(chunks(0)).getAsLong(), "its own RocksDB offsets");
 
                 sendOneChunkPerPartition(producer, 1);
                 Worker back = a;
-                await("the restarted worker resumes its partitions", () -> back.chunks(0) == 2 && back.chunks(1) == 2
-                        && b.chunks(2) == 2 && b.chunks(3) == 2);
+                await(
+                        "the restarted worker resumes its partitions",
+                        () -> back.chunks(0) == 2 && back.chunks(1) == 2 && b.chunks(2) == 2 && b.chunks(3) == 2);
                 assertNotEquals(member, memberId(admin, "worker-a"));
-                assertTrue(b.store().nextOffset(chunks(0)).isEmpty() && b.store().nextOffset(chunks(1)).isEmpty(),
+                assertTrue(
+                        b.store().nextOffset(chunks(0)).isEmpty()
+                                && b.store().nextOffset(chunks(1)).isEmpty(),
                         "worker-b never took worker-a's partitions over");
             } finally {
                 a.close();
@@ -118,9 +134,17 @@ class WorkerMembershipTest {
     /** One chunk for the corpus of each partition, sent to that partition. */
     private static void sendOneChunkPerPartition(KafkaProducer<String, byte[]> producer, int index) throws Exception {
         for (int p = 0; p < TOPICS.partitions(); p++) {
-            Chunk chunk = Chunk.upsert(corpus(p), "doc-" + index, 1, 0, 1, "Passage " + index + " of partition " + p,
-                    4, new float[Embedder.DIMENSIONS]);
-            producer.send(new ProducerRecord<>(TOPICS.chunks(), p, corpus(p), Json.write(chunk))).get();
+            Chunk chunk = Chunk.upsert(
+                    corpus(p),
+                    "doc-" + index,
+                    1,
+                    0,
+                    1,
+                    "Passage " + index + " of partition " + p,
+                    4,
+                    new float[Embedder.DIMENSIONS]);
+            producer.send(new ProducerRecord<>(TOPICS.chunks(), p, corpus(p), Json.write(chunk)))
+                    .get();
         }
     }
 
@@ -129,7 +153,8 @@ class WorkerMembershipTest {
         Map<String, Set<Integer>> owned = new TreeMap<>();
         for (MemberDescription m : members(admin)) {
             Set<Integer> partitions = new TreeSet<>();
-            m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(TOPICS.chunks()))
+            m.assignment().topicPartitions().stream()
+                    .filter(tp -> tp.topic().equals(TOPICS.chunks()))
                     .forEach(tp -> partitions.add(tp.partition()));
             owned.put(m.groupInstanceId().orElse(m.consumerId()), partitions);
         }
@@ -137,13 +162,20 @@ class WorkerMembershipTest {
     }
 
     private static String memberId(Admin admin, String instanceId) throws Exception {
-        return members(admin).stream().filter(m -> m.groupInstanceId().orElse("").equals(instanceId))
-                .map(MemberDescription::consumerId).findFirst().orElse("");
+        return members(admin).stream()
+                .filter(m -> m.groupInstanceId().orElse("").equals(instanceId))
+                .map(MemberDescription::consumerId)
+                .findFirst()
+                .orElse("");
     }
 
     private static List<MemberDescription> members(Admin admin) throws Exception {
         String group = TOPICS.prefix() + "worker";
-        return List.copyOf(admin.describeConsumerGroups(List.of(group)).all().get().get(group).members());
+        return List.copyOf(admin.describeConsumerGroups(List.of(group))
+                .all()
+                .get()
+                .get(group)
+                .members());
     }
 
     private static TopicPartition chunks(int partition) {

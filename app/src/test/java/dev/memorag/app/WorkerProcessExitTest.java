@@ -37,6 +37,7 @@ class WorkerProcessExitTest {
 
     @TempDir
     Path dir;
+
     EmbeddedKafkaBroker broker;
     Process worker;
 
@@ -59,8 +60,14 @@ class WorkerProcessExitTest {
         awaitLog(log, "owns chunk partitions", Duration.ofMinutes(1));
         Matcher url = HEALTH_URL.matcher(Files.readString(log));
         assertTrue(url.find(), () -> tail(log));
-        assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url.group(1) + "/health"))
-                .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(
+                200,
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(url.group(1) + "/health"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode());
 
         try (KafkaConsumer<byte[], byte[]> impostor = sameInstance()) {
             TopicCatalog topics = TopicCatalog.defaults();
@@ -80,13 +87,25 @@ class WorkerProcessExitTest {
 
     /** {@code memorag up --parts worker} in its own JVM against the test's broker, as static member {@link #INSTANCE}. */
     private Process startWorker(Path log) throws Exception {
-        List<String> line = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
+        List<String> line = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
                 "@" + Path.of("..", "bin", "jvm.options").toAbsolutePath(),
-                "-Dorg.slf4j.simpleLogger.log.dev.memorag=info", "-cp", System.getProperty("java.class.path"),
-                "dev.memorag.app.cli.MemoragCli", "up", "--parts", "worker",
-                "--bootstrap-servers", broker.bootstrapServers(), "--instance-id", INSTANCE,
-                "--data-dir", dir.resolve("worker").toString());
-        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
+                "-Dorg.slf4j.simpleLogger.log.dev.memorag=info",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.memorag.app.cli.MemoragCli",
+                "up",
+                "--parts",
+                "worker",
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--instance-id",
+                INSTANCE,
+                "--data-dir",
+                dir.resolve("worker").toString());
+        ProcessBuilder builder = new ProcessBuilder(line)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("MEMORAG_HEALTH_PORT", "0");
         builder.environment().put("MEMORAG_SESSION_TIMEOUT", "PT6S");

@@ -29,15 +29,16 @@ public final class CorpusAccess {
             return Optional.of(missing());
         }
         if (isAdmin(token)) {
-            return corpora.corpus(corpus).isPresent() ? Optional.empty()
+            return corpora.corpus(corpus).isPresent()
+                    ? Optional.empty()
                     : Optional.of(ErrorInfo.of(ErrorCode.UNKNOWN_CORPUS, "corpus '" + corpus + "' is not registered"));
         }
         if (corpora.corpus(corpus).map(c -> c.acceptsToken(token)).orElse(false)) {
             return Optional.empty();
         }
         return corpora.corpusOfToken(token).isPresent()
-                ? Optional.of(ErrorInfo.of(ErrorCode.FORBIDDEN,
-                "the token belongs to another corpus, not to '" + corpus + "'"))
+                ? Optional.of(ErrorInfo.of(
+                        ErrorCode.FORBIDDEN, "the token belongs to another corpus, not to '" + corpus + "'"))
                 : Optional.of(invalid());
     }
 
@@ -54,8 +55,9 @@ public final class CorpusAccess {
         if (isAdmin(token)) {
             return Optional.empty();
         }
-        return authenticate(token).or(() -> Optional.of(ErrorInfo.of(ErrorCode.FORBIDDEN,
-                action + " needs the admin token, not a corpus token")));
+        return authenticate(token)
+                .or(() -> Optional.of(
+                        ErrorInfo.of(ErrorCode.FORBIDDEN, action + " needs the admin token, not a corpus token")));
     }
 
     /** The corpora {@code token} may read, in id order: every one for the admin token, its own for a corpus's. */
@@ -63,7 +65,9 @@ public final class CorpusAccess {
         if (token == null) {
             return List.of();
         }
-        return isAdmin(token) ? corpora.corpora() : corpora.corpusOfToken(token).map(List::of).orElse(List.of());
+        return isAdmin(token)
+                ? corpora.corpora()
+                : corpora.corpusOfToken(token).map(List::of).orElse(List.of());
     }
 
     public boolean isAdmin(String token) {

@@ -12,8 +12,7 @@ import java.util.Map;
  * says when to retry ({@code retry-after}). The status is the code's own unless a caller has a reason to differ.
  */
 public final class HttpErrors {
-    private HttpErrors() {
-    }
+    private HttpErrors() {}
 
     public static void send(HttpServerResponse response, ErrorCode code, String message) {
         send(response, code.httpStatus(), ErrorInfo.of(code, message));
@@ -46,9 +45,19 @@ public final class HttpErrors {
 
     /** Answers a path no route matches with {@code NOT_FOUND} and a known path's wrong method with 405. */
     public static void answerRoutingErrors(Router router) {
-        router.errorHandler(404, ctx -> send(ctx.response(), ErrorCode.NOT_FOUND,
-                "no route " + ctx.request().method() + " " + ctx.request().path()));
-        router.errorHandler(405, ctx -> send(ctx.response(), ErrorCode.METHOD_NOT_ALLOWED,
-                "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
+        router.errorHandler(
+                404,
+                ctx -> send(
+                        ctx.response(),
+                        ErrorCode.NOT_FOUND,
+                        "no route " + ctx.request().method() + " "
+                                + ctx.request().path()));
+        router.errorHandler(
+                405,
+                ctx -> send(
+                        ctx.response(),
+                        ErrorCode.METHOD_NOT_ALLOWED,
+                        "method " + ctx.request().method() + " is not allowed on "
+                                + ctx.request().path()));
     }
 }

@@ -30,16 +30,20 @@ class HttpErrorsTest {
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         router.get("/unavailable").handler(ctx -> HttpErrors.send(ctx.response(), ErrorCode.UNAVAILABLE, "retry"));
-        router.get("/forbidden").handler(ctx -> HttpErrors.send(ctx.response(),
-                ErrorInfo.of(ErrorCode.FORBIDDEN, "not yours")));
-        router.get("/unknown-code").handler(ctx -> HttpErrors.send(ctx.response(),
-                new ErrorInfo("FROM_A_NEWER_VERSION", "a code this version does not know")));
+        router.get("/forbidden")
+                .handler(ctx -> HttpErrors.send(ctx.response(), ErrorInfo.of(ErrorCode.FORBIDDEN, "not yours")));
+        router.get("/unknown-code")
+                .handler(ctx -> HttpErrors.send(
+                        ctx.response(), new ErrorInfo("FROM_A_NEWER_VERSION", "a code this version does not know")));
         router.get("/answered").handler(ctx -> {
             ctx.response().end("first");
             HttpErrors.send(ctx.response(), ErrorCode.INTERNAL, "too late");
         });
         HttpErrors.answerRoutingErrors(router);
-        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+        server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .await();
     }
 
     @AfterAll
@@ -69,18 +73,27 @@ class HttpErrorsTest {
     void aCodeThisVersionDoesNotKnowIs500() throws Exception {
         HttpResponse<String> unknown = send("GET", "/unknown-code");
         assertEquals(500, unknown.statusCode());
-        assertEquals("FROM_A_NEWER_VERSION", Json.MAPPER.readTree(unknown.body()).path("error").path("code").asText());
+        assertEquals(
+                "FROM_A_NEWER_VERSION",
+                Json.MAPPER.readTree(unknown.body()).path("error").path("code").asText());
     }
 
     @Test
     void routingErrorsAreNotFoundAndMethodNotAllowed() throws Exception {
         HttpResponse<String> missing = send("GET", "/nowhere");
         assertEquals(404, missing.statusCode());
-        assertEquals("NOT_FOUND", Json.MAPPER.readTree(missing.body()).path("error").path("code").asText());
+        assertEquals(
+                "NOT_FOUND",
+                Json.MAPPER.readTree(missing.body()).path("error").path("code").asText());
         HttpResponse<String> wrongMethod = send("DELETE", "/forbidden");
         assertEquals(405, wrongMethod.statusCode());
-        assertEquals("METHOD_NOT_ALLOWED", Json.MAPPER.readTree(wrongMethod.body()).path("error").path("code")
-                .asText());
+        assertEquals(
+                "METHOD_NOT_ALLOWED",
+                Json.MAPPER
+                        .readTree(wrongMethod.body())
+                        .path("error")
+                        .path("code")
+                        .asText());
     }
 
     @Test
@@ -91,7 +104,10 @@ class HttpErrorsTest {
     }
 
     private static HttpResponse<String> send(String method, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

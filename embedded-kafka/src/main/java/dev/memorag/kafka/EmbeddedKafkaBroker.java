@@ -134,13 +134,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             while (true) {
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(5, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (Exception e) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the embedded broker did not become ready within "
-                                + timeout.toSeconds() + " s", e);
+                        throw new IllegalStateException(
+                                "the embedded broker did not become ready within " + timeout.toSeconds() + " s", e);
                     }
                 }
                 Thread.sleep(100);

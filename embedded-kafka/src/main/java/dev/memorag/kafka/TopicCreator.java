@@ -13,8 +13,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates the topics of the catalog that do not exist yet; existing topics are left as they are. */
 public final class TopicCreator {
-    private TopicCreator() {
-    }
+    private TopicCreator() {}
 
     public static void ensure(String bootstrapServers, List<TopicSpec> topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
@@ -22,8 +21,8 @@ public final class TopicCreator {
             List<NewTopic> missing = topics.stream()
                     .filter(t -> !existing.contains(t.name()))
                     // the cluster's default.replication.factor: 1 on the embedded broker, 3 on a real cluster
-                    .map(t -> new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty())
-                            .configs(t.configs()))
+                    .map(t ->
+                            new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty()).configs(t.configs()))
                     .toList();
             try {
                 admin.createTopics(missing).all().get();

@@ -53,9 +53,17 @@ class EmbeddedKafkaBrokerTest {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address))) {
                 var names = admin.listTopics().names().get();
                 catalog.all().forEach(t -> assertTrue(names.contains(t.name()), t.name()));
-                assertEquals("compact", admin.describeConfigs(List.of(new org.apache.kafka.common.config
-                        .ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
-                        catalog.corpora()))).all().get().values().iterator().next().get("cleanup.policy").value());
+                assertEquals(
+                        "compact",
+                        admin.describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
+                                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, catalog.corpora())))
+                                .all()
+                                .get()
+                                .values()
+                                .iterator()
+                                .next()
+                                .get("cleanup.policy")
+                                .value());
             }
             assertEquals(List.of("committed"), readCommitted(address, catalog.chunks(), 1));
         }

@@ -29,8 +29,8 @@ public final class Embedder {
             if (json == null) {
                 throw new IllegalStateException("bge-small tokenizer.json missing from the classpath");
             }
-            tokenizer = HuggingFaceTokenizer.newInstance(json,
-                    Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+            tokenizer = HuggingFaceTokenizer.newInstance(
+                    json, Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -62,7 +62,8 @@ public final class Embedder {
         if (texts.isEmpty()) {
             return new float[0][];
         }
-        List<Embedding> embeddings = model.embedAll(texts.stream().map(TextSegment::from).toList()).content();
+        List<Embedding> embeddings =
+                model.embedAll(texts.stream().map(TextSegment::from).toList()).content();
         float[][] vectors = new float[embeddings.size()][];
         for (int i = 0; i < vectors.length; i++) {
             vectors[i] = normalized(embeddings.get(i).vector());

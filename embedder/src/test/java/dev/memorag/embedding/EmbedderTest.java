@@ -19,7 +19,8 @@ class EmbedderTest {
         assertEquals(Embedder.DIMENSIONS, question.length);
         assertEquals(1.0, Embedder.dot(question, question), 1e-4);
         float best = Embedder.dot(question, passages[0]);
-        assertTrue(best > Embedder.dot(question, passages[1]) && best > Embedder.dot(question, passages[2]),
+        assertTrue(
+                best > Embedder.dot(question, passages[1]) && best > Embedder.dot(question, passages[2]),
                 "the passage about Marley answers the question");
     }
 

@@ -17,8 +17,8 @@ import org.apache.kafka.common.header.Header;
  * @param partition null: the producer's partitioner decides by question id
  */
 record AnswerRoute(List<Header> headers, Integer partition) {
-    private static final List<String> CARRIED = List.of(HeaderNames.REPLY_TO, HeaderNames.CORRELATION_ID,
-            HeaderNames.REPLY_PARTITION);
+    private static final List<String> CARRIED =
+            List.of(HeaderNames.REPLY_TO, HeaderNames.CORRELATION_ID, HeaderNames.REPLY_PARTITION);
 
     static AnswerRoute of(ConsumerRecord<?, ?> recall, int answerPartitions) {
         List<Header> headers = new ArrayList<>();

@@ -30,8 +30,15 @@ final class ChunkApplier {
     private final Health.Part health;
     private final BooleanSupplier running;
 
-    ChunkApplier(String topic, CorpusStore store, WorkerInputs inputs, DeadLetters deadLetters,
-                 ProgressReporter progress, Runnable passagesStored, Health.Part health, BooleanSupplier running) {
+    ChunkApplier(
+            String topic,
+            CorpusStore store,
+            WorkerInputs inputs,
+            DeadLetters deadLetters,
+            ProgressReporter progress,
+            Runnable passagesStored,
+            Health.Part health,
+            BooleanSupplier running) {
         this.topic = topic;
         this.store = store;
         this.inputs = inputs;

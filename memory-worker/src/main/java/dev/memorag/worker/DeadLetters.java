@@ -28,8 +28,7 @@ final class DeadLetters {
     private final MeterRegistry metrics;
     private final List<Pending> pending = new ArrayList<>();
 
-    private record Pending(ProducerRecord<byte[], byte[]> record, Future<RecordMetadata> sent) {
-    }
+    private record Pending(ProducerRecord<byte[], byte[]> record, Future<RecordMetadata> sent) {}
 
     /** {@code producer} is the caller's; it must not be transactional. */
     DeadLetters(KafkaProducer<byte[], byte[]> producer, String topic, MeterRegistry metrics) {
@@ -39,14 +38,24 @@ final class DeadLetters {
     }
 
     void add(ConsumerRecord<byte[], byte[]> record, String stage, InvalidRecordException reason) {
-        log.warn("{} dead-letters {}-{}@{}: {} {}", stage, record.topic(), record.partition(), record.offset(),
-                reason.code(), reason.getMessage());
-        ProducerRecord<byte[], byte[]> dead = new DeadLetter(stage, reason.code(), reason.getMessage(),
-                record.topic(), record.partition(), record.offset())
+        log.warn(
+                "{} dead-letters {}-{}@{}: {} {}",
+                stage,
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                reason.code(),
+                reason.getMessage());
+        ProducerRecord<byte[], byte[]> dead = new DeadLetter(
+                        stage, reason.code(), reason.getMessage(), record.topic(), record.partition(), record.offset())
                 .toRecord(topic, record.key(), record.value(), record.headers());
         pending.add(new Pending(dead, producer.send(dead)));
-        Counter.builder("memorag.dead.letters").description("records refused and sent to the dead-letter topic")
-                .tag("stage", stage).tag("code", reason.code().name()).register(metrics).increment();
+        Counter.builder("memorag.dead.letters")
+                .description("records refused and sent to the dead-letter topic")
+                .tag("stage", stage)
+                .tag("code", reason.code().name())
+                .register(metrics)
+                .increment();
     }
 
     /**
@@ -60,7 +69,9 @@ final class DeadLetters {
                 try {
                     p.sent().get();
                 } catch (ExecutionException e) {
-                    log.warn("a dead letter could not be sent ({}); sending it again", e.getCause().toString());
+                    log.warn(
+                            "a dead letter could not be sent ({}); sending it again",
+                            e.getCause().toString());
                     failed.add(new Pending(p.record(), producer.send(p.record())));
                 }
             }

@@ -22,6 +22,7 @@ final class FairDispatcher {
     private final int perCorpus;
     /** The corpora with queued questions, in turn order: a corpus served goes to the back. Guarded by this. */
     private final LinkedHashMap<String, ArrayDeque<Runnable>> queues = new LinkedHashMap<>();
+
     private final List<Thread> threads = new ArrayList<>();
     private boolean closing;
 
@@ -67,7 +68,8 @@ final class FairDispatcher {
             }
             wait();
         }
-        Iterator<Map.Entry<String, ArrayDeque<Runnable>>> turn = queues.entrySet().iterator();
+        Iterator<Map.Entry<String, ArrayDeque<Runnable>>> turn =
+                queues.entrySet().iterator();
         Map.Entry<String, ArrayDeque<Runnable>> first = turn.next();
         Runnable task = first.getValue().poll();
         turn.remove();

@@ -13,7 +13,6 @@ import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.worker.recall.RecallService;
 import dev.memorag.worker.store.CorpusStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +45,7 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MemoryWorker.class);
     /** Stage names on the worker's dead letters. */
     static final String CHUNKS_STAGE = "worker.chunks";
+
     static final String RECALL_STAGE = "worker.recall";
     /** Questions of one corpus waiting for a recall thread before its partition is paused. */
     static final int MAX_QUEUED_PER_CORPUS = 256;
@@ -62,15 +62,24 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
     private final FairDispatcher dispatcher;
     /** Recall partitions paused because the named corpus's queue was full; worker thread only. */
     private final Map<TopicPartition, String> paused = new HashMap<>();
+
     private final AtomicBoolean running = new AtomicBoolean(true);
     /** Chunk partitions this worker got without their state, and the end offset it must reach; worker thread only. */
     private final Map<TopicPartition, Long> rebuilding = new HashMap<>();
+
     private final Thread thread;
 
     /** The producer is shared with the caller, who closes it. */
-    MemoryWorker(WorkerConfig config, TopicCatalog topics, CorpusStore store, RecallService recall,
-                 KafkaProducer<String, byte[]> producer, ProgressReporter progress, Runnable passagesStored,
-                 DeadLetters deadLetters, Health.Part health) {
+    MemoryWorker(
+            WorkerConfig config,
+            TopicCatalog topics,
+            CorpusStore store,
+            RecallService recall,
+            KafkaProducer<String, byte[]> producer,
+            ProgressReporter progress,
+            Runnable passagesStored,
+            DeadLetters deadLetters,
+            Health.Part health) {
         this.topics = topics;
         this.deadLetters = deadLetters;
         this.health = health;
@@ -81,8 +90,11 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
         // a dead worker's corpora move after this long; heartbeats run on their own thread, so a long recall or
         // batch does not count against it (max.poll.interval.ms bounds those)
-        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
-        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) config.sessionTimeout().toMillis() / 3);
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int)
+                config.sessionTimeout().toMillis());
+        c.put(
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                (int) config.sessionTimeout().toMillis() / 3);
         // range assigns partition p of every subscribed topic to the same member (chunks-p and recall-p must meet on
         // one worker); with static members it orders them by instance id, so ownership follows the pod ordinal
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
@@ -91,8 +103,8 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
             c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
         }
         this.consumer = new KafkaConsumer<>(c);
-        this.chunks = new ChunkApplier(topics.chunks(), store, inputs, deadLetters, progress, passagesStored, health,
-                running::get);
+        this.chunks = new ChunkApplier(
+                topics.chunks(), store, inputs, deadLetters, progress, passagesStored, health, running::get);
         this.dispatcher = new FairDispatcher(config.recallThreads(), MAX_QUEUED_PER_CORPUS);
         this.thread = new Thread(this, "memorag-worker");
     }
@@ -155,8 +167,10 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
     }
 
     /** Dispatches one partition's questions in order, up to the first whose corpus's queue is full. */
-    private void dispatch(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records,
-                          Map<TopicPartition, OffsetAndMetadata> done) {
+    private void dispatch(
+            TopicPartition partition,
+            List<ConsumerRecord<byte[], byte[]>> records,
+            Map<TopicPartition, OffsetAndMetadata> done) {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             Question question;
             try {
@@ -171,7 +185,10 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
                 consumer.seek(partition, record.offset());
                 consumer.pause(List.of(partition));
                 paused.put(partition, question.corpus());
-                log.info("corpus '{}' has {} questions waiting: {} paused", question.corpus(), MAX_QUEUED_PER_CORPUS,
+                log.info(
+                        "corpus '{}' has {} questions waiting: {} paused",
+                        question.corpus(),
+                        MAX_QUEUED_PER_CORPUS,
                         partition);
                 return;
             }
@@ -189,9 +206,17 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         Long target = rebuilding.get(new TopicPartition(topics.chunks(), partition.partition()));
         if (target != null) {
             long at = consumer.position(new TopicPartition(topics.chunks(), partition.partition()));
-            send(AnswerEvent.error(question.id(), question.corpus(), 0, ErrorInfo.of(ErrorCode.REBUILDING,
-                    "corpus '" + question.corpus() + "' moved to this worker, which is rebuilding it from the "
-                            + "chunks topic (" + at + " of " + target + " records); retry shortly")), routing);
+            send(
+                    AnswerEvent.error(
+                            question.id(),
+                            question.corpus(),
+                            0,
+                            ErrorInfo.of(
+                                    ErrorCode.REBUILDING,
+                                    "corpus '" + question.corpus()
+                                            + "' moved to this worker, which is rebuilding it from the "
+                                            + "chunks topic (" + at + " of " + target + " records); retry shortly")),
+                    routing);
             return true;
         }
         return dispatcher.offer(question.corpus(), () -> answer(question, routing));
@@ -217,14 +242,19 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         } catch (Throwable e) {
             log.error("question {} on corpus {} failed", question.id(), question.corpus(), e);
             String reason = e instanceof Error || e.getMessage() == null ? e.toString() : e.getMessage();
-            send(AnswerEvent.error(question.id(), question.corpus(), Integer.MAX_VALUE,
-                    ErrorInfo.of(ErrorCode.INTERNAL, "the worker failed to answer: " + reason)), routing);
+            send(
+                    AnswerEvent.error(
+                            question.id(),
+                            question.corpus(),
+                            Integer.MAX_VALUE,
+                            ErrorInfo.of(ErrorCode.INTERNAL, "the worker failed to answer: " + reason)),
+                    routing);
         }
     }
 
     private void send(AnswerEvent event, AnswerRoute routing) {
-        producer.send(new ProducerRecord<>(topics.answerEvents(), routing.partition(), event.questionId(),
-                Json.write(event), routing.headers()));
+        producer.send(new ProducerRecord<>(
+                topics.answerEvents(), routing.partition(), event.questionId(), Json.write(event), routing.headers()));
     }
 
     /** On assignment, resume every chunk partition from the offset stored with the data it produced. */
@@ -232,23 +262,34 @@ public final class MemoryWorker implements Runnable, AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             // eager (range) rebalancing: this is the whole assignment, not an increment
-            log.info("owns chunk partitions {}", partitions.stream().filter(p -> p.topic().equals(topics.chunks()))
-                    .map(TopicPartition::partition).sorted().toList());
+            log.info(
+                    "owns chunk partitions {}",
+                    partitions.stream()
+                            .filter(p -> p.topic().equals(topics.chunks()))
+                            .map(TopicPartition::partition)
+                            .sorted()
+                            .toList());
             for (TopicPartition partition : partitions) {
                 if (partition.topic().equals(topics.chunks())) {
-                    store.nextOffset(partition).ifPresentOrElse(offset -> {
-                        log.info("assigned {}: resumes from stored offset {}", partition, offset);
-                        consumer.seek(partition, offset);
-                    }, () -> {
-                        consumer.seekToBeginning(List.of(partition));
-                        long end = consumer.endOffsets(List.of(partition)).get(partition);
-                        log.info("assigned {}: no stored state here, reading it from the start ({} records)",
-                                partition, end);
-                        if (end > 0) {
-                            // answer "rebuilding" until caught up, rather than from a partial corpus
-                            rebuilding.put(partition, end);
-                        }
-                    });
+                    store.nextOffset(partition)
+                            .ifPresentOrElse(
+                                    offset -> {
+                                        log.info("assigned {}: resumes from stored offset {}", partition, offset);
+                                        consumer.seek(partition, offset);
+                                    },
+                                    () -> {
+                                        consumer.seekToBeginning(List.of(partition));
+                                        long end = consumer.endOffsets(List.of(partition))
+                                                .get(partition);
+                                        log.info(
+                                                "assigned {}: no stored state here, reading it from the start ({} records)",
+                                                partition,
+                                                end);
+                                        if (end > 0) {
+                                            // answer "rebuilding" until caught up, rather than from a partial corpus
+                                            rebuilding.put(partition, end);
+                                        }
+                                    });
                 }
             }
         }

@@ -41,14 +41,23 @@ import java.nio.file.Path;
  * @param memoryModel model name that server writes gists and clues with (memory gist)
  * @param gist        how the gist memory is cut and bounded
  */
-public record ModelSettings(MemoryBackend memory, Path modelDir, DeviceChoice device, Dtype dtype,
-                            Integer beaconRatio, long cacheBytes, Generator generator, URI openAiUrl,
-                            String openAiModel, String openAiKey, String memoryModel, GistSettings gist) {
+public record ModelSettings(
+        MemoryBackend memory,
+        Path modelDir,
+        DeviceChoice device,
+        Dtype dtype,
+        Integer beaconRatio,
+        long cacheBytes,
+        Generator generator,
+        URI openAiUrl,
+        String openAiModel,
+        String openAiKey,
+        String memoryModel,
+        GistSettings gist) {
 
     public ModelSettings {
         if (memory == MemoryBackend.BEACON && modelDir == null) {
-            throw new SettingException("memory beacon needs a MemoRAG checkpoint directory "
-                    + "(MEMORAG_MODEL_DIR)");
+            throw new SettingException("memory beacon needs a MemoRAG checkpoint directory " + "(MEMORAG_MODEL_DIR)");
         }
         if (memory == MemoryBackend.GIST && (openAiUrl == null || memoryModel == null || memoryModel.isBlank())) {
             throw new SettingException("memory gist needs an OpenAI-compatible server's URL "
@@ -65,10 +74,19 @@ public record ModelSettings(MemoryBackend memory, Path modelDir, DeviceChoice de
     }
 
     public static ModelSettings of(Settings settings) {
-        return new ModelSettings(settings.get(MEMORY), settings.get(MODEL_DIR), settings.get(DEVICE),
-                settings.get(DTYPE), settings.get(BEACON_RATIO), settings.get(MEMORY_CACHE_BYTES),
-                settings.get(GENERATOR), settings.get(OPENAI_URL), settings.get(OPENAI_MODEL),
-                settings.get(OPENAI_API_KEY), settings.get(MEMORY_MODEL), GistSettings.of(settings));
+        return new ModelSettings(
+                settings.get(MEMORY),
+                settings.get(MODEL_DIR),
+                settings.get(DEVICE),
+                settings.get(DTYPE),
+                settings.get(BEACON_RATIO),
+                settings.get(MEMORY_CACHE_BYTES),
+                settings.get(GENERATOR),
+                settings.get(OPENAI_URL),
+                settings.get(OPENAI_MODEL),
+                settings.get(OPENAI_API_KEY),
+                settings.get(MEMORY_MODEL),
+                GistSettings.of(settings));
     }
 
     /** No checkpoint, extractive answers: what runs when nothing is configured. */

@@ -33,8 +33,12 @@ final class ProgressReporter implements Memorizer.Listener {
     /** Whether the memorizer reports documents memorized; else a stored document is in the memory already. */
     private final boolean beacon;
 
-    ProgressReporter(KafkaProducer<String, byte[]> producer, TopicCatalog topics, CorpusStore store, String backend,
-                     MemoryProblems problems) {
+    ProgressReporter(
+            KafkaProducer<String, byte[]> producer,
+            TopicCatalog topics,
+            CorpusStore store,
+            String backend,
+            MemoryProblems problems) {
         this.producer = producer;
         this.topics = topics;
         this.store = store;
@@ -49,10 +53,12 @@ final class ProgressReporter implements Memorizer.Listener {
      */
     void resendAll() {
         for (String corpus : store.corpora()) {
-            long memorized = beacon ? store.memoryCursor(corpus).map(MemoryCursor::lastSeq).orElse(-1L)
+            long memorized = beacon
+                    ? store.memoryCursor(corpus).map(MemoryCursor::lastSeq).orElse(-1L)
                     : Long.MAX_VALUE;
             List<StoredChunk> done = store.chunks(corpus).stream()
-                    .filter(c -> c.last() && c.seq() <= memorized).toList();
+                    .filter(c -> c.last() && c.seq() <= memorized)
+                    .toList();
             if (!done.isEmpty()) {
                 memorized(corpus, done);
             }
@@ -65,8 +71,13 @@ final class ProgressReporter implements Memorizer.Listener {
         for (Chunk chunk : chunks) {
             boolean delete = chunk.op() == Op.DELETE;
             if (delete || (!beacon && chunk.index() == chunk.count() - 1)) {
-                send(chunk.corpus(), chunk.doc(), chunk.version(), delete ? Progress.Stage.DELETED
-                        : Progress.Stage.MEMORIZED, delete ? 0 : chunk.count(), totals);
+                send(
+                        chunk.corpus(),
+                        chunk.doc(),
+                        chunk.version(),
+                        delete ? Progress.Stage.DELETED : Progress.Stage.MEMORIZED,
+                        delete ? 0 : chunk.count(),
+                        totals);
             }
         }
     }
@@ -85,17 +96,40 @@ final class ProgressReporter implements Memorizer.Listener {
      */
     void memoryChanged(String corpus) {
         List<StoredChunk> chunks = store.chunks(corpus);
-        chunks.stream().filter(StoredChunk::last).reduce((a, b) -> b).ifPresent(last ->
-                send(corpus, last.doc(), last.version(), Progress.Stage.MEMORIZED, last.count(), new HashMap<>()));
+        chunks.stream()
+                .filter(StoredChunk::last)
+                .reduce((a, b) -> b)
+                .ifPresent(last -> send(
+                        corpus, last.doc(), last.version(), Progress.Stage.MEMORIZED, last.count(), new HashMap<>()));
     }
 
-    private void send(String corpus, String doc, long version, Progress.Stage stage, int chunks,
-                      Map<String, Answer.MemoryWatermark> totals) {
-        Answer.MemoryWatermark w = totals.computeIfAbsent(corpus,
+    private void send(
+            String corpus,
+            String doc,
+            long version,
+            Progress.Stage stage,
+            int chunks,
+            Map<String, Answer.MemoryWatermark> totals) {
+        Answer.MemoryWatermark w = totals.computeIfAbsent(
+                corpus,
                 c -> MemoryWatermarks.of(store, c, backend, problems.of(c).orElse(null)));
-        Progress progress = new Progress(1, corpus, doc, version, stage, chunks, w.documents(), w.chunks(),
-                store.stats(corpus).tokens(), w.backend(), w.tokens(), w.windows(), w.lag(), w.stale(),
-                System.currentTimeMillis(), w.problem());
+        Progress progress = new Progress(
+                1,
+                corpus,
+                doc,
+                version,
+                stage,
+                chunks,
+                w.documents(),
+                w.chunks(),
+                store.stats(corpus).tokens(),
+                w.backend(),
+                w.tokens(),
+                w.windows(),
+                w.lag(),
+                w.stale(),
+                System.currentTimeMillis(),
+                w.problem());
         producer.send(new ProducerRecord<>(topics.progress(), corpus, Json.write(progress)));
     }
 }

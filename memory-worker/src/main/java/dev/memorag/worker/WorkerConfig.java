@@ -15,6 +15,11 @@ import java.time.Duration;
  * @param model          its memory model and answer generator
  * @param retrieval      how it finds passages, and its retrieval index's bounds
  */
-public record WorkerConfig(String bootstrapServers, Path stateDir, int recallThreads, String instanceId,
-                           Duration sessionTimeout, ModelSettings model, RetrievalSettings retrieval) {
-}
+public record WorkerConfig(
+        String bootstrapServers,
+        Path stateDir,
+        int recallThreads,
+        String instanceId,
+        Duration sessionTimeout,
+        ModelSettings model,
+        RetrievalSettings retrieval) {}

@@ -25,8 +25,8 @@ final class WorkerInputs {
         CorpusKeys.require(record.key(), chunk.corpus());
         if (chunk.op() == Op.UPSERT) {
             if (chunk.index() >= chunk.count()) {
-                throw inconsistent("chunk " + chunk.index() + " of a document version with " + chunk.count()
-                        + " chunks");
+                throw inconsistent(
+                        "chunk " + chunk.index() + " of a document version with " + chunk.count() + " chunks");
             }
             if (chunk.vector().length != Embedder.DIMENSIONS) {
                 throw inconsistent("a vector of " + chunk.vector().length + " dimensions; the retriever ("

@@ -5,16 +5,16 @@ import dev.memorag.embedding.Embedder;
 import dev.memorag.health.Health;
 import dev.memorag.schemas.TopicCatalog;
 import dev.memorag.settings.MemoryBackend;
+import dev.memorag.worker.gist.GistClues;
+import dev.memorag.worker.gist.GistMemorizer;
+import dev.memorag.worker.llm.OpenAiClient;
+import dev.memorag.worker.llm.RetryPolicy;
 import dev.memorag.worker.memory.CorpusMemories;
 import dev.memorag.worker.memory.Memorizer;
 import dev.memorag.worker.memory.MemoryModel;
 import dev.memorag.worker.memory.MemoryProblems;
 import dev.memorag.worker.memory.MemoryWatermarks;
 import dev.memorag.worker.memory.QuestionGate;
-import dev.memorag.worker.gist.GistClues;
-import dev.memorag.worker.gist.GistMemorizer;
-import dev.memorag.worker.llm.OpenAiClient;
-import dev.memorag.worker.llm.RetryPolicy;
 import dev.memorag.worker.model.ComputeDevice;
 import dev.memorag.worker.recall.AnswerGenerator;
 import dev.memorag.worker.recall.ClueGenerator;
@@ -25,10 +25,10 @@ import dev.memorag.worker.recall.RecallService;
 import dev.memorag.worker.retrieval.RetrievalIndex;
 import dev.memorag.worker.store.CorpusStore;
 import dev.memorag.worker.store.RocksCorpusStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,12 +52,11 @@ public final class WorkerRuntime implements AutoCloseable {
     private RetrievalIndex retrieval;
     private RecallService recall;
 
-    private WorkerRuntime() {
-    }
+    private WorkerRuntime() {}
 
     /** Starts a worker; on failure everything started so far is closed again. */
-    public static WorkerRuntime start(WorkerConfig config, TopicCatalog topics, Embedder embedder, Health health,
-                                      MeterRegistry metrics) {
+    public static WorkerRuntime start(
+            WorkerConfig config, TopicCatalog topics, Embedder embedder, Health health, MeterRegistry metrics) {
         WorkerRuntime runtime = new WorkerRuntime();
         try {
             runtime.wire(config, topics, embedder, health, metrics);
@@ -68,8 +67,8 @@ public final class WorkerRuntime implements AutoCloseable {
         }
     }
 
-    private void wire(WorkerConfig config, TopicCatalog topics, Embedder embedder, Health health,
-                      MeterRegistry metrics) {
+    private void wire(
+            WorkerConfig config, TopicCatalog topics, Embedder embedder, Health health, MeterRegistry metrics) {
         ModelSettings settings = config.model();
         store = own(new RocksCorpusStore(config.stateDir()));
         retrieval = own(RetrievalIndex.attach(store, config.retrieval()));
@@ -78,13 +77,16 @@ public final class WorkerRuntime implements AutoCloseable {
         MemoryProblems problems = new MemoryProblems();
         CorpusMemories memories = null;
         if (settings.modelDir() != null) {
-            MemoryModel model = own(MemoryModel.load(settings.modelDir(),
-                    ComputeDevice.select(settings.device(), settings.dtype(), settings.modelDir()), settings.beaconRatio()));
+            MemoryModel model = own(MemoryModel.load(
+                    settings.modelDir(),
+                    ComputeDevice.select(settings.device(), settings.dtype(), settings.modelDir()),
+                    settings.beaconRatio()));
             memories = own(new CorpusMemories(model, store, settings.cacheBytes()));
         }
         OpenAiClient memoryEndpoint = settings.memory() == MemoryBackend.GIST
-                ? new OpenAiClient(settings.openAiUrl(), settings.memoryModel(), settings.openAiKey(),
-                RetryPolicy.DEFAULT) : null;
+                ? new OpenAiClient(
+                        settings.openAiUrl(), settings.memoryModel(), settings.openAiKey(), RetryPolicy.DEFAULT)
+                : null;
         ClueGenerator clues = switch (settings.memory()) {
             case BEACON -> new ClueGenerator(memories);
             case GIST -> new ClueGenerator(new GistClues(store, memoryEndpoint, settings.gist()));
@@ -92,47 +94,62 @@ public final class WorkerRuntime implements AutoCloseable {
         };
         AnswerGenerator generator = switch (settings.generator()) {
             case DJL -> new MemoryModelGenerator(memories);
-            case OPENAI -> new OpenAiGenerator(new OpenAiClient(settings.openAiUrl(), settings.openAiModel(),
-                    settings.openAiKey(), RetryPolicy.DEFAULT));
+            case OPENAI ->
+                new OpenAiGenerator(new OpenAiClient(
+                        settings.openAiUrl(), settings.openAiModel(), settings.openAiKey(), RetryPolicy.DEFAULT));
             case EXTRACTIVE -> new ExtractiveGenerator(embedder, 3);
         };
         recall = new RecallService(store, retrieval, embedder, clues, generator, gate, problems);
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                KafkaClients.producer(config.bootstrapServers()));
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config.bootstrapServers()));
         owned.push(() -> producer.close(Duration.ofSeconds(10)));
         // refused records keep their original key bytes, which need not be UTF-8
-        KafkaProducer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(
-                KafkaClients.bytesProducer(config.bootstrapServers()));
+        KafkaProducer<byte[], byte[]> deadLetterProducer =
+                new KafkaProducer<>(KafkaClients.bytesProducer(config.bootstrapServers()));
         owned.push(() -> deadLetterProducer.close(Duration.ofSeconds(10)));
-        ProgressReporter progress = new ProgressReporter(producer, topics, store, settings.memory().wire(), problems);
+        ProgressReporter progress =
+                new ProgressReporter(producer, topics, store, settings.memory().wire(), problems);
         progress.resendAll();
-        Runnable passagesStored = () -> { };
+        Runnable passagesStored = () -> {};
         if (settings.memory() == MemoryBackend.BEACON) {
             Memorizer memorizer = own(new Memorizer(memories, store, gate, progress, CHUNKS_PER_STEP));
             memorizer.start(health.part("worker.memorizer"));
             passagesStored = memorizer::wake;
         } else if (settings.memory() == MemoryBackend.GIST) {
-            GistMemorizer memorizer = own(new GistMemorizer(store, memoryEndpoint, settings.gist(), problems,
-                    progress::memoryChanged, GIST_RETRY_PAUSE));
+            GistMemorizer memorizer = own(new GistMemorizer(
+                    store, memoryEndpoint, settings.gist(), problems, progress::memoryChanged, GIST_RETRY_PAUSE));
             memorizer.start(health.part("worker.memorizer"));
             passagesStored = memorizer::wake;
         }
-        MemoryWorker worker = own(new MemoryWorker(config, topics, store, recall, producer, progress, passagesStored,
-                new DeadLetters(deadLetterProducer, topics.deadLetters(), metrics), health.part("worker.loop")));
+        MemoryWorker worker = own(new MemoryWorker(
+                config,
+                topics,
+                store,
+                recall,
+                producer,
+                progress,
+                passagesStored,
+                new DeadLetters(deadLetterProducer, topics.deadLetters(), metrics),
+                health.part("worker.loop")));
         worker.start();
-        log.info("memory worker on {}: memory backend {}{}; generator {}; retrieval {} (exact vectors up to {} "
-                        + "passages per corpus, then HNSW)", config.stateDir(), recall.memoryBackend(),
+        log.info(
+                "memory worker on {}: memory backend {}{}; generator {}; retrieval {} (exact vectors up to {} "
+                        + "passages per corpus, then HNSW)",
+                config.stateDir(),
+                recall.memoryBackend(),
                 switch (recall.memoryBackend()) {
-                    case MemoryWatermarks.BEACON -> " (" + settings.modelDir() + ", model "
-                            + memories.model().fingerprint() + " on "
-                            + memories.model().model().device().describe() + ")";
-                    case MemoryWatermarks.GIST -> " (" + settings.memoryModel() + " at " + settings.openAiUrl()
-                            + ", groups of " + settings.gist().groupTokens() + " tokens)";
+                    case MemoryWatermarks.BEACON ->
+                        " (" + settings.modelDir() + ", model "
+                                + memories.model().fingerprint() + " on "
+                                + memories.model().model().device().describe() + ")";
+                    case MemoryWatermarks.GIST ->
+                        " (" + settings.memoryModel() + " at " + settings.openAiUrl() + ", groups of "
+                                + settings.gist().groupTokens() + " tokens)";
                     default -> " (no memory model configured: the question is the only clue)";
                 },
-                generator.name() + (generator instanceof ExtractiveGenerator
-                        ? " (answers are evidence sentences, no LLM)" : ""),
-                config.retrieval().mode().wire(), config.retrieval().annThreshold());
+                generator.name()
+                        + (generator instanceof ExtractiveGenerator ? " (answers are evidence sentences, no LLM)" : ""),
+                config.retrieval().mode().wire(),
+                config.retrieval().annThreshold());
     }
 
     private <T extends AutoCloseable> T own(T resource) {

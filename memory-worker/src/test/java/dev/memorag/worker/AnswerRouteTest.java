@@ -25,8 +25,10 @@ class AnswerRouteTest {
     void theAskersPartitionIsWhereTheEventsGo() {
         AnswerRoute route = AnswerRoute.of(recall("3"), 4);
         assertEquals(3, route.partition());
-        assertEquals(java.util.List.of(HeaderNames.REPLY_TO, HeaderNames.REPLY_PARTITION),
-                route.headers().stream().map(Header::key).toList(), "only routing headers travel on");
+        assertEquals(
+                java.util.List.of(HeaderNames.REPLY_TO, HeaderNames.REPLY_PARTITION),
+                route.headers().stream().map(Header::key).toList(),
+                "only routing headers travel on");
     }
 
     @Test

@@ -62,8 +62,8 @@ class ChunkApplyProperties {
     }
 
     @Property(tries = 150)
-    void acceptedChunksApplyInAnyOrderAndBatching(@ForAll("chunkRecordSequences") List<ObjectNode> records,
-                                                  @ForAll("batchSizes") List<Integer> batchSizes) {
+    void acceptedChunksApplyInAnyOrderAndBatching(
+            @ForAll("chunkRecordSequences") List<ObjectNode> records, @ForAll("batchSizes") List<Integer> batchSizes) {
         List<Chunk> accepted = new ArrayList<>();
         for (ObjectNode json : records) {
             try {
@@ -93,10 +93,16 @@ class ChunkApplyProperties {
     private static void assertAgrees(DocumentModel model, RocksCorpusStore store, String corpus) {
         List<StoredChunk> listed = store.chunks(corpus);
         assertEquals(model.passages(corpus), passages(listed), "the newest version of each document, once each");
-        assertEquals(passages(listed), passages(store.chunksAfter(corpus, -1, Integer.MAX_VALUE)),
+        assertEquals(
+                passages(listed),
+                passages(store.chunksAfter(corpus, -1, Integer.MAX_VALUE)),
                 "the corpus stream names exactly the stored passages");
-        assertEquals(new CorpusStats(model.liveDocuments(corpus), listed.size(),
-                listed.stream().mapToLong(StoredChunk::tokenCount).sum()), store.stats(corpus));
+        assertEquals(
+                new CorpusStats(
+                        model.liveDocuments(corpus),
+                        listed.size(),
+                        listed.stream().mapToLong(StoredChunk::tokenCount).sum()),
+                store.stats(corpus));
     }
 
     private static Set<String> passages(List<StoredChunk> chunks) {
@@ -107,8 +113,7 @@ class ChunkApplyProperties {
 
     /** What the store should hold: per document the newest version seen, whether it is a delete, its indexes. */
     private static final class DocumentModel {
-        private record Doc(long version, boolean deleted, Set<Integer> indexes) {
-        }
+        private record Doc(long version, boolean deleted, Set<Integer> indexes) {}
 
         private final Map<String, Map<String, Doc>> corpora = new HashMap<>();
 
@@ -129,13 +134,16 @@ class ChunkApplyProperties {
 
         Set<String> passages(String corpus) {
             Set<String> out = new TreeSet<>();
-            corpora.getOrDefault(corpus, Map.of()).forEach((doc, state) -> state.indexes()
-                    .forEach(i -> out.add(doc + " v" + state.version() + " #" + i)));
+            corpora.getOrDefault(corpus, Map.of())
+                    .forEach((doc, state) ->
+                            state.indexes().forEach(i -> out.add(doc + " v" + state.version() + " #" + i)));
             return out;
         }
 
         long liveDocuments(String corpus) {
-            return corpora.getOrDefault(corpus, Map.of()).values().stream().filter(d -> !d.deleted()).count();
+            return corpora.getOrDefault(corpus, Map.of()).values().stream()
+                    .filter(d -> !d.deleted())
+                    .count();
         }
     }
 
@@ -158,11 +166,20 @@ class ChunkApplyProperties {
         Arbitrary<String> corpus = Arbitraries.of(CORPORA);
         Arbitrary<String> doc = Arbitraries.of("carol", "car", "carol\u0000x", "carol x", "ü", "a\u0001");
         Arbitrary<Long> version = Arbitraries.longs().between(1, 4);
-        Arbitrary<ObjectNode> upserts = Combinators.combine(corpus, doc, version,
-                Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 5),
-                Arbitraries.integers().between(0, Integer.MAX_VALUE)).as((c, d, v, index, count, tokens) -> {
-                    ObjectNode chunk = header(c, d, v).put("index", index).put("count", count).put("op", "upsert")
-                            .put("text", d + " " + v + " " + index).put("tokenCount", tokens);
+        Arbitrary<ObjectNode> upserts = Combinators.combine(
+                        corpus,
+                        doc,
+                        version,
+                        Arbitraries.integers().between(0, 4),
+                        Arbitraries.integers().between(0, 5),
+                        Arbitraries.integers().between(0, Integer.MAX_VALUE))
+                .as((c, d, v, index, count, tokens) -> {
+                    ObjectNode chunk = header(c, d, v)
+                            .put("index", index)
+                            .put("count", count)
+                            .put("op", "upsert")
+                            .put("text", d + " " + v + " " + index)
+                            .put("tokenCount", tokens);
                     ArrayNode vector = chunk.putArray("vector");
                     for (int i = 0; i < Embedder.DIMENSIONS; i++) {
                         vector.add(index + i / 1000f);
@@ -171,13 +188,15 @@ class ChunkApplyProperties {
                 });
         Arbitrary<ObjectNode> deletes = Combinators.combine(corpus, doc, version)
                 .as((c, d, v) -> header(c, d, v).put("index", 0).put("count", 0).put("op", "delete"));
-        return Arbitraries.frequencyOf(
-                Tuple.of(4, upserts), Tuple.of(1, deletes));
+        return Arbitraries.frequencyOf(Tuple.of(4, upserts), Tuple.of(1, deletes));
     }
 
     private static ObjectNode header(String corpus, String doc, long version) {
-        return JsonNodeFactory.instance.objectNode().put("schemaVersion", 1).put("corpus", corpus).put("doc", doc)
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("schemaVersion", 1)
+                .put("corpus", corpus)
+                .put("doc", doc)
                 .put("version", version);
     }
-
 }

@@ -25,9 +25,12 @@ class FairDispatcherTest {
         assertTrue(dispatcher.shutdown(60, TimeUnit.SECONDS), "all answered");
         assertEquals(201, started.size());
         // A's turn may come once more before B's: B waits for at most the answers running and one more of A's
-        assertTrue(started.indexOf("b0") <= startedWhenBCame + 1, "B started at position " + started.indexOf("b0")
-                + ", " + startedWhenBCame + " of A's had started when it came");
-        assertEquals(started.stream().filter(s -> s.startsWith("a")).toList(),
+        assertTrue(
+                started.indexOf("b0") <= startedWhenBCame + 1,
+                "B started at position " + started.indexOf("b0") + ", " + startedWhenBCame
+                        + " of A's had started when it came");
+        assertEquals(
+                started.stream().filter(s -> s.startsWith("a")).toList(),
                 java.util.stream.IntStream.range(0, 200).mapToObj(i -> "a" + i).toList(),
                 "a corpus's questions start in the order they came");
     }
@@ -43,11 +46,11 @@ class FairDispatcherTest {
         }));
         assertTrue(running.await(10, TimeUnit.SECONDS));
         for (int i = 0; i < 4; i++) {
-            assertTrue(dispatcher.offer("a", () -> { }), "queued " + i);
+            assertTrue(dispatcher.offer("a", () -> {}), "queued " + i);
         }
-        assertFalse(dispatcher.offer("a", () -> { }), "a fifth waiting question of one corpus is refused");
+        assertFalse(dispatcher.offer("a", () -> {}), "a fifth waiting question of one corpus is refused");
         assertFalse(dispatcher.hasRoom("a"));
-        assertTrue(dispatcher.offer("b", () -> { }), "another corpus still gets in");
+        assertTrue(dispatcher.offer("b", () -> {}), "another corpus still gets in");
         release.countDown();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!dispatcher.hasRoom("a") && System.nanoTime() < deadline) {

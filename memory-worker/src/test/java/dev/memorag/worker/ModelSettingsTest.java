@@ -26,33 +26,50 @@ class ModelSettingsTest {
     @Test
     void theBackendIsImpliedByTheModelDirectoryUnlessNamed() {
         assertEquals(MemoryBackend.NONE, ModelSettings.defaults().memory());
-        assertEquals(MemoryBackend.BEACON, settings("MEMORAG_MODEL_DIR", "/models/memorag").memory());
-        assertEquals(MemoryBackend.GIST, settings("MEMORAG_MEMORY", " GIST ", "MEMORAG_OPENAI_URL",
-                "http://localhost:11434/v1", "MEMORAG_OPENAI_MODEL", "qwen2.5:7b").memory());
+        assertEquals(
+                MemoryBackend.BEACON,
+                settings("MEMORAG_MODEL_DIR", "/models/memorag").memory());
+        assertEquals(
+                MemoryBackend.GIST,
+                settings(
+                                "MEMORAG_MEMORY",
+                                " GIST ",
+                                "MEMORAG_OPENAI_URL",
+                                "http://localhost:11434/v1",
+                                "MEMORAG_OPENAI_MODEL",
+                                "qwen2.5:7b")
+                        .memory());
     }
 
     @Test
     void gistWritesWithTheAnswerModelUnlessAMemoryModelIsNamed() {
         String[] gist = {"MEMORAG_MEMORY", "gist", "MEMORAG_OPENAI_URL", "http://localhost:11434/v1"};
-        assertEquals("qwen2.5:7b", settings(with(gist, "MEMORAG_OPENAI_MODEL", "qwen2.5:7b")).memoryModel());
-        assertEquals("qwen2.5:3b", settings(with(with(gist, "MEMORAG_OPENAI_MODEL", "qwen2.5:7b"),
-                "MEMORAG_MEMORY_MODEL", "qwen2.5:3b")).memoryModel());
-        assertEquals("qwen2.5:3b", settings(with(gist, "MEMORAG_MEMORY_MODEL", "qwen2.5:3b")).memoryModel());
+        assertEquals(
+                "qwen2.5:7b",
+                settings(with(gist, "MEMORAG_OPENAI_MODEL", "qwen2.5:7b")).memoryModel());
+        assertEquals(
+                "qwen2.5:3b",
+                settings(with(with(gist, "MEMORAG_OPENAI_MODEL", "qwen2.5:7b"), "MEMORAG_MEMORY_MODEL", "qwen2.5:3b"))
+                        .memoryModel());
+        assertEquals(
+                "qwen2.5:3b",
+                settings(with(gist, "MEMORAG_MEMORY_MODEL", "qwen2.5:3b")).memoryModel());
     }
 
     @Test
     void anUnknownOrIncompleteBackendStopsTheStart() {
         SettingException unknown = assertThrows(SettingException.class, () -> settings("MEMORAG_MEMORY", "lite"));
-        assertTrue(unknown.getMessage().contains("'lite'") && unknown.getMessage().contains("none, beacon, gist"),
+        assertTrue(
+                unknown.getMessage().contains("'lite'") && unknown.getMessage().contains("none, beacon, gist"),
                 unknown.getMessage());
-        IllegalArgumentException noUrl = assertThrows(IllegalArgumentException.class,
-                () -> settings("MEMORAG_MEMORY", "gist", "MEMORAG_OPENAI_MODEL", "m"));
+        IllegalArgumentException noUrl = assertThrows(
+                IllegalArgumentException.class, () -> settings("MEMORAG_MEMORY", "gist", "MEMORAG_OPENAI_MODEL", "m"));
         assertTrue(noUrl.getMessage().contains("MEMORAG_OPENAI_URL"), noUrl.getMessage());
-        IllegalArgumentException noDir = assertThrows(IllegalArgumentException.class,
-                () -> settings("MEMORAG_MEMORY", "beacon"));
+        IllegalArgumentException noDir =
+                assertThrows(IllegalArgumentException.class, () -> settings("MEMORAG_MEMORY", "beacon"));
         assertTrue(noDir.getMessage().contains("MEMORAG_MODEL_DIR"), noDir.getMessage());
-        IllegalArgumentException djl = assertThrows(IllegalArgumentException.class,
-                () -> settings("MEMORAG_GENERATOR", "djl"));
+        IllegalArgumentException djl =
+                assertThrows(IllegalArgumentException.class, () -> settings("MEMORAG_GENERATOR", "djl"));
         assertTrue(djl.getMessage().contains("MEMORAG_MODEL_DIR"), djl.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new GistSettings(4096, 1000));
     }

@@ -46,8 +46,7 @@ class WorkerInputsProperties {
     }
 
     @Property(tries = 500)
-    void mutatedChunksAreAChunkOrRefused(@ForAll("recordKeys") byte[] key,
-                                         @ForAll("mutatedChunkJson") JsonNode value) {
+    void mutatedChunksAreAChunkOrRefused(@ForAll("recordKeys") byte[] key, @ForAll("mutatedChunkJson") JsonNode value) {
         checkOutcome(key, Json.write(value));
         Statistics.coverage(coverage -> coverage.check("accepted").count(n -> n > 0));
     }
@@ -94,8 +93,10 @@ class WorkerInputsProperties {
         return Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.just("dickens".getBytes(StandardCharsets.UTF_8))),
                 Tuple.of(1, Arbitraries.just((byte[]) null)),
-                Tuple.of(1, Arbitraries.of("", "austen", "Dickens", "dickens\u0000").map(
-                        s -> s.getBytes(StandardCharsets.UTF_8))),
+                Tuple.of(
+                        1,
+                        Arbitraries.of("", "austen", "Dickens", "dickens\u0000")
+                                .map(s -> s.getBytes(StandardCharsets.UTF_8))),
                 Tuple.of(1, randomBytes()));
     }
 
@@ -112,7 +113,9 @@ class WorkerInputsProperties {
     /** A valid upsert or delete chunk with zero to three fields removed, retyped, emptied, enlarged or nulled. */
     @Provide
     Arbitrary<JsonNode> mutatedChunkJson() {
-        return Combinators.combine(validChunkJson(), JsonTrees.mutations(CHUNK_FIELDS).list().ofMaxSize(3))
+        return Combinators.combine(
+                        validChunkJson(),
+                        JsonTrees.mutations(CHUNK_FIELDS).list().ofMaxSize(3))
                 .as((chunk, mutations) -> {
                     ObjectNode copy = chunk.deepCopy();
                     mutations.forEach(m -> m.applyTo(copy));
@@ -120,19 +123,37 @@ class WorkerInputsProperties {
                 });
     }
 
-    private static final List<String> CHUNK_FIELDS = List.of("schemaVersion", "corpus", "doc", "version", "index",
-            "count", "op", "text", "tokenCount", "vector", "start", "end");
+    private static final List<String> CHUNK_FIELDS = List.of(
+            "schemaVersion",
+            "corpus",
+            "doc",
+            "version",
+            "index",
+            "count",
+            "op",
+            "text",
+            "tokenCount",
+            "vector",
+            "start",
+            "end");
 
     /** Valid chunks of corpus dickens: upserts with small indexes and counts, half with offsets, or deletes. */
     static Arbitrary<ObjectNode> validChunkJson() {
-        Arbitrary<ObjectNode> upserts = Combinators.combine(Arbitraries.of("carol", "chimes", "ü ☃"),
-                Arbitraries.longs().between(1, 5), Arbitraries.integers().between(0, 4),
-                Arbitraries.integers().between(1, 5), Arbitraries.integers().between(0, 500),
-                Arbitraries.integers().between(-1, 100_000))
+        Arbitrary<ObjectNode> upserts = Combinators.combine(
+                        Arbitraries.of("carol", "chimes", "ü ☃"),
+                        Arbitraries.longs().between(1, 5),
+                        Arbitraries.integers().between(0, 4),
+                        Arbitraries.integers().between(1, 5),
+                        Arbitraries.integers().between(0, 500),
+                        Arbitraries.integers().between(-1, 100_000))
                 .as((doc, version, index, count, tokens, start) -> {
                     String text = "Marley was dead.";
-                    ObjectNode chunk = header(doc, version).put("index", index).put("count", count)
-                            .put("op", "upsert").put("text", text).put("tokenCount", tokens);
+                    ObjectNode chunk = header(doc, version)
+                            .put("index", index)
+                            .put("count", count)
+                            .put("op", "upsert")
+                            .put("text", text)
+                            .put("tokenCount", tokens);
                     if (start >= 0) {
                         chunk.put("start", start).put("end", start + text.length());
                     }
@@ -142,14 +163,18 @@ class WorkerInputsProperties {
                     }
                     return chunk;
                 });
-        Arbitrary<ObjectNode> deletes = Combinators.combine(Arbitraries.of("carol", "chimes"),
-                Arbitraries.longs().between(1, 5)).as((doc, version) -> header(doc, version).put("index", 0)
-                .put("count", 0).put("op", "delete"));
+        Arbitrary<ObjectNode> deletes = Combinators.combine(
+                        Arbitraries.of("carol", "chimes"), Arbitraries.longs().between(1, 5))
+                .as((doc, version) ->
+                        header(doc, version).put("index", 0).put("count", 0).put("op", "delete"));
         return Arbitraries.oneOf(upserts, deletes);
     }
 
     private static ObjectNode header(String doc, long version) {
-        return NODES.objectNode().put("schemaVersion", 1).put("corpus", "dickens").put("doc", doc)
+        return NODES.objectNode()
+                .put("schemaVersion", 1)
+                .put("corpus", "dickens")
+                .put("doc", doc)
                 .put("version", version);
     }
 }

@@ -23,13 +23,22 @@ import java.time.Duration;
  * @param socketMaxAge          {@code MEMORAG_SOCKET_MAX_AGE}: a WebSocket's lifetime; then it is closed (4401) and
  *                              the client reconnects, so its token is checked again
  */
-public record EdgeLimits(Duration answerTimeout, int maxInFlightPerCorpus, double questionsPerSecond,
-                         int socketBufferBytes, int socketMaxMessageBytes, Duration socketMaxAge) {
+public record EdgeLimits(
+        Duration answerTimeout,
+        int maxInFlightPerCorpus,
+        double questionsPerSecond,
+        int socketBufferBytes,
+        int socketMaxMessageBytes,
+        Duration socketMaxAge) {
 
     public static EdgeLimits of(Settings settings) {
-        return new EdgeLimits(settings.get(ANSWER_TIMEOUT), settings.get(MAX_IN_FLIGHT_PER_CORPUS),
-                settings.get(QUESTIONS_PER_SECOND), settings.get(SOCKET_BUFFER_BYTES),
-                settings.get(SOCKET_MAX_MESSAGE_BYTES), settings.get(SOCKET_MAX_AGE));
+        return new EdgeLimits(
+                settings.get(ANSWER_TIMEOUT),
+                settings.get(MAX_IN_FLIGHT_PER_CORPUS),
+                settings.get(QUESTIONS_PER_SECOND),
+                settings.get(SOCKET_BUFFER_BYTES),
+                settings.get(SOCKET_MAX_MESSAGE_BYTES),
+                settings.get(SOCKET_MAX_AGE));
     }
 
     public static EdgeLimits defaults() {

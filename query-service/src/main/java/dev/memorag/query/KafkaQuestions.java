@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 public record KafkaQuestions(Pattern replyTopics, boolean trusted, Duration dedupWindow) {
 
     public static KafkaQuestions of(Settings settings) {
-        return new KafkaQuestions(settings.get(SettingsCatalogue.REPLY_TOPICS),
+        return new KafkaQuestions(
+                settings.get(SettingsCatalogue.REPLY_TOPICS),
                 settings.get(SettingsCatalogue.KAFKA_QUESTIONS_TRUSTED),
                 settings.get(SettingsCatalogue.QUESTION_DEDUP_WINDOW));
     }

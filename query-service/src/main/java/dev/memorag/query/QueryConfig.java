@@ -11,8 +11,15 @@ package dev.memorag.query;
  * @param httpInstances HTTP server verticles sharing the port, each on its own event loop (at least 1; {@code
  *                   MEMORAG_HTTP_INSTANCES}, default one per core)
  */
-public record QueryConfig(String bootstrapServers, String host, int httpPort, String adminToken,
-                          EdgeLimits limits, KafkaQuestions questions, String ingestUrl, int httpInstances) {
+public record QueryConfig(
+        String bootstrapServers,
+        String host,
+        int httpPort,
+        String adminToken,
+        EdgeLimits limits,
+        KafkaQuestions questions,
+        String ingestUrl,
+        int httpInstances) {
     public QueryConfig {
         if (httpInstances < 1) {
             throw new IllegalArgumentException("MEMORAG_HTTP_INSTANCES must be at least 1, not " + httpInstances);

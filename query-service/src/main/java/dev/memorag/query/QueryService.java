@@ -44,20 +44,22 @@ public final class QueryService extends VerticleBase {
         RegistryVerticle registry = new RegistryVerticle(bootstrap, topics, health.part("query.registry"), metrics);
         return vertx.deployVerticle(registry).compose(r -> {
             Access access = new Access(registry.registry(), config.adminToken());
-            KafkaRoutingVerticle routing = new KafkaRoutingVerticle(bootstrap, topics, config.questions(), access,
-                    health, metrics);
+            KafkaRoutingVerticle routing =
+                    new KafkaRoutingVerticle(bootstrap, topics, config.questions(), access, health, metrics);
             // per corpus over all HTTP instances: one set of limits for the process
-            QuestionLimits limits = new QuestionLimits(config.limits().maxInFlightPerCorpus(),
-                    config.limits().questionsPerSecond());
+            QuestionLimits limits = new QuestionLimits(
+                    config.limits().maxInFlightPerCorpus(), config.limits().questionsPerSecond());
             return vertx.deployVerticle(routing)
-                    .compose(k -> vertx.deployVerticle(new AnswerFeedVerticle(bootstrap, topics, routing.router(),
-                            health.part("query.answer-feed"), metrics)))
-                    .compose(f -> vertx.deployVerticle(() -> {
-                        HttpEdgeVerticle edge = new HttpEdgeVerticle(config, routing.router(), access, limits,
-                                metrics, health);
-                        edges.add(edge);
-                        return edge;
-                    }, new DeploymentOptions().setInstances(config.httpInstances())));
+                    .compose(k -> vertx.deployVerticle(new AnswerFeedVerticle(
+                            bootstrap, topics, routing.router(), health.part("query.answer-feed"), metrics)))
+                    .compose(f -> vertx.deployVerticle(
+                            () -> {
+                                HttpEdgeVerticle edge =
+                                        new HttpEdgeVerticle(config, routing.router(), access, limits, metrics, health);
+                                edges.add(edge);
+                                return edge;
+                            },
+                            new DeploymentOptions().setInstances(config.httpInstances())));
         });
     }
 

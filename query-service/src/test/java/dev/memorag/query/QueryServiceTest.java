@@ -32,6 +32,7 @@ class QueryServiceTest {
 
     @TempDir
     Path dir;
+
     EmbeddedKafkaBroker broker;
     Vertx vertx;
 
@@ -52,8 +53,18 @@ class QueryServiceTest {
         TopicCatalog topics = TopicCatalog.defaults();
         TopicCreator.ensure(broker.bootstrapServers(), topics.all());
         Health health = new Health();
-        QueryService service = new QueryService(new QueryConfig(broker.bootstrapServers(), "127.0.0.1", 0, ADMIN,
-                EdgeLimits.defaults(), KafkaQuestions.defaults(), null, HTTP_INSTANCES), topics, health,
+        QueryService service = new QueryService(
+                new QueryConfig(
+                        broker.bootstrapServers(),
+                        "127.0.0.1",
+                        0,
+                        ADMIN,
+                        EdgeLimits.defaults(),
+                        KafkaQuestions.defaults(),
+                        null,
+                        HTTP_INSTANCES),
+                topics,
+                health,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         String id = vertx.deployVerticle(service).await();
         // the service, the registry, the Kafka routing, the answer feed and the HTTP servers (one deployment of
@@ -70,25 +81,37 @@ class QueryServiceTest {
         for (int i = 0; i < 2 * HTTP_INSTANCES; i++) {
             // a fresh client each time: a new connection, which Vert.x hands to the instances in turn
             HttpClient http = HttpClient.newHttpClient();
-            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(root + "/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode());
-            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(root + "/metrics")).build(),
+            assertEquals(
+                    200,
+                    http.send(
+                                    HttpRequest.newBuilder(URI.create(root + "/ready"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode());
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(URI.create(root + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode());
             assertTrue(metrics.body().contains("memorag_questions_in_flight"), "the process's meters");
-            HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(root
-                    + "/v1/corpora/nowhere/ask")).header("authorization", "Bearer " + ADMIN)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"question\":\"where?\"}")).build(),
+            HttpResponse<String> unknown = http.send(
+                    HttpRequest.newBuilder(URI.create(root + "/v1/corpora/nowhere/ask"))
+                            .header("authorization", "Bearer " + ADMIN)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"question\":\"where?\"}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(404, unknown.statusCode(), unknown.body());
         }
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> noRoute = http.send(HttpRequest.newBuilder(URI.create(root + "/v1/nothing-here")).build(),
+        HttpResponse<String> noRoute = http.send(
+                HttpRequest.newBuilder(URI.create(root + "/v1/nothing-here")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, noRoute.statusCode());
         assertTrue(noRoute.body().contains("\"NOT_FOUND\""), noRoute.body());
-        HttpResponse<String> wrongMethod = http.send(HttpRequest.newBuilder(URI.create(root + "/v1/chat/completions"))
-                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> wrongMethod = http.send(
+                HttpRequest.newBuilder(URI.create(root + "/v1/chat/completions"))
+                        .DELETE()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(405, wrongMethod.statusCode(), wrongMethod.body());
         assertTrue(wrongMethod.body().contains("\"METHOD_NOT_ALLOWED\""), wrongMethod.body());
 

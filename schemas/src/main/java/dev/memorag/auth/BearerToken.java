@@ -10,8 +10,7 @@ import java.security.MessageDigest;
 public final class BearerToken {
     private static final String SCHEME = "Bearer ";
 
-    private BearerToken() {
-    }
+    private BearerToken() {}
 
     /** The token of an {@code Authorization: Bearer <token>} value; null when absent, of another scheme or blank. */
     public static String of(String authorization) {
@@ -24,7 +23,9 @@ public final class BearerToken {
 
     /** Whether a presented token is the secret, in time that does not depend on where they differ. */
     public static boolean matches(String presented, String secret) {
-        return presented != null && secret != null && MessageDigest.isEqual(
-                presented.getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8));
+        return presented != null
+                && secret != null
+                && MessageDigest.isEqual(
+                        presented.getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8));
     }
 }

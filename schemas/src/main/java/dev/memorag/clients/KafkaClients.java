@@ -23,8 +23,7 @@ public final class KafkaClients {
     /** The largest record a producer sends: a document's text with its metadata (the gateway caps text below it). */
     public static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
 
-    private KafkaClients() {
-    }
+    private KafkaClients() {}
 
     /** String keys, JSON bytes values; {@code acks=all} and idempotent, so an acknowledged record is kept once. */
     public static Properties producer(String bootstrapServers) {
@@ -89,8 +88,8 @@ public final class KafkaClients {
      * A Kafka Streams application with exactly-once processing: its state in {@code stateDir}, its internal topics
      * replicated {@code replicationFactor} times, commits every 100 ms so that a status is visible soon after.
      */
-    public static Properties streams(String applicationId, String bootstrapServers, Path stateDir,
-                                     int replicationFactor) {
+    public static Properties streams(
+            String applicationId, String bootstrapServers, Path stateDir, int replicationFactor) {
         Properties s = new Properties();
         s.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         s.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

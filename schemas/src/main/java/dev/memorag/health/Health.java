@@ -30,8 +30,7 @@ public final class Health {
     }
 
     /** A part's state, why, and since when (epoch millis). */
-    public record Status(State state, String detail, long since) {
-    }
+    public record Status(State state, String detail, long since) {}
 
     private final Clock clock;
     private final Map<String, Status> parts = new TreeMap<>();
@@ -78,8 +77,10 @@ public final class Health {
 
     /** The failed parts, "name: reason" each. */
     public synchronized List<String> failed() {
-        return parts.entrySet().stream().filter(e -> e.getValue().state() == State.FAILED)
-                .map(e -> e.getKey() + ": " + e.getValue().detail()).toList();
+        return parts.entrySet().stream()
+                .filter(e -> e.getValue().state() == State.FAILED)
+                .map(e -> e.getKey() + ": " + e.getValue().detail())
+                .toList();
     }
 
     /** The body of {@code /health}: UP or DOWN, the failed parts, every part's status. */
@@ -100,8 +101,10 @@ public final class Health {
         boolean ready = ready();
         body.put("status", ready ? "READY" : "NOT_READY");
         if (!ready) {
-            String waiting = parts().entrySet().stream().filter(e -> e.getValue().state() != State.UP)
-                    .map(e -> e.getKey() + " " + e.getValue().state() + " (" + e.getValue().detail() + ")")
+            String waiting = parts().entrySet().stream()
+                    .filter(e -> e.getValue().state() != State.UP)
+                    .map(e -> e.getKey() + " " + e.getValue().state() + " ("
+                            + e.getValue().detail() + ")")
                     .collect(java.util.stream.Collectors.joining("; "));
             body.put("error", ErrorInfo.of(ErrorCode.UNAVAILABLE, "not ready: " + waiting));
         }

@@ -6,9 +6,18 @@ import java.util.Map;
 
 /** The final answer to a question, on the reply-to topic; mirrors answer.schema.json. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Answer(int schemaVersion, String questionId, String corpus, String answer, List<String> clues,
-                     List<Evidence> evidence, MemoryWatermark memory, String generator, Question.Retrieval retrieval,
-                     Map<String, Long> timings, ErrorInfo error) {
+public record Answer(
+        int schemaVersion,
+        String questionId,
+        String corpus,
+        String answer,
+        List<String> clues,
+        List<Evidence> evidence,
+        MemoryWatermark memory,
+        String generator,
+        Question.Retrieval retrieval,
+        Map<String, Long> timings,
+        ErrorInfo error) {
 
     public static Answer failed(String questionId, String corpus, ErrorInfo error) {
         return new Answer(1, questionId, corpus, null, null, null, null, null, null, null, error);
@@ -21,8 +30,8 @@ public record Answer(int schemaVersion, String questionId, String corpus, String
      * stretches of that text the answer quoted ({@code highlights}, within the passage; null where none are known).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Evidence(String doc, int index, double score, String text, Integer start, Integer end,
-                           List<Span> highlights) {
+    public record Evidence(
+            String doc, int index, double score, String text, Integer start, Integer end, List<Span> highlights) {
 
         public Evidence {
             Span.check(start, end);
@@ -32,8 +41,8 @@ public record Answer(int schemaVersion, String questionId, String corpus, String
                 }
                 for (Span h : highlights) {
                     if (h.start() < start || h.end() > end) {
-                        throw new IllegalArgumentException("highlight " + h + " lies outside the passage ["
-                                + start + ", " + end + ")");
+                        throw new IllegalArgumentException(
+                                "highlight " + h + " lies outside the passage [" + start + ", " + end + ")");
                     }
                 }
                 highlights = List.copyOf(highlights);
@@ -58,7 +67,8 @@ public record Answer(int schemaVersion, String questionId, String corpus, String
                 throw new IllegalArgumentException("start and end come together, got start " + start + ", end " + end);
             }
             if (start != null && (start < 0 || start > end)) {
-                throw new IllegalArgumentException("offsets need 0 <= start <= end, got start " + start + ", end " + end);
+                throw new IllegalArgumentException(
+                        "offsets need 0 <= start <= end, got start " + start + ", end " + end);
             }
         }
     }
@@ -70,7 +80,13 @@ public record Answer(int schemaVersion, String questionId, String corpus, String
      * why the memory could not be used, when it could not ({@code problem}: the clues are then the question only).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record MemoryWatermark(String backend, long documents, long chunks, long tokens, long windows, long lag,
-                                  boolean stale, String problem) {
-    }
+    public record MemoryWatermark(
+            String backend,
+            long documents,
+            long chunks,
+            long tokens,
+            long windows,
+            long lag,
+            boolean stale,
+            String problem) {}
 }

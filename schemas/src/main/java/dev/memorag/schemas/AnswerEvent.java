@@ -7,9 +7,17 @@ import java.util.Locale;
 
 /** One step of answering a question, on {@code memorag.answer-events}; mirrors answer-event.schema.json. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record AnswerEvent(int schemaVersion, String questionId, String corpus, Type type, int seq,
-                          List<String> clues, List<Answer.Evidence> evidence, String text, Answer answer,
-                          ErrorInfo error) {
+public record AnswerEvent(
+        int schemaVersion,
+        String questionId,
+        String corpus,
+        Type type,
+        int seq,
+        List<String> clues,
+        List<Answer.Evidence> evidence,
+        String text,
+        Answer answer,
+        ErrorInfo error) {
 
     public static AnswerEvent clues(String questionId, String corpus, int seq, List<String> clues) {
         return new AnswerEvent(1, questionId, corpus, Type.CLUES, seq, clues, null, null, null, null);
@@ -37,7 +45,11 @@ public record AnswerEvent(int schemaVersion, String questionId, String corpus, T
     }
 
     public enum Type {
-        CLUES, EVIDENCE, TOKEN, DONE, ERROR;
+        CLUES,
+        EVIDENCE,
+        TOKEN,
+        DONE,
+        ERROR;
 
         @JsonValue
         public String wire() {

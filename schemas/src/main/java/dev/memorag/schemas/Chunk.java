@@ -9,8 +9,19 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * null on chunks from producers that predate them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Chunk(int schemaVersion, String corpus, String doc, long version, int index, int count, Op op,
-                    String text, Integer tokenCount, float[] vector, Integer start, Integer end) {
+public record Chunk(
+        int schemaVersion,
+        String corpus,
+        String doc,
+        long version,
+        int index,
+        int count,
+        Op op,
+        String text,
+        Integer tokenCount,
+        float[] vector,
+        Integer start,
+        Integer end) {
 
     public Chunk {
         Answer.Span.check(start, end);
@@ -21,14 +32,30 @@ public record Chunk(int schemaVersion, String corpus, String doc, long version, 
     }
 
     /** A passage without its position in the document, as producers before offsets wrote it. */
-    public static Chunk upsert(String corpus, String doc, long version, int index, int count, String text,
-                               int tokenCount, float[] vector) {
+    public static Chunk upsert(
+            String corpus,
+            String doc,
+            long version,
+            int index,
+            int count,
+            String text,
+            int tokenCount,
+            float[] vector) {
         return new Chunk(1, corpus, doc, version, index, count, Op.UPSERT, text, tokenCount, vector, null, null);
     }
 
     /** A passage at {@code documentText.substring(start, end)}. */
-    public static Chunk upsert(String corpus, String doc, long version, int index, int count, String text,
-                               int tokenCount, float[] vector, int start, int end) {
+    public static Chunk upsert(
+            String corpus,
+            String doc,
+            long version,
+            int index,
+            int count,
+            String text,
+            int tokenCount,
+            float[] vector,
+            int start,
+            int end) {
         return new Chunk(1, corpus, doc, version, index, count, Op.UPSERT, text, tokenCount, vector, start, end);
     }
 

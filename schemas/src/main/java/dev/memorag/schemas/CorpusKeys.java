@@ -7,8 +7,7 @@ import java.nio.charset.StandardCharsets;
  * rest of its corpus, so another worker (or status task) would see it out of order. Consumers refuse it.
  */
 public final class CorpusKeys {
-    private CorpusKeys() {
-    }
+    private CorpusKeys() {}
 
     /** Throws {@link ErrorCode#KEY_MISMATCH} unless {@code key} (UTF-8) is {@code corpus}. */
     public static void require(byte[] key, String corpus) {
@@ -18,9 +17,11 @@ public final class CorpusKeys {
     /** Throws {@link ErrorCode#KEY_MISMATCH} unless {@code key} is {@code corpus}. */
     public static void require(String key, String corpus) {
         if (!corpus.equals(key)) {
-            throw new InvalidRecordException(ErrorCode.KEY_MISMATCH, "record key "
-                    + (key == null ? "null" : "'" + key + "'") + " is not its corpus '" + corpus
-                    + "': the topic is keyed by corpus id");
+            throw new InvalidRecordException(
+                    ErrorCode.KEY_MISMATCH,
+                    "record key "
+                            + (key == null ? "null" : "'" + key + "'") + " is not its corpus '" + corpus
+                            + "': the topic is keyed by corpus id");
         }
     }
 }

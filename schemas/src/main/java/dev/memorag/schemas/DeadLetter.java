@@ -12,8 +12,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *
  * @param stage the consumer that refused the record (a topic may have several, each refusing on its own)
  */
-public record DeadLetter(String stage, ErrorCode code, String message, String sourceTopic, int sourcePartition,
-                         long sourceOffset) {
+public record DeadLetter(
+        String stage, ErrorCode code, String message, String sourceTopic, int sourcePartition, long sourceOffset) {
 
     public DeadLetter {
         message = message == null || message.isBlank() ? code.name() : message;
@@ -36,9 +36,11 @@ public record DeadLetter(String stage, ErrorCode code, String message, String so
     }
 
     public static DeadLetter readFrom(Headers headers) {
-        return new DeadLetter(get(headers, HeaderNames.ERROR_STAGE),
+        return new DeadLetter(
+                get(headers, HeaderNames.ERROR_STAGE),
                 ErrorCode.valueOf(get(headers, HeaderNames.ERROR_CODE)),
-                get(headers, HeaderNames.ERROR_MESSAGE), get(headers, HeaderNames.SOURCE_TOPIC),
+                get(headers, HeaderNames.ERROR_MESSAGE),
+                get(headers, HeaderNames.SOURCE_TOPIC),
                 Integer.parseInt(get(headers, HeaderNames.SOURCE_PARTITION)),
                 Long.parseLong(get(headers, HeaderNames.SOURCE_OFFSET)));
     }

@@ -17,12 +17,12 @@ public final class HeaderNames {
     public static final String AUTHORIZATION = "authorization";
     /** On a dead letter: the stage (consumer) that refused the record. */
     public static final String ERROR_STAGE = "error.stage";
+
     public static final String ERROR_CODE = "error.code";
     public static final String ERROR_MESSAGE = "error.message";
     public static final String SOURCE_TOPIC = "source.topic";
     public static final String SOURCE_PARTITION = "source.partition";
     public static final String SOURCE_OFFSET = "source.offset";
 
-    private HeaderNames() {
-    }
+    private HeaderNames() {}
 }

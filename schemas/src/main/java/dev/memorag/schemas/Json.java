@@ -7,11 +7,10 @@ import java.io.UncheckedIOException;
 
 /** The one JSON mapper of the project: records in, records out, no surprises across modules. */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    public static final ObjectMapper MAPPER =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
-    private Json() {
-    }
+    private Json() {}
 
     public static byte[] write(Object value) {
         try {

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** What a document or chunk record does to its document. */
 public enum Op {
-    UPSERT, DELETE;
+    UPSERT,
+    DELETE;
 
     @JsonValue
     public String wire() {

@@ -10,13 +10,27 @@ import java.util.Locale;
  * chunks and retriever tokens, and the memory's model tokens, windows, lag (retriever tokens not yet memorized) and
  * staleness, and why the memory cannot be built right now, if it cannot.
  */
-public record Progress(int schemaVersion, String corpus, String doc, long version, Stage stage, int chunks,
-                       long corpusDocuments, long corpusChunks, long corpusTokens, String memoryBackend,
-                       long memoryTokens, long memoryWindows, long memoryLag, boolean memoryStale, long at,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) String memoryProblem) {
+public record Progress(
+        int schemaVersion,
+        String corpus,
+        String doc,
+        long version,
+        Stage stage,
+        int chunks,
+        long corpusDocuments,
+        long corpusChunks,
+        long corpusTokens,
+        String memoryBackend,
+        long memoryTokens,
+        long memoryWindows,
+        long memoryLag,
+        boolean memoryStale,
+        long at,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String memoryProblem) {
 
     public enum Stage {
-        MEMORIZED, DELETED;
+        MEMORIZED,
+        DELETED;
 
         @JsonValue
         public String wire() {

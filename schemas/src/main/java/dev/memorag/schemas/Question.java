@@ -8,15 +8,34 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * asked on its own.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Question(int schemaVersion, String id, String corpus, String question, Task task, Integer topK,
-                       Integer maxTokens, Boolean clues, Boolean stream, Retrieval retrieval, String conversation) {
+public record Question(
+        int schemaVersion,
+        String id,
+        String corpus,
+        String question,
+        Task task,
+        Integer topK,
+        Integer maxTokens,
+        Boolean clues,
+        Boolean stream,
+        Retrieval retrieval,
+        String conversation) {
 
     public static final int DEFAULT_TOP_K = 3;
     public static final int DEFAULT_MAX_TOKENS = 256;
 
     /** A question asked on its own, outside a conversation. */
-    public Question(int schemaVersion, String id, String corpus, String question, Task task, Integer topK,
-                    Integer maxTokens, Boolean clues, Boolean stream, Retrieval retrieval) {
+    public Question(
+            int schemaVersion,
+            String id,
+            String corpus,
+            String question,
+            Task task,
+            Integer topK,
+            Integer maxTokens,
+            Boolean clues,
+            Boolean stream,
+            Retrieval retrieval) {
         this(schemaVersion, id, corpus, question, task, topK, maxTokens, clues, stream, retrieval, null);
     }
 
@@ -46,8 +65,8 @@ public record Question(int schemaVersion, String id, String corpus, String quest
     }
 
     public Question withId(String newId) {
-        return new Question(schemaVersion, newId, corpus, question, task, topK, maxTokens, clues, stream, retrieval,
-                conversation);
+        return new Question(
+                schemaVersion, newId, corpus, question, task, topK, maxTokens, clues, stream, retrieval, conversation);
     }
 
     /**
@@ -55,12 +74,14 @@ public record Question(int schemaVersion, String id, String corpus, String quest
      * a follow-up such as "and who sent it?" recalls from the right context.
      */
     public String inConversation() {
-        return conversation == null ? question
+        return conversation == null
+                ? question
                 : "Conversation so far:\n" + conversation + "\n\nCurrent question: " + question;
     }
 
     public enum Task {
-        QA, SUMMARIZE;
+        QA,
+        SUMMARIZE;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String wire() {
@@ -70,7 +91,9 @@ public record Question(int schemaVersion, String id, String corpus, String quest
 
     /** How passages are found: bge-small vectors, BM25 over the words, or both fused. */
     public enum Retrieval {
-        DENSE, BM25, HYBRID;
+        DENSE,
+        BM25,
+        HYBRID;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String wire() {

@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  */
 public final class RecordValidator {
     private static final String ID_PREFIX = "https://memorag.dev/schemas/";
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(
+            SpecVersion.VersionFlag.V202012,
             builder -> builder.schemaMappers(mappers -> mappers.mapPrefix(ID_PREFIX, "classpath:schemas/")));
 
     private final Map<RecordType<?>, JsonSchema> schemas = new ConcurrentHashMap<>();
@@ -42,8 +43,8 @@ public final class RecordValidator {
         } catch (JsonProcessingException e) {
             throw new InvalidRecordException(ErrorCode.SCHEMA_VIOLATION, e.getOriginalMessage());
         } catch (RuntimeException e) {
-            throw new InvalidRecordException(ErrorCode.SCHEMA_VIOLATION,
-                    type.javaType().getSimpleName() + ": " + e.getMessage());
+            throw new InvalidRecordException(
+                    ErrorCode.SCHEMA_VIOLATION, type.javaType().getSimpleName() + ": " + e.getMessage());
         }
     }
 
@@ -53,16 +54,16 @@ public final class RecordValidator {
         try {
             errors = schema(type).validate(node);
         } catch (RuntimeException | StackOverflowError e) {
-            throw new InvalidRecordException(ErrorCode.SCHEMA_VIOLATION,
-                    type.javaType().getSimpleName() + ": cannot be validated: " + e);
+            throw new InvalidRecordException(
+                    ErrorCode.SCHEMA_VIOLATION, type.javaType().getSimpleName() + ": cannot be validated: " + e);
         }
         if (!errors.isEmpty()) {
             String message = errors.stream()
                     .sorted(Comparator.comparing(ValidationMessage::getMessage))
                     .map(ValidationMessage::getMessage)
                     .collect(Collectors.joining("; "));
-            throw new InvalidRecordException(ErrorCode.SCHEMA_VIOLATION,
-                    type.javaType().getSimpleName() + ": " + message);
+            throw new InvalidRecordException(
+                    ErrorCode.SCHEMA_VIOLATION, type.javaType().getSimpleName() + ": " + message);
         }
     }
 
@@ -72,7 +73,8 @@ public final class RecordValidator {
         }
         try {
             // Jackson would replace bad UTF-8 silently in some paths; reject it explicitly.
-            StandardCharsets.UTF_8.newDecoder()
+            StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes));
@@ -86,8 +88,10 @@ public final class RecordValidator {
             }
             return node;
         } catch (IOException e) {
-            throw new InvalidRecordException(ErrorCode.MALFORMED_JSON,
-                    "record value is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new InvalidRecordException(
+                    ErrorCode.MALFORMED_JSON,
+                    "record value is not JSON: "
+                            + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 

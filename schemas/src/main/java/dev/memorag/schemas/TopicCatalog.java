@@ -20,7 +20,8 @@ public record TopicCatalog(String prefix, int partitions) {
 
     /** The catalog {@code MEMORAG_TOPIC_PREFIX} and {@code MEMORAG_PARTITIONS} name. */
     public static TopicCatalog of(Settings settings) {
-        return new TopicCatalog(settings.get(SettingsCatalogue.TOPIC_PREFIX), settings.get(SettingsCatalogue.PARTITIONS));
+        return new TopicCatalog(
+                settings.get(SettingsCatalogue.TOPIC_PREFIX), settings.get(SettingsCatalogue.PARTITIONS));
     }
 
     /** Documents as producers and the HTTP gateway send them (key: corpus). */
@@ -99,6 +100,5 @@ public record TopicCatalog(String prefix, int partitions) {
     }
 
     /** A topic's name, partition count and topic-level configs. */
-    public record TopicSpec(String name, int partitions, Map<String, String> configs) {
-    }
+    public record TopicSpec(String name, int partitions, Map<String, String> configs) {}
 }

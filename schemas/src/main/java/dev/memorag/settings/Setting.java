@@ -47,8 +47,14 @@ public final class Setting<T> {
     private String defaultText;
     private Scope scope = Scope.STACK;
 
-    private Setting(String env, String label, Function<String, T> parser, Function<T, String> printer, T fallback,
-                    String doc, List<String> allowed) {
+    private Setting(
+            String env,
+            String label,
+            Function<String, T> parser,
+            Function<T, String> printer,
+            T fallback,
+            String doc,
+            List<String> allowed) {
         if (!env.startsWith(PREFIX) || !env.matches("[A-Z0-9_]+")) {
             throw new IllegalArgumentException("a setting's variable is MEMORAG_ and upper case: " + env);
         }
@@ -66,36 +72,50 @@ public final class Setting<T> {
     }
 
     static Setting<Integer> integer(String env, Integer fallback, int min, String doc) {
-        return new Setting<>(env, "int", raw -> atLeast(Integer.parseInt(raw), min), String::valueOf, fallback, doc,
-                List.of());
+        return new Setting<>(
+                env, "int", raw -> atLeast(Integer.parseInt(raw), min), String::valueOf, fallback, doc, List.of());
     }
 
     /** A size in bytes, at least 0. */
     static Setting<Long> bytes(String env, long fallback, String doc) {
-        return new Setting<>(env, "bytes", raw -> atLeast(Long.parseLong(raw), 0L), String::valueOf, fallback, doc,
-                List.of());
+        return new Setting<>(
+                env, "bytes", raw -> atLeast(Long.parseLong(raw), 0L), String::valueOf, fallback, doc, List.of());
     }
 
     /** A rate, above 0. */
     static Setting<Double> rate(String env, double fallback, String doc) {
-        return new Setting<>(env, "number", raw -> {
-            double value = Double.parseDouble(raw);
-            if (!(value > 0) || Double.isInfinite(value)) {
-                throw new IllegalArgumentException("must be a number above 0");
-            }
-            return value;
-        }, value -> BigDecimal.valueOf(value).stripTrailingZeros().toPlainString(), fallback, doc, List.of());
+        return new Setting<>(
+                env,
+                "number",
+                raw -> {
+                    double value = Double.parseDouble(raw);
+                    if (!(value > 0) || Double.isInfinite(value)) {
+                        throw new IllegalArgumentException("must be a number above 0");
+                    }
+                    return value;
+                },
+                value -> BigDecimal.valueOf(value).stripTrailingZeros().toPlainString(),
+                fallback,
+                doc,
+                List.of());
     }
 
     /** An ISO-8601 duration above zero, e.g. {@code PT1S}. */
     static Setting<Duration> duration(String env, Duration fallback, String doc) {
-        return new Setting<>(env, "duration", raw -> {
-            Duration value = Duration.parse(raw);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("must be above zero");
-            }
-            return value;
-        }, Duration::toString, fallback, doc, List.of());
+        return new Setting<>(
+                env,
+                "duration",
+                raw -> {
+                    Duration value = Duration.parse(raw);
+                    if (value.isNegative() || value.isZero()) {
+                        throw new IllegalArgumentException("must be above zero");
+                    }
+                    return value;
+                },
+                Duration::toString,
+                fallback,
+                doc,
+                List.of());
     }
 
     static Setting<Path> path(String env, Path fallback, String doc) {
@@ -104,48 +124,71 @@ public final class Setting<T> {
 
     /** An absolute http(s) URL. */
     static Setting<URI> url(String env, URI fallback, String doc) {
-        return new Setting<>(env, "url", raw -> {
-            URI value = URI.create(raw);
-            if (value.getScheme() == null || !value.getScheme().matches("https?") || value.getHost() == null) {
-                throw new IllegalArgumentException("must be an http:// or https:// URL");
-            }
-            return value;
-        }, URI::toString, fallback, doc, List.of());
+        return new Setting<>(
+                env,
+                "url",
+                raw -> {
+                    URI value = URI.create(raw);
+                    if (value.getScheme() == null || !value.getScheme().matches("https?") || value.getHost() == null) {
+                        throw new IllegalArgumentException("must be an http:// or https:// URL");
+                    }
+                    return value;
+                },
+                URI::toString,
+                fallback,
+                doc,
+                List.of());
     }
 
     static Setting<Boolean> bool(String env, boolean fallback, String doc) {
-        return new Setting<>(env, "true|false", raw -> switch (raw.toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "1" -> true;
-            case "false", "no", "0" -> false;
-            default -> throw new IllegalArgumentException("choose from true, false");
-        }, String::valueOf, fallback, doc, List.of("true", "false"));
+        return new Setting<>(
+                env,
+                "true|false",
+                raw -> switch (raw.toLowerCase(Locale.ROOT)) {
+                    case "true", "yes", "1" -> true;
+                    case "false", "no", "0" -> false;
+                    default -> throw new IllegalArgumentException("choose from true, false");
+                },
+                String::valueOf,
+                fallback,
+                doc,
+                List.of("true", "false"));
     }
 
     /** A Java regular expression over a whole name. */
     static Setting<Pattern> regex(String env, String fallback, String doc) {
-        return new Setting<>(env, "regex", Pattern::compile, Pattern::pattern, Pattern.compile(fallback), doc,
-                List.of());
+        return new Setting<>(
+                env, "regex", Pattern::compile, Pattern::pattern, Pattern.compile(fallback), doc, List.of());
     }
 
     /** One value of a closed set, named by its lower-case name. */
     static <E extends Enum<E>> Setting<E> choice(String env, Class<E> type, E fallback, String doc) {
         List<String> names = wires(type);
-        return new Setting<>(env, String.join("|", names), raw -> valueOf(type, raw), Setting::wire, fallback, doc,
-                names);
+        return new Setting<>(
+                env, String.join("|", names), raw -> valueOf(type, raw), Setting::wire, fallback, doc, names);
     }
 
     /** A comma list of values of a closed set, at least one. */
     static <E extends Enum<E>> Setting<Set<E>> choices(String env, Class<E> type, Set<E> fallback, String doc) {
         List<String> names = wires(type);
-        return new Setting<>(env, String.join(",", names), raw -> {
-            Set<E> values = EnumSet.noneOf(type);
-            Arrays.stream(raw.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                    .forEach(s -> values.add(valueOf(type, s)));
-            if (values.isEmpty()) {
-                throw new IllegalArgumentException("name at least one of " + String.join(", ", names));
-            }
-            return Collections.unmodifiableSet(values);
-        }, values -> values.stream().map(Setting::wire).collect(Collectors.joining(",")), fallback, doc, names);
+        return new Setting<>(
+                env,
+                String.join(",", names),
+                raw -> {
+                    Set<E> values = EnumSet.noneOf(type);
+                    Arrays.stream(raw.split(","))
+                            .map(String::strip)
+                            .filter(s -> !s.isEmpty())
+                            .forEach(s -> values.add(valueOf(type, s)));
+                    if (values.isEmpty()) {
+                        throw new IllegalArgumentException("name at least one of " + String.join(", ", names));
+                    }
+                    return Collections.unmodifiableSet(values);
+                },
+                values -> values.stream().map(Setting::wire).collect(Collectors.joining(",")),
+                fallback,
+                doc,
+                names);
     }
 
     /**

@@ -5,8 +5,7 @@ import java.util.stream.Collectors;
 
 /** The catalogue written out: README's settings table, and an environment file of the defaults. */
 public final class SettingsTable {
-    private SettingsTable() {
-    }
+    private SettingsTable() {}
 
     /** README's settings table, one row per setting. */
     public static String markdown(List<Setting<?>> settings) {
@@ -29,7 +28,8 @@ public final class SettingsTable {
 
     private static <T> String environmentLines(Setting<T> s) {
         T value = s.fixedDefault();
-        String assignment = value != null ? s.env() + "=" + s.print(value)
+        String assignment = value != null
+                ? s.env() + "=" + s.print(value)
                 : "# " + s.env() + "=  (default: " + plain(s.defaultText()) + ")";
         return "# " + plain(s.doc()) + "\n" + assignment + "\n";
     }

@@ -18,13 +18,12 @@ import net.jqwik.api.Combinators;
 public final class JsonTrees {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private JsonTrees() {
-    }
+    private JsonTrees() {}
 
     /** A record value that is no JSON at all: up to 300 random bytes, or none (a tombstone). */
     public static Arbitrary<byte[]> randomValues() {
-        return Arbitraries.oneOf(Arbitraries.bytes().array(byte[].class).ofMaxSize(300),
-                Arbitraries.just((byte[]) null));
+        return Arbitraries.oneOf(
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(300), Arbitraries.just((byte[]) null));
     }
 
     /** Any JSON value: scalars, or arrays and objects nested up to four deep. */
@@ -50,8 +49,24 @@ public final class JsonTrees {
 
     /** Empty, blank, huge, control characters, lone surrogates, other scripts. */
     public static Arbitrary<String> awkwardStrings() {
-        return Arbitraries.of("", " ", "\u0000", "a\u0000b", "\ud800", "\udfff\ud800", "é", "ü ☃ 😀", "\u202eevil",
-                "a/b", "..", "__consumer_offsets", "x".repeat(70_000), "Bearer ", "null", "{}", "1e999");
+        return Arbitraries.of(
+                "",
+                " ",
+                "\u0000",
+                "a\u0000b",
+                "\ud800",
+                "\udfff\ud800",
+                "é",
+                "ü ☃ 😀",
+                "\u202eevil",
+                "a/b",
+                "..",
+                "__consumer_offsets",
+                "x".repeat(70_000),
+                "Bearer ",
+                "null",
+                "{}",
+                "1e999");
     }
 
     private static Arbitrary<JsonNode> containersOf(Arbitrary<JsonNode> element) {
@@ -61,7 +76,8 @@ public final class JsonTrees {
             return array;
         });
         Arbitrary<JsonNode> objects = Combinators.combine(
-                Arbitraries.strings().alpha().ofMaxLength(8).list().ofMaxSize(4), element.list().ofSize(4))
+                        Arbitraries.strings().alpha().ofMaxLength(8).list().ofMaxSize(4),
+                        element.list().ofSize(4))
                 .as((names, values) -> {
                     ObjectNode object = NODES.objectNode();
                     for (int i = 0; i < names.size(); i++) {
@@ -75,9 +91,10 @@ public final class JsonTrees {
     /** One field of a record removed, or set to an awkward or arbitrary value, or one unknown field added. */
     public static Arbitrary<Mutation> mutations(List<String> fields) {
         Arbitrary<Mutation> removals = Arbitraries.of(fields).map(Mutation::remove);
-        Arbitrary<Mutation> replacements = Combinators.combine(Arbitraries.of(fields), any())
-                .as(Mutation::set);
-        Arbitrary<Mutation> additions = Combinators.combine(Arbitraries.strings().alpha().ofLength(3), any())
+        Arbitrary<Mutation> replacements =
+                Combinators.combine(Arbitraries.of(fields), any()).as(Mutation::set);
+        Arbitrary<Mutation> additions = Combinators.combine(
+                        Arbitraries.strings().alpha().ofLength(3), any())
                 .as((name, value) -> Mutation.set("extra" + name, value));
         return Arbitraries.oneOf(removals, replacements, additions);
     }

@@ -67,30 +67,44 @@ class RecordValidatorTest {
     void acceptsValidExamplesAndRoundTripsThem(RecordType<?> type, String json) throws Exception {
         Object parsed = validator.parse(type, json.getBytes(StandardCharsets.UTF_8));
         assertEquals(type.javaType(), parsed.getClass());
-        assertEquals(Json.MAPPER.readTree(json), Json.MAPPER.readTree(Json.write(parsed)),
+        assertEquals(
+                Json.MAPPER.readTree(json),
+                Json.MAPPER.readTree(Json.write(parsed)),
                 "the Java record mirrors the schema field for field");
     }
 
     static Stream<Arguments> invalidExamples() {
         return Stream.of(
-                Arguments.of(RecordType.DOCUMENT, "{\"schemaVersion\":1,\"id\":\"d\",\"op\":\"upsert\",\"text\":\"t\"}",
+                Arguments.of(
+                        RecordType.DOCUMENT,
+                        "{\"schemaVersion\":1,\"id\":\"d\",\"op\":\"upsert\",\"text\":\"t\"}",
                         "corpus"),
-                Arguments.of(RecordType.DOCUMENT,
+                Arguments.of(
+                        RecordType.DOCUMENT,
                         "{\"schemaVersion\":1,\"corpus\":\"Bad Corpus\",\"id\":\"d\",\"op\":\"upsert\",\"text\":\"t\"}",
                         "corpus"),
-                Arguments.of(RecordType.DOCUMENT,
-                        "{\"schemaVersion\":1,\"corpus\":\"c\",\"id\":\"d\",\"op\":\"merge\",\"text\":\"t\"}", "op"),
-                Arguments.of(RecordType.DOCUMENT, "{\"schemaVersion\":1,\"corpus\":\"c\",\"id\":\"d\",\"op\":\"upsert\"}",
+                Arguments.of(
+                        RecordType.DOCUMENT,
+                        "{\"schemaVersion\":1,\"corpus\":\"c\",\"id\":\"d\",\"op\":\"merge\",\"text\":\"t\"}",
+                        "op"),
+                Arguments.of(
+                        RecordType.DOCUMENT,
+                        "{\"schemaVersion\":1,\"corpus\":\"c\",\"id\":\"d\",\"op\":\"upsert\"}",
                         "text"),
-                Arguments.of(RecordType.DOCUMENT,
+                Arguments.of(
+                        RecordType.DOCUMENT,
                         "{\"schemaVersion\":1,\"corpus\":\"c\",\"id\":\"d\",\"op\":\"upsert\",\"text\":\"  \\n \"}",
                         "text"),
-                Arguments.of(RecordType.DOCUMENT,
+                Arguments.of(
+                        RecordType.DOCUMENT,
                         "{\"schemaVersion\":2,\"corpus\":\"c\",\"id\":\"d\",\"op\":\"upsert\",\"text\":\"t\"}",
                         "schemaVersion"),
-                Arguments.of(RecordType.DOCUMENT,
-                        "{\"schemaVersion\":1,\"corpus\":\"c\",\"id\":\"a/b\",\"op\":\"upsert\",\"text\":\"t\"}", "id"),
-                Arguments.of(RecordType.DOCUMENT,
+                Arguments.of(
+                        RecordType.DOCUMENT,
+                        "{\"schemaVersion\":1,\"corpus\":\"c\",\"id\":\"a/b\",\"op\":\"upsert\",\"text\":\"t\"}",
+                        "id"),
+                Arguments.of(
+                        RecordType.DOCUMENT,
                         "{\"schemaVersion\":1,\"corpus\":\"c\",\"id\":\"d\",\"op\":\"upsert\",\"text\":\"t\",\"colour\":1}",
                         "colour"),
                 Arguments.of(RecordType.CHUNK, """
@@ -116,43 +130,52 @@ class RecordValidatorTest {
                          "text":"two words","tokenCount":1,"vector":[1],"start":3,"end":4}""", "span the text"),
                 Arguments.of(RecordType.ANSWER, """
                         {"schemaVersion":1,"questionId":"q","corpus":"c","answer":"a","evidence":[{"doc":"d",
-                         "index":0,"score":1,"text":"t","start":0,"end":5,"highlights":[{"start":2,"end":9}]}]}""",
-                        "highlight"),
-                Arguments.of(RecordType.QUESTION, "{\"schemaVersion\":1,\"id\":\"q\",\"corpus\":\"c\",\"question\":\"\"}",
+                         "index":0,"score":1,"text":"t","start":0,"end":5,"highlights":[{"start":2,"end":9}]}]}""", "highlight"),
+                Arguments.of(
+                        RecordType.QUESTION,
+                        "{\"schemaVersion\":1,\"id\":\"q\",\"corpus\":\"c\",\"question\":\"\"}",
                         "question"),
-                Arguments.of(RecordType.QUESTION,
-                        "{\"schemaVersion\":1,\"id\":\"q\",\"corpus\":\"c\",\"question\":\"why?\",\"topK\":0}", "topK"),
-                Arguments.of(RecordType.QUESTION,
+                Arguments.of(
+                        RecordType.QUESTION,
+                        "{\"schemaVersion\":1,\"id\":\"q\",\"corpus\":\"c\",\"question\":\"why?\",\"topK\":0}",
+                        "topK"),
+                Arguments.of(
+                        RecordType.QUESTION,
                         "{\"schemaVersion\":1,\"id\":\"q\",\"corpus\":\"c\",\"question\":\"why?\",\"task\":\"poem\"}",
                         "task"),
-                Arguments.of(RecordType.ANSWER, "{\"schemaVersion\":1,\"questionId\":\"q\",\"corpus\":\"c\"}", "answer"),
-                Arguments.of(RecordType.ANSWER_EVENT,
+                Arguments.of(
+                        RecordType.ANSWER, "{\"schemaVersion\":1,\"questionId\":\"q\",\"corpus\":\"c\"}", "answer"),
+                Arguments.of(
+                        RecordType.ANSWER_EVENT,
                         "{\"schemaVersion\":1,\"questionId\":\"q\",\"corpus\":\"c\",\"type\":\"token\",\"seq\":0}",
                         "text"),
-                Arguments.of(RecordType.ANSWER_EVENT,
+                Arguments.of(
+                        RecordType.ANSWER_EVENT,
                         "{\"schemaVersion\":1,\"questionId\":\"q\",\"corpus\":\"c\",\"type\":\"done\",\"seq\":0}",
                         "answer"),
-                Arguments.of(RecordType.CORPUS,
-                        "{\"schemaVersion\":1,\"id\":\"c\",\"tokenSha256\":\"secret\",\"createdAt\":1}", "tokenSha256"),
+                Arguments.of(
+                        RecordType.CORPUS,
+                        "{\"schemaVersion\":1,\"id\":\"c\",\"tokenSha256\":\"secret\",\"createdAt\":1}",
+                        "tokenSha256"),
                 Arguments.of(RecordType.PROGRESS, """
                         {"schemaVersion":1,"corpus":"c","doc":"d","version":1,"stage":"chunked","chunks":1,
                          "corpusDocuments":1,"corpusChunks":1,"corpusTokens":9,"memoryBackend":"none","memoryTokens":0,
-                         "memoryWindows":0,"memoryLag":0,"memoryStale":false,"at":1}""",
-                        "stage"));
+                         "memoryWindows":0,"memoryLag":0,"memoryStale":false,"at":1}""", "stage"));
     }
 
     @ParameterizedTest
     @MethodSource("invalidExamples")
     void rejectsInvalidExamplesNamingTheField(RecordType<?> type, String json, String field) {
-        InvalidRecordException e = assertThrows(InvalidRecordException.class,
-                () -> validator.parse(type, json.getBytes(StandardCharsets.UTF_8)));
+        InvalidRecordException e = assertThrows(
+                InvalidRecordException.class, () -> validator.parse(type, json.getBytes(StandardCharsets.UTF_8)));
         assertEquals(ErrorCode.SCHEMA_VIOLATION, e.code());
         assertTrue(e.getMessage().contains(field), () -> "message names '" + field + "': " + e.getMessage());
     }
 
     @Test
     void rejectsBytesThatAreNotJson() {
-        InvalidRecordException e = assertThrows(InvalidRecordException.class,
+        InvalidRecordException e = assertThrows(
+                InvalidRecordException.class,
                 () -> validator.parse(RecordType.DOCUMENT, "{\"corpus\": ".getBytes(StandardCharsets.UTF_8)));
         assertEquals(ErrorCode.MALFORMED_JSON, e.code());
     }
@@ -160,15 +183,16 @@ class RecordValidatorTest {
     @Test
     void rejectsInvalidUtf8() {
         byte[] bytes = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
-        InvalidRecordException e = assertThrows(InvalidRecordException.class,
-                () -> validator.parse(RecordType.DOCUMENT, bytes));
+        InvalidRecordException e =
+                assertThrows(InvalidRecordException.class, () -> validator.parse(RecordType.DOCUMENT, bytes));
         assertEquals(ErrorCode.MALFORMED_JSON, e.code());
         assertTrue(e.getMessage().contains("UTF-8"));
     }
 
     @Test
     void rejectsEmptyValue() {
-        assertEquals(ErrorCode.MALFORMED_JSON,
+        assertEquals(
+                ErrorCode.MALFORMED_JSON,
                 assertThrows(InvalidRecordException.class, () -> validator.parse(RecordType.QUESTION, new byte[0]))
                         .code());
     }

@@ -20,16 +20,30 @@ class TopicCatalogTest {
                 .map(TopicCatalog.TopicSpec::partitions)
                 .collect(Collectors.toSet());
         assertEquals(Set.of(6), corpusKeyed);
-        assertEquals("compact", catalog.all().stream().filter(t -> t.name().equals(catalog.corpora())).findFirst()
-                .orElseThrow().configs().get("cleanup.policy"));
-        assertEquals("-1", catalog.all().stream().filter(t -> t.name().equals(catalog.chunks())).findFirst()
-                .orElseThrow().configs().get("retention.ms"), "chunks are kept to rebuild memory from them");
+        assertEquals(
+                "compact",
+                catalog.all().stream()
+                        .filter(t -> t.name().equals(catalog.corpora()))
+                        .findFirst()
+                        .orElseThrow()
+                        .configs()
+                        .get("cleanup.policy"));
+        assertEquals(
+                "-1",
+                catalog.all().stream()
+                        .filter(t -> t.name().equals(catalog.chunks()))
+                        .findFirst()
+                        .orElseThrow()
+                        .configs()
+                        .get("retention.ms"),
+                "chunks are kept to rebuild memory from them");
     }
 
     @Test
     void deadLetterReasonRoundTripsThroughHeaders() {
         var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        DeadLetter reason = new DeadLetter("admission", ErrorCode.SCHEMA_VIOLATION, "Document: $.text: missing", "in", 2, 41);
+        DeadLetter reason =
+                new DeadLetter("admission", ErrorCode.SCHEMA_VIOLATION, "Document: $.text: missing", "in", 2, 41);
         reason.writeTo(headers);
         assertEquals(reason, DeadLetter.readFrom(headers));
     }

@@ -29,8 +29,8 @@ class SettingsTest {
 
     @Test
     void aCommandLineValueWinsOverTheEnvironmentWhichWinsOverTheDefault() {
-        Settings settings = Settings.resolve(Map.of("MEMORAG_KAFKA_PORT", "9999", "MEMORAG_HTTP_PORT", "7000"),
-                Map.of(KAFKA_PORT, "1234"));
+        Settings settings = Settings.resolve(
+                Map.of("MEMORAG_KAFKA_PORT", "9999", "MEMORAG_HTTP_PORT", "7000"), Map.of(KAFKA_PORT, "1234"));
         assertEquals(1234, settings.get(KAFKA_PORT), "the option over the variable");
         assertEquals(7000, settings.get(HTTP_PORT), "the variable over the default");
         assertEquals(8081, settings.get(INGEST_PORT), "the default");
@@ -40,15 +40,15 @@ class SettingsTest {
 
     @Test
     void anUnknownValueOfAClosedSetNamesTheSettingAndTheAllowedValues() {
-        SettingException fromEnv = assertThrows(SettingException.class,
-                () -> Settings.fromEnvironment(Map.of("MEMORAG_GENERATOR", "gpt4")));
+        SettingException fromEnv = assertThrows(
+                SettingException.class, () -> Settings.fromEnvironment(Map.of("MEMORAG_GENERATOR", "gpt4")));
         assertTrue(fromEnv.getMessage().contains("MEMORAG_GENERATOR"), fromEnv.getMessage());
         assertTrue(fromEnv.getMessage().contains("--generator"), fromEnv.getMessage());
         assertTrue(fromEnv.getMessage().contains("'gpt4' in the environment"), fromEnv.getMessage());
         assertTrue(fromEnv.getMessage().contains("choose from extractive, djl, openai"), fromEnv.getMessage());
 
-        SettingException fromCli = assertThrows(SettingException.class,
-                () -> Settings.resolve(Map.of(), Map.of(PARTS, "broker,brokr")));
+        SettingException fromCli =
+                assertThrows(SettingException.class, () -> Settings.resolve(Map.of(), Map.of(PARTS, "broker,brokr")));
         assertTrue(fromCli.getMessage().contains("MEMORAG_PARTS (--parts)"), fromCli.getMessage());
         assertTrue(fromCli.getMessage().contains("on the command line"), fromCli.getMessage());
         assertTrue(fromCli.getMessage().contains("broker, ingest, chunker, worker, query"), fromCli.getMessage());
@@ -56,12 +56,12 @@ class SettingsTest {
 
     @Test
     void aMalformedValueNamesTheSettingAndWhy() {
-        SettingException port = assertThrows(SettingException.class,
-                () -> Settings.fromEnvironment(Map.of("MEMORAG_HTTP_PORT", "-1")));
+        SettingException port =
+                assertThrows(SettingException.class, () -> Settings.fromEnvironment(Map.of("MEMORAG_HTTP_PORT", "-1")));
         assertTrue(port.getMessage().startsWith("MEMORAG_HTTP_PORT (--http-port): '-1'"), port.getMessage());
         assertTrue(port.getMessage().contains("at least 0"), port.getMessage());
-        SettingException rate = assertThrows(SettingException.class,
-                () -> Settings.fromEnvironment(Map.of("MEMORAG_QUESTIONS_PER_SECOND", "fast")));
+        SettingException rate = assertThrows(
+                SettingException.class, () -> Settings.fromEnvironment(Map.of("MEMORAG_QUESTIONS_PER_SECOND", "fast")));
         assertTrue(rate.getMessage().contains(QUESTIONS_PER_SECOND.toString()), rate.getMessage());
         assertThrows(SettingException.class, () -> Settings.fromEnvironment(Map.of("MEMORAG_SOCKET_MAX_AGE", "1h")));
         assertThrows(SettingException.class, () -> Settings.fromEnvironment(Map.of("MEMORAG_OPENAI_URL", "localhost")));
@@ -69,8 +69,8 @@ class SettingsTest {
 
     @Test
     void closedSetsAreReadInAnyCaseAndBlankValuesCountAsUnset() {
-        Settings settings = Settings.fromEnvironment(Map.of("MEMORAG_GENERATOR", " OpenAI ", "MEMORAG_PARTS",
-                "worker, query", "MEMORAG_HTTP_PORT", " "));
+        Settings settings = Settings.fromEnvironment(
+                Map.of("MEMORAG_GENERATOR", " OpenAI ", "MEMORAG_PARTS", "worker, query", "MEMORAG_HTTP_PORT", " "));
         assertEquals(Generator.OPENAI, settings.get(GENERATOR));
         assertEquals(EnumSet.of(Part.WORKER, Part.QUERY), settings.get(PARTS));
         assertEquals(8080, settings.get(HTTP_PORT));
@@ -96,17 +96,28 @@ class SettingsTest {
     void dependentDefaultsFollowTheSettingsTheyDependOn() {
         Settings defaults = Settings.defaults();
         assertEquals(MemoryBackend.NONE, defaults.get(MEMORY));
-        assertEquals(MemoryBackend.BEACON, defaults.with(MODEL_DIR, Path.of("/models/m")).get(MEMORY));
-        assertEquals(MemoryBackend.GIST, Settings.fromEnvironment(Map.of("MEMORAG_MODEL_DIR", "/models/m",
-                "MEMORAG_MEMORY", "gist")).get(MEMORY), "a named backend wins over the implied one");
+        assertEquals(
+                MemoryBackend.BEACON,
+                defaults.with(MODEL_DIR, Path.of("/models/m")).get(MEMORY));
+        assertEquals(
+                MemoryBackend.GIST,
+                Settings.fromEnvironment(Map.of("MEMORAG_MODEL_DIR", "/models/m", "MEMORAG_MEMORY", "gist"))
+                        .get(MEMORY),
+                "a named backend wins over the implied one");
 
         assertNull(defaults.get(MEMORY_MODEL));
         assertEquals("answer", defaults.with(OPENAI_MODEL, "answer").get(MEMORY_MODEL));
-        assertEquals("gist", defaults.with(OPENAI_MODEL, "answer").with(MEMORY_MODEL, "gist").get(MEMORY_MODEL));
+        assertEquals(
+                "gist",
+                defaults.with(OPENAI_MODEL, "answer").with(MEMORY_MODEL, "gist").get(MEMORY_MODEL));
 
         assertEquals(URI.create("http://127.0.0.1:8081"), defaults.get(INGEST_URL));
-        assertEquals(URI.create("http://127.0.0.1:9000"), defaults.with(INGEST_PORT, 9000).get(INGEST_URL));
-        assertEquals(8081, defaults.with(INGEST_PORT, 9000).with(INGEST_PORT, null).get(INGEST_PORT),
+        assertEquals(
+                URI.create("http://127.0.0.1:9000"),
+                defaults.with(INGEST_PORT, 9000).get(INGEST_URL));
+        assertEquals(
+                8081,
+                defaults.with(INGEST_PORT, 9000).with(INGEST_PORT, null).get(INGEST_PORT),
                 "null takes a given value back");
     }
 
@@ -120,9 +131,11 @@ class SettingsTest {
 
     @Test
     void aRequiredSettingThatIsUnsetSaysWhichAndWhy() {
-        SettingException e = assertThrows(SettingException.class,
+        SettingException e = assertThrows(
+                SettingException.class,
                 () -> Settings.defaults().require(SettingsCatalogue.BOOTSTRAP_SERVERS, "the job reads from Kafka"));
-        assertEquals("MEMORAG_BOOTSTRAP_SERVERS (--bootstrap-servers) must be set: the job reads from Kafka",
+        assertEquals(
+                "MEMORAG_BOOTSTRAP_SERVERS (--bootstrap-servers) must be set: the job reads from Kafka",
                 e.getMessage());
     }
 }

@@ -37,15 +37,20 @@ public final class AnswerFanoutBench {
     private static final String QUESTION = "{\"question\":\"What did Scrooge see on the door knocker?\"}";
 
     /** A build to measure: a name for the table and the classpath its query services run from. */
-    public record Build(String name, String classpath) {
-    }
+    public record Build(String name, String classpath) {}
 
     /**
      * One row; {@code idleCpuPerSecond}: what the instances spend with nothing to answer (their consumers polling),
      * measured just before the asks, so that the cost of answering shows apart from the cost of running.
      */
-    private record Result(Build build, int instances, int answers, int errors, double seconds, double cpuSeconds,
-                          double idleCpuPerSecond) {
+    private record Result(
+            Build build,
+            int instances,
+            int answers,
+            int errors,
+            double seconds,
+            double cpuSeconds,
+            double idleCpuPerSecond) {
         double cpuMsPerAnswer() {
             return cpuSeconds * 1000 / answers;
         }
@@ -69,7 +74,8 @@ public final class AnswerFanoutBench {
     }
 
     public void run(Path workDir, List<Integer> instanceCounts, List<Build> builds) throws Exception {
-        StackConfig backend = StackConfig.fromEnvironment().isolatedIn(workDir.resolve("stack"))
+        StackConfig backend = StackConfig.fromEnvironment()
+                .isolatedIn(workDir.resolve("stack"))
                 .with(SettingsCatalogue.PARTS, EnumSet.of(Part.BROKER, Part.INGEST, Part.CHUNKER, Part.WORKER));
         List<Result> results = new ArrayList<>();
         try (EmbeddedStack stack = EmbeddedStack.start(backend)) {
@@ -80,21 +86,44 @@ public final class AnswerFanoutBench {
                 }
             }
         }
-        out.printf("%d HTTP asks per row, %d at a time, spread over the instances in turn; one worker (memory "
-                + "backend none, extractive generator)%n", asks, concurrency);
-        out.printf("%-10s %9s %7s %6s %9s %11s %11s %17s %17s%n", "build", "instances", "answers", "errors",
-                "answers/s", "query CPU s", "idle CPU/s", "CPU ms per answer", "above idle");
+        out.printf(
+                "%d HTTP asks per row, %d at a time, spread over the instances in turn; one worker (memory "
+                        + "backend none, extractive generator)%n",
+                asks, concurrency);
+        out.printf(
+                "%-10s %9s %7s %6s %9s %11s %11s %17s %17s%n",
+                "build",
+                "instances",
+                "answers",
+                "errors",
+                "answers/s",
+                "query CPU s",
+                "idle CPU/s",
+                "CPU ms per answer",
+                "above idle");
         for (Result r : results) {
-            out.printf("%-10s %9d %7d %6d %9.2f %11.2f %11.3f %17.2f %17.2f%n", r.build.name(), r.instances,
-                    r.answers, r.errors, r.answers / r.seconds, r.cpuSeconds, r.idleCpuPerSecond, r.cpuMsPerAnswer(),
+            out.printf(
+                    "%-10s %9d %7d %6d %9.2f %11.2f %11.3f %17.2f %17.2f%n",
+                    r.build.name(),
+                    r.instances,
+                    r.answers,
+                    r.errors,
+                    r.answers / r.seconds,
+                    r.cpuSeconds,
+                    r.idleCpuPerSecond,
+                    r.cpuMsPerAnswer(),
                     r.answeringCpuMsPerAnswer());
         }
         if (builds.size() == 2) {
             for (int i = 0; i + 1 < results.size(); i += 2) {
-                out.printf("%d instance(s): %s/%s CPU per answer %.2f, above idle %.2f%n", results.get(i).instances,
-                        builds.get(1).name(), builds.get(0).name(),
+                out.printf(
+                        "%d instance(s): %s/%s CPU per answer %.2f, above idle %.2f%n",
+                        results.get(i).instances,
+                        builds.get(1).name(),
+                        builds.get(0).name(),
                         results.get(i + 1).cpuMsPerAnswer() / results.get(i).cpuMsPerAnswer(),
-                        results.get(i + 1).answeringCpuMsPerAnswer() / results.get(i).answeringCpuMsPerAnswer());
+                        results.get(i + 1).answeringCpuMsPerAnswer()
+                                / results.get(i).answeringCpuMsPerAnswer());
             }
         }
     }
@@ -138,16 +167,25 @@ public final class AnswerFanoutBench {
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path log = dir.resolve("query.log");
-        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx512m"));
+        List<String> line = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         Path options = Path.of("bin", "jvm.options");
         if (Files.exists(options)) {
             line.add("@" + options.toAbsolutePath());
         }
-        line.addAll(List.of("-cp", build.classpath(), "dev.memorag.app.cli.MemoragCli", "query-service",
-                "--bootstrap-servers", stack.bootstrapServers(), "--http-port", Integer.toString(port),
-                "--data-dir", dir.toString()));
-        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
+        line.addAll(List.of(
+                "-cp",
+                build.classpath(),
+                "dev.memorag.app.cli.MemoragCli",
+                "query-service",
+                "--bootstrap-servers",
+                stack.bootstrapServers(),
+                "--http-port",
+                Integer.toString(port),
+                "--data-dir",
+                dir.toString()));
+        ProcessBuilder builder = new ProcessBuilder(line)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put(SettingsCatalogue.ADMIN_TOKEN.env(), stack.adminToken());
         builder.environment().put(SettingsCatalogue.INGEST_URL.env(), stack.ingestUrl());
@@ -166,8 +204,12 @@ public final class AnswerFanoutBench {
     /** Every instance's {@code /ready}: registry read, and (from this build on) answer partitions held. */
     private void awaitReady(String url) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (http.send(HttpRequest.newBuilder(URI.create(url + "/ready")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+        while (http.send(
+                                HttpRequest.newBuilder(URI.create(url + "/ready"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode()
+                != 200) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(url + " not ready in 2 minutes");
             }
@@ -185,13 +227,16 @@ public final class AnswerFanoutBench {
         for (int c = 0; c < concurrency; c++) {
             running.add(callers.submit(() -> {
                 for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(urls.get(i % urls.size())
-                                    + "/v1/corpora/" + CORPUS + "/ask"))
+                    HttpRequest request = HttpRequest.newBuilder(
+                                    URI.create(urls.get(i % urls.size()) + "/v1/corpora/" + CORPUS + "/ask"))
                             .header("authorization", "Bearer " + stack.adminToken())
-                            .header("content-type", "application/json").timeout(Duration.ofMinutes(2))
-                            .POST(HttpRequest.BodyPublishers.ofString(QUESTION)).build();
+                            .header("content-type", "application/json")
+                            .timeout(Duration.ofMinutes(2))
+                            .POST(HttpRequest.BodyPublishers.ofString(QUESTION))
+                            .build();
                     try {
-                        int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        int status = http.send(request, HttpResponse.BodyHandlers.discarding())
+                                .statusCode();
                         (status == 200 ? answers : errors).incrementAndGet();
                     } catch (IOException e) {
                         errors.incrementAndGet();
@@ -208,8 +253,13 @@ public final class AnswerFanoutBench {
     }
 
     private static long cpuNanos(List<Process> processes) {
-        return processes.stream().mapToLong(p -> p.toHandle().info().totalCpuDuration()
-                .orElseThrow(() -> new IllegalStateException("no CPU time for process " + p.pid())).toNanos()).sum();
+        return processes.stream()
+                .mapToLong(p -> p.toHandle()
+                        .info()
+                        .totalCpuDuration()
+                        .orElseThrow(() -> new IllegalStateException("no CPU time for process " + p.pid()))
+                        .toNanos())
+                .sum();
     }
 
     private static int freePort() throws IOException {

@@ -42,7 +42,9 @@ public final class ChatBench {
 
     /** One way to ask, and how its complete response is recognised. */
     private enum Route {
-        ASK_JSON("/ask JSON", false), CHAT_JSON("chat JSON", false), ASK_SSE("/ask SSE", true),
+        ASK_JSON("/ask JSON", false),
+        CHAT_JSON("chat JSON", false),
+        ASK_SSE("/ask SSE", true),
         CHAT_SSE("chat stream", true);
 
         final String label;
@@ -59,19 +61,26 @@ public final class ChatBench {
 
         HttpRequest request(String httpUrl, String token, String question) {
             String body = chat()
-                    ? Json.writeString(Map.of("model", CORPUS, "stream", stream,
-                            "messages", List.of(Map.of("role", "user", "content", question))))
+                    ? Json.writeString(Map.of(
+                            "model",
+                            CORPUS,
+                            "stream",
+                            stream,
+                            "messages",
+                            List.of(Map.of("role", "user", "content", question))))
                     : Json.writeString(Map.of("question", question));
             String path = chat() ? "/v1/chat/completions" : "/v1/corpora/" + CORPUS + "/ask";
-            return HttpRequest.newBuilder(URI.create(httpUrl + path)).header("authorization", "Bearer " + token)
+            return HttpRequest.newBuilder(URI.create(httpUrl + path))
+                    .header("authorization", "Bearer " + token)
                     .header("content-type", "application/json")
                     .header("accept", stream ? "text/event-stream" : "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
         }
 
         boolean answered(HttpResponse<String> response) {
-            return response.statusCode() == 200 && (!stream
-                    || response.body().contains(chat() ? "data: [DONE]" : "event: done"));
+            return response.statusCode() == 200
+                    && (!stream || response.body().contains(chat() ? "data: [DONE]" : "event: done"));
         }
     }
 
@@ -90,27 +99,39 @@ public final class ChatBench {
                 results.put(n, measure(stack.httpUrl(), token, n, questionsPerClient));
             }
         }
-        out.printf("%d questions per client on each route, demo corpus, the stack's memory backend and generator%n",
+        out.printf(
+                "%d questions per client on each route, demo corpus, the stack's memory backend and generator%n",
                 questionsPerClient);
         out.printf("%-7s %-12s %10s %10s %7s %7s%n", "clients", "route", "p50 ms", "p99 ms", "count", "errors");
         results.forEach((n, byRoute) -> byRoute.forEach((route, s) -> {
             LatencyStats stats = LatencyStats.of(s.nanos());
-            out.printf("%-7d %-12s %10.1f %10.1f %7d %7d%n", n, route.label, stats.p50(), stats.p99(), stats.count(),
+            out.printf(
+                    "%-7d %-12s %10.1f %10.1f %7d %7d%n",
+                    n,
+                    route.label,
+                    stats.p50(),
+                    stats.p99(),
+                    stats.count(),
                     s.errors().get());
         }));
         results.forEach((n, byRoute) -> {
             for (Route[] pair : new Route[][] {{Route.CHAT_JSON, Route.ASK_JSON}, {Route.CHAT_SSE, Route.ASK_SSE}}) {
                 LatencyStats chat = LatencyStats.of(byRoute.get(pair[0]).nanos());
                 LatencyStats ask = LatencyStats.of(byRoute.get(pair[1]).nanos());
-                out.printf("N=%d: %s / %s p50 %.2fx (%+.1f ms), p99 %.2fx (%+.1f ms)%n", n, pair[0].label,
-                        pair[1].label, chat.p50() / ask.p50(), chat.p50() - ask.p50(), chat.p99() / ask.p99(),
+                out.printf(
+                        "N=%d: %s / %s p50 %.2fx (%+.1f ms), p99 %.2fx (%+.1f ms)%n",
+                        n,
+                        pair[0].label,
+                        pair[1].label,
+                        chat.p50() / ask.p50(),
+                        chat.p50() - ask.p50(),
+                        chat.p99() / ask.p99(),
                         chat.p99() - ask.p99());
             }
         });
     }
 
-    private Map<Route, Samples> measure(String httpUrl, String token, int clients, int questionsEach)
-            throws Exception {
+    private Map<Route, Samples> measure(String httpUrl, String token, int clients, int questionsEach) throws Exception {
         Map<Route, Samples> samples = new EnumMap<>(Route.class);
         for (Route route : Route.values()) {
             samples.put(route, Samples.empty());

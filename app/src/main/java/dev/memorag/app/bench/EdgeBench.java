@@ -52,9 +52,14 @@ public final class EdgeBench {
     }
 
     /** One measured path at one concurrency. */
-    private record Result(String path, int clients, LatencyStats firstFrame, LatencyStats full, double seconds,
-                          int errors, long heapMb) {
-    }
+    private record Result(
+            String path,
+            int clients,
+            LatencyStats firstFrame,
+            LatencyStats full,
+            double seconds,
+            int errors,
+            long heapMb) {}
 
     public void run(Path workDir, List<Integer> concurrencies) throws Exception {
         StackConfig config = BenchCorpus.unlimitedStack(workDir);
@@ -72,20 +77,33 @@ public final class EdgeBench {
         } finally {
             vertx.close().await();
         }
-        out.printf("%d questions per client, demo corpus, memory backend none, extractive generator%n",
+        out.printf(
+                "%d questions per client, demo corpus, memory backend none, extractive generator%n",
                 questionsPerClient);
-        out.printf("%-10s %7s %21s %21s %9s %6s %8s%n", "path", "clients", "first frame p50/p99",
-                "full answer p50/p99", "answers/s", "errors", "heap MB");
+        out.printf(
+                "%-10s %7s %21s %21s %9s %6s %8s%n",
+                "path", "clients", "first frame p50/p99", "full answer p50/p99", "answers/s", "errors", "heap MB");
         for (Result r : results) {
-            out.printf("%-10s %7d %10.1f/%-10.1f %10.1f/%-10.1f %9.1f %6d %8d%n", r.path, r.clients,
-                    r.firstFrame.p50(), r.firstFrame.p99(), r.full.p50(), r.full.p99(),
-                    r.full.count() / r.seconds, r.errors, r.heapMb);
+            out.printf(
+                    "%-10s %7d %10.1f/%-10.1f %10.1f/%-10.1f %9.1f %6d %8d%n",
+                    r.path,
+                    r.clients,
+                    r.firstFrame.p50(),
+                    r.firstFrame.p99(),
+                    r.full.p50(),
+                    r.full.p99(),
+                    r.full.count() / r.seconds,
+                    r.errors,
+                    r.heapMb);
         }
         for (int i = 0; i + 1 < results.size(); i += 2) {
             Result direct = results.get(i);
             Result edge = results.get(i + 1);
-            out.printf("N=%d: edge/direct full-answer p50 %.2fx, p99 %.2fx, throughput %.2f%n", edge.clients,
-                    edge.full.p50() / direct.full.p50(), edge.full.p99() / direct.full.p99(),
+            out.printf(
+                    "N=%d: edge/direct full-answer p50 %.2fx, p99 %.2fx, throughput %.2f%n",
+                    edge.clients,
+                    edge.full.p50() / direct.full.p50(),
+                    edge.full.p99() / direct.full.p99(),
                     (edge.full.count() / edge.seconds) / (direct.full.count() / direct.seconds));
         }
     }
@@ -104,20 +122,21 @@ public final class EdgeBench {
             int client = c;
             callers.execute(() -> {
                 for (int q = 0; q < questionsPerClient; q++) {
-                    Question question = Question.of(UUID.randomUUID().toString(), CORPUS,
-                            questions.get((client + q) % questions.size()));
+                    Question question = Question.of(
+                            UUID.randomUUID().toString(), CORPUS, questions.get((client + q) % questions.size()));
                     long asked = System.nanoTime();
                     boolean[] seen = {false};
                     try {
                         pool.submit(() -> stack.recall().answer(question, event -> {
-                            if (!seen[0]) {
-                                seen[0] = true;
-                                first.add(System.nanoTime() - asked);
-                            }
-                            if (event.type() == AnswerEvent.Type.ERROR) {
-                                errors.incrementAndGet();
-                            }
-                        })).get();
+                                    if (!seen[0]) {
+                                        seen[0] = true;
+                                        first.add(System.nanoTime() - asked);
+                                    }
+                                    if (event.type() == AnswerEvent.Type.ERROR) {
+                                        errors.incrementAndGet();
+                                    }
+                                }))
+                                .get();
                         full.add(System.nanoTime() - asked);
                     } catch (Exception e) {
                         errors.incrementAndGet();
@@ -130,8 +149,8 @@ public final class EdgeBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         callers.shutdown();
         pool.shutdown();
-        return new Result("direct", clients, LatencyStats.of(first), LatencyStats.of(full), seconds, errors.get(),
-                usedHeapMb());
+        return new Result(
+                "direct", clients, LatencyStats.of(first), LatencyStats.of(full), seconds, errors.get(), usedHeapMb());
     }
 
     private Result sockets(Vertx vertx, EmbeddedStack stack, String token, int clients) throws Exception {
@@ -144,8 +163,10 @@ public final class EdgeBench {
         List<Future<Void>> finished = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int id = c;
-            WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(http.getHost())
-                    .setPort(http.getPort()).setURI("/v1/corpora/" + CORPUS + "/ws")
+            WebSocketConnectOptions options = new WebSocketConnectOptions()
+                    .setHost(http.getHost())
+                    .setPort(http.getPort())
+                    .setURI("/v1/corpora/" + CORPUS + "/ws")
                     .addHeader("authorization", "Bearer " + token);
             finished.add(client.connect(options).compose(ws -> askInTurn(ws, id, first, full, errors)));
         }
@@ -158,13 +179,19 @@ public final class EdgeBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         client.close().await();
-        return new Result("websocket", clients, LatencyStats.of(first), LatencyStats.of(full), seconds,
-                errors.get(), usedHeapMb());
+        return new Result(
+                "websocket",
+                clients,
+                LatencyStats.of(first),
+                LatencyStats.of(full),
+                seconds,
+                errors.get(),
+                usedHeapMb());
     }
 
     /** Asks this client's questions one after another on its socket. */
-    private Future<Void> askInTurn(WebSocket ws, int client, Queue<Long> first, Queue<Long> full,
-                                   AtomicInteger errors) {
+    private Future<Void> askInTurn(
+            WebSocket ws, int client, Queue<Long> first, Queue<Long> full, AtomicInteger errors) {
         Promise<Void> all = Promise.promise();
         int[] next = {0};
         long[] asked = {0};

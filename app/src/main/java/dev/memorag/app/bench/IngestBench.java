@@ -1,8 +1,8 @@
 package dev.memorag.app.bench;
 
-import dev.memorag.clients.KafkaClients;
 import dev.memorag.app.EmbeddedStack;
 import dev.memorag.app.StackConfig;
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.embedding.Embedder;
 import dev.memorag.ingest.chunking.Passage;
 import dev.memorag.ingest.chunking.SentenceChunker;
@@ -68,26 +68,28 @@ public final class IngestBench {
 
         Stopwatch.Reading pipeline;
         // Only the parts on the measured path: a memory worker or query service would compete for the same cores.
-        try (EmbeddedStack stack = EmbeddedStack.start(config.isolatedIn(workDir).with(SettingsCatalogue.PARTS,
-                EnumSet.of(Part.BROKER, Part.INGEST, Part.CHUNKER)))) {
+        try (EmbeddedStack stack = EmbeddedStack.start(config.isolatedIn(workDir)
+                .with(SettingsCatalogue.PARTS, EnumSet.of(Part.BROKER, Part.INGEST, Part.CHUNKER)))) {
             pipeline = timePipeline(stack, warmupChunks, work.chunks());
         }
-        out.printf("documents %d (after %d warm-up documents), passages %d, retriever tokens %,d (chunk budget %d)%n",
+        out.printf(
+                "documents %d (after %d warm-up documents), passages %d, retriever tokens %,d (chunk budget %d)%n",
                 texts.size(), warmup.size(), work.chunks(), work.tokens(), config.get(SettingsCatalogue.CHUNK_TOKENS));
         out.printf("%-44s %8s %10s %12s %8s%n", "path", "seconds", "docs/s", "tokens/s", "CPU s");
         print("bare chunk + embed (same JVM, no pipeline)", bare, work);
         print("Kafka → Streams → Flink → chunks (committed)", pipeline, work);
-        out.printf("ratio pipeline / bare throughput: %.2f (CPU seconds pipeline / bare: %.2f)%n",
+        out.printf(
+                "ratio pipeline / bare throughput: %.2f (CPU seconds pipeline / bare: %.2f)%n",
                 bare.seconds() / pipeline.seconds(), pipeline.cpuSeconds() / bare.cpuSeconds());
     }
 
     private void print(String path, Stopwatch.Reading time, Work work) {
-        out.printf("%-44s %8.2f %10.2f %12.0f %8.1f%n", path, time.seconds(), texts.size() / time.seconds(),
-                work.tokens() / time.seconds(), time.cpuSeconds());
+        out.printf(
+                "%-44s %8.2f %10.2f %12.0f %8.1f%n",
+                path, time.seconds(), texts.size() / time.seconds(), work.tokens() / time.seconds(), time.cpuSeconds());
     }
 
-    private record Work(long tokens, int chunks) {
-    }
+    private record Work(long tokens, int chunks) {}
 
     /** The bare path, one document batch at a time. */
     private static Work chunkAndEmbed(List<String> texts, SentenceChunker chunker, Embedder embedder) {
@@ -106,18 +108,18 @@ public final class IngestBench {
      * The warm-up documents, then the clock: from the first document produced to the last chunk visible to a
      * read_committed consumer.
      */
-    private Stopwatch.Reading timePipeline(EmbeddedStack stack, int warmupChunks, int expectedChunks)
-            throws Exception {
+    private Stopwatch.Reading timePipeline(EmbeddedStack stack, int warmupChunks, int expectedChunks) throws Exception {
         var topics = stack.config().topics();
-        try (var producer = new KafkaProducer<String, byte[]>(
-                KafkaClients.documentProducer(stack.bootstrapServers()));
-             var consumer = new KafkaConsumer<String, byte[]>(
-                     KafkaClients.consumer(stack.bootstrapServers(), null, "earliest"))) {
-            producer.send(new ProducerRecord<>(topics.corpora(), CORPUS,
-                    Json.write(Corpus.register(CORPUS, "bench-token-not-used", 0)))).get();
+        try (var producer = new KafkaProducer<String, byte[]>(KafkaClients.documentProducer(stack.bootstrapServers()));
+                var consumer = new KafkaConsumer<String, byte[]>(
+                        KafkaClients.consumer(stack.bootstrapServers(), null, "earliest"))) {
+            producer.send(new ProducerRecord<>(
+                            topics.corpora(), CORPUS, Json.write(Corpus.register(CORPUS, "bench-token-not-used", 0))))
+                    .get();
             awaitCorpus(stack);
             List<TopicPartition> partitions = consumer.partitionsFor(topics.chunks()).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
 
@@ -130,11 +132,11 @@ public final class IngestBench {
         }
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, String topic, String idPrefix,
-                             List<String> texts) {
+    private static void send(
+            KafkaProducer<String, byte[]> producer, String topic, String idPrefix, List<String> texts) {
         for (int i = 0; i < texts.size(); i++) {
-            producer.send(new ProducerRecord<>(topic, CORPUS, Json.write(Document.upsert(CORPUS, idPrefix + i,
-                    texts.get(i)))));
+            producer.send(new ProducerRecord<>(
+                    topic, CORPUS, Json.write(Document.upsert(CORPUS, idPrefix + i, texts.get(i)))));
         }
         producer.flush();
     }

@@ -7,8 +7,7 @@ import java.lang.management.ManagementFactory;
  * how much work a path did whatever share of a shared machine it got.
  */
 record Stopwatch(long nanos, long cpuNanos) {
-    record Reading(double seconds, double cpuSeconds) {
-    }
+    record Reading(double seconds, double cpuSeconds) {}
 
     static Stopwatch start() {
         return new Stopwatch(System.nanoTime(), processCpuNanos());

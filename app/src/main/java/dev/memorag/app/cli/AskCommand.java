@@ -26,7 +26,9 @@ final class AskCommand extends ClientCommand {
     @Parameters(index = "1", description = "the question")
     String question;
 
-    @Option(names = {"-v", "--verbose"}, description = "also print the clues and the evidence")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "also print the clues and the evidence")
     boolean verbose;
 
     @Option(names = "--top-k", description = "passages per clue (default 3)")
@@ -41,16 +43,15 @@ final class AskCommand extends ClientCommand {
     public Integer call() throws Exception {
         Settings settings = settings();
         String bearer = bearer(settings);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(root(settings, QUERY_URL) + "/v1/corpora/" + corpus
-                        + "/ask"))
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(root(settings, QUERY_URL) + "/v1/corpora/" + corpus + "/ask"))
                 .header("authorization", "Bearer " + bearer)
                 .header("content-type", "application/json")
                 .header("accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("question", question,
-                        "topK", topK))))
+                .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("question", question, "topK", topK))))
                 .build();
-        HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(request,
-                HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response =
+                HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
         if (response.statusCode() != 200) {
             String body = String.join("\n", response.body().toList());
             System.err.println("error " + response.statusCode() + ": " + body);
@@ -76,9 +77,13 @@ final class AskCommand extends ClientCommand {
             }
             case "evidence" -> {
                 if (verbose) {
-                    event.path("evidence").forEach(e -> System.out.printf("evidence %s#%d (%.3f): %s%n",
-                            e.path("doc").asText(), e.path("index").asInt(), e.path("score").asDouble(),
-                            e.path("text").asText().replaceAll("\\s+", " ")));
+                    event.path("evidence")
+                            .forEach(e -> System.out.printf(
+                                    "evidence %s#%d (%.3f): %s%n",
+                                    e.path("doc").asText(),
+                                    e.path("index").asInt(),
+                                    e.path("score").asDouble(),
+                                    e.path("text").asText().replaceAll("\\s+", " ")));
                 }
             }
             case "token" -> {
@@ -87,8 +92,10 @@ final class AskCommand extends ClientCommand {
             }
             case "done" -> {
                 JsonNode answer = event.path("answer");
-                System.out.printf("%n[memory backend: %s · generator: %s · %d ms]%n",
-                        answer.path("memory").path("backend").asText(), answer.path("generator").asText(),
+                System.out.printf(
+                        "%n[memory backend: %s · generator: %s · %d ms]%n",
+                        answer.path("memory").path("backend").asText(),
+                        answer.path("generator").asText(),
                         answer.path("timings").path("totalMs").asLong());
             }
             case "error" -> {
@@ -96,7 +103,7 @@ final class AskCommand extends ClientCommand {
                         + event.path("error").path("message").asText());
                 return false;
             }
-            default -> { }
+            default -> {}
         }
         return true;
     }

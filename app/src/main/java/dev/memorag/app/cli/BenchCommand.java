@@ -1,11 +1,11 @@
 package dev.memorag.app.cli;
 
+import dev.memorag.app.StackConfig;
 import dev.memorag.app.bench.AnswerFanoutBench;
 import dev.memorag.app.bench.ChatBench;
 import dev.memorag.app.bench.DeadLetterBench;
 import dev.memorag.app.bench.EdgeBench;
 import dev.memorag.app.bench.IngestBench;
-import dev.memorag.app.StackConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +15,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Benchmarks that print side-by-side measurements of one run; results go to docs/benchmarks.md. */
-@Command(name = "bench", description = "Run a benchmark and print its table (settings: the MEMORAG_* variables).",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.DeadLetters.class, BenchCommand.Edge.class,
-            BenchCommand.Chat.class, BenchCommand.Answers.class})
+@Command(
+        name = "bench",
+        description = "Run a benchmark and print its table (settings: the MEMORAG_* variables).",
+        subcommands = {
+            BenchCommand.Ingest.class,
+            BenchCommand.DeadLetters.class,
+            BenchCommand.Edge.class,
+            BenchCommand.Chat.class,
+            BenchCommand.Answers.class
+        })
 final class BenchCommand {
 
     @Command(name = "ingest", description = "End-to-end ingest throughput vs bare chunk + embed of the same texts.")
@@ -28,21 +35,28 @@ final class BenchCommand {
         @Option(names = "--documents", description = "how many documents to split it into (default 24)")
         int documents = 24;
 
-        @Option(names = "--rounds", description = "how many times the documents are sent, under new ids, so that "
-                + "start-up and the last checkpoint weigh little (default 3)")
+        @Option(
+                names = "--rounds",
+                description = "how many times the documents are sent, under new ids, so that "
+                        + "start-up and the last checkpoint weigh little (default 3)")
         int rounds = 3;
 
-        @Option(names = "--warmup-rounds", description = "rounds each path processes, under other ids, before its "
-                + "clock starts: the pipeline's job is deployed and its code compiled, as the bare path's model is "
-                + "loaded (default 1; 0 times a cold pipeline)")
+        @Option(
+                names = "--warmup-rounds",
+                description = "rounds each path processes, under other ids, before its "
+                        + "clock starts: the pipeline's job is deployed and its code compiled, as the bare path's model is "
+                        + "loaded (default 1; 0 times a cold pipeline)")
         int warmupRounds = 1;
 
         @Override
         public Integer call() throws Exception {
             Path work = Files.createTempDirectory("memorag-bench");
             List<String> parts = IngestBench.documents(Files.readString(file), documents);
-            new IngestBench(repeat(parts, rounds), repeat(parts, warmupRounds),
-                    StackConfig.fromEnvironment(), System.out)
+            new IngestBench(
+                            repeat(parts, rounds),
+                            repeat(parts, warmupRounds),
+                            StackConfig.fromEnvironment(),
+                            System.out)
                     .run(work);
             return 0;
         }
@@ -56,8 +70,10 @@ final class BenchCommand {
         @Option(names = "--documents", description = "documents per run (default 1000)")
         int documents = 1000;
 
-        @Option(names = "--bad-per-document", description = "bad records after each document in the mixed run "
-                + "(default 10: 10 000 bad records for the default 1000 documents)")
+        @Option(
+                names = "--bad-per-document",
+                description = "bad records after each document in the mixed run "
+                        + "(default 10: 10 000 bad records for the default 1000 documents)")
         int badPerDocument = 10;
 
         @Override
@@ -100,8 +116,10 @@ final class BenchCommand {
         }
     }
 
-    @Command(name = "chat", description = "The same questions through /v1/chat/completions and /ask, JSON and "
-            + "streamed, interleaved: the OpenAI layer's cost as a ratio.")
+    @Command(
+            name = "chat",
+            description = "The same questions through /v1/chat/completions and /ask, JSON and "
+                    + "streamed, interleaved: the OpenAI layer's cost as a ratio.")
     static final class Chat implements Callable<Integer> {
         @Option(names = "--file", description = "corpus text (default samples/a-christmas-carol.txt)")
         Path file = Path.of("samples", "a-christmas-carol.txt");
@@ -120,8 +138,10 @@ final class BenchCommand {
         }
     }
 
-    @Command(name = "answers", description = "Query-service CPU per answer with 1, 2, 4 instances (separate "
-            + "processes), this build beside a baseline build's query services.")
+    @Command(
+            name = "answers",
+            description = "Query-service CPU per answer with 1, 2, 4 instances (separate "
+                    + "processes), this build beside a baseline build's query services.")
     static final class Answers implements Callable<Integer> {
         @Option(names = "--file", description = "corpus text (default samples/a-christmas-carol.txt)")
         Path file = Path.of("samples", "a-christmas-carol.txt");
@@ -135,9 +155,11 @@ final class BenchCommand {
         @Option(names = "--concurrency", description = "asks in flight at once (default 8)")
         int concurrency = 8;
 
-        @Option(names = "--baseline-classpath", description = "classpath of another build whose query services "
-                + "run first in each row pair, e.g. its app/target/memorag-app.jar:app/target/lib/* (default: none, "
-                + "this build only)")
+        @Option(
+                names = "--baseline-classpath",
+                description = "classpath of another build whose query services "
+                        + "run first in each row pair, e.g. its app/target/memorag-app.jar:app/target/lib/* (default: none, "
+                        + "this build only)")
         String baseline;
 
         @Override

@@ -31,9 +31,13 @@ abstract class ConfiguredCommand implements Callable<Integer> {
     void addOptions(CommandSpec spec) {
         spec.usageMessage().abbreviateSynopsis(true);
         for (Setting<?> setting : options()) {
-            String[] names = Stream.concat(Stream.of(setting.flag()), Stream.ofNullable(aliases().get(setting)))
+            String[] names = Stream.concat(
+                            Stream.of(setting.flag()),
+                            Stream.ofNullable(aliases().get(setting)))
                     .toArray(String[]::new);
-            OptionSpec option = OptionSpec.builder(names).type(String.class).arity("1")
+            OptionSpec option = OptionSpec.builder(names)
+                    .type(String.class)
+                    .arity("1")
                     .paramLabel("<" + setting.label() + ">")
                     .description(SettingsTable.plain(setting.doc()) + " (env " + setting.env() + ", default "
                             + SettingsTable.plain(setting.defaultText()) + ")")

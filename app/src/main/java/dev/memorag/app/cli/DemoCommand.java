@@ -53,16 +53,20 @@ final class DemoCommand extends ConfiguredCommand {
             if (!put.ok()) {
                 throw new IllegalStateException("the gateway refused " + file + ": " + put.error());
             }
-            System.out.printf("%nUploaded %s (%,d bytes) to corpus '%s'; admission, chunking, embedding, memory:%n",
+            System.out.printf(
+                    "%nUploaded %s (%,d bytes) to corpus '%s'; admission, chunking, embedding, memory:%n",
                     doc, Files.size(file), CORPUS);
-            ProgressFollower.Outcome outcome = new ProgressFollower(client, CORPUS, System.out)
-                    .follow(List.of(doc), Duration.ofMinutes(10));
+            ProgressFollower.Outcome outcome =
+                    new ProgressFollower(client, CORPUS, System.out).follow(List.of(doc), Duration.ofMinutes(10));
             if (!outcome.settled() || !outcome.rejected().isEmpty()) {
                 throw new IllegalStateException("the document did not reach memory: " + outcome.rejected());
             }
             JsonNode memory = client.corpusStatus(CORPUS).body().path("memory");
-            System.out.printf("Stored %d passages (%,d tokens), memory backend %s.%n", memory.path("chunks").asLong(),
-                    memory.path("tokens").asLong(), memory.path("backend").asText());
+            System.out.printf(
+                    "Stored %d passages (%,d tokens), memory backend %s.%n",
+                    memory.path("chunks").asLong(),
+                    memory.path("tokens").asLong(),
+                    memory.path("backend").asText());
             HttpClient http = HttpClient.newHttpClient();
             for (String question : QUESTIONS) {
                 ask(http, stack.httpUrl(), stack.adminToken(), question);
@@ -85,16 +89,25 @@ final class DemoCommand extends ConfiguredCommand {
             return;
         }
         System.out.println("A: " + answer.path("answer").asText());
-        System.out.printf("   memory backend: %s · generator: %s · %d ms%n",
-                answer.path("memory").path("backend").asText(), answer.path("generator").asText(),
+        System.out.printf(
+                "   memory backend: %s · generator: %s · %d ms%n",
+                answer.path("memory").path("backend").asText(),
+                answer.path("generator").asText(),
                 answer.path("timings").path("totalMs").asLong());
         for (JsonNode e : answer.path("evidence")) {
             String text = e.path("text").asText().replaceAll("\\s+", " ");
-            System.out.printf("   evidence %s#%d (score %.3f, characters %d-%d): %s…%n", e.path("doc").asText(),
-                    e.path("index").asInt(), e.path("score").asDouble(), e.path("start").asInt(), e.path("end").asInt(),
+            System.out.printf(
+                    "   evidence %s#%d (score %.3f, characters %d-%d): %s…%n",
+                    e.path("doc").asText(),
+                    e.path("index").asInt(),
+                    e.path("score").asDouble(),
+                    e.path("start").asInt(),
+                    e.path("end").asInt(),
                     text.substring(0, Math.min(160, text.length())));
             for (JsonNode h : e.path("highlights")) {
-                System.out.printf("      quoted: characters %d-%d%n", h.path("start").asInt(), h.path("end").asInt());
+                System.out.printf(
+                        "      quoted: characters %d-%d%n",
+                        h.path("start").asInt(), h.path("end").asInt());
             }
         }
     }

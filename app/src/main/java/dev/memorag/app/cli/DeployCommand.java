@@ -7,12 +7,17 @@ import dev.memorag.settings.SettingsCatalogue;
 import java.util.List;
 import picocli.CommandLine.Command;
 
-@Command(name = "deploy", description = "Generate deployment files from the code.",
+@Command(
+        name = "deploy",
+        description = "Generate deployment files from the code.",
         subcommands = DeployCommand.Kafka.class)
 final class DeployCommand {
 
-    @Command(name = "kafka", description = "Print the Strimzi Kafka, KafkaNodePool and KafkaTopic resources for the "
-            + "topic catalog (deploy/kubernetes/kafka.yaml is this output; use the services' ConfigMap values).")
+    @Command(
+            name = "kafka",
+            description =
+                    "Print the Strimzi Kafka, KafkaNodePool and KafkaTopic resources for the "
+                            + "topic catalog (deploy/kubernetes/kafka.yaml is this output; use the services' ConfigMap values).")
     static final class Kafka extends ConfiguredCommand {
         @Override
         List<Setting<?>> options() {

@@ -10,8 +10,7 @@ import java.util.Locale;
 
 /** Prints where the running stack can be reached. */
 final class Endpoints {
-    private Endpoints() {
-    }
+    private Endpoints() {}
 
     static void print(EmbeddedStack stack) {
         TopicCatalog topics = stack.config().topics();
@@ -22,9 +21,11 @@ final class Endpoints {
             System.out.println("  ingest gateway  : " + stack.ingestUrl() + "/v1/corpora (admin token in "
                     + stack.config().dataDir().resolve("admin.token") + " unless MEMORAG_ADMIN_TOKEN is set)");
         }
-        System.out.println("  documents in    : " + topics.documentsIn() + " (key = corpus id; create the corpus first)");
+        System.out.println(
+                "  documents in    : " + topics.documentsIn() + " (key = corpus id; create the corpus first)");
         System.out.println("  questions in    : " + topics.questions() + " (headers authorization: Bearer <corpus "
-                + "token>, reply-to: an existing topic matching MEMORAG_REPLY_TOPICS, default " + topics.answers() + ")");
+                + "token>, reply-to: an existing topic matching MEMORAG_REPLY_TOPICS, default " + topics.answers()
+                + ")");
         if (deployment.runs(Part.QUERY)) {
             System.out.println("  HTTP ask        : POST " + stack.httpUrl() + "/v1/corpora/{corpus}/ask");
             System.out.println("  web console     : " + stack.httpUrl() + "/console/");
@@ -41,8 +42,10 @@ final class Endpoints {
         }
         RecallService recall = stack.recall();
         String backend = recall.memoryBackend();
-        return " (memory backend: " + backend + (backend.equals(MemoryWatermarks.NONE)
-                ? " — no model checkpoint configured, the question is the only clue" : "")
+        return " (memory backend: " + backend
+                + (backend.equals(MemoryWatermarks.NONE)
+                        ? " — no model checkpoint configured, the question is the only clue"
+                        : "")
                 + ", generator: " + recall.generatorName() + ")";
     }
 }

@@ -50,8 +50,8 @@ final class IngestCommand extends ClientCommand {
         if (create) {
             IngestClient.Reply created = client.createCorpus(corpus);
             if (created.ok()) {
-                System.out.println("created corpus '" + corpus + "'; its token: " + created.body().path("token")
-                        .asText());
+                System.out.println("created corpus '" + corpus + "'; its token: "
+                        + created.body().path("token").asText());
             } else if (created.status() != 409) {
                 System.err.println("cannot create corpus '" + corpus + "': " + created.error());
                 return 2;
@@ -69,8 +69,7 @@ final class IngestCommand extends ClientCommand {
             }
         }
         System.out.printf("uploaded %d of %d files to '%s'%n", accepted.size(), files.size(), corpus);
-        ProgressFollower.Outcome outcome = new ProgressFollower(client, corpus, System.out)
-                .follow(accepted, timeout);
+        ProgressFollower.Outcome outcome = new ProgressFollower(client, corpus, System.out).follow(accepted, timeout);
         rejected.putAll(outcome.rejected());
         if (!rejected.isEmpty()) {
             System.out.println("rejected:");
@@ -84,7 +83,8 @@ final class IngestCommand extends ClientCommand {
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> walk = Files.walk(path)) {
-                    walk.filter(Files::isRegularFile).sorted()
+                    walk.filter(Files::isRegularFile)
+                            .sorted()
                             .forEach(f -> files.put(path.relativize(f).toString(), f));
                 }
             } else if (Files.isRegularFile(path)) {

@@ -6,12 +6,26 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code bin/memorag}: the command line of the embedded stack. */
-@Command(name = "memorag", mixinStandardHelpOptions = true, version = "memorag 0.1.0",
+@Command(
+        name = "memorag",
+        mixinStandardHelpOptions = true,
+        version = "memorag 0.1.0",
         description = "MemoRAG on Kafka: streaming, memory-augmented RAG.",
-        subcommands = {UpCommand.class, ServiceCommands.Broker.class, ServiceCommands.IngestService.class,
-                ServiceCommands.Chunker.class, ServiceCommands.Worker.class, ServiceCommands.QueryService.class,
-                DemoCommand.class, IngestCommand.class, AskCommand.class, BenchCommand.class, EvalCommand.class,
-                DeployCommand.class, SettingsCommand.class})
+        subcommands = {
+            UpCommand.class,
+            ServiceCommands.Broker.class,
+            ServiceCommands.IngestService.class,
+            ServiceCommands.Chunker.class,
+            ServiceCommands.Worker.class,
+            ServiceCommands.QueryService.class,
+            DemoCommand.class,
+            IngestCommand.class,
+            AskCommand.class,
+            BenchCommand.class,
+            EvalCommand.class,
+            DeployCommand.class,
+            SettingsCommand.class
+        })
 public final class MemoragCli {
     /** Exit status of a start refused for a setting's value, as for other usage errors. */
     static final int BAD_SETTING = 2;

@@ -32,7 +32,8 @@ abstract class PartCommand extends ConfiguredCommand {
     /** The settings of a stack process, {@code MEMORAG_PARTS} included where the command does not fix the parts. */
     static List<Setting<?>> stackSettings(boolean withParts) {
         return SettingsCatalogue.of(Setting.Scope.STACK).stream()
-                .filter(s -> withParts || s != SettingsCatalogue.PARTS).toList();
+                .filter(s -> withParts || s != SettingsCatalogue.PARTS)
+                .toList();
     }
 
     /** {@code --help} also names the settings read elsewhere, so that it lists every one. */
@@ -40,7 +41,8 @@ abstract class PartCommand extends ConfiguredCommand {
     void addOptions(CommandSpec spec) {
         super.addOptions(spec);
         List<Setting<?>> options = options();
-        String others = SettingsCatalogue.all().stream().filter(s -> !options.contains(s))
+        String others = SettingsCatalogue.all().stream()
+                .filter(s -> !options.contains(s))
                 .map(s -> s.env() + ": " + SettingsTable.plain(s.doc()))
                 .collect(Collectors.joining("%n  ", "%nRead elsewhere:%n  ", "%n"));
         spec.usageMessage().footer(others + "%nAll settings with their defaults: bin/memorag settings%n");
@@ -60,7 +62,8 @@ abstract class PartCommand extends ConfiguredCommand {
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
         Endpoints.print(stack);
-        System.out.println("SIGTERM or Ctrl-C stops it; state is kept in " + stack.config().dataDir().toAbsolutePath());
+        System.out.println("SIGTERM or Ctrl-C stops it; state is kept in "
+                + stack.config().dataDir().toAbsolutePath());
         return runUntilStopped(stack, stop);
     }
 

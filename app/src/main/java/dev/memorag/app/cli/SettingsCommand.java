@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code memorag settings}: every setting, from the catalogue the processes read. */
-@Command(name = "settings", mixinStandardHelpOptions = true,
+@Command(
+        name = "settings",
+        mixinStandardHelpOptions = true,
         description = "Print every setting with its default, as an environment file, or README's table.")
 final class SettingsCommand implements Runnable {
     @Option(names = "--markdown", description = "README's settings table instead of an environment file")
@@ -14,7 +16,9 @@ final class SettingsCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.print(markdown ? SettingsTable.markdown(SettingsCatalogue.all())
-                : SettingsTable.environmentFile(SettingsCatalogue.all()));
+        System.out.print(
+                markdown
+                        ? SettingsTable.markdown(SettingsCatalogue.all())
+                        : SettingsTable.environmentFile(SettingsCatalogue.all()));
     }
 }

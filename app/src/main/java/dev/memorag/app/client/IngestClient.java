@@ -32,25 +32,29 @@ public final class IngestClient {
         }
 
         public String error() {
-            return body.path("error").path("code").asText() + ": " + body.path("error").path("message").asText();
+            return body.path("error").path("code").asText() + ": "
+                    + body.path("error").path("message").asText();
         }
     }
 
     /** Creates a corpus (admin token); a 409 means it exists already. */
     public Reply createCorpus(String corpus) throws IOException, InterruptedException {
-        return send(request("/v1/corpora").header("content-type", "application/json")
+        return send(request("/v1/corpora")
+                .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("id", corpus)))));
     }
 
     /** Uploads a file as document {@code doc}: plain text as is, every other format for extraction. */
     public Reply putFile(String corpus, String doc, Path file) throws IOException, InterruptedException {
-        return send(request(documentPath(corpus, doc)).header("content-type", contentType(file))
+        return send(request(documentPath(corpus, doc))
+                .header("content-type", contentType(file))
                 .PUT(HttpRequest.BodyPublishers.ofFile(file)));
     }
 
     /** Uploads text as document {@code doc}. */
     public Reply putText(String corpus, String doc, String text) throws IOException, InterruptedException {
-        return send(request(documentPath(corpus, doc)).header("content-type", "text/plain; charset=utf-8")
+        return send(request(documentPath(corpus, doc))
+                .header("content-type", "text/plain; charset=utf-8")
                 .PUT(HttpRequest.BodyPublishers.ofString(text)));
     }
 
@@ -63,8 +67,8 @@ public final class IngestClient {
     }
 
     private static String documentPath(String corpus, String doc) {
-        return "/v1/corpora/" + corpus + "/documents/" + URLEncoder.encode(doc, StandardCharsets.UTF_8)
-                .replace("+", "%20");
+        return "/v1/corpora/" + corpus + "/documents/"
+                + URLEncoder.encode(doc, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private HttpRequest.Builder request(String path) {
@@ -73,8 +77,8 @@ public final class IngestClient {
 
     private Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode body = response.body().isEmpty() ? Json.MAPPER.createObjectNode()
-                : Json.MAPPER.readTree(response.body());
+        JsonNode body =
+                response.body().isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(response.body());
         return new Reply(response.statusCode(), body);
     }
 

@@ -23,8 +23,7 @@ public final class ProgressFollower {
     }
 
     /** @param settled whether every document reached memory (or was rejected) before the timeout */
-    public record Outcome(boolean settled, Map<String, String> rejected) {
-    }
+    public record Outcome(boolean settled, Map<String, String> rejected) {}
 
     public Outcome follow(List<String> docs, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -41,15 +40,26 @@ public final class ProgressFollower {
                     case "memorized", "deleted" -> memorized++;
                     case "chunked" -> chunked++;
                     case "admitted" -> admitted++;
-                    case "rejected" -> rejected.put(doc, status.path("lastRejection").path("code").asText() + ": "
-                            + status.path("lastRejection").path("message").asText());
-                    default -> { }
+                    case "rejected" ->
+                        rejected.put(
+                                doc,
+                                status.path("lastRejection").path("code").asText() + ": "
+                                        + status.path("lastRejection")
+                                                .path("message")
+                                                .asText());
+                    default -> {}
                 }
             }
             int done = memorized + rejected.size();
             int filled = docs.isEmpty() ? BAR : done * BAR / docs.size();
-            out.printf("\r[%s%s] %d/%d memorized · %d chunked · %d admitted · %d rejected ",
-                    "#".repeat(filled), ".".repeat(BAR - filled), memorized, docs.size(), chunked, admitted,
+            out.printf(
+                    "\r[%s%s] %d/%d memorized · %d chunked · %d admitted · %d rejected ",
+                    "#".repeat(filled),
+                    ".".repeat(BAR - filled),
+                    memorized,
+                    docs.size(),
+                    chunked,
+                    admitted,
                     rejected.size());
             out.flush();
             if (done == docs.size()) {

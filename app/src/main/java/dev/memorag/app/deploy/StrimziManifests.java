@@ -14,10 +14,10 @@ import java.util.TreeMap;
 public final class StrimziManifests {
     /** The Kafka resource's name; Strimzi's bootstrap service is {@code <name>-kafka-bootstrap}. */
     public static final String CLUSTER = "memorag";
+
     public static final int BROKERS = 3;
 
-    private StrimziManifests() {
-    }
+    private StrimziManifests() {}
 
     public static String kafka(TopicCatalog topics) {
         StringBuilder out = new StringBuilder();
@@ -88,8 +88,12 @@ public final class StrimziManifests {
                       replicas: %d
                       config:
                     """.formatted(resourceName(topic.name()), CLUSTER, topic.name(), topic.partitions(), BROKERS));
-            new TreeMap<>(topic.configs()).forEach((key, value) -> out.append("    ").append(key).append(": \"")
-                    .append(value).append("\"\n"));
+            new TreeMap<>(topic.configs())
+                    .forEach((key, value) -> out.append("    ")
+                            .append(key)
+                            .append(": \"")
+                            .append(value)
+                            .append("\"\n"));
         }
         return out.toString();
     }

@@ -44,16 +44,16 @@ final class AskHttpMode implements Mode {
         HttpRequest request = HttpRequest.newBuilder(URI.create(httpUrl + "/v1/corpora/" + example.corpus() + "/ask"))
                 .header("content-type", "application/json")
                 .header("authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("question", example.question(),
-                        "retrieval", retrieval))))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        Json.writeString(Map.of("question", example.question(), "retrieval", retrieval))))
                 .build();
         long start = System.nanoTime();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         long latencyMs = (System.nanoTime() - start) / 1_000_000;
         JsonNode body = Json.MAPPER.readTree(response.body());
         if (response.statusCode() != 200) {
-            throw new IOException("ask for " + example.id() + " failed with " + response.statusCode() + ": "
-                    + body.path("error"));
+            throw new IOException(
+                    "ask for " + example.id() + " failed with " + response.statusCode() + ": " + body.path("error"));
         }
         if (!retrieval.equals(body.path("retrieval").asText())) {
             throw new IOException("asked for " + retrieval + " retrieval, the answer says " + body.path("retrieval"));

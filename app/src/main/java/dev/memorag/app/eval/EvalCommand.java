@@ -21,10 +21,16 @@ import picocli.CommandLine.Parameters;
  * question in each mode, scores the answers as score.py does, and prints and writes the table. Re-running with the
  * same {@code --out} only scores the pairs missing from its results file.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Score retrieval modes (bm25, dense; memorag when a memory checkpoint is "
-        + "configured) on LongBench-format questions, end to end through the embedded stack.")
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = "Score retrieval modes (bm25, dense; memorag when a memory checkpoint is "
+                + "configured) on LongBench-format questions, end to end through the embedded stack.")
 public final class EvalCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "LongBench-format JSONL files (id, task, context, question, answers)")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "FILE",
+            description = "LongBench-format JSONL files (id, task, context, question, answers)")
     List<Path> files;
 
     @Option(names = "--limit", paramLabel = "N", description = "score only the first N examples (after --tasks)")
@@ -33,12 +39,16 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--tasks", split = ",", paramLabel = "TASK", description = "only these tasks, comma-separated")
     Set<String> tasks = new LinkedHashSet<>();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "results folder: results.jsonl (per example) and report.md (default "
-            + "eval-results/)")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "results folder: results.jsonl (per example) and report.md (default " + "eval-results/)")
     Path out = Path.of("eval-results");
 
-    @Option(names = "--ingest-timeout", paramLabel = "DURATION", description = "how long one context may take into memory (ISO-8601, "
-            + "default PT30M)")
+    @Option(
+            names = "--ingest-timeout",
+            paramLabel = "DURATION",
+            description = "how long one context may take into memory (ISO-8601, " + "default PT30M)")
     Duration ingestTimeout = Duration.ofMinutes(30);
 
     @Override
@@ -46,12 +56,14 @@ public final class EvalCommand implements Callable<Integer> {
         List<EvalExample> examples = EvalReader.read(files, tasks, limit);
         ResultsLog log = new ResultsLog(out.resolve("results.jsonl"));
         int pending = EvalRunner.pending(examples, log.scoredKeys());
-        System.out.printf("%d examples, %d (mode, example) pairs to score, results in %s%n", examples.size(), pending,
-                log.file());
+        System.out.printf(
+                "%d examples, %d (mode, example) pairs to score, results in %s%n",
+                examples.size(), pending, log.file());
         if (pending > 0) {
             // a throwaway stack on free ports: it never disturbs a running `memorag up` or its data
             Path dataDir = Files.createTempDirectory("memorag-eval");
-            try (EmbeddedStack stack = EmbeddedStack.start(StackConfig.fromEnvironment().isolatedIn(dataDir))) {
+            try (EmbeddedStack stack =
+                    EmbeddedStack.start(StackConfig.fromEnvironment().isolatedIn(dataDir))) {
                 new EvalRunner(stack, log, System.out, ingestTimeout).run(examples);
             } finally {
                 deleteTree(dataDir);

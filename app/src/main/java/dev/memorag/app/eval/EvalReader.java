@@ -13,8 +13,7 @@ import java.util.Set;
 
 /** Reads LongBench-format JSONL files, keeping the requested tasks and at most {@code limit} examples. */
 public final class EvalReader {
-    private EvalReader() {
-    }
+    private EvalReader() {}
 
     /**
      * @param tasks tasks to keep; empty keeps all
@@ -56,7 +55,11 @@ public final class EvalReader {
         List<String> answers = new ArrayList<>();
         node.get("answers").forEach(a -> answers.add(a.asText()));
         // score.py files an example without a task under "all"
-        return new EvalExample(node.get("id").asText(), node.path("task").asText("all"), node.get("context").asText(),
-                node.get("question").asText(), List.copyOf(answers));
+        return new EvalExample(
+                node.get("id").asText(),
+                node.path("task").asText("all"),
+                node.get("context").asText(),
+                node.get("question").asText(),
+                List.copyOf(answers));
     }
 }

@@ -24,9 +24,11 @@ public final class EvalRunner {
      * runs without one (memory backend {@value MemoryWatermarks#NONE}), and a question-only run under that
      * name would only repeat {@code dense}.
      */
-    public static final Map<String, String> SKIPPED_MODES = Map.of("memorag", "no memory checkpoint is configured "
-            + "(the worker's memory backend is '" + MemoryWatermarks.NONE + "'), so clue retrieval with the "
-            + "beacon memory model cannot run.");
+    public static final Map<String, String> SKIPPED_MODES = Map.of(
+            "memorag",
+            "no memory checkpoint is configured "
+                    + "(the worker's memory backend is '" + MemoryWatermarks.NONE + "'), so clue retrieval with the "
+                    + "beacon memory model cannot run.");
 
     private final EmbeddedStack stack;
     private final ResultsLog log;
@@ -56,12 +58,14 @@ public final class EvalRunner {
         Set<String> scored = log.scoredKeys();
         Embedder embedder = Embedder.shared();
         Map<String, List<EvalExample>> byCorpus = new LinkedHashMap<>();
-        examples.forEach(e -> byCorpus.computeIfAbsent(e.corpus(), c -> new ArrayList<>()).add(e));
+        examples.forEach(e ->
+                byCorpus.computeIfAbsent(e.corpus(), c -> new ArrayList<>()).add(e));
         CorpusLoader loader = new CorpusLoader(stack.ingestUrl(), stack.adminToken(), out);
         ProgressBar bar = new ProgressBar(out, pending(examples, scored));
         int added = 0;
         List<Mode> modes = MODES.stream()
-                .<Mode>map(name -> new AskHttpMode(name, stack.httpUrl(), stack.adminToken())).toList();
+                .<Mode>map(name -> new AskHttpMode(name, stack.httpUrl(), stack.adminToken()))
+                .toList();
         for (List<EvalExample> group : byCorpus.values()) {
             if (pending(group, scored) == 0) {
                 continue;
@@ -82,11 +86,21 @@ public final class EvalRunner {
 
     static ExampleResult score(EvalExample example, String mode, Mode.Reply reply, Embedder embedder) {
         String retrieved = String.join("\n\n", reply.evidence());
-        int evidenceTokens = reply.evidence().stream().mapToInt(embedder::countTokens).sum();
-        return new ExampleResult(example.id(), example.task(), mode, example.corpus(), example.question(),
-                reply.answer(), retrieved, Scorer.bestF1(reply.answer(), example.answers()),
+        int evidenceTokens =
+                reply.evidence().stream().mapToInt(embedder::countTokens).sum();
+        return new ExampleResult(
+                example.id(),
+                example.task(),
+                mode,
+                example.corpus(),
+                example.question(),
+                reply.answer(),
+                retrieved,
+                Scorer.bestF1(reply.answer(), example.answers()),
                 Scorer.bestExactMatch(reply.answer(), example.answers()),
-                Scorer.answerRecall(retrieved, example.answers()), Scorer.holdsGold(reply.answer(), example.answers()),
-                evidenceTokens, reply.latencyMs());
+                Scorer.answerRecall(retrieved, example.answers()),
+                Scorer.holdsGold(reply.answer(), example.answers()),
+                evidenceTokens,
+                reply.latencyMs());
     }
 }

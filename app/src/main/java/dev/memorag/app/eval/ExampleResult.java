@@ -10,7 +10,17 @@ package dev.memorag.app.eval;
  * @param evidenceTokens retriever tokens in the evidence, what a generator would have to read
  * @param latencyMs      wall time from question to answer as the mode measures it
  */
-public record ExampleResult(String id, String task, String mode, String corpus, String question, String answer,
-                            String retrieved, double f1, double em, double recall, double holds, int evidenceTokens,
-                            long latencyMs) {
-}
+public record ExampleResult(
+        String id,
+        String task,
+        String mode,
+        String corpus,
+        String question,
+        String answer,
+        String retrieved,
+        double f1,
+        double em,
+        double recall,
+        double holds,
+        int evidenceTokens,
+        long latencyMs) {}

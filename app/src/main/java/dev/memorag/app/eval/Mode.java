@@ -9,6 +9,5 @@ interface Mode {
     Reply ask(EvalExample example) throws Exception;
 
     /** What the mode answered, from which passages, and how long it took from question to answer. */
-    record Reply(String answer, List<String> evidence, long latencyMs) {
-    }
+    record Reply(String answer, List<String> evidence, long latencyMs) {}
 }

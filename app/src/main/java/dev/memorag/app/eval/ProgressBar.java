@@ -18,8 +18,8 @@ final class ProgressBar {
     void step(String label) {
         done++;
         int filled = total == 0 ? WIDTH : done * WIDTH / total;
-        out.printf("\r[%s%s] %d/%d scored · %-40.40s", "#".repeat(filled), ".".repeat(WIDTH - filled), done, total,
-                label);
+        out.printf(
+                "\r[%s%s] %d/%d scored · %-40.40s", "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, label);
         if (done == total) {
             out.println();
         }

@@ -14,29 +14,43 @@ import java.util.stream.Collectors;
  * them), mean evidence tokens and mean latency; modes that could not run are listed under it with the reason.
  */
 public final class ReportTable {
-    private ReportTable() {
-    }
+    private ReportTable() {}
 
     public static String render(List<ExampleResult> results, Map<String, String> skippedModes) {
         StringBuilder out = new StringBuilder();
-        out.append("| task | mode | n | F1 | EM | answer recall | answer holds gold | evidence tokens | latency ms |\n");
+        out.append(
+                "| task | mode | n | F1 | EM | answer recall | answer holds gold | evidence tokens | latency ms |\n");
         out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        Map<String, Map<String, List<ExampleResult>>> byTask = results.stream().collect(Collectors.groupingBy(
-                ExampleResult::task, TreeMap::new, Collectors.groupingBy(ExampleResult::mode, TreeMap::new,
-                        Collectors.toList())));
+        Map<String, Map<String, List<ExampleResult>>> byTask = results.stream()
+                .collect(Collectors.groupingBy(
+                        ExampleResult::task,
+                        TreeMap::new,
+                        Collectors.groupingBy(ExampleResult::mode, TreeMap::new, Collectors.toList())));
         byTask.forEach((task, byMode) -> byMode.forEach((mode, rows) -> out.append(row(task, mode, rows))));
         List<String> skipped = new ArrayList<>(skippedModes.keySet());
         skipped.sort(Comparator.naturalOrder());
         for (String mode : skipped) {
-            out.append("\nMode `").append(mode).append("` skipped: ").append(skippedModes.get(mode)).append('\n');
+            out.append("\nMode `")
+                    .append(mode)
+                    .append("` skipped: ")
+                    .append(skippedModes.get(mode))
+                    .append('\n');
         }
         return out.toString();
     }
 
     private static String row(String task, String mode, List<ExampleResult> rows) {
-        return String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %.1f | %.1f | %.0f | %.0f |\n", task, mode,
-                rows.size(), percent(rows, ExampleResult::f1), percent(rows, ExampleResult::em),
-                percent(rows, ExampleResult::recall), percent(rows, ExampleResult::holds), mean(rows, r -> r.evidenceTokens()),
+        return String.format(
+                Locale.ROOT,
+                "| %s | %s | %d | %.1f | %.1f | %.1f | %.1f | %.0f | %.0f |\n",
+                task,
+                mode,
+                rows.size(),
+                percent(rows, ExampleResult::f1),
+                percent(rows, ExampleResult::em),
+                percent(rows, ExampleResult::recall),
+                percent(rows, ExampleResult::holds),
+                mean(rows, r -> r.evidenceTokens()),
                 mean(rows, r -> r.latencyMs()));
     }
 

@@ -21,8 +21,8 @@ import java.util.Set;
  * so an interrupted run loses at most the pair in flight, and a re-run skips what is already there.
  */
 public final class ResultsLog {
-    private static final ObjectReader READER = Json.MAPPER.readerFor(ExampleResult.class)
-            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectReader READER =
+            Json.MAPPER.readerFor(ExampleResult.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Path file;
 
@@ -67,8 +67,8 @@ public final class ResultsLog {
         if (Files.exists(file)) {
             dropTornLine();
         }
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND)) {
+        try (BufferedWriter out = Files.newBufferedWriter(
+                file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             out.write(Json.writeString(result));
             out.write('\n');
         }

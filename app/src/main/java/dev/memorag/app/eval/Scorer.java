@@ -19,8 +19,7 @@ public final class Scorer {
     /** Python's {@code \b} is Unicode-aware for str patterns; Java's needs the flag to agree. */
     private static final Pattern ARTICLES = Pattern.compile("\\b(a|an|the)\\b", Pattern.UNICODE_CHARACTER_CLASS);
 
-    private Scorer() {
-    }
+    private Scorer() {}
 
     public static String normalize(String s) {
         String lower = s.toLowerCase(Locale.ROOT);

@@ -41,10 +41,36 @@ class SettingOptionsTest {
     @Test
     void theFlagsOfBeforeTheRegistryStillParse() {
         CommandLine cli = MemoragCli.commandLine();
-        cli.parseArgs("up", "--data-dir", "d", "--kafka-port", "1", "--http-port", "2", "--http-instances", "3",
-                "--ingest-port", "4", "--health-port", "5", "--model-dir", "m", "--memory", "beacon", "--generator",
-                "djl", "--bind-host", "0.0.0.0", "--instance-id", "w-0", "--advertised-host", "h", "--parts", "worker",
-                "--bootstrap-servers", "k:9092");
+        cli.parseArgs(
+                "up",
+                "--data-dir",
+                "d",
+                "--kafka-port",
+                "1",
+                "--http-port",
+                "2",
+                "--http-instances",
+                "3",
+                "--ingest-port",
+                "4",
+                "--health-port",
+                "5",
+                "--model-dir",
+                "m",
+                "--memory",
+                "beacon",
+                "--generator",
+                "djl",
+                "--bind-host",
+                "0.0.0.0",
+                "--instance-id",
+                "w-0",
+                "--advertised-host",
+                "h",
+                "--parts",
+                "worker",
+                "--bootstrap-servers",
+                "k:9092");
         UpCommand up = cli.getSubcommands().get("up").getCommand();
         assertEquals(Generator.DJL, up.settings(Map.of()).get(SettingsCatalogue.GENERATOR));
         cli.parseArgs("worker", "--bootstrap-servers", "k:9092", "--instance-id", "w-1");
@@ -72,14 +98,18 @@ class SettingOptionsTest {
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
         assertEquals(MemoragCli.BAD_SETTING, cli.execute("up", "--generator", "gpt4"));
-        assertTrue(err.toString().contains("MEMORAG_GENERATOR (--generator): 'gpt4' on the command line is not valid: "
-                + "choose from extractive, djl, openai"), err.toString());
+        assertTrue(
+                err.toString()
+                        .contains("MEMORAG_GENERATOR (--generator): 'gpt4' on the command line is not valid: "
+                                + "choose from extractive, djl, openai"),
+                err.toString());
 
         cli.parseArgs("up");
         UpCommand up = cli.getSubcommands().get("up").getCommand();
-        SettingException fromEnv = assertThrows(SettingException.class,
-                () -> up.settings(Map.of("MEMORAG_DEVICE", "tpu")));
-        assertTrue(fromEnv.getMessage().contains("MEMORAG_DEVICE (--device): 'tpu' in the environment"),
+        SettingException fromEnv =
+                assertThrows(SettingException.class, () -> up.settings(Map.of("MEMORAG_DEVICE", "tpu")));
+        assertTrue(
+                fromEnv.getMessage().contains("MEMORAG_DEVICE (--device): 'tpu' in the environment"),
                 fromEnv.getMessage());
         assertTrue(fromEnv.getMessage().contains("choose from cpu, cuda, auto"), fromEnv.getMessage());
     }
@@ -89,8 +119,11 @@ class SettingOptionsTest {
         CommandLine cli = MemoragCli.commandLine();
         cli.parseArgs("worker", "--bootstrap-servers", "k:9092");
         ServiceCommands.Worker worker = cli.getSubcommands().get("worker").getCommand();
-        assertEquals(EnumSet.of(Part.WORKER), worker.config(worker.settings(Map.of("MEMORAG_PARTS", "query")))
-                .deployment().parts());
+        assertEquals(
+                EnumSet.of(Part.WORKER),
+                worker.config(worker.settings(Map.of("MEMORAG_PARTS", "query")))
+                        .deployment()
+                        .parts());
         assertThrows(CommandLine.UnmatchedArgumentException.class, () -> cli.parseArgs("worker", "--parts", "query"));
     }
 

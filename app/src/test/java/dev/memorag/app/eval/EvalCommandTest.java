@@ -28,8 +28,14 @@ class EvalCommandTest {
         String before = Files.readString(log.file());
 
         long start = System.nanoTime();
-        int exit = MemoragCli.commandLine().execute("eval", EvalReaderTest.SAMPLE.toString(),
-                "--tasks", "oatcakes,missing-task", "--out", out.toString());
+        int exit = MemoragCli.commandLine()
+                .execute(
+                        "eval",
+                        EvalReaderTest.SAMPLE.toString(),
+                        "--tasks",
+                        "oatcakes,missing-task",
+                        "--out",
+                        out.toString());
         assertEquals(0, exit);
         assertTrue(System.nanoTime() - start < 20_000_000_000L, "no stack was started");
         assertEquals(before, Files.readString(log.file()), "no row added");
@@ -49,10 +55,19 @@ class EvalCommandTest {
         log.append(result("h-01", "harbour", "dense", 0, 0, 1, 0, 40, 80));
         log.append(result("h-01", "harbour", "hybrid", 0, 0, 1, 0, 40, 85));
         long start = System.nanoTime();
-        int exit = MemoragCli.commandLine().execute("eval", EvalReaderTest.SAMPLE.toString(),
-                "--tasks", "harbour", "--limit", "1", "--out", out.toString());
+        int exit = MemoragCli.commandLine()
+                .execute(
+                        "eval",
+                        EvalReaderTest.SAMPLE.toString(),
+                        "--tasks",
+                        "harbour",
+                        "--limit",
+                        "1",
+                        "--out",
+                        out.toString());
         assertEquals(0, exit);
-        assertTrue(System.nanoTime() - start < 20_000_000_000L,
+        assertTrue(
+                System.nanoTime() - start < 20_000_000_000L,
                 "h-01 is the only example selected and it is scored: no stack was started");
         assertTrue(Files.readString(out.resolve("report.md")).contains("| harbour | bm25 | 1 |"));
     }

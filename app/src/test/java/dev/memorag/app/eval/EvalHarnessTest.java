@@ -36,12 +36,13 @@ class EvalHarnessTest {
     @Test
     void bm25DenseAndHybridScoreTheSampleThroughTheStackAndReRunsOnlyAddMissingPairs() throws Exception {
         List<EvalExample> examples = EvalReader.read(List.of(EvalReaderTest.SAMPLE), Set.of(), 0);
-        StackConfig config = StackConfig.defaults().isolatedIn(dir.resolve("stack"))
+        StackConfig config = StackConfig.defaults()
+                .isolatedIn(dir.resolve("stack"))
                 .with(SettingsCatalogue.CHUNK_TOKENS, CHUNK_TOKENS);
         ResultsLog log = new ResultsLog(dir.resolve("out/results.jsonl"));
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         try (EmbeddedStack stack = EmbeddedStack.start(config);
-             PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+                PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {
             EvalRunner runner = new EvalRunner(stack, log, out, Duration.ofMinutes(3));
 
             assertEquals(6, runner.run(examples.subList(0, 2)), "two examples, three modes");
@@ -54,10 +55,13 @@ class EvalHarnessTest {
 
             List<ExampleResult> results = log.load();
             assertEquals(15, results.size());
-            Map<String, ExampleResult> byKey = results.stream()
-                    .collect(Collectors.toMap(r -> r.mode() + " " + r.id(), Function.identity()));
-            Set<String> stored = examples.stream().map(EvalExample::corpus).distinct()
-                    .flatMap(c -> stack.store().chunks(c).stream()).map(StoredChunk::text)
+            Map<String, ExampleResult> byKey =
+                    results.stream().collect(Collectors.toMap(r -> r.mode() + " " + r.id(), Function.identity()));
+            Set<String> stored = examples.stream()
+                    .map(EvalExample::corpus)
+                    .distinct()
+                    .flatMap(c -> stack.store().chunks(c).stream())
+                    .map(StoredChunk::text)
                     .collect(Collectors.toSet());
             assertTrue(stored.size() > 3, "the harbour context spans more passages than top-3: " + stored.size());
 
@@ -73,25 +77,33 @@ class EvalHarnessTest {
                 assertEquals(1.0, byKey.get(mode + " o-01").recall(), mode + ": the oat cake recipe is retrieved");
 
                 ExampleResult dog = byKey.get(mode + " h-04");
-                assertEquals(List.of(0.0, 0.0, 0.0, 0.0), List.of(dog.recall(), dog.f1(), dog.em(), dog.holds()),
+                assertEquals(
+                        List.of(0.0, 0.0, 0.0, 0.0),
+                        List.of(dog.recall(), dog.f1(), dog.em(), dog.holds()),
                         mode + ": the keeper's dog is never named, so nothing can be found");
-                for (ExampleResult r : results.stream().filter(r -> r.mode().equals(mode)).toList()) {
+                for (ExampleResult r :
+                        results.stream().filter(r -> r.mode().equals(mode)).toList()) {
                     List<String> passages = List.of(r.retrieved().split("\n\n"));
                     assertTrue(passages.size() <= 3, r.id() + " top-3");
                     assertTrue(stored.containsAll(passages), mode + " reads the passages the worker stored");
                     assertTrue(r.evidenceTokens() > 0 && r.evidenceTokens() <= 3 * CHUNK_TOKENS, r.toString());
                 }
             }
-            assertTrue(results.stream().filter(r -> !r.mode().equals("bm25")).allMatch(r -> r.latencyMs() > 0),
+            assertTrue(
+                    results.stream().filter(r -> !r.mode().equals("bm25")).allMatch(r -> r.latencyMs() > 0),
                     "dense and hybrid latency is a real HTTP → Kafka → worker round trip");
 
-            assertEquals(byKey.get("dense o-01").answer(), byKey.get("bm25 o-01").answer(),
+            assertEquals(
+                    byKey.get("dense o-01").answer(),
+                    byKey.get("bm25 o-01").answer(),
                     "the recipe fits in top-3 for both retrievers, and one generator makes one answer from it");
 
             String table = ReportTable.render(results, EvalRunner.SKIPPED_MODES);
-            assertTrue(table.matches("(?s).*\\| harbour \\| bm25 \\| 4 \\| [0-9.]+ \\| 0\\.0 \\| 75\\.0 \\|.*")
-                    && table.matches("(?s).*\\| harbour \\| dense \\| 4 \\| [0-9.]+ \\| 0\\.0 \\| 75\\.0 \\|.*")
-                    && table.contains("| oatcakes | dense | 1 |"), table);
+            assertTrue(
+                    table.matches("(?s).*\\| harbour \\| bm25 \\| 4 \\| [0-9.]+ \\| 0\\.0 \\| 75\\.0 \\|.*")
+                            && table.matches("(?s).*\\| harbour \\| dense \\| 4 \\| [0-9.]+ \\| 0\\.0 \\| 75\\.0 \\|.*")
+                            && table.contains("| oatcakes | dense | 1 |"),
+                    table);
             assertTrue(table.contains("Mode `memorag` skipped: no memory checkpoint"), table);
         }
         String progress = console.toString(StandardCharsets.UTF_8);

@@ -22,7 +22,9 @@ class EvalReaderTest {
     @Test
     void readsEveryLineWithItsFields() throws IOException {
         List<EvalExample> examples = EvalReader.read(List.of(SAMPLE), Set.of(), 0);
-        assertEquals(List.of("h-01", "h-02", "h-03", "h-04", "o-01"), examples.stream().map(EvalExample::id).toList());
+        assertEquals(
+                List.of("h-01", "h-02", "h-03", "h-04", "o-01"),
+                examples.stream().map(EvalExample::id).toList());
         EvalExample second = examples.get(1);
         assertEquals("harbour", second.task());
         assertEquals("How many sailors from the schooner Wren were rescued?", second.question());
@@ -40,14 +42,25 @@ class EvalReaderTest {
 
     @Test
     void tasksAndLimitSelectExamplesInFileOrder() throws IOException {
-        assertEquals(List.of("o-01"), EvalReader.read(List.of(SAMPLE), Set.of("oatcakes"), 0).stream()
-                .map(EvalExample::id).toList());
-        assertEquals(List.of("h-01", "h-02"), EvalReader.read(List.of(SAMPLE), Set.of(), 2).stream()
-                .map(EvalExample::id).toList());
+        assertEquals(
+                List.of("o-01"),
+                EvalReader.read(List.of(SAMPLE), Set.of("oatcakes"), 0).stream()
+                        .map(EvalExample::id)
+                        .toList());
+        assertEquals(
+                List.of("h-01", "h-02"),
+                EvalReader.read(List.of(SAMPLE), Set.of(), 2).stream()
+                        .map(EvalExample::id)
+                        .toList());
         // the limit counts across files, after the task filter
-        assertEquals(List.of("h-01", "h-02", "h-03", "h-04", "o-01", "h-01"),
-                EvalReader.read(List.of(SAMPLE, SAMPLE), Set.of(), 6).stream().map(EvalExample::id).toList());
-        assertEquals(2, EvalReader.read(List.of(SAMPLE, SAMPLE), Set.of("oatcakes"), 0).size());
+        assertEquals(
+                List.of("h-01", "h-02", "h-03", "h-04", "o-01", "h-01"),
+                EvalReader.read(List.of(SAMPLE, SAMPLE), Set.of(), 6).stream()
+                        .map(EvalExample::id)
+                        .toList());
+        assertEquals(
+                2,
+                EvalReader.read(List.of(SAMPLE, SAMPLE), Set.of("oatcakes"), 0).size());
     }
 
     @Test

@@ -44,7 +44,8 @@ class FusionBenchmark {
     @Test
     void fusions() throws Exception {
         assumeTrue(Boolean.getBoolean("memorag.bench"), "benchmark: run with -Dmemorag.bench=true");
-        Path data = Path.of(System.getProperty("memorag.bench.eval", "../../shared/data/eval-dev/christmas-carol.jsonl"));
+        Path data =
+                Path.of(System.getProperty("memorag.bench.eval", "../../shared/data/eval-dev/christmas-carol.jsonl"));
         List<EvalExample> examples = EvalReader.read(List.of(data), Set.of(), Integer.MAX_VALUE);
         Embedder embedder = Embedder.shared();
         Map<String, Function<Rankings, List<Long>>> fusions = new LinkedHashMap<>();
@@ -52,13 +53,20 @@ class FusionBenchmark {
         for (double w : new double[] {0.3, 0.5, 0.7}) {
             fusions.put("weighted dense " + w, r -> weighted(r, w));
         }
-        fusions.put("dense only", r -> r.dense().stream().map(ScoredChunk::chunk).map(c -> c.seq()).toList());
-        fusions.put("bm25 only", r -> r.bm25().stream().map(ScoredChunk::chunk).map(c -> c.seq()).toList());
+        fusions.put(
+                "dense only",
+                r -> r.dense().stream()
+                        .map(ScoredChunk::chunk)
+                        .map(c -> c.seq())
+                        .toList());
+        fusions.put(
+                "bm25 only",
+                r -> r.bm25().stream().map(ScoredChunk::chunk).map(c -> c.seq()).toList());
         Map<String, double[]> totals = new LinkedHashMap<>();
         fusions.keySet().forEach(f -> totals.put(f, new double[CUTOFFS.length + 1]));
 
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             RetrievalIndex index = RetrievalIndex.attach(store, RetrievalSettings.defaults())) {
+                RetrievalIndex index = RetrievalIndex.attach(store, RetrievalSettings.defaults())) {
             Map<String, Map<Long, String>> texts = new HashMap<>();
             long offset = 0;
             for (EvalExample example : examples) {
@@ -66,12 +74,22 @@ class FusionBenchmark {
                     continue;
                 }
                 List<Passage> passages = new SentenceChunker(512).split(example.context(), embedder::countTokens);
-                float[][] vectors = embedder.embed(passages.stream().map(Passage::text).toList());
+                float[][] vectors =
+                        embedder.embed(passages.stream().map(Passage::text).toList());
                 List<Chunk> chunks = new ArrayList<>();
                 for (int i = 0; i < passages.size(); i++) {
                     Passage p = passages.get(i);
-                    chunks.add(Chunk.upsert(example.corpus(), "context", 1, i, passages.size(), p.text(),
-                            p.tokenCount(), vectors[i], p.start(), p.end()));
+                    chunks.add(Chunk.upsert(
+                            example.corpus(),
+                            "context",
+                            1,
+                            i,
+                            passages.size(),
+                            p.text(),
+                            p.tokenCount(),
+                            vectors[i],
+                            p.start(),
+                            p.end()));
                 }
                 store.apply(new AppliedBatch(chunks, Map.of(new TopicPartition("memorag.chunks", 0), ++offset)));
                 Map<Long, String> bySeq = new HashMap<>();
@@ -101,10 +119,14 @@ class FusionBenchmark {
                 }
             }
         }
-        StringBuilder report = new StringBuilder("| fusion | in top 1 | in top 3 | in top 5 | MRR@" + DEPTH + " |\n"
-                + "|---|---:|---:|---:|---:|\n");
-        totals.forEach((name, t) -> report.append(String.format("| %s | %.1f | %.1f | %.1f | %.3f |%n", name,
-                100 * t[0] / examples.size(), 100 * t[1] / examples.size(), 100 * t[2] / examples.size(),
+        StringBuilder report = new StringBuilder(
+                "| fusion | in top 1 | in top 3 | in top 5 | MRR@" + DEPTH + " |\n" + "|---|---:|---:|---:|---:|\n");
+        totals.forEach((name, t) -> report.append(String.format(
+                "| %s | %.1f | %.1f | %.1f | %.3f |%n",
+                name,
+                100 * t[0] / examples.size(),
+                100 * t[1] / examples.size(),
+                100 * t[2] / examples.size(),
                 t[3] / examples.size())));
         report.append(examples.size()).append(" questions from ").append(data).append('\n');
         System.out.print(report);
@@ -112,8 +134,7 @@ class FusionBenchmark {
     }
 
     /** One question's rankings, best first. */
-    private record Rankings(List<ScoredChunk> dense, List<ScoredChunk> bm25) {
-    }
+    private record Rankings(List<ScoredChunk> dense, List<ScoredChunk> bm25) {}
 
     private static List<ScoredChunk> byScore(List<ScoredChunk> hits) {
         return hits.stream().sorted(Comparator.comparingDouble(h -> -h.score())).toList();

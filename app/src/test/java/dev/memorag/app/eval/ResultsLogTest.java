@@ -16,10 +16,30 @@ class ResultsLogTest {
     @TempDir
     Path dir;
 
-    static ExampleResult result(String id, String task, String mode, double f1, double em, double recall,
-                                double holds, int tokens, long latency) {
-        return new ExampleResult(id, task, mode, "eval-c", "q " + id, "answer " + id, "passage " + id, f1, em,
-                recall, holds, tokens, latency);
+    static ExampleResult result(
+            String id,
+            String task,
+            String mode,
+            double f1,
+            double em,
+            double recall,
+            double holds,
+            int tokens,
+            long latency) {
+        return new ExampleResult(
+                id,
+                task,
+                mode,
+                "eval-c",
+                "q " + id,
+                "answer " + id,
+                "passage " + id,
+                f1,
+                em,
+                recall,
+                holds,
+                tokens,
+                latency);
     }
 
     @Test
@@ -39,7 +59,9 @@ class ResultsLogTest {
         ResultsLog log = new ResultsLog(dir.resolve("results.jsonl"));
         ExampleResult first = result("q1", "t", "bm25", 1, 1, 1, 1, 10, 1);
         log.append(first);
-        Files.writeString(log.file(), "{\"id\":\"q2\",\"task\":\"t\",\"mode\":\"bm25\",\"answer\":\"x}",
+        Files.writeString(
+                log.file(),
+                "{\"id\":\"q2\",\"task\":\"t\",\"mode\":\"bm25\",\"answer\":\"x}",
                 StandardOpenOption.APPEND);
         assertEquals(List.of(first), log.load());
         assertEquals(Set.of(ResultsLog.key("bm25", "q1")), log.scoredKeys(), "q2 is not scored");

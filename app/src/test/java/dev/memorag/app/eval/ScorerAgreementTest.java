@@ -55,16 +55,19 @@ class ScorerAgreementTest {
         assertEquals(PREDICTIONS.size(), gold.size());
         Path predictions = dir.resolve("predictions.jsonl");
         StringBuilder lines = new StringBuilder();
-        PREDICTIONS.forEach((id, p) -> lines.append(Json.writeString(Map.of("id", id, "answer", p.get(0),
-                "retrieved", p.get(1)))).append('\n'));
+        PREDICTIONS.forEach(
+                (id, p) -> lines.append(Json.writeString(Map.of("id", id, "answer", p.get(0), "retrieved", p.get(1))))
+                        .append('\n'));
         Files.writeString(predictions, lines, StandardCharsets.UTF_8);
 
         Map<String, double[]> table = runScorePy(predictions);
         for (EvalExample example : gold) {
             List<String> p = PREDICTIONS.get(example.id());
-            double[] java = {100 * Scorer.bestF1(p.get(0), example.answers()),
-                    100 * Scorer.bestExactMatch(p.get(0), example.answers()),
-                    100 * Scorer.answerRecall(p.get(1), example.answers())};
+            double[] java = {
+                100 * Scorer.bestF1(p.get(0), example.answers()),
+                100 * Scorer.bestExactMatch(p.get(0), example.answers()),
+                100 * Scorer.answerRecall(p.get(1), example.answers())
+            };
             double[] python = table.get(example.task());
             String[] names = {"F1", "EM", "recall"};
             for (int i = 0; i < 3; i++) {
@@ -77,7 +80,8 @@ class ScorerAgreementTest {
     /** Runs score.py and parses its table: task → {F1, EM, recall}. */
     private static Map<String, double[]> runScorePy(Path predictions) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("python3", SCORE_PY.toString(), predictions.toString(), GOLD.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "score.py finished");
         assertEquals(0, process.exitValue(), output);
@@ -87,8 +91,9 @@ class ScorerAgreementTest {
             if (cols[0].equals("task")) {
                 continue;
             }
-            table.put(cols[0], new double[] {Double.parseDouble(cols[3]), Double.parseDouble(cols[4]),
-                    Double.parseDouble(cols[5])});
+            table.put(cols[0], new double[] {
+                Double.parseDouble(cols[3]), Double.parseDouble(cols[4]), Double.parseDouble(cols[5])
+            });
         }
         assertEquals(PREDICTIONS.size(), table.size(), output);
         return table;
@@ -96,7 +101,9 @@ class ScorerAgreementTest {
 
     private static boolean python3Available() {
         try {
-            Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("python3", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {

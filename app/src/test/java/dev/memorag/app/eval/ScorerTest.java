@@ -51,10 +51,14 @@ class ScorerTest {
     @Test
     void answerRecallLooksForANormalizedGoldAnswerInTheEvidence() {
         assertEquals(1.0, Scorer.answerRecall("... met Dick Wilkins there ...", List.of("dick wilkins")));
-        assertEquals(1.0, Scorer.answerRecall("MET DICK, WILKINS!", List.of("Dick Wilkins")),
+        assertEquals(
+                1.0,
+                Scorer.answerRecall("MET DICK, WILKINS!", List.of("Dick Wilkins")),
                 "punctuation between the words is gone after normalization");
         assertEquals(0.0, Scorer.answerRecall("no such name", List.of("Topper")));
-        assertEquals(0.0, Scorer.answerRecall("anything at all", List.of("the", "")),
+        assertEquals(
+                0.0,
+                Scorer.answerRecall("anything at all", List.of("the", "")),
                 "a gold answer that normalizes to nothing matches nothing");
     }
 }

@@ -37,6 +37,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class AdmissionProcessor implements Processor<byte[], byte[], Object, Object> {
     /** The stage name on its dead letters. */
     static final String STAGE = "ingest.admission";
+
     private static final Pattern CORPUS_ID = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,62}$");
 
     private final RecordValidator validator;
@@ -75,15 +76,24 @@ final class AdmissionProcessor implements Processor<byte[], byte[], Object, Obje
         String sha = doc.op() == Op.UPSERT ? sha256(doc) : null;
         boolean unchanged = current == null
                 ? doc.op() == Op.DELETE
-                : doc.op() == Op.DELETE ? current.deleted() : !current.deleted() && current.sha256().equals(sha);
+                : doc.op() == Op.DELETE
+                        ? current.deleted()
+                        : !current.deleted() && current.sha256().equals(sha);
         if (unchanged) {
             return; // a re-send of what is already admitted: idempotent by design
         }
         long version = current == null ? 1 : current.version() + 1;
         long now = clock.millis();
         versions.put(storeKey, new DocumentVersion(version, sha == null ? "" : sha, doc.op() == Op.DELETE));
-        statuses.put(storeKey, DocumentStatus.admitted(doc.corpus(), doc.id(), version, doc.op(),
-                doc.text() == null ? 0 : doc.text().length(), now));
+        statuses.put(
+                storeKey,
+                DocumentStatus.admitted(
+                        doc.corpus(),
+                        doc.id(),
+                        version,
+                        doc.op(),
+                        doc.text() == null ? 0 : doc.text().length(),
+                        now));
         AdmittedDocument admitted = AdmittedDocument.of(doc, version, sha, now);
         context.forward(new Record<>(doc.corpus(), admitted, record.timestamp()), AdmissionTopology.ADMITTED_SINK);
     }
@@ -94,12 +104,16 @@ final class AdmissionProcessor implements Processor<byte[], byte[], Object, Obje
             CorpusKeys.require(record.key(), doc.corpus());
         }
         if (corpora.get(doc.corpus()) == null) {
-            throw new InvalidRecordException(ErrorCode.UNKNOWN_CORPUS, "corpus '" + doc.corpus()
-                    + "' is not registered: create it first (POST /v1/corpora or `memorag corpus create`)");
+            throw new InvalidRecordException(
+                    ErrorCode.UNKNOWN_CORPUS,
+                    "corpus '" + doc.corpus()
+                            + "' is not registered: create it first (POST /v1/corpora or `memorag corpus create`)");
         }
         if (doc.text() != null && doc.text().length() > config.maxTextChars()) {
-            throw new InvalidRecordException(ErrorCode.TOO_LARGE, "text has " + doc.text().length()
-                    + " characters, over the limit of " + config.maxTextChars() + " (MEMORAG_MAX_TEXT_CHARS)");
+            throw new InvalidRecordException(
+                    ErrorCode.TOO_LARGE,
+                    "text has " + doc.text().length() + " characters, over the limit of " + config.maxTextChars()
+                            + " (MEMORAG_MAX_TEXT_CHARS)");
         }
         return doc;
     }
@@ -108,7 +122,8 @@ final class AdmissionProcessor implements Processor<byte[], byte[], Object, Obje
         RecordMetadata source = context.recordMetadata().orElseThrow();
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         new DeadLetter(STAGE, code, message, source.topic(), source.partition(), source.offset()).writeTo(headers);
-        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers),
+        context.forward(
+                new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers),
                 AdmissionTopology.DEAD_LETTER_SINK);
         recordRejection(record.value(), ErrorInfo.of(code, message));
     }
@@ -132,9 +147,11 @@ final class AdmissionProcessor implements Processor<byte[], byte[], Object, Obje
         String key = StatusStores.documentKey(corpus, doc);
         DocumentStatus current = statuses.get(key);
         long now = clock.millis();
-        statuses.put(key, current == null
-                ? DocumentStatus.rejected(corpus, doc, reason, now)
-                : current.withRejection(reason, now));
+        statuses.put(
+                key,
+                current == null
+                        ? DocumentStatus.rejected(corpus, doc, reason, now)
+                        : current.withRejection(reason, now));
     }
 
     private static String sha256(Document doc) {

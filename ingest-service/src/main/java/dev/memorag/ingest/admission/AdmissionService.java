@@ -30,23 +30,30 @@ public final class AdmissionService implements AutoCloseable {
      * {@code advertised}: the {@code host:port} other ingest instances reach this one's gateway at (Streams'
      * {@code application.server}), or null where this is the only instance.
      */
-    public AdmissionService(String bootstrapServers, TopicCatalog topics, AdmissionConfig config, Path stateDir,
-                            int replicationFactor, HostInfo advertised, Health health) {
+    public AdmissionService(
+            String bootstrapServers,
+            TopicCatalog topics,
+            AdmissionConfig config,
+            Path stateDir,
+            int replicationFactor,
+            HostInfo advertised,
+            Health health) {
         this.advertised = advertised;
-        Properties admission = properties(topics.prefix() + "admission", bootstrapServers, topics, stateDir,
-                replicationFactor);
+        Properties admission =
+                properties(topics.prefix() + "admission", bootstrapServers, topics, stateDir, replicationFactor);
         if (advertised != null) {
             admission.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         }
         this.streams = new KafkaStreams(AdmissionTopology.build(topics, config, Clock.systemUTC()), admission);
-        this.registry = new KafkaStreams(AdmissionTopology.registry(topics),
+        this.registry = new KafkaStreams(
+                AdmissionTopology.registry(topics),
                 properties(topics.prefix() + "registry", bootstrapServers, topics, stateDir, replicationFactor));
         report(streams, health.part("ingest.admission"));
         report(registry, health.part("ingest.registry"));
     }
 
-    private static Properties properties(String applicationId, String bootstrapServers, TopicCatalog topics,
-                                         Path stateDir, int replicationFactor) {
+    private static Properties properties(
+            String applicationId, String bootstrapServers, TopicCatalog topics, Path stateDir, int replicationFactor) {
         Properties props = KafkaClients.streams(applicationId, bootstrapServers, stateDir, replicationFactor);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
@@ -60,8 +67,8 @@ public final class AdmissionService implements AutoCloseable {
             switch (next) {
                 case RUNNING -> part.up();
                 case REBALANCING -> part.degraded("rebalancing");
-                case PENDING_ERROR, ERROR -> part.failed("Kafka Streams state " + next
-                        + ": its stream threads died (see the log)");
+                case PENDING_ERROR, ERROR ->
+                    part.failed("Kafka Streams state " + next + ": its stream threads died (see the log)");
                 default -> part.degraded("Kafka Streams state " + next);
             }
         });

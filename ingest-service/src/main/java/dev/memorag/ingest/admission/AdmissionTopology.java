@@ -37,37 +37,68 @@ public final class AdmissionTopology {
     static final String VERSIONS_STORE = "document-versions";
     static final String CREATE_PROCESSOR = "create-corpora";
 
-    private AdmissionTopology() {
-    }
+    private AdmissionTopology() {}
 
     public static Topology build(TopicCatalog topics, AdmissionConfig config, Clock clock) {
         RecordValidator validator = new RecordValidator();
         Topology topology = new Topology();
 
         topology.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StatusStores.CORPORA),
-                        StatusStores.KEY_SERDE, StatusStores.CORPUS_SERDE).withLoggingDisabled(),
-                "corpora", new StringDeserializer(), JsonSerde.validating(RecordType.CORPUS), topics.corpora(),
-                "register-corpora", CorpusRegistryUpdater::new);
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(StatusStores.CORPORA),
+                                StatusStores.KEY_SERDE,
+                                StatusStores.CORPUS_SERDE)
+                        .withLoggingDisabled(),
+                "corpora",
+                new StringDeserializer(),
+                JsonSerde.validating(RecordType.CORPUS),
+                topics.corpora(),
+                "register-corpora",
+                CorpusRegistryUpdater::new);
 
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.documentsIn());
         topology.addProcessor(PROCESSOR, () -> new AdmissionProcessor(validator, config, clock), SOURCE);
         topology.addSource("chunks", new StringDeserializer(), new ByteArrayDeserializer(), topics.chunks());
         topology.addProcessor("track-chunks", () -> new ChunkTracker(clock), "chunks");
-        topology.addSource("progress", new StringDeserializer(),
-                JsonSerde.validating(RecordType.PROGRESS).deserializer(), topics.progress());
+        topology.addSource(
+                "progress",
+                new StringDeserializer(),
+                JsonSerde.validating(RecordType.PROGRESS).deserializer(),
+                topics.progress());
         topology.addProcessor("track-progress", () -> new ProgressTracker(clock), "progress");
 
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERSIONS_STORE),
-                Serdes.String(), new JsonSerde<>(DocumentVersion.class)), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StatusStores.DOCUMENTS),
-                StatusStores.KEY_SERDE, StatusStores.STATUS_SERDE), PROCESSOR, "track-chunks", "track-progress");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
-                StatusStores.CORPUS_PROGRESS), StatusStores.KEY_SERDE, StatusStores.PROGRESS_SERDE), "track-progress");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(VERSIONS_STORE),
+                        Serdes.String(),
+                        new JsonSerde<>(DocumentVersion.class)),
+                PROCESSOR);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StatusStores.DOCUMENTS),
+                        StatusStores.KEY_SERDE,
+                        StatusStores.STATUS_SERDE),
+                PROCESSOR,
+                "track-chunks",
+                "track-progress");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StatusStores.CORPUS_PROGRESS),
+                        StatusStores.KEY_SERDE,
+                        StatusStores.PROGRESS_SERDE),
+                "track-progress");
 
-        topology.addSink(ADMITTED_SINK, topics.documents(), new StringSerializer(),
-                new JsonSerde<>(AdmittedDocument.class), PROCESSOR);
-        topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
+        topology.addSink(
+                ADMITTED_SINK,
+                topics.documents(),
+                new StringSerializer(),
+                new JsonSerde<>(AdmittedDocument.class),
+                PROCESSOR);
+        topology.addSink(
+                DEAD_LETTER_SINK,
+                topics.deadLetters(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
                 PROCESSOR);
         return topology;
     }
@@ -84,12 +115,12 @@ public final class AdmissionTopology {
         Topology topology = new Topology();
         topology.addSource("corpora", new StringDeserializer(), new ByteArrayDeserializer(), topics.corpora());
         topology.addProcessor("audit-corpora", () -> new CorpusAudit(validator), "corpora");
-        topology.addSource("corpus-requests", new StringDeserializer(), new ByteArrayDeserializer(),
-                topics.corpusRequests());
+        topology.addSource(
+                "corpus-requests", new StringDeserializer(), new ByteArrayDeserializer(), topics.corpusRequests());
         topology.addProcessor(CREATE_PROCESSOR, () -> new CorpusCreation(validator), "corpus-requests");
         topology.addStateStore(CorpusClaims.store(), "audit-corpora", CREATE_PROCESSOR);
-        topology.addSink("registrations", topics.corpora(), new StringSerializer(), new ByteArraySerializer(),
-                CREATE_PROCESSOR);
+        topology.addSink(
+                "registrations", topics.corpora(), new StringSerializer(), new ByteArraySerializer(), CREATE_PROCESSOR);
         return topology;
     }
 }

@@ -37,43 +37,59 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     public void configure(Map<String, ?> configs) {
         Object name = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         if (name == null) {
-            throw new IllegalArgumentException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG
-                    + " must name the dead-letter topic");
+            throw new IllegalArgumentException(
+                    StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG + " must name the dead-letter topic");
         }
         topic = name.toString();
     }
 
     @Override
-    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
-                                                                ConsumerRecord<byte[], byte[]> record,
-                                                                Exception exception) {
+    public DeserializationExceptionHandler.Response handleError(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         if (context.taskId().subtopology() < 0) {
-            log.warn("global store skips {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+            log.warn(
+                    "global store skips {}-{}@{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
                     exception.getMessage());
             return DeserializationExceptionHandler.Response.resume();
         }
-        return DeserializationExceptionHandler.Response.resume(List.of(
-                deadLetter(context, record.key(), record.value(), record.headers(), exception)));
+        return DeserializationExceptionHandler.Response.resume(
+                List.of(deadLetter(context, record.key(), record.value(), record.headers(), exception)));
     }
 
     @Override
-    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
-                                                           Exception exception) {
+    public ProcessingExceptionHandler.Response handleError(
+            ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         if (exception instanceof ProcessorStateException) {
             return ProcessingExceptionHandler.Response.fail();
         }
-        return ProcessingExceptionHandler.Response.resume(List.of(deadLetter(context, context.sourceRawKey(),
-                context.sourceRawValue(), context.headers(), exception)));
+        return ProcessingExceptionHandler.Response.resume(List.of(
+                deadLetter(context, context.sourceRawKey(), context.sourceRawValue(), context.headers(), exception)));
     }
 
-    private ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value,
-                                                      Headers headers, Exception exception) {
+    private ProducerRecord<byte[], byte[]> deadLetter(
+            ErrorHandlerContext context, byte[] key, byte[] value, Headers headers, Exception exception) {
         ErrorCode code = exception instanceof InvalidRecordException invalid ? invalid.code() : ErrorCode.INTERNAL;
-        String message = exception instanceof InvalidRecordException ? exception.getMessage()
+        String message = exception instanceof InvalidRecordException
+                ? exception.getMessage()
                 : exception.getClass().getSimpleName() + ": " + exception.getMessage();
-        log.warn("dead-lettering {}-{}@{} at {}: {} {}", context.topic(), context.partition(), context.offset(),
-                context.processorNodeId(), code, message);
-        return new DeadLetter(STAGE_PREFIX + context.processorNodeId(), code, message, context.topic(),
-                context.partition(), context.offset()).toRecord(topic, key, value, headers);
+        log.warn(
+                "dead-lettering {}-{}@{} at {}: {} {}",
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                context.processorNodeId(),
+                code,
+                message);
+        return new DeadLetter(
+                        STAGE_PREFIX + context.processorNodeId(),
+                        code,
+                        message,
+                        context.topic(),
+                        context.partition(),
+                        context.offset())
+                .toRecord(topic, key, value, headers);
     }
 }

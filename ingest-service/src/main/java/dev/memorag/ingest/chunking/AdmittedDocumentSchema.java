@@ -56,7 +56,8 @@ public final class AdmittedDocumentSchema implements KafkaRecordDeserializationS
 
     private static DeadLetter reason(ConsumerRecord<byte[], byte[]> record, RuntimeException e) {
         ErrorCode code = e instanceof InvalidRecordException invalid ? invalid.code() : ErrorCode.INTERNAL;
-        String message = e instanceof InvalidRecordException ? e.getMessage()
+        String message = e instanceof InvalidRecordException
+                ? e.getMessage()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
         return new DeadLetter(STAGE, code, message, record.topic(), record.partition(), record.offset());
     }

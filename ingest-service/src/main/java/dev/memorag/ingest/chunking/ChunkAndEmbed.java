@@ -38,8 +38,17 @@ public final class ChunkAndEmbed extends RichFlatMapFunction<AdmittedDocument, C
         float[][] vectors = embedder.embed(passages.stream().map(Passage::text).toList());
         for (int i = 0; i < passages.size(); i++) {
             Passage p = passages.get(i);
-            out.collect(Chunk.upsert(doc.corpus(), doc.id(), doc.version(), i, passages.size(), p.text(),
-                    p.tokenCount(), vectors[i], p.start(), p.end()));
+            out.collect(Chunk.upsert(
+                    doc.corpus(),
+                    doc.id(),
+                    doc.version(),
+                    i,
+                    passages.size(),
+                    p.text(),
+                    p.tokenCount(),
+                    vectors[i],
+                    p.start(),
+                    p.end()));
         }
     }
 }

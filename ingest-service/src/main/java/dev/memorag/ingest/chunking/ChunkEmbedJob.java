@@ -12,16 +12,16 @@ import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -40,19 +40,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * source offsets and the sink's transaction together; downstream reads with {@code read_committed}.
  */
 public final class ChunkEmbedJob {
-    private ChunkEmbedJob() {
-    }
+    private ChunkEmbedJob() {}
 
     /** Adds the job's pipeline to an environment; the caller executes it (MiniCluster or a Flink cluster). */
-    public static void define(StreamExecutionEnvironment env, String bootstrapServers, TopicCatalog topics,
-                              ChunkJobConfig config) {
+    public static void define(
+            StreamExecutionEnvironment env, String bootstrapServers, TopicCatalog topics, ChunkJobConfig config) {
         configure(env, config);
         SingleOutputStreamOperator<AdmittedDocument> documents = admittedDocuments(env, bootstrapServers, topics);
         chunkAndEmbed(documents, config)
                 .sinkTo(chunkSink(bootstrapServers, topics))
                 .uid("chunks")
                 .name("chunks");
-        documents.getSideOutput(SplitRefusals.REFUSED)
+        documents
+                .getSideOutput(SplitRefusals.REFUSED)
                 .sinkTo(deadLetterSink(bootstrapServers, topics))
                 .uid("dead-letters")
                 .name("dead letters");
@@ -68,9 +68,8 @@ public final class ChunkEmbedJob {
      * Committed admitted documents that the chunker can use; offsets live in Flink checkpoints (the group's committed
      * ones are a hint). Records it cannot use leave through the {@link SplitRefusals#REFUSED} side output.
      */
-    public static SingleOutputStreamOperator<AdmittedDocument> admittedDocuments(StreamExecutionEnvironment env,
-                                                                                 String bootstrapServers,
-                                                                                 TopicCatalog topics) {
+    public static SingleOutputStreamOperator<AdmittedDocument> admittedDocuments(
+            StreamExecutionEnvironment env, String bootstrapServers, TopicCatalog topics) {
         KafkaSource<ChunkerInput> source = KafkaSource.<ChunkerInput>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topics.documents())
@@ -87,7 +86,8 @@ public final class ChunkEmbedJob {
     }
 
     public static DataStream<Chunk> chunkAndEmbed(DataStream<AdmittedDocument> documents, ChunkJobConfig config) {
-        return documents.flatMap(new ChunkAndEmbed(config.chunkTokens()))
+        return documents
+                .flatMap(new ChunkAndEmbed(config.chunkTokens()))
                 .uid("chunk-and-embed")
                 .name("chunk and embed");
     }

@@ -20,8 +20,8 @@ public record ChunkJobConfig(int chunkTokens, int parallelism, Duration checkpoi
 
     /** The job's settings on a Flink cluster. */
     public static ChunkJobConfig of(Settings settings) {
-        return new ChunkJobConfig(settings.get(CHUNK_TOKENS), settings.get(CHUNK_PARALLELISM),
-                settings.get(CHECKPOINT_INTERVAL));
+        return new ChunkJobConfig(
+                settings.get(CHUNK_TOKENS), settings.get(CHUNK_PARALLELISM), settings.get(CHECKPOINT_INTERVAL));
     }
 
     /** The job in this process, on a MiniCluster of one subtask. */

@@ -62,8 +62,9 @@ public final class SentenceChunker implements Serializable {
         List<Piece> pieces = new ArrayList<>();
         BreakIterator sentences = BreakIterator.getSentenceInstance(Locale.ROOT);
         sentences.setText(text);
-        for (int from = sentences.first(), to = sentences.next(); to != BreakIterator.DONE;
-             from = to, to = sentences.next()) {
+        for (int from = sentences.first(), to = sentences.next();
+                to != BreakIterator.DONE;
+                from = to, to = sentences.next()) {
             String sentence = text.substring(from, to);
             int tokens = tokenCount.applyAsInt(sentence);
             if (tokens <= maxTokens) {
@@ -75,15 +76,19 @@ public final class SentenceChunker implements Serializable {
             int partStart = from;
             int partEnd = from;
             int partTokens = 0; // 0 while the part is one word: it has not been tokenized on its own
-            for (int w = words.first(), next = words.next(); next != BreakIterator.DONE; w = next, next = words.next()) {
+            for (int w = words.first(), next = words.next();
+                    next != BreakIterator.DONE;
+                    w = next, next = words.next()) {
                 if (partEnd == partStart) {
                     partEnd = from + next;
                     continue;
                 }
                 int longer = tokenCount.applyAsInt(text.substring(partStart, from + next));
                 if (longer > maxTokens) {
-                    pieces.add(new Piece(partStart, partEnd, partTokens > 0 ? partTokens
-                            : tokenCount.applyAsInt(text.substring(partStart, partEnd))));
+                    pieces.add(new Piece(
+                            partStart,
+                            partEnd,
+                            partTokens > 0 ? partTokens : tokenCount.applyAsInt(text.substring(partStart, partEnd))));
                     partStart = partEnd;
                     partTokens = 0;
                 } else {
@@ -91,13 +96,14 @@ public final class SentenceChunker implements Serializable {
                 }
                 partEnd = from + next;
             }
-            pieces.add(new Piece(partStart, partEnd, partTokens > 0 ? partTokens
-                    : tokenCount.applyAsInt(text.substring(partStart, partEnd))));
+            pieces.add(new Piece(
+                    partStart,
+                    partEnd,
+                    partTokens > 0 ? partTokens : tokenCount.applyAsInt(text.substring(partStart, partEnd))));
         }
         return pieces;
     }
 
     /** A sentence or part of one: where it is in the text and how many tokens it measured. */
-    private record Piece(int start, int end, int tokenCount) {
-    }
+    private record Piece(int start, int end, int tokenCount) {}
 }

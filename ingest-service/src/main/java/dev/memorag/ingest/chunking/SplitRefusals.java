@@ -30,8 +30,14 @@ public final class SplitRefusals extends ProcessFunction<ChunkerInput, AdmittedD
             return;
         }
         DeadLetter reason = input.refusal().reason();
-        log.warn("{} dead-letters {}-{}@{}: {} {}", reason.stage(), reason.sourceTopic(), reason.sourcePartition(),
-                reason.sourceOffset(), reason.code(), reason.message());
+        log.warn(
+                "{} dead-letters {}-{}@{}: {} {}",
+                reason.stage(),
+                reason.sourceTopic(),
+                reason.sourcePartition(),
+                reason.sourceOffset(),
+                reason.code(),
+                reason.message());
         deadLetters.inc();
         ctx.output(REFUSED, input.refusal());
     }

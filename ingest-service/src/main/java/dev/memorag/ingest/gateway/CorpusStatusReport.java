@@ -18,20 +18,26 @@ import java.util.TreeMap;
  * @param memory    the worker's corpus totals and backend, absent before the first report
  * @param watermark the last document version a worker reported, absent before the first report
  */
-record CorpusStatusReport(String corpus, long documents, Map<String, Long> stages, long pending,
-                          Memory memory, Watermark watermark) {
+record CorpusStatusReport(
+        String corpus, long documents, Map<String, Long> stages, long pending, Memory memory, Watermark watermark) {
 
     /**
      * Live documents, chunks and retriever tokens; model tokens and windows in memory, lag in retriever tokens; why the
      * memory cannot be built right now, if it cannot.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Memory(String backend, long documents, long chunks, long tokens, long memoryTokens, long windows, long lag,
-                  boolean stale, String problem) {
-    }
+    record Memory(
+            String backend,
+            long documents,
+            long chunks,
+            long tokens,
+            long memoryTokens,
+            long windows,
+            long lag,
+            boolean stale,
+            String problem) {}
 
-    record Watermark(String doc, long version, long at) {
-    }
+    record Watermark(String doc, long version, long at) {}
 
     static CorpusStatusReport of(String corpus, List<DocumentStatus> statuses, Progress latest) {
         Map<String, Long> stages = new TreeMap<>();
@@ -46,10 +52,23 @@ record CorpusStatusReport(String corpus, long documents, Map<String, Long> stage
                 pending++;
             }
         }
-        return new CorpusStatusReport(corpus, live, stages, pending,
-                latest == null ? null : new Memory(latest.memoryBackend(), latest.corpusDocuments(),
-                        latest.corpusChunks(), latest.corpusTokens(), latest.memoryTokens(), latest.memoryWindows(),
-                        latest.memoryLag(), latest.memoryStale(), latest.memoryProblem()),
+        return new CorpusStatusReport(
+                corpus,
+                live,
+                stages,
+                pending,
+                latest == null
+                        ? null
+                        : new Memory(
+                                latest.memoryBackend(),
+                                latest.corpusDocuments(),
+                                latest.corpusChunks(),
+                                latest.corpusTokens(),
+                                latest.memoryTokens(),
+                                latest.memoryWindows(),
+                                latest.memoryLag(),
+                                latest.memoryStale(),
+                                latest.memoryProblem()),
                 latest == null ? null : new Watermark(latest.doc(), latest.version(), latest.at()));
     }
 }

@@ -28,8 +28,14 @@ public final class IngestGateway extends VerticleBase {
      * {@code status}: this instance's stores; {@code owners}: which instance answers each corpus's status;
      * {@code health}: the process's, served as {@code GET /health} and {@code GET /ready}.
      */
-    public IngestGateway(GatewayConfig config, String bootstrapServers, TopicCatalog topics, StatusView status,
-                         StatusOwners owners, Health health, Path uploads) {
+    public IngestGateway(
+            GatewayConfig config,
+            String bootstrapServers,
+            TopicCatalog topics,
+            StatusView status,
+            StatusOwners owners,
+            Health health,
+            Path uploads) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.topics = topics;
@@ -45,9 +51,9 @@ public final class IngestGateway extends VerticleBase {
                 .compose(p -> {
                     publisher = p;
                     return vertx.createHttpServer()
-                            .requestHandler(new IngestRoutes(vertx, config, topics, status, owners, health, publisher,
-                                    uploads)
-                                    .router())
+                            .requestHandler(
+                                    new IngestRoutes(vertx, config, topics, status, owners, health, publisher, uploads)
+                                            .router())
                             .listen(config.port(), config.host());
                 })
                 .onSuccess(s -> server = s);

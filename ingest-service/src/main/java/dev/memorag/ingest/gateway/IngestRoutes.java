@@ -1,10 +1,10 @@
 package dev.memorag.ingest.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memorag.auth.BearerToken;
 import dev.memorag.edge.CorpusAccess;
 import dev.memorag.edge.HttpErrors;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memorag.health.Health;
 import dev.memorag.ingest.status.StatusOwners;
 import dev.memorag.ingest.status.StatusView;
@@ -40,7 +40,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-
 /**
  * The gateway's HTTP API. Every corpus route needs the corpus's bearer token (or the admin token); every error is
  * JSON with a code and a message. Store lookups, file extraction and Kafka sends run off the event loop.
@@ -61,8 +60,15 @@ final class IngestRoutes {
     private final CorpusAccess access;
     private final Path uploads;
 
-    IngestRoutes(Vertx vertx, GatewayConfig config, TopicCatalog topics, StatusView status, StatusOwners owners,
-                 Health health, RecordPublisher publisher, Path uploads) {
+    IngestRoutes(
+            Vertx vertx,
+            GatewayConfig config,
+            TopicCatalog topics,
+            StatusView status,
+            StatusOwners owners,
+            Health health,
+            RecordPublisher publisher,
+            Path uploads) {
         this.vertx = vertx;
         this.config = config;
         this.topics = topics;
@@ -81,13 +87,22 @@ final class IngestRoutes {
                 .setBodyLimit(config.maxUploadBytes())
                 .setDeleteUploadedFilesOnEnd(true);
         // liveness fails once a part has stopped for good; readiness while any part (admission first) is not working
-        router.get("/health").handler(ctx -> ctx.response().setStatusCode(health.live() ? 200 : 503)
-                .putHeader("content-type", "application/json").end(Json.writeString(health.livenessReport())));
-        router.get("/ready").handler(ctx -> ctx.response().setStatusCode(health.ready() ? 200 : 503)
-                .putHeader("content-type", "application/json").end(Json.writeString(health.readinessReport())));
-        router.get("/metrics").handler(ctx -> blocking(() -> MemoryMetrics.render(status.progress()))
-                .onSuccess(text -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4").end(text))
-                .onFailure(e -> Failures.answer(ctx, e)));
+        router.get("/health")
+                .handler(ctx -> ctx.response()
+                        .setStatusCode(health.live() ? 200 : 503)
+                        .putHeader("content-type", "application/json")
+                        .end(Json.writeString(health.livenessReport())));
+        router.get("/ready")
+                .handler(ctx -> ctx.response()
+                        .setStatusCode(health.ready() ? 200 : 503)
+                        .putHeader("content-type", "application/json")
+                        .end(Json.writeString(health.readinessReport())));
+        router.get("/metrics")
+                .handler(ctx -> blocking(() -> MemoryMetrics.render(status.progress()))
+                        .onSuccess(text -> ctx.response()
+                                .putHeader("content-type", "text/plain; version=0.0.4")
+                                .end(text))
+                        .onFailure(e -> Failures.answer(ctx, e)));
         // bodies are read before the (asynchronous) token check: Vert.x needs the body handler first on a route
         router.route("/v1/*").handler(body);
         router.post("/v1/corpora").handler(this::requireAdmin).handler(this::createCorpus);
@@ -99,8 +114,12 @@ final class IngestRoutes {
         router.get("/v1/corpora/:corpus/documents").handler(toOwner).handler(this::listDocuments);
         router.get("/v1/corpora/:corpus/documents/:doc").handler(toOwner).handler(this::getDocument);
         router.get("/v1/corpora/:corpus/status").handler(toOwner).handler(this::corpusStatus);
-        router.errorHandler(413, ctx -> HttpErrors.send(ctx.response(), ErrorCode.TOO_LARGE,
-                "the request body is over the limit of " + config.maxUploadBytes() + " bytes"));
+        router.errorHandler(
+                413,
+                ctx -> HttpErrors.send(
+                        ctx.response(),
+                        ErrorCode.TOO_LARGE,
+                        "the request body is over the limit of " + config.maxUploadBytes() + " bytes"));
         HttpErrors.answerRoutingErrors(router);
         router.errorHandler(500, ctx -> Failures.answer(ctx, ctx.failure()));
         return router;
@@ -141,15 +160,16 @@ final class IngestRoutes {
             JsonNode body = Json.MAPPER.readTree(bytes(ctx.body().buffer()));
             id = body == null ? null : body.path("id").asText(null);
         } catch (IOException e) {
-            HttpErrors.send(ctx.response(), ErrorCode.MALFORMED_JSON,
-                    "the body must be JSON such as {\"id\": \"dickens\"}");
+            HttpErrors.send(
+                    ctx.response(), ErrorCode.MALFORMED_JSON, "the body must be JSON such as {\"id\": \"dickens\"}");
             return;
         }
         String token = newToken();
         Corpus corpus;
         try {
-            corpus = validator.parse(RecordType.CORPUS, Json.write(Corpus.register(
-                    id == null ? "" : id, token, System.currentTimeMillis())));
+            corpus = validator.parse(
+                    RecordType.CORPUS,
+                    Json.write(Corpus.register(id == null ? "" : id, token, System.currentTimeMillis())));
         } catch (InvalidRecordException e) {
             HttpErrors.send(ctx.response(), e.code(), e.getMessage());
             return;
@@ -157,14 +177,23 @@ final class IngestRoutes {
         // the registry application decides (first request per id wins, on any gateway); the local check only spares
         // a request that would be refused anyway
         blocking(() -> status.corpus(corpus.id()))
-                .compose(existing -> existing.isPresent() ? Future.failedFuture(exists(corpus.id()))
+                .compose(existing -> existing.isPresent()
+                        ? Future.failedFuture(exists(corpus.id()))
                         : publisher.publish(topics.corpusRequests(), corpus.id(), Json.write(corpus)))
                 .compose(v -> awaitRegistration(corpus.id(), System.nanoTime() + REGISTRATION_WAIT.toNanos()))
                 .compose(registered -> registered.tokenSha256().equals(corpus.tokenSha256())
-                        ? Future.succeededFuture() : Future.failedFuture(exists(corpus.id())))
-                .onSuccess(v -> ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
-                        .end(Json.writeString(Map.of("corpus", corpus.id(), "token", token,
-                                "documents", "/v1/corpora/" + corpus.id() + "/documents"))))
+                        ? Future.succeededFuture()
+                        : Future.failedFuture(exists(corpus.id())))
+                .onSuccess(v -> ctx.response()
+                        .setStatusCode(201)
+                        .putHeader("content-type", "application/json")
+                        .end(Json.writeString(Map.of(
+                                "corpus",
+                                corpus.id(),
+                                "token",
+                                token,
+                                "documents",
+                                "/v1/corpora/" + corpus.id() + "/documents"))))
                 .onFailure(e -> Failures.answer(ctx, e));
     }
 
@@ -180,13 +209,16 @@ final class IngestRoutes {
         String token = bearer(ctx);
         blocking(() -> access.readable(token))
                 .onSuccess(list -> {
-                    java.util.List<Map<String, Object>> out = list.stream().map(c -> {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("id", c.id());
-                        m.put("createdAt", c.createdAt());
-                        return m;
-                    }).toList();
-                    ctx.response().putHeader("content-type", "application/json")
+                    java.util.List<Map<String, Object>> out = list.stream()
+                            .map(c -> {
+                                Map<String, Object> m = new LinkedHashMap<>();
+                                m.put("id", c.id());
+                                m.put("createdAt", c.createdAt());
+                                return m;
+                            })
+                            .toList();
+                    ctx.response()
+                            .putHeader("content-type", "application/json")
                             .end(Json.writeString(Map.of("admin", access.isAdmin(token), "corpora", out)));
                 })
                 .onFailure(e -> Failures.answer(ctx, e));
@@ -223,8 +255,8 @@ final class IngestRoutes {
         String doc = ctx.pathParam("doc");
         blocking(() -> status.document(corpus, doc))
                 .compose(current -> current.filter(s -> s.op() == Op.UPSERT).isEmpty()
-                        ? Future.failedFuture(new InvalidRecordException(ErrorCode.UNKNOWN_DOCUMENT,
-                        "corpus '" + corpus + "' has no document '" + doc + "'"))
+                        ? Future.failedFuture(new InvalidRecordException(
+                                ErrorCode.UNKNOWN_DOCUMENT, "corpus '" + corpus + "' has no document '" + doc + "'"))
                         : publish(Document.delete(corpus, doc)))
                 .onSuccess(document -> accepted(ctx, document))
                 .onFailure(e -> Failures.answer(ctx, e));
@@ -233,7 +265,8 @@ final class IngestRoutes {
     private void listDocuments(RoutingContext ctx) {
         String corpus = ctx.pathParam("corpus");
         blocking(() -> status.documents(corpus))
-                .onSuccess(list -> ctx.response().putHeader("content-type", "application/json")
+                .onSuccess(list -> ctx.response()
+                        .putHeader("content-type", "application/json")
                         .end(Json.writeString(Map.of("corpus", corpus, "documents", list))))
                 .onFailure(e -> Failures.answer(ctx, e));
     }
@@ -243,29 +276,38 @@ final class IngestRoutes {
         String doc = ctx.pathParam("doc");
         blocking(() -> status.document(corpus, doc))
                 .onSuccess(found -> found.ifPresentOrElse(
-                        s -> ctx.response().putHeader("content-type", "application/json").end(Json.writeString(s)),
-                        () -> HttpErrors.send(ctx.response(), ErrorCode.UNKNOWN_DOCUMENT,
+                        s -> ctx.response()
+                                .putHeader("content-type", "application/json")
+                                .end(Json.writeString(s)),
+                        () -> HttpErrors.send(
+                                ctx.response(),
+                                ErrorCode.UNKNOWN_DOCUMENT,
                                 "corpus '" + corpus + "' has no document '" + doc + "'")))
                 .onFailure(e -> Failures.answer(ctx, e));
     }
 
     private void corpusStatus(RoutingContext ctx) {
         String corpus = ctx.pathParam("corpus");
-        blocking(() -> CorpusStatusReport.of(corpus, status.documents(corpus), status.progress(corpus).orElse(null)))
-                .onSuccess(report -> ctx.response().putHeader("content-type", "application/json")
+        blocking(() -> CorpusStatusReport.of(
+                        corpus,
+                        status.documents(corpus),
+                        status.progress(corpus).orElse(null)))
+                .onSuccess(report -> ctx.response()
+                        .putHeader("content-type", "application/json")
                         .end(Json.writeString(report)))
                 .onFailure(e -> Failures.answer(ctx, e));
     }
 
     /** Text from the body: JSON {text, title, metadata}, plain text as is, anything else through Tika. */
     private Document toDocument(RoutingContext ctx, String corpus, String doc) throws IOException {
-        String contentType = String.valueOf(ctx.request().getHeader("content-type")).toLowerCase();
+        String contentType =
+                String.valueOf(ctx.request().getHeader("content-type")).toLowerCase();
         ObjectNode node;
         if (contentType.startsWith("application/json")) {
             JsonNode body = parseJson(bytes(ctx.body().buffer()));
             if (!body.isObject()) {
-                throw new InvalidRecordException(ErrorCode.MALFORMED_JSON,
-                        "the body must be a JSON object such as {\"text\": \"...\"}");
+                throw new InvalidRecordException(
+                        ErrorCode.MALFORMED_JSON, "the body must be a JSON object such as {\"text\": \"...\"}");
             }
             node = (ObjectNode) body;
         } else {
@@ -278,8 +320,9 @@ final class IngestRoutes {
         node.put("op", "upsert");
         Document document = validator.parse(RecordType.DOCUMENT, Json.write(node));
         if (document.text().length() > config.maxTextChars()) {
-            throw new InvalidRecordException(ErrorCode.TOO_LARGE, "text has " + document.text().length()
-                    + " characters, over the limit of " + config.maxTextChars());
+            throw new InvalidRecordException(
+                    ErrorCode.TOO_LARGE,
+                    "text has " + document.text().length() + " characters, over the limit of " + config.maxTextChars());
         }
         return document;
     }
@@ -287,12 +330,11 @@ final class IngestRoutes {
     private String text(RoutingContext ctx, String contentType, String doc) throws IOException {
         if (contentType.startsWith("multipart/form-data")) {
             if (ctx.fileUploads().isEmpty()) {
-                throw new InvalidRecordException(ErrorCode.SCHEMA_VIOLATION,
-                        "a multipart upload needs one file part");
+                throw new InvalidRecordException(ErrorCode.SCHEMA_VIOLATION, "a multipart upload needs one file part");
             }
             FileUpload file = ctx.fileUploads().get(0);
-            return extractor.extract(Files.readAllBytes(Path.of(file.uploadedFileName())), file.contentType(),
-                    file.fileName());
+            return extractor.extract(
+                    Files.readAllBytes(Path.of(file.uploadedFileName())), file.contentType(), file.fileName());
         }
         byte[] raw = bytes(ctx.body().buffer());
         if (contentType.startsWith("text/plain")) {
@@ -302,7 +344,9 @@ final class IngestRoutes {
     }
 
     private Future<Document> publish(Document document) {
-        return publisher.publish(topics.documentsIn(), document.corpus(), Json.write(document)).map(document);
+        return publisher
+                .publish(topics.documentsIn(), document.corpus(), Json.write(document))
+                .map(document);
     }
 
     private void accepted(RoutingContext ctx, Document document) {
@@ -313,8 +357,11 @@ final class IngestRoutes {
         body.put("doc", document.id());
         body.put("op", document.op().wire());
         body.put("status", statusUrl);
-        ctx.response().setStatusCode(202).putHeader("content-type", "application/json")
-                .putHeader("location", statusUrl).end(Json.writeString(body));
+        ctx.response()
+                .setStatusCode(202)
+                .putHeader("content-type", "application/json")
+                .putHeader("location", statusUrl)
+                .end(Json.writeString(body));
     }
 
     private <T> Future<T> blocking(Callable<T> work) {
@@ -343,15 +390,21 @@ final class IngestRoutes {
             }
             return node;
         } catch (IOException e) {
-            throw new InvalidRecordException(ErrorCode.MALFORMED_JSON, "the body is not JSON: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            throw new InvalidRecordException(
+                    ErrorCode.MALFORMED_JSON,
+                    "the body is not JSON: "
+                            + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 
     private static String strictUtf8(byte[] raw) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new InvalidRecordException(ErrorCode.MALFORMED_JSON, "the text is not valid UTF-8");
         }

@@ -29,13 +29,16 @@ final class RecordPublisher implements AutoCloseable {
     /** Completes once the broker has the record; callable from the event loop (send() may block on metadata). */
     Future<Void> publish(String topic, String key, byte[] value) {
         Promise<Void> done = Promise.promise();
-        vertx.executeBlocking(() -> producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-            if (error == null) {
-                done.complete();
-            } else {
-                done.fail(error);
-            }
-        }), false).onFailure(done::tryFail);
+        vertx.executeBlocking(
+                        () -> producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+                            if (error == null) {
+                                done.complete();
+                            } else {
+                                done.fail(error);
+                            }
+                        }),
+                        false)
+                .onFailure(done::tryFail);
         return done.future();
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
 final class StatusForwarder implements Handler<RoutingContext> {
     /** On a forwarded request: the instance it came from. On the answer: the instance that answered it. */
     static final String FORWARDED_BY = "x-memorag-forwarded-by";
+
     static final String ANSWERED_BY = "x-memorag-answered-by";
     private static final List<String> REQUEST_HEADERS = List.of("authorization", "content-type", "accept");
     private static final List<String> RESPONSE_HEADERS = List.of("content-type", "location", "retry-after");
@@ -48,21 +49,28 @@ final class StatusForwarder implements Handler<RoutingContext> {
             ctx.next();
         } else if (owner instanceof StatusOwners.Remote remote) {
             if (ctx.request().getHeader(FORWARDED_BY) != null) {
-                HttpErrors.send(ctx.response(), ErrorCode.UNAVAILABLE, "corpus '" + corpus
-                        + "' is moving between ingest instances (now at " + remote + "); retry shortly");
+                HttpErrors.send(
+                        ctx.response(),
+                        ErrorCode.UNAVAILABLE,
+                        "corpus '" + corpus + "' is moving between ingest instances (now at " + remote
+                                + "); retry shortly");
             } else {
                 forward(ctx, remote);
             }
         } else {
-            HttpErrors.send(ctx.response(), ErrorCode.UNAVAILABLE,
-                    ((StatusOwners.Unknown) owner).reason() + "; retry shortly");
+            HttpErrors.send(
+                    ctx.response(), ErrorCode.UNAVAILABLE, ((StatusOwners.Unknown) owner).reason() + "; retry shortly");
         }
     }
 
     private void forward(RoutingContext ctx, StatusOwners.Remote owner) {
         HttpServerRequest in = ctx.request();
-        RequestOptions options = new RequestOptions().setMethod(in.method()).setHost(owner.host())
-                .setPort(owner.port()).setURI(in.uri()).setTimeout(TIMEOUT_MS)
+        RequestOptions options = new RequestOptions()
+                .setMethod(in.method())
+                .setHost(owner.host())
+                .setPort(owner.port())
+                .setURI(in.uri())
+                .setTimeout(TIMEOUT_MS)
                 .putHeader(FORWARDED_BY, in.localAddress().toString());
         for (String name : REQUEST_HEADERS) {
             String value = in.getHeader(name);
@@ -74,13 +82,15 @@ final class StatusForwarder implements Handler<RoutingContext> {
         client.request(options)
                 .compose(request -> body == null ? request.send() : request.send(body))
                 .compose(response -> response.body().map(answer -> reply(ctx, owner, response, answer)))
-                .onFailure(e -> HttpErrors.send(ctx.response(), ErrorCode.UNAVAILABLE,
+                .onFailure(e -> HttpErrors.send(
+                        ctx.response(),
+                        ErrorCode.UNAVAILABLE,
                         "the ingest instance owning corpus '" + ctx.pathParam("corpus") + "' (" + owner
                                 + ") did not answer: " + e.getMessage() + "; retry shortly"));
     }
 
-    private static Void reply(RoutingContext ctx, StatusOwners.Remote owner, HttpClientResponse response,
-                              Buffer answer) {
+    private static Void reply(
+            RoutingContext ctx, StatusOwners.Remote owner, HttpClientResponse response, Buffer answer) {
         ctx.response().setStatusCode(response.statusCode()).putHeader(ANSWERED_BY, owner.toString());
         for (String name : RESPONSE_HEADERS) {
             String value = response.getHeader(name);

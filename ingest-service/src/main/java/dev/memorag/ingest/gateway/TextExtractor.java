@@ -39,18 +39,22 @@ public final class TextExtractor {
             parser.parse(in, text, metadata, new ParseContext());
         } catch (TikaException | SAXException | IOException e) {
             if (WriteLimitReachedException.isWriteLimitReached(e)) {
-                throw new InvalidRecordException(ErrorCode.TOO_LARGE,
-                        "the extracted text is over the limit of " + maxChars + " characters");
+                throw new InvalidRecordException(
+                        ErrorCode.TOO_LARGE, "the extracted text is over the limit of " + maxChars + " characters");
             }
-            throw new InvalidRecordException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "cannot extract text from "
-                    + (fileName == null ? "the upload" : "'" + fileName + "'") + " ("
-                    + metadata.get(Metadata.CONTENT_TYPE) + "): " + e.getMessage());
+            throw new InvalidRecordException(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "cannot extract text from "
+                            + (fileName == null ? "the upload" : "'" + fileName + "'") + " ("
+                            + metadata.get(Metadata.CONTENT_TYPE) + "): " + e.getMessage());
         }
         String result = text.toString().strip();
         if (result.isEmpty()) {
-            throw new InvalidRecordException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "no text found in "
-                    + (fileName == null ? "the upload" : "'" + fileName + "'") + " ("
-                    + metadata.get(Metadata.CONTENT_TYPE) + ")");
+            throw new InvalidRecordException(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "no text found in "
+                            + (fileName == null ? "the upload" : "'" + fileName + "'") + " ("
+                            + metadata.get(Metadata.CONTENT_TYPE) + ")");
         }
         return result;
     }

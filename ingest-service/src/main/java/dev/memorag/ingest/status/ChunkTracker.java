@@ -31,8 +31,7 @@ public final class ChunkTracker implements Processor<String, byte[], Void, Void>
 
     /** The fields of a chunk this tracker needs; the parser skips text and vector without building them. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Header(String corpus, String doc, long version, int index, int count, String op) {
-    }
+    record Header(String corpus, String doc, long version, int index, int count, String op) {}
 
     /** Throws for a record that is no chunk, so that the dead-letter handler files it. */
     private static Header header(byte[] value) {
@@ -42,10 +41,13 @@ public final class ChunkTracker implements Processor<String, byte[], Void, Void>
         } catch (IOException | RuntimeException e) {
             throw new InvalidRecordException(ErrorCode.MALFORMED_JSON, "not a chunk: " + e.getMessage());
         }
-        if (chunk == null || chunk.corpus() == null || chunk.doc() == null || chunk.op() == null
+        if (chunk == null
+                || chunk.corpus() == null
+                || chunk.doc() == null
+                || chunk.op() == null
                 || chunk.version() < 1) {
-            throw new InvalidRecordException(ErrorCode.SCHEMA_VIOLATION,
-                    "a chunk needs corpus, doc, op and a version of at least 1");
+            throw new InvalidRecordException(
+                    ErrorCode.SCHEMA_VIOLATION, "a chunk needs corpus, doc, op and a version of at least 1");
         }
         return chunk;
     }
@@ -61,8 +63,8 @@ public final class ChunkTracker implements Processor<String, byte[], Void, Void>
         String key = StatusStores.documentKey(chunk.corpus(), chunk.doc());
         DocumentStatus current = statuses.get(key);
         if (current != null) {
-            DocumentStatus next = current.advance(chunk.version(), DocumentStatus.Stage.CHUNKED, chunk.count(),
-                    clock.millis());
+            DocumentStatus next =
+                    current.advance(chunk.version(), DocumentStatus.Stage.CHUNKED, chunk.count(), clock.millis());
             if (next != current) {
                 statuses.put(key, next);
             }

@@ -43,7 +43,8 @@ public final class CorpusAudit implements Processor<String, byte[], Void, Void> 
 
     /** A registration whose key is not its id. */
     public static InvalidRecordException keyMismatch(String key, Corpus corpus) {
-        return new InvalidRecordException(ErrorCode.KEY_MISMATCH,
+        return new InvalidRecordException(
+                ErrorCode.KEY_MISMATCH,
                 "corpus '" + corpus.id() + "' is registered under key '" + key + "': the key must be the corpus id");
     }
 }

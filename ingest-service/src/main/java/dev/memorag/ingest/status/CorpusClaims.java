@@ -13,8 +13,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class CorpusClaims {
     public static final String STORE = "corpus-claims";
 
-    private CorpusClaims() {
-    }
+    private CorpusClaims() {}
 
     public static StoreBuilder<KeyValueStore<String, String>> store() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String());

@@ -34,7 +34,8 @@ public final class CorpusCreation implements Processor<String, byte[], String, b
     @Override
     public void process(Record<String, byte[]> record) {
         if (record.value() == null) {
-            throw new InvalidRecordException(ErrorCode.SCHEMA_VIOLATION,
+            throw new InvalidRecordException(
+                    ErrorCode.SCHEMA_VIOLATION,
                     "a creation request needs a corpus registration; a corpus is not removed through requests");
         }
         Corpus corpus = validator.parse(RecordType.CORPUS, record.value());
@@ -42,7 +43,8 @@ public final class CorpusCreation implements Processor<String, byte[], String, b
             throw CorpusAudit.keyMismatch(record.key(), corpus);
         }
         if (claims.get(corpus.id()) != null) {
-            throw new InvalidRecordException(ErrorCode.CORPUS_EXISTS,
+            throw new InvalidRecordException(
+                    ErrorCode.CORPUS_EXISTS,
                     "corpus '" + corpus.id() + "' exists already (or another creation of it came first)");
         }
         claims.put(corpus.id(), corpus.tokenSha256());

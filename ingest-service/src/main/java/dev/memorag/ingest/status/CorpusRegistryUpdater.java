@@ -29,7 +29,9 @@ public final class CorpusRegistryUpdater implements Processor<String, Corpus, Vo
         } else if (record.value().id().equals(record.key())) {
             corpora.put(record.key(), record.value());
         } else {
-            log.warn("registry skips {}", CorpusAudit.keyMismatch(record.key(), record.value()).getMessage());
+            log.warn(
+                    "registry skips {}",
+                    CorpusAudit.keyMismatch(record.key(), record.value()).getMessage());
         }
     }
 }

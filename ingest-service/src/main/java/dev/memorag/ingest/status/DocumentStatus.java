@@ -13,8 +13,16 @@ import java.util.Locale;
  * stored before the field existed).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DocumentStatus(String corpus, String doc, long version, Op op, Stage stage, int chunks,
-                             ErrorInfo lastRejection, long updatedAt, long chars) {
+public record DocumentStatus(
+        String corpus,
+        String doc,
+        long version,
+        Op op,
+        Stage stage,
+        int chunks,
+        ErrorInfo lastRejection,
+        long updatedAt,
+        long chars) {
 
     public enum Stage {
         /** Refused before any version was admitted; {@code lastRejection} says why. */

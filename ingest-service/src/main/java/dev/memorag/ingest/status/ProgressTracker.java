@@ -41,7 +41,8 @@ public final class ProgressTracker implements Processor<String, Progress, Void, 
         DocumentStatus current = statuses.get(key);
         if (current != null) {
             DocumentStatus.Stage stage = progress.stage() == Progress.Stage.DELETED
-                    ? DocumentStatus.Stage.DELETED : DocumentStatus.Stage.MEMORIZED;
+                    ? DocumentStatus.Stage.DELETED
+                    : DocumentStatus.Stage.MEMORIZED;
             DocumentStatus next = current.advance(progress.version(), stage, progress.chunks(), clock.millis());
             if (next != current) {
                 statuses.put(key, next);

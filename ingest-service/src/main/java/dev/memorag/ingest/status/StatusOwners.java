@@ -12,12 +12,10 @@ public interface StatusOwners {
     Owner ownerOf(String corpus);
 
     /** Where the status of a corpus is answered. */
-    sealed interface Owner permits Local, Remote, Unknown {
-    }
+    sealed interface Owner permits Local, Remote, Unknown {}
 
     /** This instance's stores hold it. */
-    record Local() implements Owner {
-    }
+    record Local() implements Owner {}
 
     /** Another instance's gateway, at its advertised {@code host:port}. */
     record Remote(String host, int port) implements Owner {
@@ -28,6 +26,5 @@ public interface StatusOwners {
     }
 
     /** No instance can answer now (starting, rebalancing, or the partition's owner is not known yet): retry. */
-    record Unknown(String reason) implements Owner {
-    }
+    record Unknown(String reason) implements Owner {}
 }

@@ -20,8 +20,7 @@ public final class StatusStores {
     public static final Serde<DocumentStatus> STATUS_SERDE = new JsonSerde<>(DocumentStatus.class);
     public static final Serde<Progress> PROGRESS_SERDE = new JsonSerde<>(Progress.class);
 
-    private StatusStores() {
-    }
+    private StatusStores() {}
 
     /** NUL cannot occur in corpus ids, so a prefix scan on {@code corpus + NUL} lists exactly one corpus. */
     public static String documentKey(String corpus, String doc) {

@@ -55,7 +55,8 @@ public final class StoreStatusView implements StatusView {
     @Override
     public List<Corpus> corpora() {
         List<Corpus> out = new ArrayList<>();
-        try (KeyValueIterator<String, Corpus> it = lookup.<Corpus>store(StatusStores.CORPORA).all()) {
+        try (KeyValueIterator<String, Corpus> it =
+                lookup.<Corpus>store(StatusStores.CORPORA).all()) {
             it.forEachRemaining(kv -> out.add(kv.value));
         }
         return out;
@@ -67,7 +68,8 @@ public final class StoreStatusView implements StatusView {
             return Optional.empty();
         }
         String hash = Corpus.tokenHash(token); // once, however many corpora the scan compares it with
-        try (KeyValueIterator<String, Corpus> it = lookup.<Corpus>store(StatusStores.CORPORA).all()) {
+        try (KeyValueIterator<String, Corpus> it =
+                lookup.<Corpus>store(StatusStores.CORPORA).all()) {
             while (it.hasNext()) {
                 Corpus corpus = it.next().value;
                 if (corpus.acceptsTokenHash(hash)) {
@@ -96,13 +98,15 @@ public final class StoreStatusView implements StatusView {
 
     @Override
     public Optional<Progress> progress(String corpus) {
-        return Optional.ofNullable(lookup.<Progress>store(StatusStores.CORPUS_PROGRESS).get(corpus));
+        return Optional.ofNullable(
+                lookup.<Progress>store(StatusStores.CORPUS_PROGRESS).get(corpus));
     }
 
     @Override
     public List<Progress> progress() {
         List<Progress> out = new ArrayList<>();
-        try (KeyValueIterator<String, Progress> it = lookup.<Progress>store(StatusStores.CORPUS_PROGRESS).all()) {
+        try (KeyValueIterator<String, Progress> it =
+                lookup.<Progress>store(StatusStores.CORPUS_PROGRESS).all()) {
             it.forEachRemaining(kv -> out.add(kv.value));
         }
         return out;

@@ -26,8 +26,8 @@ public final class StreamsStatusOwners implements StatusOwners {
         if (!state.isRunningOrRebalancing()) {
             return new Unknown("ingest state is not queryable (" + state + ")");
         }
-        KeyQueryMetadata metadata = streams.queryMetadataForKey(StatusStores.DOCUMENTS, corpus,
-                StatusStores.KEY_SERDE.serializer());
+        KeyQueryMetadata metadata =
+                streams.queryMetadataForKey(StatusStores.DOCUMENTS, corpus, StatusStores.KEY_SERDE.serializer());
         if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
             return new Unknown("the owner of corpus '" + corpus + "' is not known yet (" + state + ")");
         }

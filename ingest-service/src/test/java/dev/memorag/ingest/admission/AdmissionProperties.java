@@ -86,11 +86,11 @@ class AdmissionProperties {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
-        driver = new TopologyTestDriver(AdmissionTopology.build(topics, new AdmissionConfig(MAX_TEXT_CHARS), clock),
-                props);
+        driver = new TopologyTestDriver(
+                AdmissionTopology.build(topics, new AdmissionConfig(MAX_TEXT_CHARS), clock), props);
         in = driver.createInputTopic(topics.documentsIn(), new ByteArraySerializer(), new ByteArraySerializer());
-        admitted = driver.createOutputTopic(topics.documents(), new StringDeserializer(),
-                new JsonSerde<>(AdmittedDocument.class));
+        admitted = driver.createOutputTopic(
+                topics.documents(), new StringDeserializer(), new JsonSerde<>(AdmittedDocument.class));
         dlq = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         driver.createInputTopic(topics.corpora(), new StringSerializer(), new JsonSerde<>(Corpus.class))
                 .pipeInput("dickens", Corpus.register("dickens", "token", 1));
@@ -103,23 +103,26 @@ class AdmissionProperties {
     }
 
     @Property(tries = 300)
-    void randomBytesAreAdmittedDeadLetteredOrANoOp(@ForAll("recordKeys") byte[] key,
-                                                   @ForAll("randomBytes") byte[] value,
-                                                   @ForAll("recordHeaders") List<Header> headers) {
+    void randomBytesAreAdmittedDeadLetteredOrANoOp(
+            @ForAll("recordKeys") byte[] key,
+            @ForAll("randomBytes") byte[] value,
+            @ForAll("recordHeaders") List<Header> headers) {
         pipeAndAccount(key, value, headers);
     }
 
     @Property(tries = 300)
-    void arbitraryJsonIsAdmittedDeadLetteredOrANoOp(@ForAll("recordKeys") byte[] key,
-                                                    @ForAll("jsonTrees") JsonNode value,
-                                                    @ForAll("recordHeaders") List<Header> headers) {
+    void arbitraryJsonIsAdmittedDeadLetteredOrANoOp(
+            @ForAll("recordKeys") byte[] key,
+            @ForAll("jsonTrees") JsonNode value,
+            @ForAll("recordHeaders") List<Header> headers) {
         pipeAndAccount(key, Json.write(value), headers);
     }
 
     @Property(tries = 300)
-    void mutatedDocumentsAreAdmittedDeadLetteredOrANoOp(@ForAll("recordKeys") byte[] key,
-                                                        @ForAll("mutatedDocumentJson") JsonNode value,
-                                                        @ForAll("recordHeaders") List<Header> headers) {
+    void mutatedDocumentsAreAdmittedDeadLetteredOrANoOp(
+            @ForAll("recordKeys") byte[] key,
+            @ForAll("mutatedDocumentJson") JsonNode value,
+            @ForAll("recordHeaders") List<Header> headers) {
         pipeAndAccount(key, Json.write(value), headers);
         Statistics.coverage(coverage -> {
             coverage.check("admitted").count(n -> n > 0);
@@ -139,7 +142,8 @@ class AdmissionProperties {
 
         List<TestRecord<String, AdmittedDocument>> admissions = admitted.readRecordsToList();
         List<TestRecord<byte[], byte[]>> deadLetters = dlq.readRecordsToList();
-        assertTrue(admissions.size() + deadLetters.size() <= 1,
+        assertTrue(
+                admissions.size() + deadLetters.size() <= 1,
                 "one outcome per record, not " + admissions.size() + " admissions and " + deadLetters.size()
                         + " dead letters");
         if (admissions.size() == 1) {
@@ -163,12 +167,14 @@ class AdmissionProperties {
         assertEquals(before == null ? 1 : before.version() + 1, doc.version(), "the next version");
     }
 
-    private void checkDeadLetter(byte[] key, byte[] value, List<Header> headers, long offset,
-                                 TestRecord<byte[], byte[]> out) {
+    private void checkDeadLetter(
+            byte[] key, byte[] value, List<Header> headers, long offset, TestRecord<byte[], byte[]> out) {
         DeadLetter reason = DeadLetter.readFrom(out.headers());
         Statistics.collect(reason.code().name());
-        assertNotEquals(ErrorCode.INTERNAL, reason.code(), "a refusal the processor chose, not an exception: "
-                + reason.message());
+        assertNotEquals(
+                ErrorCode.INTERNAL,
+                reason.code(),
+                "a refusal the processor chose, not an exception: " + reason.message());
         assertEquals(AdmissionProcessor.STAGE, reason.stage());
         assertFalse(reason.message().isBlank());
         assertEquals(topics.documentsIn(), reason.sourceTopic());
@@ -221,8 +227,10 @@ class AdmissionProperties {
         return Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.just("dickens".getBytes(StandardCharsets.UTF_8))),
                 Tuple.of(2, Arbitraries.just((byte[]) null)),
-                Tuple.of(1, Arbitraries.of("", "austen", "Dickens", "dickens\u0000")
-                        .map(s -> s.getBytes(StandardCharsets.UTF_8))),
+                Tuple.of(
+                        1,
+                        Arbitraries.of("", "austen", "Dickens", "dickens\u0000")
+                                .map(s -> s.getBytes(StandardCharsets.UTF_8))),
                 Tuple.of(1, randomBytes()));
     }
 
@@ -243,20 +251,31 @@ class AdmissionProperties {
     @Provide
     Arbitrary<List<Header>> recordHeaders() {
         Arbitrary<String> names = Arbitraries.oneOf(
-                Arbitraries.of(HeaderNames.REPLY_TO, HeaderNames.CORRELATION_ID, HeaderNames.ERROR_CODE,
-                        HeaderNames.ERROR_MESSAGE, HeaderNames.SOURCE_OFFSET, "traceparent", ""),
+                Arbitraries.of(
+                        HeaderNames.REPLY_TO,
+                        HeaderNames.CORRELATION_ID,
+                        HeaderNames.ERROR_CODE,
+                        HeaderNames.ERROR_MESSAGE,
+                        HeaderNames.SOURCE_OFFSET,
+                        "traceparent",
+                        ""),
                 Arbitraries.strings().ofMaxLength(10));
         Arbitrary<byte[]> values = Arbitraries.oneOf(
                 Arbitraries.just((byte[]) null),
                 Arbitraries.of("INTERNAL", "-1", "", "dickens").map(s -> s.getBytes(StandardCharsets.UTF_8)),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(20));
-        return Combinators.combine(names, values).<Header>as(RecordHeader::new).list().ofMaxSize(3);
+        return Combinators.combine(names, values)
+                .<Header>as(RecordHeader::new)
+                .list()
+                .ofMaxSize(3);
     }
 
     /** A valid document with zero to three fields removed, retyped, emptied, enlarged or nulled. */
     @Provide
     Arbitrary<JsonNode> mutatedDocumentJson() {
-        return Combinators.combine(validDocumentJson(), JsonTrees.mutations(DOCUMENT_FIELDS).list().ofMaxSize(3))
+        return Combinators.combine(
+                        validDocumentJson(),
+                        JsonTrees.mutations(DOCUMENT_FIELDS).list().ofMaxSize(3))
                 .as((doc, mutations) -> {
                     ObjectNode copy = doc.deepCopy();
                     mutations.forEach(m -> m.applyTo(copy));
@@ -269,13 +288,18 @@ class AdmissionProperties {
      * mostly of the registered corpus, some of one that is not.
      */
     private static Arbitrary<ObjectNode> validDocumentJson() {
-        Arbitrary<String> corpus = Arbitraries.frequencyOf(Tuple.of(9, Arbitraries.just("dickens")),
-                Tuple.of(1, Arbitraries.just("austen")));
+        Arbitrary<String> corpus = Arbitraries.frequencyOf(
+                Tuple.of(9, Arbitraries.just("dickens")), Tuple.of(1, Arbitraries.just("austen")));
         Arbitrary<String> id = Arbitraries.of("carol", "chimes", "ü ☃", "x".repeat(256));
-        Arbitrary<ObjectNode> upserts = Combinators.combine(corpus, id,
-                Arbitraries.of("Marley was dead.", "Marley was dead, to begin with.", "ü ☃ 😀",
-                        "x".repeat(MAX_TEXT_CHARS + 1)),
-                Arbitraries.of("A Christmas Carol", "").injectNull(0.5))
+        Arbitrary<ObjectNode> upserts = Combinators.combine(
+                        corpus,
+                        id,
+                        Arbitraries.of(
+                                "Marley was dead.",
+                                "Marley was dead, to begin with.",
+                                "ü ☃ 😀",
+                                "x".repeat(MAX_TEXT_CHARS + 1)),
+                        Arbitraries.of("A Christmas Carol", "").injectNull(0.5))
                 .as((c, i, text, title) -> {
                     ObjectNode doc = header(c, i).put("op", "upsert").put("text", text);
                     if (title != null) {
@@ -283,11 +307,16 @@ class AdmissionProperties {
                     }
                     return doc;
                 });
-        Arbitrary<ObjectNode> deletes = Combinators.combine(corpus, id).as((c, i) -> header(c, i).put("op", "delete"));
+        Arbitrary<ObjectNode> deletes =
+                Combinators.combine(corpus, id).as((c, i) -> header(c, i).put("op", "delete"));
         return Arbitraries.frequencyOf(Tuple.of(3, upserts), Tuple.of(1, deletes));
     }
 
     private static ObjectNode header(String corpus, String id) {
-        return JsonNodeFactory.instance.objectNode().put("schemaVersion", 1).put("corpus", corpus).put("id", id);
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("schemaVersion", 1)
+                .put("corpus", corpus)
+                .put("id", id);
     }
 }

@@ -9,13 +9,13 @@ import dev.memorag.ingest.status.StoreStatusView;
 import dev.memorag.schemas.AdmittedDocument;
 import dev.memorag.schemas.Chunk;
 import dev.memorag.schemas.Corpus;
-import dev.memorag.schemas.Progress;
 import dev.memorag.schemas.DeadLetter;
 import dev.memorag.schemas.Document;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.JsonSerde;
 import dev.memorag.schemas.Op;
+import dev.memorag.schemas.Progress;
 import dev.memorag.schemas.TopicCatalog;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -57,8 +57,8 @@ class AdmissionTopologyTest {
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
         driver = new TopologyTestDriver(AdmissionTopology.build(topics, new AdmissionConfig(100), clock), props);
         in = driver.createInputTopic(topics.documentsIn(), new ByteArraySerializer(), new ByteArraySerializer());
-        admitted = driver.createOutputTopic(topics.documents(), new StringDeserializer(),
-                new JsonSerde<>(AdmittedDocument.class));
+        admitted = driver.createOutputTopic(
+                topics.documents(), new StringDeserializer(), new JsonSerde<>(AdmittedDocument.class));
         dlq = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         corpora = driver.createInputTopic(topics.corpora(), new StringSerializer(), new JsonSerde<>(Corpus.class));
         chunks = driver.createInputTopic(topics.chunks(), new StringSerializer(), new ByteArraySerializer());
@@ -98,17 +98,42 @@ class AdmissionTopologyTest {
         chunk("carol", 1, 0, 1);
         progress.pipeInput("dickens", report("carol", 1, Progress.Stage.MEMORIZED));
 
-        List<DeadLetter> dead = dlq.readRecordsToList().stream().map(r -> DeadLetter.readFrom(r.headers())).toList();
-        assertEquals(List.of(topics.chunks(), topics.chunks(), topics.chunks(), topics.progress(), topics.progress(),
-                topics.progress()), dead.stream().map(DeadLetter::sourceTopic).toList());
-        assertEquals(List.of(0L, 1L, 2L, 0L, 1L, 2L), dead.stream().map(DeadLetter::sourceOffset).toList());
-        assertEquals(List.of(ErrorCode.MALFORMED_JSON, ErrorCode.SCHEMA_VIOLATION, ErrorCode.MALFORMED_JSON,
-                ErrorCode.MALFORMED_JSON, ErrorCode.SCHEMA_VIOLATION, ErrorCode.SCHEMA_VIOLATION),
+        List<DeadLetter> dead = dlq.readRecordsToList().stream()
+                .map(r -> DeadLetter.readFrom(r.headers()))
+                .toList();
+        assertEquals(
+                List.of(
+                        topics.chunks(),
+                        topics.chunks(),
+                        topics.chunks(),
+                        topics.progress(),
+                        topics.progress(),
+                        topics.progress()),
+                dead.stream().map(DeadLetter::sourceTopic).toList());
+        assertEquals(
+                List.of(0L, 1L, 2L, 0L, 1L, 2L),
+                dead.stream().map(DeadLetter::sourceOffset).toList());
+        assertEquals(
+                List.of(
+                        ErrorCode.MALFORMED_JSON,
+                        ErrorCode.SCHEMA_VIOLATION,
+                        ErrorCode.MALFORMED_JSON,
+                        ErrorCode.MALFORMED_JSON,
+                        ErrorCode.SCHEMA_VIOLATION,
+                        ErrorCode.SCHEMA_VIOLATION),
                 dead.stream().map(DeadLetter::code).toList());
-        assertEquals(List.of("ingest.track-chunks", "ingest.track-chunks", "ingest.track-chunks",
-                "ingest.progress", "ingest.progress", "ingest.progress"),
+        assertEquals(
+                List.of(
+                        "ingest.track-chunks",
+                        "ingest.track-chunks",
+                        "ingest.track-chunks",
+                        "ingest.progress",
+                        "ingest.progress",
+                        "ingest.progress"),
                 dead.stream().map(DeadLetter::stage).toList());
-        assertEquals(DocumentStatus.Stage.MEMORIZED, status.document("dickens", "carol").orElseThrow().stage(),
+        assertEquals(
+                DocumentStatus.Stage.MEMORIZED,
+                status.document("dickens", "carol").orElseThrow().stage(),
                 "good records after the bad ones still move the status");
     }
 
@@ -129,22 +154,30 @@ class AdmissionTopologyTest {
             registry.pipeInput("dickens", "garbage".getBytes(StandardCharsets.UTF_8));
             registry.pipeInput("dickens", Json.write(Corpus.register("austen", "t", 1)));
             registry.pipeInput("dickens", (byte[]) null);
-            List<TestRecord<byte[], byte[]>> dead = audit.createOutputTopic(topics.deadLetters(),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
-            assertEquals(List.of(1L, 2L), dead.stream().map(r -> DeadLetter.readFrom(r.headers()).sourceOffset())
-                    .toList());
-            assertEquals(List.of(ErrorCode.MALFORMED_JSON, ErrorCode.KEY_MISMATCH),
-                    dead.stream().map(r -> DeadLetter.readFrom(r.headers()).code()).toList());
-            assertArrayEquals("garbage".getBytes(StandardCharsets.UTF_8), dead.get(0).value(), "original bytes");
+            List<TestRecord<byte[], byte[]>> dead = audit.createOutputTopic(
+                            topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                    .readRecordsToList();
+            assertEquals(
+                    List.of(1L, 2L),
+                    dead.stream()
+                            .map(r -> DeadLetter.readFrom(r.headers()).sourceOffset())
+                            .toList());
+            assertEquals(
+                    List.of(ErrorCode.MALFORMED_JSON, ErrorCode.KEY_MISMATCH),
+                    dead.stream()
+                            .map(r -> DeadLetter.readFrom(r.headers()).code())
+                            .toList());
+            assertArrayEquals(
+                    "garbage".getBytes(StandardCharsets.UTF_8), dead.get(0).value(), "original bytes");
         }
     }
 
     @Test
     void theFirstCreationOfAnIdIsRegisteredAndEveryLaterOneIsRefused() {
-        try (TopologyTestDriver registry = new TopologyTestDriver(AdmissionTopology.registry(topics),
-                registryProps())) {
-            TestInputTopic<String, byte[]> requests = registry.createInputTopic(topics.corpusRequests(),
-                    new StringSerializer(), new ByteArraySerializer());
+        try (TopologyTestDriver registry =
+                new TopologyTestDriver(AdmissionTopology.registry(topics), registryProps())) {
+            TestInputTopic<String, byte[]> requests = registry.createInputTopic(
+                    topics.corpusRequests(), new StringSerializer(), new ByteArraySerializer());
             TestInputTopic<String, byte[]> registrations =
                     registry.createInputTopic(topics.corpora(), new StringSerializer(), new ByteArraySerializer());
             registrations.pipeInput("dickens", Json.write(Corpus.register("dickens", "registered-before", 1)));
@@ -156,17 +189,30 @@ class AdmissionTopologyTest {
             registrations.pipeInput("dickens", (byte[]) null); // unregistered: the id is free again
             requests.pipeInput("dickens", Json.write(Corpus.register("dickens", "after-removal", 6)));
 
-            List<Corpus> registered = registry.createOutputTopic(topics.corpora(), new StringDeserializer(),
-                    new JsonSerde<>(Corpus.class)).readValuesToList();
-            assertEquals(List.of("austen", "dickens"), registered.stream().map(Corpus::id).toList());
+            List<Corpus> registered = registry.createOutputTopic(
+                            topics.corpora(), new StringDeserializer(), new JsonSerde<>(Corpus.class))
+                    .readValuesToList();
+            assertEquals(
+                    List.of("austen", "dickens"),
+                    registered.stream().map(Corpus::id).toList());
             assertTrue(registered.get(0).acceptsToken("first"), "the first creation of austen holds it");
             assertTrue(registered.get(1).acceptsToken("after-removal"));
-            List<DeadLetter> refused = registry.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer()).readRecordsToList().stream()
-                    .map(r -> DeadLetter.readFrom(r.headers())).toList();
-            assertEquals(List.of(ErrorCode.CORPUS_EXISTS, ErrorCode.CORPUS_EXISTS, ErrorCode.KEY_MISMATCH,
-                    ErrorCode.SCHEMA_VIOLATION), refused.stream().map(DeadLetter::code).toList());
-            assertEquals(List.of(1L, 2L, 3L, 4L), refused.stream().map(DeadLetter::sourceOffset).toList(),
+            List<DeadLetter> refused = registry
+                    .createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                    .readRecordsToList()
+                    .stream()
+                    .map(r -> DeadLetter.readFrom(r.headers()))
+                    .toList();
+            assertEquals(
+                    List.of(
+                            ErrorCode.CORPUS_EXISTS,
+                            ErrorCode.CORPUS_EXISTS,
+                            ErrorCode.KEY_MISMATCH,
+                            ErrorCode.SCHEMA_VIOLATION),
+                    refused.stream().map(DeadLetter::code).toList());
+            assertEquals(
+                    List.of(1L, 2L, 3L, 4L),
+                    refused.stream().map(DeadLetter::sourceOffset).toList(),
                     "each refusal names its request");
         }
     }
@@ -180,7 +226,8 @@ class AdmissionTopologyTest {
     }
 
     private void send(String key, Object doc) {
-        in.pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+        in.pipeInput(
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 doc instanceof byte[] bytes ? bytes : Json.write(doc));
     }
 
@@ -202,7 +249,8 @@ class AdmissionTopologyTest {
         send("dickens", Document.upsert("dickens", "carol", "Marley was dead."));
         send("dickens", Document.upsert("dickens", "carol", "Marley was dead, to begin with."));
         List<AdmittedDocument> out = admitted.readValuesToList();
-        assertEquals(List.of(1L, 2L), out.stream().map(AdmittedDocument::version).toList());
+        assertEquals(
+                List.of(1L, 2L), out.stream().map(AdmittedDocument::version).toList());
     }
 
     @Test
@@ -213,8 +261,11 @@ class AdmissionTopologyTest {
         send("dickens", Document.delete("dickens", "never-admitted"));
         send("dickens", Document.upsert("dickens", "carol", "Marley was dead."));
         List<AdmittedDocument> out = admitted.readValuesToList();
-        assertEquals(List.of(Op.UPSERT, Op.DELETE, Op.UPSERT), out.stream().map(AdmittedDocument::op).toList());
-        assertEquals(List.of(1L, 2L, 3L), out.stream().map(AdmittedDocument::version).toList());
+        assertEquals(
+                List.of(Op.UPSERT, Op.DELETE, Op.UPSERT),
+                out.stream().map(AdmittedDocument::op).toList());
+        assertEquals(
+                List.of(1L, 2L, 3L), out.stream().map(AdmittedDocument::version).toList());
     }
 
     @Test
@@ -222,8 +273,10 @@ class AdmissionTopologyTest {
         byte[] badUtf8 = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
         send("dickens", "{not json".getBytes(StandardCharsets.UTF_8));
         send("dickens", badUtf8);
-        send("dickens", "{\"schemaVersion\":1,\"corpus\":\"dickens\",\"id\":\"d\",\"op\":\"upsert\",\"text\":\"\"}"
-                .getBytes(StandardCharsets.UTF_8));
+        send(
+                "dickens",
+                "{\"schemaVersion\":1,\"corpus\":\"dickens\",\"id\":\"d\",\"op\":\"upsert\",\"text\":\"\"}"
+                        .getBytes(StandardCharsets.UTF_8));
         send("dickens", Document.upsert("dickens", "big", "x".repeat(101)));
         send("austen", Document.upsert("dickens", "carol", "Marley was dead."));
         send("dickens", Document.upsert("Dickens!", "carol", "Marley was dead."));
@@ -231,24 +284,37 @@ class AdmissionTopologyTest {
         send("tolstoy", Document.upsert("tolstoy", "war-and-peace", "Well, Prince, so Genoa and Lucca..."));
 
         List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
-        List<ErrorCode> codes = dead.stream().map(r -> DeadLetter.readFrom(r.headers()).code()).toList();
-        assertEquals(List.of(ErrorCode.MALFORMED_JSON, ErrorCode.MALFORMED_JSON, ErrorCode.SCHEMA_VIOLATION,
-                ErrorCode.TOO_LARGE, ErrorCode.KEY_MISMATCH, ErrorCode.SCHEMA_VIOLATION, ErrorCode.SCHEMA_VIOLATION,
-                ErrorCode.UNKNOWN_CORPUS), codes);
+        List<ErrorCode> codes =
+                dead.stream().map(r -> DeadLetter.readFrom(r.headers()).code()).toList();
+        assertEquals(
+                List.of(
+                        ErrorCode.MALFORMED_JSON,
+                        ErrorCode.MALFORMED_JSON,
+                        ErrorCode.SCHEMA_VIOLATION,
+                        ErrorCode.TOO_LARGE,
+                        ErrorCode.KEY_MISMATCH,
+                        ErrorCode.SCHEMA_VIOLATION,
+                        ErrorCode.SCHEMA_VIOLATION,
+                        ErrorCode.UNKNOWN_CORPUS),
+                codes);
         for (int i = 0; i < dead.size(); i++) {
             DeadLetter reason = DeadLetter.readFrom(dead.get(i).headers());
             assertEquals(topics.documentsIn(), reason.sourceTopic());
             assertEquals(i, reason.sourceOffset());
             assertTrue(!reason.message().isBlank());
         }
-        assertArrayEquals("{not json".getBytes(StandardCharsets.UTF_8), dead.get(0).value(),
-                "the original bytes are kept");
+        assertArrayEquals(
+                "{not json".getBytes(StandardCharsets.UTF_8), dead.get(0).value(), "the original bytes are kept");
         assertTrue(DeadLetter.readFrom(dead.get(2).headers()).message().contains("text"));
         assertTrue(DeadLetter.readFrom(dead.get(6).headers()).message().contains("id"));
         assertTrue(DeadLetter.readFrom(dead.get(7).headers()).message().contains("tolstoy"));
         assertTrue(admitted.isEmpty());
-        assertEquals(DocumentStatus.Stage.REJECTED, status.document("dickens", "big").orElseThrow().stage());
-        assertEquals("TOO_LARGE", status.document("dickens", "big").orElseThrow().lastRejection().code());
+        assertEquals(
+                DocumentStatus.Stage.REJECTED,
+                status.document("dickens", "big").orElseThrow().stage());
+        assertEquals(
+                "TOO_LARGE",
+                status.document("dickens", "big").orElseThrow().lastRejection().code());
     }
 
     @Test
@@ -257,29 +323,41 @@ class AdmissionTopologyTest {
         corpora.pipeInput("dickens", (Corpus) null);
         send("dickens", Document.upsert("dickens", "chimes", "High up in the steeple of an old church."));
         assertEquals(1, admitted.readValuesToList().size());
-        assertEquals(ErrorCode.UNKNOWN_CORPUS, DeadLetter.readFrom(dlq.readRecord().headers()).code());
+        assertEquals(
+                ErrorCode.UNKNOWN_CORPUS,
+                DeadLetter.readFrom(dlq.readRecord().headers()).code());
     }
 
     @Test
     void statusFollowsAVersionThroughChunkingAndMemoryAndIgnoresStaleReports() {
         send("dickens", Document.upsert("dickens", "carol", "Marley was dead."));
-        assertEquals(DocumentStatus.Stage.ADMITTED, status.document("dickens", "carol").orElseThrow().stage());
+        assertEquals(
+                DocumentStatus.Stage.ADMITTED,
+                status.document("dickens", "carol").orElseThrow().stage());
         send("dickens", Document.upsert("dickens", "carol", "Marley was dead, to begin with."));
         chunk("carol", 1, 0, 1); // the first version's chunk arrives late: it must not mark version 2 chunked
-        assertEquals(DocumentStatus.Stage.ADMITTED, status.document("dickens", "carol").orElseThrow().stage());
+        assertEquals(
+                DocumentStatus.Stage.ADMITTED,
+                status.document("dickens", "carol").orElseThrow().stage());
         chunk("carol", 2, 0, 2);
-        assertEquals(DocumentStatus.Stage.ADMITTED, status.document("dickens", "carol").orElseThrow().stage(),
+        assertEquals(
+                DocumentStatus.Stage.ADMITTED,
+                status.document("dickens", "carol").orElseThrow().stage(),
                 "one of two chunks is not chunked yet");
         chunk("carol", 2, 1, 2);
         DocumentStatus chunked = status.document("dickens", "carol").orElseThrow();
         assertEquals(DocumentStatus.Stage.CHUNKED, chunked.stage());
         assertEquals(2, chunked.chunks());
         progress.pipeInput("dickens", report("carol", 2, Progress.Stage.MEMORIZED));
-        assertEquals(DocumentStatus.Stage.MEMORIZED, status.document("dickens", "carol").orElseThrow().stage());
+        assertEquals(
+                DocumentStatus.Stage.MEMORIZED,
+                status.document("dickens", "carol").orElseThrow().stage());
         assertEquals(7, status.progress("dickens").orElseThrow().corpusTokens());
 
-        send("dickens", "{\"schemaVersion\":1,\"corpus\":\"dickens\",\"id\":\"carol\",\"op\":\"upsert\"}"
-                .getBytes(StandardCharsets.UTF_8));
+        send(
+                "dickens",
+                "{\"schemaVersion\":1,\"corpus\":\"dickens\",\"id\":\"carol\",\"op\":\"upsert\"}"
+                        .getBytes(StandardCharsets.UTF_8));
         DocumentStatus afterBadResend = status.document("dickens", "carol").orElseThrow();
         assertEquals(DocumentStatus.Stage.MEMORIZED, afterBadResend.stage(), "a rejected re-send hides nothing");
         assertEquals("SCHEMA_VIOLATION", afterBadResend.lastRejection().code());
@@ -290,13 +368,15 @@ class AdmissionTopologyTest {
         DocumentStatus deleted = status.document("dickens", "carol").orElseThrow();
         assertEquals(DocumentStatus.Stage.DELETED, deleted.stage());
         assertEquals(Op.DELETE, deleted.op());
-        assertEquals(List.of("carol"), status.documents("dickens").stream().map(DocumentStatus::doc).toList());
+        assertEquals(
+                List.of("carol"),
+                status.documents("dickens").stream().map(DocumentStatus::doc).toList());
         assertTrue(status.documents("dicken").isEmpty(), "listing is by exact corpus, not by name prefix");
     }
 
     private void chunk(String doc, long version, int index, int count) {
-        chunks.pipeInput("dickens", Json.write(Chunk.upsert("dickens", doc, version, index, count, "t", 3,
-                new float[] {1f})));
+        chunks.pipeInput(
+                "dickens", Json.write(Chunk.upsert("dickens", doc, version, index, count, "t", 3, new float[] {1f})));
     }
 
     private static Progress report(String doc, long version, Progress.Stage stage) {

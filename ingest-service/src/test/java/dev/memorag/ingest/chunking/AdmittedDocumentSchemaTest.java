@@ -45,7 +45,7 @@ class AdmittedDocumentSchemaTest {
 
     @Test
     void bytesThatAreNotJsonAreMalformed() {
-        refused(key("austen"), new byte[]{(byte) 0xff, (byte) 0xfe, 0x00, 0x42}, ErrorCode.MALFORMED_JSON);
+        refused(key("austen"), new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, 0x42}, ErrorCode.MALFORMED_JSON);
         refused(key("austen"), "{\"corpus\": ".getBytes(StandardCharsets.UTF_8), ErrorCode.MALFORMED_JSON);
     }
 
@@ -57,7 +57,9 @@ class AdmittedDocumentSchemaTest {
 
     @Test
     void objectsMissingFieldsViolateTheSchema() {
-        refused(key("austen"), json("{\"schemaVersion\":1,\"corpus\":\"austen\",\"op\":\"upsert\",\"text\":\"x\"}"),
+        refused(
+                key("austen"),
+                json("{\"schemaVersion\":1,\"corpus\":\"austen\",\"op\":\"upsert\",\"text\":\"x\"}"),
                 ErrorCode.SCHEMA_VIOLATION);
     }
 
@@ -70,10 +72,12 @@ class AdmittedDocumentSchemaTest {
 
     @Test
     void absurdVersionsViolateTheSchema() {
-        String doc = new String(Json.write(admitted(Document.upsert("austen", "emma", "Text."))),
-                StandardCharsets.UTF_8);
+        String doc =
+                new String(Json.write(admitted(Document.upsert("austen", "emma", "Text."))), StandardCharsets.UTF_8);
         for (String version : List.of("0", "-3", "1.5", "123456789012345678901234567890")) {
-            refused(key("austen"), json(doc.replace("\"version\":1", "\"version\":" + version)),
+            refused(
+                    key("austen"),
+                    json(doc.replace("\"version\":1", "\"version\":" + version)),
                     ErrorCode.SCHEMA_VIOLATION);
         }
     }
@@ -87,11 +91,13 @@ class AdmittedDocumentSchemaTest {
 
     @Test
     void anUpsertWithoutTextIsInconsistent() {
-        AdmittedDocument noText = new AdmittedDocument(1, "austen", "emma", Op.UPSERT, null,
-                null, null, 1, "0".repeat(64), 1);
+        AdmittedDocument noText =
+                new AdmittedDocument(1, "austen", "emma", Op.UPSERT, null, null, null, 1, "0".repeat(64), 1);
         refused(key("austen"), Json.write(noText), ErrorCode.INCONSISTENT);
-        refused(key("austen"), Json.write(admitted(new Document(1, "austen", "emma", Op.UPSERT,
-                " \n\t ", null, null))), ErrorCode.INCONSISTENT);
+        refused(
+                key("austen"),
+                Json.write(admitted(new Document(1, "austen", "emma", Op.UPSERT, " \n\t ", null, null))),
+                ErrorCode.INCONSISTENT);
     }
 
     @Test
@@ -99,8 +105,18 @@ class AdmittedDocumentSchemaTest {
         byte[] garbage = {1, 2, 3};
         RecordHeaders headers = new RecordHeaders();
         headers.add("trace", key("t-1"));
-        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(TOPIC, 3, 41, 0L, TimestampType.CREATE_TIME,
-                1, garbage.length, key("austen"), garbage, headers, Optional.empty());
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(
+                TOPIC,
+                3,
+                41,
+                0L,
+                TimestampType.CREATE_TIME,
+                1,
+                garbage.length,
+                key("austen"),
+                garbage,
+                headers,
+                Optional.empty());
         List<ChunkerInput> out = new ArrayList<>();
         schema.deserialize(record, new ListCollector<>(out));
 
@@ -110,8 +126,9 @@ class AdmittedDocumentSchemaTest {
         assertArrayEquals(garbage, dead.value());
         assertEquals("t-1", DeadLetter.get(dead.headers(), "trace"));
         DeadLetter reason = DeadLetter.readFrom(dead.headers());
-        assertEquals(new DeadLetter(AdmittedDocumentSchema.STAGE, ErrorCode.MALFORMED_JSON, reason.message(), TOPIC,
-                3, 41), reason);
+        assertEquals(
+                new DeadLetter(AdmittedDocumentSchema.STAGE, ErrorCode.MALFORMED_JSON, reason.message(), TOPIC, 3, 41),
+                reason);
         assertNotNull(DeadLetter.get(dead.headers(), HeaderNames.ERROR_MESSAGE));
     }
 

@@ -60,8 +60,7 @@ class ChunkEmbedJobDeadLetterTest {
     Path dir;
 
     /** A record for the documents topic, the code it must be refused with (null: a good one), where it landed. */
-    private record Sent(ProducerRecord<byte[], byte[]> record, ErrorCode refusedWith, RecordMetadata at) {
-    }
+    private record Sent(ProducerRecord<byte[], byte[]> record, ErrorCode refusedWith, RecordMetadata at) {}
 
     @Test
     void badRecordsAreDeadLetteredOnceAndTheJobGoesOn() throws Exception {
@@ -76,15 +75,19 @@ class ChunkEmbedJobDeadLetterTest {
             JobClient job = env.executeAsync("dead letter test");
             try {
                 List<Sent> sent = produce(broker.bootstrapServers());
-                List<AdmittedDocument> good = sent.stream().filter(s -> s.refusedWith() == null)
-                        .map(s -> Json.read(s.record().value(), AdmittedDocument.class)).toList();
-                List<Sent> bad = sent.stream().filter(s -> s.refusedWith() != null).toList();
+                List<AdmittedDocument> good = sent.stream()
+                        .filter(s -> s.refusedWith() == null)
+                        .map(s -> Json.read(s.record().value(), AdmittedDocument.class))
+                        .toList();
+                List<Sent> bad =
+                        sent.stream().filter(s -> s.refusedWith() != null).toList();
 
                 Map<String, Integer> expected = expectedChunkCounts(good);
-                int total = expected.values().stream().mapToInt(Integer::intValue).sum();
+                int total =
+                        expected.values().stream().mapToInt(Integer::intValue).sum();
                 Set<String> chunks = new HashSet<>();
-                for (ConsumerRecord<byte[], byte[]> r : readCommitted(broker.bootstrapServers(), TOPICS.chunks(),
-                        total)) {
+                for (ConsumerRecord<byte[], byte[]> r :
+                        readCommitted(broker.bootstrapServers(), TOPICS.chunks(), total)) {
                     Chunk c = Json.read(r.value(), Chunk.class);
                     assertTrue(chunks.add(c.corpus() + "/" + c.doc() + "#" + c.index()), "duplicate chunk " + c);
                     assertEquals(expected.get(c.corpus() + "/" + c.doc()), c.count());
@@ -92,21 +95,22 @@ class ChunkEmbedJobDeadLetterTest {
                 assertEquals(total, chunks.size(), "every chunk of every good document");
 
                 Map<String, ConsumerRecord<byte[], byte[]>> dead = new HashMap<>();
-                for (ConsumerRecord<byte[], byte[]> r : readCommitted(broker.bootstrapServers(),
-                        TOPICS.deadLetters(), bad.size())) {
+                for (ConsumerRecord<byte[], byte[]> r :
+                        readCommitted(broker.bootstrapServers(), TOPICS.deadLetters(), bad.size())) {
                     DeadLetter reason = DeadLetter.readFrom(r.headers());
                     String at = reason.sourceTopic() + "-" + reason.sourcePartition() + "@" + reason.sourceOffset();
                     assertTrue(dead.put(at, r) == null, "dead-lettered twice: " + at);
                 }
                 assertEquals(bad.size(), dead.size(), "one dead letter per bad record: " + dead.keySet());
                 for (Sent s : bad) {
-                    ConsumerRecord<byte[], byte[]> r = dead.get(s.at().topic() + "-" + s.at().partition() + "@"
-                            + s.at().offset());
+                    ConsumerRecord<byte[], byte[]> r =
+                            dead.get(s.at().topic() + "-" + s.at().partition() + "@" + s.at().offset());
                     assertNotNull(r, "no dead letter for " + s.refusedWith() + " at " + s.at());
                     DeadLetter reason = DeadLetter.readFrom(r.headers());
                     assertEquals("ingest.chunker", reason.stage());
                     assertEquals(s.refusedWith(), reason.code(), reason.message());
-                    assertFalse(DeadLetter.get(r.headers(), HeaderNames.ERROR_MESSAGE).isBlank());
+                    assertFalse(DeadLetter.get(r.headers(), HeaderNames.ERROR_MESSAGE)
+                            .isBlank());
                     assertArrayEquals(s.record().key(), r.key());
                     assertArrayEquals(s.record().value(), r.value());
                     assertEquals(DeadLetter.get(s.record().headers(), "trace"), DeadLetter.get(r.headers(), "trace"));
@@ -125,17 +129,25 @@ class ChunkEmbedJobDeadLetterTest {
     private static List<Sent> produce(String bootstrap) throws Exception {
         List<Sent> planned = List.of(
                 planned("austen", good("austen", "emma"), null),
-                planned("austen", new byte[]{(byte) 0xc3, 0x28, 0x00, (byte) 0xff}, ErrorCode.MALFORMED_JSON),
+                planned("austen", new byte[] {(byte) 0xc3, 0x28, 0x00, (byte) 0xff}, ErrorCode.MALFORMED_JSON),
                 planned("dickens", good("dickens", "bleak-house"), null),
                 planned("dickens", new byte[0], ErrorCode.MALFORMED_JSON),
-                planned("austen", "{\"schemaVersion\":1,\"corpus\":\"austen\",\"op\":\"upsert\"}"
-                        .getBytes(StandardCharsets.UTF_8), ErrorCode.SCHEMA_VIOLATION),
+                planned(
+                        "austen",
+                        "{\"schemaVersion\":1,\"corpus\":\"austen\",\"op\":\"upsert\"}"
+                                .getBytes(StandardCharsets.UTF_8),
+                        ErrorCode.SCHEMA_VIOLATION),
                 planned("eliot", good("eliot", "middlemarch"), null),
-                planned("eliot", Json.write(Document.upsert("eliot", "silas", "Not yet admitted.")),
+                planned(
+                        "eliot",
+                        Json.write(Document.upsert("eliot", "silas", "Not yet admitted.")),
                         ErrorCode.SCHEMA_VIOLATION),
                 planned("dickens", good("austen", "persuasion"), ErrorCode.KEY_MISMATCH),
-                planned("eliot", Json.write(new AdmittedDocument(1, "eliot", "romola", Op.UPSERT, null, null, null,
-                        1, "0".repeat(64), 1)), ErrorCode.INCONSISTENT),
+                planned(
+                        "eliot",
+                        Json.write(new AdmittedDocument(
+                                1, "eliot", "romola", Op.UPSERT, null, null, null, 1, "0".repeat(64), 1)),
+                        ErrorCode.INCONSISTENT),
                 planned("austen", good("austen", "mansfield-park"), null));
 
         Properties p = new Properties();
@@ -144,20 +156,24 @@ class ChunkEmbedJobDeadLetterTest {
         try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Sent s : planned) {
                 s.record().headers().add("trace", ("record-" + sent.size()).getBytes(StandardCharsets.UTF_8));
-                sent.add(new Sent(s.record(), s.refusedWith(), producer.send(s.record()).get()));
+                sent.add(new Sent(
+                        s.record(), s.refusedWith(), producer.send(s.record()).get()));
             }
         }
         return sent;
     }
 
     private static Sent planned(String key, byte[] value, ErrorCode refusedWith) {
-        return new Sent(new ProducerRecord<>(TOPICS.documents(), key.getBytes(StandardCharsets.UTF_8), value),
-                refusedWith, null);
+        return new Sent(
+                new ProducerRecord<>(TOPICS.documents(), key.getBytes(StandardCharsets.UTF_8), value),
+                refusedWith,
+                null);
     }
 
     private static byte[] good(String corpus, String id) {
         String text = ("%s of %s begins with a first sentence. A second sentence says a little more about it. "
-                + "The third sentence closes the opening paragraph. A fourth sentence follows.").formatted(id, corpus);
+                        + "The third sentence closes the opening paragraph. A fourth sentence follows.")
+                .formatted(id, corpus);
         return Json.write(AdmittedDocument.of(Document.upsert(corpus, id, text), 1, "0".repeat(64), 1));
     }
 
@@ -165,7 +181,9 @@ class ChunkEmbedJobDeadLetterTest {
         SentenceChunker chunker = new SentenceChunker(CONFIG.chunkTokens());
         Map<String, Integer> counts = new HashMap<>();
         for (AdmittedDocument d : documents) {
-            counts.put(d.corpus() + "/" + d.id(), chunker.split(d.text(), Embedder.shared()::countTokens).size());
+            counts.put(
+                    d.corpus() + "/" + d.id(),
+                    chunker.split(d.text(), Embedder.shared()::countTokens).size());
         }
         return counts;
     }
@@ -178,7 +196,8 @@ class ChunkEmbedJobDeadLetterTest {
         List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

@@ -60,25 +60,30 @@ class ChunkEmbedJobFailoverTest {
             StreamExecutionEnvironment env = ChunkEmbedJob.localEnvironment();
             ChunkJobConfig config = new ChunkJobConfig(24, 2, Duration.ofMillis(300));
             ChunkEmbedJob.configure(env, config);
-            ChunkEmbedJob.chunkAndEmbed(ChunkEmbedJob.admittedDocuments(env, broker.bootstrapServers(), TOPICS)
-                            .map(new FailOnceAfterCheckpoint()), config)
+            ChunkEmbedJob.chunkAndEmbed(
+                            ChunkEmbedJob.admittedDocuments(env, broker.bootstrapServers(), TOPICS)
+                                    .map(new FailOnceAfterCheckpoint()),
+                            config)
                     .sinkTo(ChunkEmbedJob.chunkSink(broker.bootstrapServers(), TOPICS));
             JobClient job = env.executeAsync("failover test");
             try {
                 Map<String, Integer> expected = expectedChunkCounts(documents, config.chunkTokens());
-                int total = expected.values().stream().mapToInt(Integer::intValue).sum();
+                int total =
+                        expected.values().stream().mapToInt(Integer::intValue).sum();
                 Map<String, List<Chunk>> byCorpus = readCommittedChunks(broker.bootstrapServers(), total);
 
                 assertTrue(FailOnceAfterCheckpoint.FAILED.get(), "the induced failure happened");
-                assertTrue(FailOnceAfterCheckpoint.PASSED_BEFORE_FAILURE.get() < documents.size(),
+                assertTrue(
+                        FailOnceAfterCheckpoint.PASSED_BEFORE_FAILURE.get() < documents.size(),
                         "it happened mid-stream, with documents still to come");
                 Set<String> seen = new HashSet<>();
                 for (String corpus : CORPORA) {
                     List<Chunk> chunks = byCorpus.get(corpus);
                     List<String> order = new ArrayList<>();
                     for (Chunk c : chunks) {
-                        assertTrue(seen.add(c.corpus() + "/" + c.doc() + "/" + c.index()), "duplicate " + c.doc()
-                                + "#" + c.index());
+                        assertTrue(
+                                seen.add(c.corpus() + "/" + c.doc() + "/" + c.index()),
+                                "duplicate " + c.doc() + "#" + c.index());
                         order.add(c.doc() + "#" + c.index());
                     }
                     List<String> expectedOrder = new ArrayList<>();
@@ -97,8 +102,8 @@ class ChunkEmbedJobFailoverTest {
     }
 
     /** Lets records through until a checkpoint has completed, then fails the task once. */
-    static final class FailOnceAfterCheckpoint implements MapFunction<AdmittedDocument, AdmittedDocument>,
-            CheckpointListener {
+    static final class FailOnceAfterCheckpoint
+            implements MapFunction<AdmittedDocument, AdmittedDocument>, CheckpointListener {
         static final AtomicBoolean FAILED = new AtomicBoolean();
         static final AtomicInteger PASSED = new AtomicInteger();
         static final AtomicInteger PASSED_BEFORE_FAILURE = new AtomicInteger();
@@ -128,10 +133,10 @@ class ChunkEmbedJobFailoverTest {
             for (int d = 0; d < DOCS_PER_CORPUS; d++) {
                 for (String corpus : CORPORA) {
                     String text = ("Sentence one of %s in %s is here. Sentence two says a little more about it. "
-                            + "Sentence three closes paragraph %d of the document. A fourth sentence follows.")
+                                    + "Sentence three closes paragraph %d of the document. A fourth sentence follows.")
                             .formatted("doc" + d, corpus, d);
-                    AdmittedDocument doc = AdmittedDocument.of(Document.upsert(corpus, "doc" + d, text), 1,
-                            "0".repeat(64), 1);
+                    AdmittedDocument doc =
+                            AdmittedDocument.of(Document.upsert(corpus, "doc" + d, text), 1, "0".repeat(64), 1);
                     documents.add(doc);
                     producer.send(new ProducerRecord<>(TOPICS.documents(), corpus, Json.write(doc)));
                     // spread the input over time so that checkpoints complete between records
@@ -148,7 +153,9 @@ class ChunkEmbedJobFailoverTest {
         var embedder = dev.memorag.embedding.Embedder.shared();
         Map<String, Integer> counts = new HashMap<>();
         for (AdmittedDocument d : documents) {
-            counts.put(d.corpus() + "/" + d.id(), chunker.split(d.text(), embedder::countTokens).size());
+            counts.put(
+                    d.corpus() + "/" + d.id(),
+                    chunker.split(d.text(), embedder::countTokens).size());
         }
         return counts;
     }
@@ -160,7 +167,8 @@ class ChunkEmbedJobFailoverTest {
         Map<String, List<Chunk>> byCorpus = new HashMap<>();
         try (var consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(TOPICS.chunks()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             int read = 0;
@@ -171,7 +179,8 @@ class ChunkEmbedJobFailoverTest {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {
                     Chunk chunk = Json.read(r.value(), Chunk.class);
                     assertEquals(chunk.corpus(), r.key());
-                    byCorpus.computeIfAbsent(chunk.corpus(), k -> new ArrayList<>()).add(chunk);
+                    byCorpus.computeIfAbsent(chunk.corpus(), k -> new ArrayList<>())
+                            .add(chunk);
                     read++;
                 }
                 if (read >= total && quietUntil == Long.MAX_VALUE) {

@@ -24,8 +24,10 @@ class SentenceChunkerTest {
             assertEquals(tokens.applyAsInt(p.text()), p.tokenCount(), 2.0, "token count matches the tokenizer");
             assertTrue(p.text().endsWith(".") || p.text().endsWith(":"), () -> "cut at a sentence end: " + p);
         }
-        assertEquals(text.replace(" ", ""), String.join("", passages.stream().map(Passage::text).toList())
-                .replace(" ", ""), "no text lost or duplicated");
+        assertEquals(
+                text.replace(" ", ""),
+                String.join("", passages.stream().map(Passage::text).toList()).replace(" ", ""),
+                "no text lost or duplicated");
     }
 
     @Test
@@ -33,7 +35,8 @@ class SentenceChunkerTest {
         String text = "word ".repeat(100).strip() + ".";
         List<Passage> passages = new SentenceChunker(16).split(text, tokens);
         assertTrue(passages.size() >= 6);
-        assertTrue(passages.stream().allMatch(p -> p.tokenCount() <= 16 && !p.text().contains("wo rd")));
+        assertTrue(passages.stream()
+                .allMatch(p -> p.tokenCount() <= 16 && !p.text().contains("wo rd")));
     }
 
     @Test

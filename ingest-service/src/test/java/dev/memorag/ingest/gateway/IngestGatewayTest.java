@@ -3,11 +3,11 @@ package dev.memorag.ingest.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memorag.health.Health;
 import dev.memorag.ingest.admission.AdmissionConfig;
 import dev.memorag.ingest.admission.AdmissionService;
 import dev.memorag.kafka.EmbeddedKafkaBroker;
 import dev.memorag.kafka.TopicCreator;
-import dev.memorag.health.Health;
 import dev.memorag.schemas.AdmittedDocument;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.TopicCatalog;
@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -52,6 +51,7 @@ class IngestGatewayTest {
 
     @TempDir
     static Path dir;
+
     static EmbeddedKafkaBroker broker;
     static AdmissionService admission;
     static Vertx vertx;
@@ -68,18 +68,29 @@ class IngestGatewayTest {
     static void start() throws Exception {
         broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
         TopicCreator.ensure(broker.bootstrapServers(), TOPICS.all());
-        admission = new AdmissionService(broker.bootstrapServers(), TOPICS, new AdmissionConfig(50_000),
-                dir.resolve("streams"), 1, null, HEALTH);
+        admission = new AdmissionService(
+                broker.bootstrapServers(),
+                TOPICS,
+                new AdmissionConfig(50_000),
+                dir.resolve("streams"),
+                1,
+                null,
+                HEALTH);
         SWITCH.up();
         admission.start();
         admission.awaitRunning(Duration.ofSeconds(60));
         vertx = Vertx.vertx();
-        IngestGateway gateway = new IngestGateway(new GatewayConfig("127.0.0.1", 0, ADMIN, 200_000, 50_000),
-                broker.bootstrapServers(), TOPICS, admission.statusView(), admission.statusOwners(), HEALTH,
+        IngestGateway gateway = new IngestGateway(
+                new GatewayConfig("127.0.0.1", 0, ADMIN, 200_000, 50_000),
+                broker.bootstrapServers(),
+                TOPICS,
+                admission.statusView(),
+                admission.statusOwners(),
+                HEALTH,
                 dir.resolve("uploads"));
         vertx.deployVerticle(gateway).await();
-        http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-                .setDefaultPort(gateway.httpPort()));
+        http = WebClient.create(
+                vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.httpPort()));
         dickensToken = createCorpus("dickens");
         austenToken = createCorpus("austen");
     }
@@ -98,8 +109,10 @@ class IngestGatewayTest {
     }
 
     private static String createCorpus(String id) {
-        HttpResponse<Buffer> created = send(http.post("/v1/corpora").bearerTokenAuthentication(ADMIN),
-                Buffer.buffer("{\"id\":\"" + id + "\"}"), "application/json");
+        HttpResponse<Buffer> created = send(
+                http.post("/v1/corpora").bearerTokenAuthentication(ADMIN),
+                Buffer.buffer("{\"id\":\"" + id + "\"}"),
+                "application/json");
         assertEquals(201, created.statusCode(), created.bodyAsString());
         return created.bodyAsJsonObject().getString("token");
     }
@@ -118,59 +131,105 @@ class IngestGatewayTest {
 
     @Test
     void corporaAreCreatedOnlyWithTheAdminTokenAndOnlyOnce() {
-        assertError(send(http.post("/v1/corpora"), Buffer.buffer("{\"id\":\"tolstoy\"}"), "application/json"),
-                401, "UNAUTHORIZED");
-        assertError(send(http.post("/v1/corpora").bearerTokenAuthentication("nobody-issued-this"),
-                Buffer.buffer("{\"id\":\"tolstoy\"}"), "application/json"), 401, "UNAUTHORIZED");
+        assertError(
+                send(http.post("/v1/corpora"), Buffer.buffer("{\"id\":\"tolstoy\"}"), "application/json"),
+                401,
+                "UNAUTHORIZED");
+        assertError(
+                send(
+                        http.post("/v1/corpora").bearerTokenAuthentication("nobody-issued-this"),
+                        Buffer.buffer("{\"id\":\"tolstoy\"}"),
+                        "application/json"),
+                401,
+                "UNAUTHORIZED");
         // a corpus's token is valid, just not enough
-        assertError(send(http.post("/v1/corpora").bearerTokenAuthentication(dickensToken),
-                Buffer.buffer("{\"id\":\"tolstoy\"}"), "application/json"), 403, "FORBIDDEN");
-        assertError(send(http.post("/v1/corpora").bearerTokenAuthentication(ADMIN),
-                Buffer.buffer("{\"id\":\"dickens\"}"), "application/json"), 409, "CORPUS_EXISTS");
-        assertError(send(http.post("/v1/corpora").bearerTokenAuthentication(ADMIN),
-                Buffer.buffer("{\"id\":\"Not A Corpus\"}"), "application/json"), 400, "SCHEMA_VIOLATION");
-        assertError(send(http.post("/v1/corpora").bearerTokenAuthentication(ADMIN),
-                Buffer.buffer("{\"id\":"), "application/json"), 400, "MALFORMED_JSON");
+        assertError(
+                send(
+                        http.post("/v1/corpora").bearerTokenAuthentication(dickensToken),
+                        Buffer.buffer("{\"id\":\"tolstoy\"}"),
+                        "application/json"),
+                403,
+                "FORBIDDEN");
+        assertError(
+                send(
+                        http.post("/v1/corpora").bearerTokenAuthentication(ADMIN),
+                        Buffer.buffer("{\"id\":\"dickens\"}"),
+                        "application/json"),
+                409,
+                "CORPUS_EXISTS");
+        assertError(
+                send(
+                        http.post("/v1/corpora").bearerTokenAuthentication(ADMIN),
+                        Buffer.buffer("{\"id\":\"Not A Corpus\"}"),
+                        "application/json"),
+                400,
+                "SCHEMA_VIOLATION");
+        assertError(
+                send(
+                        http.post("/v1/corpora").bearerTokenAuthentication(ADMIN),
+                        Buffer.buffer("{\"id\":"),
+                        "application/json"),
+                400,
+                "MALFORMED_JSON");
     }
 
     @Test
     void concurrentCreatesOfOneCorpusLeaveOneWinner() {
         List<io.vertx.core.Future<HttpResponse<Buffer>>> creates = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            creates.add(http.post("/v1/corpora").bearerTokenAuthentication(ADMIN)
-                    .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{\"id\":\"bronte\"}")));
+            creates.add(http.post("/v1/corpora")
+                    .bearerTokenAuthentication(ADMIN)
+                    .putHeader("content-type", "application/json")
+                    .sendBuffer(Buffer.buffer("{\"id\":\"bronte\"}")));
         }
         io.vertx.core.Future.join(creates).await();
-        List<Integer> statuses = creates.stream().map(f -> f.result().statusCode()).sorted().toList();
+        List<Integer> statuses =
+                creates.stream().map(f -> f.result().statusCode()).sorted().toList();
         assertEquals(1, statuses.stream().filter(s -> s == 201).count(), "one create wins: " + statuses);
         assertEquals(7, statuses.stream().filter(s -> s == 409).count(), "the others are told it exists: " + statuses);
     }
 
     @Test
     void theAdminTokenListsEveryCorpusAndACorpusTokenOnlyItsOwn() {
-        JsonObject all = send(http.get("/v1/corpora").bearerTokenAuthentication(ADMIN), null, null).bodyAsJsonObject();
+        JsonObject all = send(http.get("/v1/corpora").bearerTokenAuthentication(ADMIN), null, null)
+                .bodyAsJsonObject();
         assertEquals(true, all.getBoolean("admin"));
-        List<String> ids = all.getJsonArray("corpora").stream().map(c -> ((JsonObject) c).getString("id")).toList();
+        List<String> ids = all.getJsonArray("corpora").stream()
+                .map(c -> ((JsonObject) c).getString("id"))
+                .toList();
         assertTrue(ids.containsAll(List.of("austen", "dickens")), ids.toString());
         assertTrue(!all.encode().contains("token"), "no token or hash is listed: " + all);
         JsonObject own = send(http.get("/v1/corpora").bearerTokenAuthentication(dickensToken), null, null)
                 .bodyAsJsonObject();
         assertEquals(false, own.getBoolean("admin"));
-        assertEquals(List.of("dickens"), own.getJsonArray("corpora").stream()
-                .map(c -> ((JsonObject) c).getString("id")).toList(), own.encode());
-        assertError(send(http.get("/v1/corpora").bearerTokenAuthentication("wrong"), null, null), 401,
-                "UNAUTHORIZED");
+        assertEquals(
+                List.of("dickens"),
+                own.getJsonArray("corpora").stream()
+                        .map(c -> ((JsonObject) c).getString("id"))
+                        .toList(),
+                own.encode());
+        assertError(send(http.get("/v1/corpora").bearerTokenAuthentication("wrong"), null, null), 401, "UNAUTHORIZED");
         assertError(send(http.get("/v1/corpora"), null, null), 401, "UNAUTHORIZED");
     }
 
     @Test
     void plainTextAndJsonDocumentsAreAcceptedAndTheirStatusIsServed() throws Exception {
-        HttpResponse<Buffer> text = put("dickens", "chimes.txt", dickensToken,
-                "High up in the steeple of an old church.", "text/plain; charset=utf-8");
+        HttpResponse<Buffer> text = put(
+                "dickens",
+                "chimes.txt",
+                dickensToken,
+                "High up in the steeple of an old church.",
+                "text/plain; charset=utf-8");
         assertEquals(202, text.statusCode(), text.bodyAsString());
-        assertEquals("/v1/corpora/dickens/documents/chimes.txt", text.bodyAsJsonObject().getString("status"));
-        HttpResponse<Buffer> json = put("dickens", "cricket", dickensToken,
-                "{\"text\":\"The kettle began it.\",\"title\":\"The Cricket on the Hearth\"}", "application/json");
+        assertEquals(
+                "/v1/corpora/dickens/documents/chimes.txt",
+                text.bodyAsJsonObject().getString("status"));
+        HttpResponse<Buffer> json = put(
+                "dickens",
+                "cricket",
+                dickensToken,
+                "{\"text\":\"The kettle began it.\",\"title\":\"The Cricket on the Hearth\"}",
+                "application/json");
         assertEquals(202, json.statusCode(), json.bodyAsString());
 
         JsonObject status = awaitStatus("dickens", "cricket", dickensToken);
@@ -181,31 +240,42 @@ class IngestGatewayTest {
         assertEquals("The kettle began it.", admitted.get("cricket").text());
         assertEquals("The Cricket on the Hearth", admitted.get("cricket").title());
 
-        HttpResponse<Buffer> list = send(http.get("/v1/corpora/dickens/documents")
-                .bearerTokenAuthentication(dickensToken), null, null);
+        HttpResponse<Buffer> list =
+                send(http.get("/v1/corpora/dickens/documents").bearerTokenAuthentication(dickensToken), null, null);
         assertEquals(200, list.statusCode());
         assertTrue(list.bodyAsJsonObject().getJsonArray("documents").size() >= 2);
-        HttpResponse<Buffer> corpusStatus = send(http.get("/v1/corpora/dickens/status")
-                .bearerTokenAuthentication(dickensToken), null, null);
+        HttpResponse<Buffer> corpusStatus =
+                send(http.get("/v1/corpora/dickens/status").bearerTokenAuthentication(dickensToken), null, null);
         assertEquals(200, corpusStatus.statusCode(), corpusStatus.bodyAsString());
         assertTrue(corpusStatus.bodyAsJsonObject().getLong("pending") >= 2, corpusStatus.bodyAsString());
     }
 
     @Test
     void aPdfAndADocxMadeHereAreExtractedAndIngested() throws Exception {
-        HttpResponse<Buffer> pdf = put("austen", "pride.pdf", austenToken, Buffer.buffer(pdf(
-                "It is a truth universally acknowledged")), "application/pdf");
+        HttpResponse<Buffer> pdf = put(
+                "austen",
+                "pride.pdf",
+                austenToken,
+                Buffer.buffer(pdf("It is a truth universally acknowledged")),
+                "application/pdf");
         assertEquals(202, pdf.statusCode(), pdf.bodyAsString());
         Path docx = dir.resolve("emma.docx");
         Files.write(docx, docx("Emma Woodhouse, handsome, clever, and rich"));
-        MultipartForm form = MultipartForm.create().binaryFileUpload("file", "emma.docx", docx.toString(),
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        MultipartForm form = MultipartForm.create()
+                .binaryFileUpload(
+                        "file",
+                        "emma.docx",
+                        docx.toString(),
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
         HttpResponse<Buffer> upload = http.put("/v1/corpora/austen/documents/emma")
-                .bearerTokenAuthentication(austenToken).sendMultipartForm(form).await();
+                .bearerTokenAuthentication(austenToken)
+                .sendMultipartForm(form)
+                .await();
         assertEquals(202, upload.statusCode(), upload.bodyAsString());
 
         Map<String, AdmittedDocument> admitted = readAdmitted("pride.pdf", "emma");
-        assertTrue(admitted.get("pride.pdf").text().contains("It is a truth universally acknowledged"),
+        assertTrue(
+                admitted.get("pride.pdf").text().contains("It is a truth universally acknowledged"),
                 admitted.get("pride.pdf").text());
         assertTrue(admitted.get("emma").text().contains("Emma Woodhouse, handsome, clever, and rich"));
     }
@@ -213,33 +283,60 @@ class IngestGatewayTest {
     @Test
     void everyBadRequestGetsAFourHundredJsonError() {
         assertError(send(http.get("/v1/corpora/dickens/documents"), null, null), 401, "UNAUTHORIZED");
-        assertError(send(http.get("/v1/corpora/dickens/documents").bearerTokenAuthentication("wrong"), null, null),
-                401, "UNAUTHORIZED");
-        assertError(send(http.get("/v1/corpora/dickens/documents").bearerTokenAuthentication(austenToken), null,
-                null), 403, "FORBIDDEN");
-        assertError(send(http.get("/v1/corpora/nobody/documents").bearerTokenAuthentication(ADMIN), null, null),
-                404, "UNKNOWN_CORPUS");
+        assertError(
+                send(http.get("/v1/corpora/dickens/documents").bearerTokenAuthentication("wrong"), null, null),
+                401,
+                "UNAUTHORIZED");
+        assertError(
+                send(http.get("/v1/corpora/dickens/documents").bearerTokenAuthentication(austenToken), null, null),
+                403,
+                "FORBIDDEN");
+        assertError(
+                send(http.get("/v1/corpora/nobody/documents").bearerTokenAuthentication(ADMIN), null, null),
+                404,
+                "UNKNOWN_CORPUS");
         assertError(put("dickens", "d", dickensToken, "{\"text\":", "application/json"), 400, "MALFORMED_JSON");
         assertError(put("dickens", "d", dickensToken, "[1,2]", "application/json"), 400, "MALFORMED_JSON");
-        assertError(put("dickens", "d", dickensToken, "{\"text\":\"x\",\"colour\":1}", "application/json"), 400,
+        assertError(
+                put("dickens", "d", dickensToken, "{\"text\":\"x\",\"colour\":1}", "application/json"),
+                400,
                 "SCHEMA_VIOLATION");
         assertError(put("dickens", "d", dickensToken, "   ", "text/plain"), 400, "SCHEMA_VIOLATION");
-        assertError(put("dickens", "d", dickensToken, Buffer.buffer(new byte[] {'a', (byte) 0xC3, '(', 'b'}),
-                "text/plain"), 400, "MALFORMED_JSON");
+        assertError(
+                put("dickens", "d", dickensToken, Buffer.buffer(new byte[] {'a', (byte) 0xC3, '(', 'b'}), "text/plain"),
+                400,
+                "MALFORMED_JSON");
         assertError(put("dickens", "d", dickensToken, "x".repeat(60_000), "text/plain"), 413, "TOO_LARGE");
-        assertError(put("dickens", "d", dickensToken, Buffer.buffer(new byte[300_000]), "text/plain"), 413,
-                "TOO_LARGE");
+        assertError(
+                put("dickens", "d", dickensToken, Buffer.buffer(new byte[300_000]), "text/plain"), 413, "TOO_LARGE");
         byte[] noise = new byte[4096];
         new Random(7).nextBytes(noise);
-        assertError(put("dickens", "blob", dickensToken, Buffer.buffer(noise), "application/octet-stream"), 415,
+        assertError(
+                put("dickens", "blob", dickensToken, Buffer.buffer(noise), "application/octet-stream"),
+                415,
                 "UNSUPPORTED_MEDIA_TYPE");
-        assertError(send(http.delete("/v1/corpora/dickens/documents/never-sent")
-                .bearerTokenAuthentication(dickensToken), null, null), 404, "UNKNOWN_DOCUMENT");
-        assertError(send(http.get("/v1/corpora/dickens/documents/never-sent")
-                .bearerTokenAuthentication(dickensToken), null, null), 404, "UNKNOWN_DOCUMENT");
+        assertError(
+                send(
+                        http.delete("/v1/corpora/dickens/documents/never-sent").bearerTokenAuthentication(dickensToken),
+                        null,
+                        null),
+                404,
+                "UNKNOWN_DOCUMENT");
+        assertError(
+                send(
+                        http.get("/v1/corpora/dickens/documents/never-sent").bearerTokenAuthentication(dickensToken),
+                        null,
+                        null),
+                404,
+                "UNKNOWN_DOCUMENT");
         assertError(send(http.get("/v1/nothing-here"), null, null), 404, "NOT_FOUND");
-        assertError(send(http.patch("/v1/corpora/dickens/documents/never-sent")
-                .bearerTokenAuthentication(dickensToken), null, null), 405, "METHOD_NOT_ALLOWED");
+        assertError(
+                send(
+                        http.patch("/v1/corpora/dickens/documents/never-sent").bearerTokenAuthentication(dickensToken),
+                        null,
+                        null),
+                405,
+                "METHOD_NOT_ALLOWED");
     }
 
     private static HttpResponse<Buffer> put(String corpus, String doc, String token, String body, String type) {
@@ -247,8 +344,8 @@ class IngestGatewayTest {
     }
 
     private static HttpResponse<Buffer> put(String corpus, String doc, String token, Buffer body, String type) {
-        return send(http.put("/v1/corpora/" + corpus + "/documents/" + doc).bearerTokenAuthentication(token), body,
-                type);
+        return send(
+                http.put("/v1/corpora/" + corpus + "/documents/" + doc).bearerTokenAuthentication(token), body, type);
     }
 
     private static HttpResponse<Buffer> send(HttpRequest<Buffer> request, Buffer body, String type) {
@@ -269,8 +366,10 @@ class IngestGatewayTest {
     private static JsonObject awaitStatus(String corpus, String doc, String token) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            HttpResponse<Buffer> r = send(http.get("/v1/corpora/" + corpus + "/documents/" + doc)
-                    .bearerTokenAuthentication(token), null, null);
+            HttpResponse<Buffer> r = send(
+                    http.get("/v1/corpora/" + corpus + "/documents/" + doc).bearerTokenAuthentication(token),
+                    null,
+                    null);
             if (r.statusCode() == 200 || System.nanoTime() > deadline) {
                 assertEquals(200, r.statusCode(), r.bodyAsString());
                 return r.bodyAsJsonObject();
@@ -288,7 +387,8 @@ class IngestGatewayTest {
         Map<String, AdmittedDocument> seen = new HashMap<>();
         try (var consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(TOPICS.documents()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -303,7 +403,8 @@ class IngestGatewayTest {
     }
 
     private static byte[] pdf(String sentence) throws Exception {
-        try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (PDDocument doc = new PDDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             PDPage page = new PDPage();
             doc.addPage(page);
             try (PDPageContentStream content = new PDPageContentStream(doc, page)) {
@@ -319,7 +420,8 @@ class IngestGatewayTest {
     }
 
     private static byte[] docx(String sentence) throws Exception {
-        try (XWPFDocument doc = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (XWPFDocument doc = new XWPFDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             doc.createParagraph().createRun().setText(sentence);
             doc.write(out);
             return out.toByteArray();

@@ -46,16 +46,23 @@ class StatusForwarderTest {
     private HttpServer server(String name, StatusOwners lookup) {
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create());
-        router.get("/v1/corpora/:corpus/status").handler(new StatusForwarder(vertx, lookup))
-                .handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+        router.get("/v1/corpora/:corpus/status")
+                .handler(new StatusForwarder(vertx, lookup))
+                .handler(ctx -> ctx.response()
+                        .putHeader("content-type", "application/json")
                         .end("{\"servedBy\":\"" + name + "\",\"corpus\":\"" + ctx.pathParam("corpus") + "\","
                                 + "\"token\":\"" + ctx.request().getHeader("authorization") + "\"}"));
-        return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+        return vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .await();
     }
 
     private HttpResponse<Buffer> status(HttpServer server, String corpus) {
         return client.get(server.actualPort(), "127.0.0.1", "/v1/corpora/" + corpus + "/status")
-                .putHeader("authorization", "Bearer secret").send().await();
+                .putHeader("authorization", "Bearer secret")
+                .send()
+                .await();
     }
 
     @Test
@@ -91,7 +98,9 @@ class StatusForwarderTest {
         // a believes b owns the corpus, b's lookup has moved on: the call must not bounce between them
         owners.put("bounce", new StatusOwners.Remote("127.0.0.1", b.actualPort()));
         HttpResponse<Buffer> r = client.get(a.actualPort(), "127.0.0.1", "/v1/corpora/bounce/status")
-                .putHeader(StatusForwarder.FORWARDED_BY, "127.0.0.1:1").send().await();
+                .putHeader(StatusForwarder.FORWARDED_BY, "127.0.0.1:1")
+                .send()
+                .await();
         assertEquals(503, r.statusCode());
         assertEquals("1", r.getHeader("retry-after"));
     }

@@ -20,6 +20,7 @@ public final class LockedLru<V> {
     private final Map<String, ReentrantReadWriteLock> locks = new ConcurrentHashMap<>();
     /** Access-ordered; guarded by this. */
     private final LinkedHashMap<String, V> values = new LinkedHashMap<>(16, 0.75f, true);
+
     private final ToLongFunction<V> bytes;
     private final long budgetBytes;
     private final Consumer<V> close;

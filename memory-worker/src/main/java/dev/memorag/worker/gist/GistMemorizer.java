@@ -55,6 +55,7 @@ public final class GistMemorizer implements AutoCloseable {
     private final Set<String> unreported = new HashSet<>();
     /** Corpora whose memory was within its budget when last looked at, and has not changed since. */
     private final Set<String> withinBudget = new HashSet<>();
+
     private final Duration retryPause;
     private final Map<String, Long> pausedUntil = new ConcurrentHashMap<>();
     private final CorpusSteps loop;
@@ -63,8 +64,13 @@ public final class GistMemorizer implements AutoCloseable {
      * {@code memoryChanged} hears of each corpus whose memory caught up with its passages (once per catching up, not
      * per call), broke down or recovered.
      */
-    public GistMemorizer(CorpusStore store, OpenAiClient endpoint, GistSettings settings, MemoryProblems problems,
-                         Consumer<String> memoryChanged, Duration retryPause) {
+    public GistMemorizer(
+            CorpusStore store,
+            OpenAiClient endpoint,
+            GistSettings settings,
+            MemoryProblems problems,
+            Consumer<String> memoryChanged,
+            Duration retryPause) {
         this.store = store;
         this.endpoint = endpoint;
         this.settings = settings;
@@ -94,12 +100,16 @@ public final class GistMemorizer implements AutoCloseable {
             GistCursor cursor = store.gistCursor(corpus).orElse(GistCursor.start(fingerprint));
             boolean worked;
             if (!cursor.fingerprint().equals(fingerprint)) {
-                log.info("corpus '{}': its gist memory was written as {}, this worker writes {}: rebuilding it",
-                        corpus, cursor.fingerprint(), fingerprint);
+                log.info(
+                        "corpus '{}': its gist memory was written as {}, this worker writes {}: rebuilding it",
+                        corpus,
+                        cursor.fingerprint(),
+                        fingerprint);
                 store.applyGists(GistUpdate.reset(corpus, GistCursor.start(fingerprint)));
                 worked = true;
             } else {
-                worked = resummarize(corpus, cursor) || appendGroup(corpus, cursor)
+                worked = resummarize(corpus, cursor)
+                        || appendGroup(corpus, cursor)
                         || (!withinBudget.contains(corpus) && fold(corpus, cursor));
             }
             if (worked) {
@@ -116,8 +126,11 @@ public final class GistMemorizer implements AutoCloseable {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("stopped during an endpoint call");
             }
-            log.warn("corpus '{}': its gist memory cannot be extended now (retrying in {} s): {}", corpus,
-                    retryPause.toSeconds(), e.getMessage());
+            log.warn(
+                    "corpus '{}': its gist memory cannot be extended now (retrying in {} s): {}",
+                    corpus,
+                    retryPause.toSeconds(),
+                    e.getMessage());
             pausedUntil.put(corpus, System.nanoTime() + retryPause.toNanos());
             if (problems.set(corpus, "the gist memory cannot be built: " + e.getMessage())) {
                 unreported.remove(corpus);
@@ -134,10 +147,10 @@ public final class GistMemorizer implements AutoCloseable {
         if (tokens < settings.groupTokens()) {
             return false;
         }
-        Gist gist = new Gist(group.get(0).seq(), group.get(group.size() - 1).seq(), seqs(group), tokens,
-                summarize(passages(group)));
-        store.applyGists(GistUpdate.appended(corpus,
-                new GistCursor(fingerprint, gist.lastSeq(), cursor.chunkTokens() + tokens), gist));
+        Gist gist = new Gist(
+                group.get(0).seq(), group.get(group.size() - 1).seq(), seqs(group), tokens, summarize(passages(group)));
+        store.applyGists(GistUpdate.appended(
+                corpus, new GistCursor(fingerprint, gist.lastSeq(), cursor.chunkTokens() + tokens), gist));
         return true;
     }
 
@@ -148,20 +161,32 @@ public final class GistMemorizer implements AutoCloseable {
             return false;
         }
         long first = dirty.get(0);
-        Optional<Gist> old = store.groupGists(corpus).stream().filter(g -> g.firstSeq() == first).findFirst();
+        Optional<Gist> old = store.groupGists(corpus).stream()
+                .filter(g -> g.firstSeq() == first)
+                .findFirst();
         List<StoredChunk> live = new ArrayList<>();
         for (long seq : old.map(Gist::seqs).orElse(new long[0])) {
             store.chunkAt(corpus, seq).ifPresent(live::add);
         }
         List<Long> folds = store.gistFolds(corpus).stream()
-                .filter(f -> f.firstSeq() <= first && first <= f.lastSeq()).map(Gist::firstSeq).toList();
+                .filter(f -> f.firstSeq() <= first && first <= f.lastSeq())
+                .map(Gist::firstSeq)
+                .toList();
         long oldTokens = old.map(Gist::chunkTokens).orElse(0L);
         long tokens = live.stream().mapToLong(StoredChunk::tokenCount).sum();
-        List<Gist> groups = live.isEmpty() ? List.of() : List.of(new Gist(first,
-                old.get().lastSeq(), seqs(live), tokens, summarize(passages(live))));
-        store.applyGists(new GistUpdate(corpus,
-                new GistCursor(fingerprint, cursor.lastSeq(), cursor.chunkTokens() - oldTokens + tokens), false,
-                groups, live.isEmpty() ? List.of(first) : List.of(), List.of(), folds, List.of(first), seqs(live)));
+        List<Gist> groups = live.isEmpty()
+                ? List.of()
+                : List.of(new Gist(first, old.get().lastSeq(), seqs(live), tokens, summarize(passages(live))));
+        store.applyGists(new GistUpdate(
+                corpus,
+                new GistCursor(fingerprint, cursor.lastSeq(), cursor.chunkTokens() - oldTokens + tokens),
+                false,
+                groups,
+                live.isEmpty() ? List.of(first) : List.of(),
+                List.of(),
+                folds,
+                List.of(first),
+                seqs(live)));
         return true;
     }
 
@@ -182,18 +207,24 @@ public final class GistMemorizer implements AutoCloseable {
             tokens += next;
         }
         String text = summarize(run.stream().map(e -> e.text().strip()).collect(Collectors.joining("\n")));
-        Gist fold = new Gist(run.get(0).firstSeq(), run.get(run.size() - 1).lastSeq(), new long[0],
-                run.stream().mapToLong(Gist::chunkTokens).sum(), text);
+        Gist fold = new Gist(
+                run.get(0).firstSeq(),
+                run.get(run.size() - 1).lastSeq(),
+                new long[0],
+                run.stream().mapToLong(Gist::chunkTokens).sum(),
+                text);
         List<Long> inner = store.gistFolds(corpus).stream()
                 .filter(f -> f.firstSeq() >= fold.firstSeq() && f.lastSeq() <= fold.lastSeq())
-                .map(Gist::firstSeq).toList();
-        store.applyGists(new GistUpdate(corpus, cursor, false, List.of(), List.of(), List.of(fold), inner, List.of(),
-                new long[0]));
+                .map(Gist::firstSeq)
+                .toList();
+        store.applyGists(new GistUpdate(
+                corpus, cursor, false, List.of(), List.of(), List.of(fold), inner, List.of(), new long[0]));
         return true;
     }
 
     private String summarize(String text) {
-        return endpoint.complete(List.of(ChatMessage.user(Prompts.gist(text))), GistSettings.GIST_MAX_TOKENS).strip();
+        return endpoint.complete(List.of(ChatMessage.user(Prompts.gist(text))), GistSettings.GIST_MAX_TOKENS)
+                .strip();
     }
 
     private static String passages(List<StoredChunk> passages) {

@@ -14,8 +14,8 @@ import java.util.List;
  */
 public final class GistMemory {
     private static final int PAGE = 64;
-    private GistMemory() {
-    }
+
+    private GistMemory() {}
 
     /** The summaries the memory is made of, in corpus order. */
     static List<Gist> entries(CorpusStore store, String corpus) {
@@ -61,8 +61,9 @@ public final class GistMemory {
     static List<StoredChunk> unfinishedGroup(CorpusStore store, String corpus, long after, int tokens) {
         List<StoredChunk> out = new ArrayList<>();
         long sum = 0;
-        for (List<StoredChunk> page = store.chunksAfter(corpus, after, PAGE); !page.isEmpty();
-             page = store.chunksAfter(corpus, page.get(page.size() - 1).seq(), PAGE)) {
+        for (List<StoredChunk> page = store.chunksAfter(corpus, after, PAGE);
+                !page.isEmpty();
+                page = store.chunksAfter(corpus, page.get(page.size() - 1).seq(), PAGE)) {
             for (StoredChunk passage : page) {
                 out.add(passage);
                 sum += passage.tokenCount();

@@ -26,8 +26,8 @@ public record GistSettings(int groupTokens, int contextTokens) {
     }
 
     public static GistSettings of(Settings settings) {
-        return new GistSettings(settings.get(SettingsCatalogue.GIST_TOKENS),
-                settings.get(SettingsCatalogue.GIST_CONTEXT_TOKENS));
+        return new GistSettings(
+                settings.get(SettingsCatalogue.GIST_TOKENS), settings.get(SettingsCatalogue.GIST_CONTEXT_TOKENS));
     }
 
     public static GistSettings defaults() {

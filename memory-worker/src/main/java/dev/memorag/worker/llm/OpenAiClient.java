@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  */
 public final class OpenAiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI completions;
     private final String model;
     private final String apiKey;
@@ -46,7 +47,8 @@ public final class OpenAiClient {
     /** The whole answer to {@code messages}, at most {@code maxTokens} long. */
     public String complete(List<ChatMessage> messages, int maxTokens) {
         try (InputStream in = send(request(messages, maxTokens, false), false)) {
-            JsonNode content = JSON.readTree(in).path("choices").path(0).path("message").path("content");
+            JsonNode content =
+                    JSON.readTree(in).path("choices").path(0).path("message").path("content");
             return content.isTextual() ? content.asText() : "";
         } catch (IOException e) {
             throw new EndpointException("reading the answer of " + completions + " failed: " + e.getMessage(), e);
@@ -63,11 +65,15 @@ public final class OpenAiClient {
     }
 
     private HttpRequest request(List<ChatMessage> messages, int maxTokens, boolean stream) {
-        ObjectNode body = JSON.createObjectNode().put("model", model).put("stream", stream)
-                .put("temperature", 0).put("max_tokens", maxTokens);
+        ObjectNode body = JSON.createObjectNode()
+                .put("model", model)
+                .put("stream", stream)
+                .put("temperature", 0)
+                .put("max_tokens", maxTokens);
         ArrayNode array = body.putArray("messages");
         messages.forEach(m -> array.addObject().put("role", m.role()).put("content", m.content()));
-        HttpRequest.Builder post = HttpRequest.newBuilder(completions).timeout(retry.timeout())
+        HttpRequest.Builder post = HttpRequest.newBuilder(completions)
+                .timeout(retry.timeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
@@ -96,7 +102,10 @@ public final class OpenAiClient {
                 if (status != 429 && status < 500) {
                     throw new EndpointException("the LLM endpoint " + completions + " answered " + last, null);
                 }
-                serverWish = response.headers().firstValue("Retry-After").map(OpenAiClient::seconds).orElse(null);
+                serverWish = response.headers()
+                        .firstValue("Retry-After")
+                        .map(OpenAiClient::seconds)
+                        .orElse(null);
             } catch (IOException e) { // connection refused or reset, or the attempt's timeout
                 last = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             } catch (InterruptedException e) {
@@ -104,8 +113,8 @@ public final class OpenAiClient {
                 throw new EndpointException("interrupted while waiting for " + completions, e);
             }
             if (attempt >= retry.attempts()) {
-                throw new EndpointException("the LLM endpoint " + completions + " failed " + attempt
-                        + " times, last: " + last, null);
+                throw new EndpointException(
+                        "the LLM endpoint " + completions + " failed " + attempt + " times, last: " + last, null);
             }
             try {
                 Thread.sleep(retry.waitAfter(attempt, serverWish).toMillis());
@@ -137,7 +146,8 @@ public final class OpenAiClient {
             if (data.equals("[DONE]")) {
                 break;
             }
-            JsonNode delta = JSON.readTree(data).path("choices").path(0).path("delta").path("content");
+            JsonNode delta =
+                    JSON.readTree(data).path("choices").path(0).path("delta").path("content");
             if (delta.isTextual() && !delta.asText().isEmpty()) {
                 text.append(delta.asText());
                 onText.accept(delta.asText());

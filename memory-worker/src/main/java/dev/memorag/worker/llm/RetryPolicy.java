@@ -8,8 +8,8 @@ import java.time.Duration;
  * server's {@code Retry-After}), never longer than {@code maxBackoff}.
  */
 public record RetryPolicy(int attempts, Duration timeout, Duration backoff, Duration maxBackoff) {
-    public static final RetryPolicy DEFAULT = new RetryPolicy(4, Duration.ofMinutes(5), Duration.ofSeconds(1),
-            Duration.ofSeconds(30));
+    public static final RetryPolicy DEFAULT =
+            new RetryPolicy(4, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     public RetryPolicy {
         if (attempts < 1) {

@@ -1,5 +1,6 @@
 package dev.memorag.worker.memory;
 
+import dev.memorag.worker.cache.LockedLru;
 import dev.memorag.worker.model.BeaconMemory;
 import dev.memorag.worker.model.BeaconSettings;
 import dev.memorag.worker.model.ComputeDevice;
@@ -7,7 +8,6 @@ import dev.memorag.worker.model.MemoryState;
 import dev.memorag.worker.model.ModelConfig;
 import dev.memorag.worker.store.CorpusStore;
 import dev.memorag.worker.store.MemoryCursor;
-import dev.memorag.worker.cache.LockedLru;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -24,8 +24,7 @@ public final class CorpusMemories implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CorpusMemories.class);
 
     /** A memory and the persisted cursor it corresponds to (the memory may run ahead until the next commit). */
-    public record Loaded(BeaconMemory memory, MemoryCursor cursor) {
-    }
+    public record Loaded(BeaconMemory memory, MemoryCursor cursor) {}
 
     private final MemoryModel model;
     private final CorpusStore store;
@@ -34,7 +33,8 @@ public final class CorpusMemories implements AutoCloseable {
     public CorpusMemories(MemoryModel model, CorpusStore store, long budgetBytes) {
         this.model = model;
         this.store = store;
-        this.cached = new LockedLru<>(this::bytes, budgetBytes, loaded -> loaded.memory().close());
+        this.cached = new LockedLru<>(
+                this::bytes, budgetBytes, loaded -> loaded.memory().close());
     }
 
     public MemoryModel model() {
@@ -153,12 +153,22 @@ public final class CorpusMemories implements AutoCloseable {
                         + " (corrupt or truncated row); delete and re-ingest the corpus to rebuild it");
             }
         }
-        MemoryState state = new MemoryState(b.window(), b.ratio(), c.numLayers(), c.kvDim(), precision, windows,
-                cursor.pending(), cursor.pending().length % b.ratio());
+        MemoryState state = new MemoryState(
+                b.window(),
+                b.ratio(),
+                c.numLayers(),
+                c.kvDim(),
+                precision,
+                windows,
+                cursor.pending(),
+                cursor.pending().length % b.ratio());
         long start = System.nanoTime();
         BeaconMemory memory = BeaconMemory.restore(model.model(), state);
         if (!windows.isEmpty()) {
-            log.info("restored the memory of corpus '{}' ({} windows) in {} ms", corpus, windows.size(),
+            log.info(
+                    "restored the memory of corpus '{}' ({} windows) in {} ms",
+                    corpus,
+                    windows.size(),
                     (System.nanoTime() - start) / 1_000_000);
         }
         return new Loaded(memory, cursor);

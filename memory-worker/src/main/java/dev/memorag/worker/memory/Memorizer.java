@@ -45,8 +45,8 @@ public final class Memorizer implements AutoCloseable {
     private final Map<String, String> unusable = new ConcurrentHashMap<>();
     private final CorpusSteps loop;
 
-    public Memorizer(CorpusMemories memories, CorpusStore store, QuestionGate gate, Listener listener,
-                     int chunksPerStep) {
+    public Memorizer(
+            CorpusMemories memories, CorpusStore store, QuestionGate gate, Listener listener, int chunksPerStep) {
         this.memories = memories;
         this.model = memories.model();
         this.store = store;
@@ -82,8 +82,11 @@ public final class Memorizer implements AutoCloseable {
             long generation = store.staleGeneration(corpus);
             boolean stale = stored.isPresent() && generation > stored.get().rebuiltGeneration();
             boolean foreign = stored.isPresent() && !stored.get().fingerprint().equals(model.fingerprint());
-            if (!stale && !foreign
-                    && store.chunksAfter(corpus, stored.map(MemoryCursor::lastSeq).orElse(-1L), 1).isEmpty()) {
+            if (!stale
+                    && !foreign
+                    && store.chunksAfter(
+                                    corpus, stored.map(MemoryCursor::lastSeq).orElse(-1L), 1)
+                            .isEmpty()) {
                 return false;
             }
             MemoryCursor cursor = memories.write(corpus, CorpusMemories.Loaded::cursor); // checks the fingerprint
@@ -115,15 +118,25 @@ public final class Memorizer implements AutoCloseable {
 
     private void append(String corpus, MemoryCursor before, List<StoredChunk> passages) throws InterruptedException {
         int[] tokens = tokens(before.tokens() == 0, passages);
-        extendByWindow(tokens, before.tokens(), piece -> memories.write(corpus, loaded -> {
-            loaded.memory().extend(piece);
-            return null;
-        }));
+        extendByWindow(
+                tokens,
+                before.tokens(),
+                piece -> memories.write(corpus, loaded -> {
+                    loaded.memory().extend(piece);
+                    return null;
+                }));
         memories.advance(corpus, loaded -> {
             BeaconMemory memory = loaded.memory();
-            MemoryCursor after = new MemoryCursor(before.fingerprint(), passages.get(passages.size() - 1).seq(),
-                    before.tokens() + tokens.length, memory.windowCount(), memory.pending(),
-                    before.chunkTokens() + passages.stream().mapToLong(StoredChunk::tokenCount).sum(),
+            MemoryCursor after = new MemoryCursor(
+                    before.fingerprint(),
+                    passages.get(passages.size() - 1).seq(),
+                    before.tokens() + tokens.length,
+                    memory.windowCount(),
+                    memory.pending(),
+                    before.chunkTokens()
+                            + passages.stream()
+                                    .mapToLong(StoredChunk::tokenCount)
+                                    .sum(),
                     before.rebuiltGeneration());
             store.applyMemory(update(corpus, after, before.windows(), memory, false, passages));
             return after;
@@ -138,21 +151,32 @@ public final class Memorizer implements AutoCloseable {
         try {
             List<StoredChunk> all = new ArrayList<>();
             long tokens = 0;
-            for (List<StoredChunk> page = store.chunksAfter(corpus, -1, chunksPerStep); !page.isEmpty();
-                 page = store.chunksAfter(corpus, page.get(page.size() - 1).seq(), chunksPerStep)) {
+            for (List<StoredChunk> page = store.chunksAfter(corpus, -1, chunksPerStep);
+                    !page.isEmpty();
+                    page = store.chunksAfter(corpus, page.get(page.size() - 1).seq(), chunksPerStep)) {
                 int[] pageTokens = tokens(all.isEmpty(), page);
                 extendByWindow(pageTokens, tokens, fresh::extend);
                 tokens += pageTokens.length;
                 all.addAll(page);
             }
             long last = all.isEmpty() ? -1 : all.get(all.size() - 1).seq();
-            MemoryCursor cursor = new MemoryCursor(model.fingerprint(), last, tokens, fresh.windowCount(),
-                    fresh.pending(), all.stream().mapToLong(StoredChunk::tokenCount).sum(), generation);
+            MemoryCursor cursor = new MemoryCursor(
+                    model.fingerprint(),
+                    last,
+                    tokens,
+                    fresh.windowCount(),
+                    fresh.pending(),
+                    all.stream().mapToLong(StoredChunk::tokenCount).sum(),
+                    generation);
             store.applyMemory(update(corpus, cursor, 0, fresh, true, all));
             memories.replace(corpus, fresh, cursor);
             fresh = null;
-            log.info("rebuilt the memory of corpus '{}' from {} live passages ({} windows) in {} ms", corpus,
-                    all.size(), cursor.windows(), (System.nanoTime() - started) / 1_000_000);
+            log.info(
+                    "rebuilt the memory of corpus '{}' from {} live passages ({} windows) in {} ms",
+                    corpus,
+                    all.size(),
+                    cursor.windows(),
+                    (System.nanoTime() - started) / 1_000_000);
         } finally {
             if (fresh != null) {
                 fresh.close();
@@ -190,13 +214,24 @@ public final class Memorizer implements AutoCloseable {
         return out;
     }
 
-    private MemoryUpdate update(String corpus, MemoryCursor cursor, int fromWindow, BeaconMemory memory,
-                                boolean replaces, List<StoredChunk> consumed) {
+    private MemoryUpdate update(
+            String corpus,
+            MemoryCursor cursor,
+            int fromWindow,
+            BeaconMemory memory,
+            boolean replaces,
+            List<StoredChunk> consumed) {
         List<byte[]> windows = new ArrayList<>();
         for (int w = fromWindow; w < memory.windowCount(); w++) {
             windows.add(memory.exportWindow(w));
         }
-        return new MemoryUpdate(corpus, cursor, fromWindow, windows, model.model().config().numLayers(), replaces,
+        return new MemoryUpdate(
+                corpus,
+                cursor,
+                fromWindow,
+                windows,
+                model.model().config().numLayers(),
+                replaces,
                 consumed.stream().mapToLong(StoredChunk::seq).toArray());
     }
 

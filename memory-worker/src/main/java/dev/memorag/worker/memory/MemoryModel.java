@@ -47,7 +47,9 @@ public final class MemoryModel implements AutoCloseable {
         }
         BeaconModel model = BeaconModel.load(dir, device, beacon);
         try {
-            return new MemoryModel(model, ModelTokenizer.load(dir.resolve("tokenizer.json")),
+            return new MemoryModel(
+                    model,
+                    ModelTokenizer.load(dir.resolve("tokenizer.json")),
                     ModelFingerprint.of(dir, beacon, device.precision()));
         } catch (RuntimeException e) {
             model.close();
@@ -86,10 +88,10 @@ public final class MemoryModel implements AutoCloseable {
      * the caller holds it against concurrent extension.
      */
     public String generate(BeaconMemory memory, String turn, int maxNewTokens, Consumer<String> onText) {
-        String prompt = template.userSuffixAndReply(Prompts.CONTEXT_TAIL, Prompts.DULL_REPLY)
-                + template.nextUserTurn(turn);
-        GenerationOptions options = GenerationOptions.greedy(maxNewTokens, stopIds)
-                .withStopStrings(List.of(template.stopString()));
+        String prompt =
+                template.userSuffixAndReply(Prompts.CONTEXT_TAIL, Prompts.DULL_REPLY) + template.nextUserTurn(turn);
+        GenerationOptions options =
+                GenerationOptions.greedy(maxNewTokens, stopIds).withStopStrings(List.of(template.stopString()));
         return generator.generate(memory, prompt, options, onText);
     }
 

@@ -18,8 +18,7 @@ public final class MemoryWatermarks {
     public static final String BEACON = "beacon";
     public static final String GIST = "gist";
 
-    private MemoryWatermarks() {
-    }
+    private MemoryWatermarks() {}
 
     /** {@code problem}: why the memory cannot be used now, or null. */
     public static Answer.MemoryWatermark of(CorpusStore store, String corpus, String backend, String problem) {
@@ -28,16 +27,30 @@ public final class MemoryWatermarks {
             case BEACON -> {
                 Optional<MemoryCursor> cursor = store.memoryCursor(corpus);
                 long memorized = cursor.map(MemoryCursor::chunkTokens).orElse(0L);
-                boolean stale = cursor.isPresent() && store.staleGeneration(corpus) > cursor.get().rebuiltGeneration();
-                yield new Answer.MemoryWatermark(BEACON, stats.documents(), stats.chunks(),
-                        cursor.map(MemoryCursor::tokens).orElse(0L), cursor.map(MemoryCursor::windows).orElse(0),
-                        Math.max(0, stats.tokens() - memorized), stale, problem);
+                boolean stale = cursor.isPresent()
+                        && store.staleGeneration(corpus) > cursor.get().rebuiltGeneration();
+                yield new Answer.MemoryWatermark(
+                        BEACON,
+                        stats.documents(),
+                        stats.chunks(),
+                        cursor.map(MemoryCursor::tokens).orElse(0L),
+                        cursor.map(MemoryCursor::windows).orElse(0),
+                        Math.max(0, stats.tokens() - memorized),
+                        stale,
+                        problem);
             }
             case GIST -> {
-                long summarized = store.gistCursor(corpus).map(GistCursor::chunkTokens).orElse(0L);
-                yield new Answer.MemoryWatermark(GIST, stats.documents(), stats.chunks(), summarized,
-                        store.groupGists(corpus).size(), Math.max(0, stats.tokens() - summarized),
-                        !store.dirtyGroups(corpus).isEmpty(), problem);
+                long summarized =
+                        store.gistCursor(corpus).map(GistCursor::chunkTokens).orElse(0L);
+                yield new Answer.MemoryWatermark(
+                        GIST,
+                        stats.documents(),
+                        stats.chunks(),
+                        summarized,
+                        store.groupGists(corpus).size(),
+                        Math.max(0, stats.tokens() - summarized),
+                        !store.dirtyGroups(corpus).isEmpty(),
+                        problem);
             }
             default -> new Answer.MemoryWatermark(NONE, stats.documents(), stats.chunks(), 0, 0, 0, false, problem);
         };

@@ -76,11 +76,11 @@ public final class Prompts {
             + "language should be straightforward and concise, and do not use any formatting.\n\nText: {context}"
             + "\n\nPlease output the core content directly.";
 
-    public static final String QA_GEN = "Read the text below and answer a question.\n\n{context}\n\nQuestion: {input}\n\nBe concise.";
+    public static final String QA_GEN =
+            "Read the text below and answer a question.\n\n{context}\n\nQuestion: {input}\n\nBe concise.";
     public static final String SUM_GEN = "Summarize the following text.\n\n{context}";
 
-    private Prompts() {
-    }
+    private Prompts() {}
 
     /** The memorize turn around a whole (text) memory. */
     public static String context(String memory) {

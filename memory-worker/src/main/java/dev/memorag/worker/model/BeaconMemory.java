@@ -41,15 +41,22 @@ public final class BeaconMemory implements AutoCloseable {
      */
     public static BeaconMemory restore(BeaconModel model, MemoryState state) {
         ModelConfig c = model.config();
-        if (state.window() != c.beacon().window() || state.ratio() != c.beacon().ratio() || state.layers() != c.numLayers() || state.kvDim() != c.kvDim()) {
-            throw new IllegalArgumentException("memory state (window " + state.window() + ", ratio " + state.ratio() + ", " + state.layers()
-                    + " layers, kv dim " + state.kvDim() + ") does not fit this model (window " + c.beacon().window() + ", ratio "
-                    + c.beacon().ratio() + ", " + c.numLayers() + " layers, kv dim " + c.kvDim() + ")");
+        if (state.window() != c.beacon().window()
+                || state.ratio() != c.beacon().ratio()
+                || state.layers() != c.numLayers()
+                || state.kvDim() != c.kvDim()) {
+            throw new IllegalArgumentException(
+                    "memory state (window " + state.window() + ", ratio " + state.ratio() + ", " + state.layers()
+                            + " layers, kv dim " + state.kvDim() + ") does not fit this model (window "
+                            + c.beacon().window() + ", ratio "
+                            + c.beacon().ratio() + ", " + c.numLayers() + " layers, kv dim " + c.kvDim() + ")");
         }
         Precision precision = model.device().precision();
         if (state.precision() != precision) {
-            throw new IllegalArgumentException("memory rows are " + state.precision().wire() + " but this model holds " + precision.wire()
-                    + ": convert the state with withPrecision(" + precision + ") or memorize the stream again with this model");
+            throw new IllegalArgumentException(
+                    "memory rows are " + state.precision().wire() + " but this model holds " + precision.wire()
+                            + ": convert the state with withPrecision(" + precision
+                            + ") or memorize the stream again with this model");
         }
         BeaconMemory m = new BeaconMemory(model);
         try {
@@ -110,7 +117,8 @@ public final class BeaconMemory implements AutoCloseable {
         System.arraycopy(tokens, 0, all, pending.length, tokens.length);
         int pos = 0;
         while (all.length - pos >= b.window()) {
-            int[] slots = Interleaver.slots(all, pos, b.window(), 0, b.ratio(), model.config().beaconTokenId());
+            int[] slots = Interleaver.slots(
+                    all, pos, b.window(), 0, b.ratio(), model.config().beaconTokenId());
             try (NDManager scope = manager.newSubManager()) {
                 BeaconModel.Output out = model.forward(scope, kv, null, slots, BeaconModel.Logits.NONE);
                 appendBeacons(scope, out.kv(), slots);
@@ -129,9 +137,12 @@ public final class BeaconMemory implements AutoCloseable {
         for (int l = 0; l < windowKv.size(); l++) {
             NDArray k = model.keptRows(scope, windowKv.get(l).k().get(idx));
             LayerKv old = kv == null ? null : kv.get(l);
-            next.add(new LayerKv(append(old == null ? null : old.k(), k),
+            next.add(new LayerKv(
+                    append(old == null ? null : old.k(), k),
                     append(old == null ? null : old.kRot(), model.rotateKeys(scope, k, from)),
-                    append(old == null ? null : old.v(), model.keptRows(scope, windowKv.get(l).v().get(idx)))));
+                    append(
+                            old == null ? null : old.v(),
+                            model.keptRows(scope, windowKv.get(l).v().get(idx)))));
         }
         if (kv != null) kv.forEach(LayerKv::close);
         kv = next;
@@ -144,7 +155,10 @@ public final class BeaconMemory implements AutoCloseable {
     }
 
     static NDArray beaconRows(NDManager m, int[] slots, int beaconId) {
-        return m.create(java.util.stream.IntStream.range(0, slots.length).filter(i -> slots[i] == beaconId).mapToLong(i -> i).toArray());
+        return m.create(java.util.stream.IntStream.range(0, slots.length)
+                .filter(i -> slots[i] == beaconId)
+                .mapToLong(i -> i)
+                .toArray());
     }
 
     public BeaconModel model() {
@@ -185,7 +199,8 @@ public final class BeaconMemory implements AutoCloseable {
             int at = 0;
             for (LayerKv layer : kv) {
                 for (NDArray a : new NDArray[] {layer.k(), layer.v()}) {
-                    System.arraycopy(a.get(scope, rows).toType(DataType.FLOAT32, false).toFloatArray(), 0, values, at, block);
+                    System.arraycopy(
+                            a.get(scope, rows).toType(DataType.FLOAT32, false).toFloatArray(), 0, values, at, block);
                     at += block;
                 }
             }
@@ -197,7 +212,14 @@ public final class BeaconMemory implements AutoCloseable {
         List<byte[]> all = new ArrayList<>();
         for (int i = 0; i < windows; i++) all.add(exportWindow(i));
         BeaconSettings b = model.beacon();
-        return new MemoryState(b.window(), b.ratio(), model.config().numLayers(), model.config().kvDim(), model.device().precision(), all, pending,
+        return new MemoryState(
+                b.window(),
+                b.ratio(),
+                model.config().numLayers(),
+                model.config().kvDim(),
+                model.device().precision(),
+                all,
+                pending,
                 pending.length % b.ratio());
     }
 

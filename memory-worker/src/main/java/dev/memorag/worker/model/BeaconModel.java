@@ -25,7 +25,10 @@ import java.util.function.Supplier;
  */
 public final class BeaconModel implements AutoCloseable {
     /** Which logits a forward call computes: none (memorization) or those after the last raw slot. */
-    public enum Logits { NONE, LAST_RAW }
+    public enum Logits {
+        NONE,
+        LAST_RAW
+    }
 
     /**
      * New keys/values of the slots (per layer) and the next-token logits in FP32 ([vocab], null for NONE), all attached
@@ -68,7 +71,8 @@ public final class BeaconModel implements AutoCloseable {
     public static BeaconModel load(Path dir, ComputeDevice device, BeaconSettings settings) {
         NDManager manager = NDManager.newBaseManager(device.device());
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
-            ModelConfig config = settings == null ? ckpt.config() : ckpt.config().withBeacon(settings);
+            ModelConfig config =
+                    settings == null ? ckpt.config() : ckpt.config().withBeacon(settings);
             return new BeaconModel(config, device, manager, Weights.load(ckpt, config, device, manager));
         } catch (RuntimeException e) {
             manager.close();
@@ -126,7 +130,8 @@ public final class BeaconModel implements AutoCloseable {
      * infinity can vanish in a zero softmax weight; so the check sums each layer's new keys, the final stream and the
      * logits.
      */
-    private Output run(NDManager out, List<LayerKv> memory, List<LayerKv> window, int[] slots, Logits logits, boolean halfGemv) {
+    private Output run(
+            NDManager out, List<LayerKv> memory, List<LayerKv> window, int[] slots, Logits logits, boolean halfGemv) {
         int s = slots.length;
         long past = rows(memory) + rows(window);
         int total = Math.toIntExact(past + s);
@@ -159,21 +164,29 @@ public final class BeaconModel implements AutoCloseable {
                 // A layer's temporaries are freed before the next layer: over a forward they add up to gigabytes.
                 NDList kept = scoped(() -> {
                     NDArray h = timed(Stage.NORM, () -> rmsNorm(xIn, w.inputNorm()));
-                    NDArray q = timed(Stage.PROJ_Q, () -> rows.project(h, w.q(), w.beaconQ())).reshape(s, config.numHeads(), config.headDim());
-                    NDArray k = timed(Stage.PROJ_K, () -> rows.project(h, w.k(), w.beaconK())).reshape(s, config.numKvHeads(), config.headDim());
-                    NDArray v = timed(Stage.PROJ_V, () -> rows.project(h, w.v(), w.beaconV())).reshape(s, config.numKvHeads(), config.headDim());
+                    NDArray q = timed(Stage.PROJ_Q, () -> rows.project(h, w.q(), w.beaconQ()))
+                            .reshape(s, config.numHeads(), config.headDim());
+                    NDArray k = timed(Stage.PROJ_K, () -> rows.project(h, w.k(), w.beaconK()))
+                            .reshape(s, config.numKvHeads(), config.headDim());
+                    NDArray v = timed(Stage.PROJ_V, () -> rows.project(h, w.v(), w.beaconV()))
+                            .reshape(s, config.numKvHeads(), config.headDim());
                     NDArray kRot = timed(Stage.ROPE, () -> rotate(k, cos, sin));
                     // 1/sqrt(d) goes into q (s x heads x d) rather than into the far larger score tensor.
                     NDArray qs = timed(Stage.ROPE, () -> rotate(q, cos, sin).muli(1.0 / Math.sqrt(config.headDim())));
-                    List<NDArray> keys = timed(Stage.KV_SEGMENTS, () -> segments(memory, window, layer, kRot, true, split));
-                    List<NDArray> values = timed(Stage.KV_SEGMENTS, () -> segments(memory, window, layer, v, false, split));
+                    List<NDArray> keys =
+                            timed(Stage.KV_SEGMENTS, () -> segments(memory, window, layer, kRot, true, split));
+                    List<NDArray> values =
+                            timed(Stage.KV_SEGMENTS, () -> segments(memory, window, layer, v, false, split));
                     NDArray attn = attention(qs, keys, values, segmentStages, mask, s, total);
                     NDArray xa = xIn.add(timed(Stage.PROJ_O, () -> w.o().apply(attn, halfGemv)));
                     NDArray h2 = timed(Stage.NORM, () -> rmsNorm(xa, w.postNorm()));
                     NDArray gate = timed(Stage.MLP_GATE, () -> w.gate().apply(h2, halfGemv));
                     NDArray up = timed(Stage.MLP_UP, () -> w.up().apply(h2, halfGemv));
-                    NDArray act = timed(Stage.ELEMENTWISE, () -> gate.mul(Activation.sigmoid(gate)).muli(up));
-                    NDList result = new NDList(xa.addi(timed(Stage.MLP_DOWN, () -> w.down().apply(act, halfGemv))), k, kRot, v);
+                    NDArray act = timed(
+                            Stage.ELEMENTWISE,
+                            () -> gate.mul(Activation.sigmoid(gate)).muli(up));
+                    NDList result = new NDList(
+                            xa.addi(timed(Stage.MLP_DOWN, () -> w.down().apply(act, halfGemv))), k, kRot, v);
                     if (halfGemv) result.add(timed(Stage.OVERFLOW_CHECK, k::sum));
                     return result;
                 });
@@ -185,8 +198,14 @@ public final class BeaconModel implements AutoCloseable {
             if (logits == Logits.LAST_RAW && !rawIdx.isEmpty()) {
                 long last = rawIdx.get(rawIdx.size() - 1); // a trailing beacon slot's logits are discarded
                 NDArray xLast = x;
-                NDArray h = timed(Stage.NORM, () -> rmsNorm(xLast.get(new NDIndex(last + ":" + (last + 1))), weights.finalNorm));
-                lg = timed(Stage.LM_HEAD, () -> weights.lmHead.apply(h, halfGemv).toType(DataType.FLOAT32, false).reshape(-1));
+                NDArray h = timed(
+                        Stage.NORM, () -> rmsNorm(xLast.get(new NDIndex(last + ":" + (last + 1))), weights.finalNorm));
+                lg = timed(
+                        Stage.LM_HEAD,
+                        () -> weights.lmHead
+                                .apply(h, halfGemv)
+                                .toType(DataType.FLOAT32, false)
+                                .reshape(-1));
             }
             if (halfGemv && !finite(overflowChecks, x, lg)) return null;
             if (lg != null) keep(lg, out);
@@ -302,7 +321,10 @@ public final class BeaconModel implements AutoCloseable {
     private NDArray causalBlock(NDManager m, int s) {
         NDArray pos = m.arange(0, s, 1, DataType.INT64);
         NDArray above = pos.reshape(1, s).gt(pos.reshape(s, 1));
-        return NDArrays.where(above, m.full(new Shape(s, s), Float.NEGATIVE_INFINITY, device.dataType()), m.zeros(new Shape(s, s), device.dataType()));
+        return NDArrays.where(
+                above,
+                m.full(new Shape(s, s), Float.NEGATIVE_INFINITY, device.dataType()),
+                m.zeros(new Shape(s, s), device.dataType()));
     }
 
     /**
@@ -314,13 +336,21 @@ public final class BeaconModel implements AutoCloseable {
      * are neither multiplied nor masked, and only its diagonal block of new slots gets the mask. With several
      * segments each is multiplied where it lies and only the scores are joined.
      */
-    private NDArray attention(NDArray q, List<NDArray> keySegments, List<NDArray> valueSegments, List<Stage> stages, NDArray mask, int s,
-                              int total) {
+    private NDArray attention(
+            NDArray q,
+            List<NDArray> keySegments,
+            List<NDArray> valueSegments,
+            List<Stage> stages,
+            NDArray mask,
+            int s,
+            int total) {
         int kvHeads = config.numKvHeads();
         int group = config.numHeads() / kvHeads;
         int hd = config.headDim();
         int past = total - s;
-        NDArray qg = timed(Stage.ELEMENTWISE, () -> contiguous(q.reshape(s, kvHeads, group, hd).transpose(1, 2, 0, 3))); // [kvHeads, group, s, hd]
+        NDArray qg = timed(
+                Stage.ELEMENTWISE,
+                () -> contiguous(q.reshape(s, kvHeads, group, hd).transpose(1, 2, 0, 3))); // [kvHeads, group, s, hd]
         // Strided views, no copies: BLAS takes them as they are (row stride kvHeads * hd); copying all of
         // K and V per layer is pure memory traffic, and in a decode step (one query) it rivals the matmuls.
         List<NDArray> kts = new ArrayList<>();
@@ -336,7 +366,8 @@ public final class BeaconModel implements AutoCloseable {
             int keys = past + to;
             // Each chunk's scores and probabilities are freed before the next chunk allocates its own.
             outs.addAll(scoped(() -> {
-                NDArray qc = qg.get(new NDIndex(":, :, " + from + ":" + to + ", :")).reshape(kvHeads, (long) group * n, hd);
+                NDArray qc =
+                        qg.get(new NDIndex(":, :, " + from + ":" + to + ", :")).reshape(kvHeads, (long) group * n, hd);
                 NDList parts = new NDList();
                 List<Long> lengths = new ArrayList<>();
                 long at = 0;
@@ -345,7 +376,8 @@ public final class BeaconModel implements AutoCloseable {
                     long rows = kt.getShape().get(2);
                     long len = Math.min(rows, keys - at);
                     if (len <= 0) break;
-                    parts.add(timed(stages.get(i), () -> qc.matMul(len == rows ? kt : kt.get(new NDIndex(":, :, :" + len)))));
+                    parts.add(timed(
+                            stages.get(i), () -> qc.matMul(len == rows ? kt : kt.get(new NDIndex(":, :, :" + len)))));
                     lengths.add(len);
                     at += rows;
                 }
@@ -353,7 +385,8 @@ public final class BeaconModel implements AutoCloseable {
                     NDArray scores = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, -1);
                     // In place through a view: the chunk's queries against its own new slots [past + from, keys).
                     if (mask != null) {
-                        scores.reshape(kvHeads, group, n, keys).get(new NDIndex("..., " + (past + from) + ":"))
+                        scores.reshape(kvHeads, group, n, keys)
+                                .get(new NDIndex("..., " + (past + from) + ":"))
                                 .addi(mask.get(new NDIndex(from + ":" + to + ", " + from + ":" + to)));
                     }
                     // Softmax in FP32 even when computing in BF16/FP16 (GPU): long rows lose too much otherwise.
@@ -363,9 +396,13 @@ public final class BeaconModel implements AutoCloseable {
                 long offset = 0;
                 for (int i = 0; i < lengths.size(); i++) {
                     long len = lengths.get(i);
-                    NDArray p = lengths.size() == 1 ? probs : probs.get(new NDIndex("..., " + offset + ":" + (offset + len)));
+                    NDArray p = lengths.size() == 1
+                            ? probs
+                            : probs.get(new NDIndex("..., " + offset + ":" + (offset + len)));
                     NDArray vt = vts.get(i);
-                    NDArray o = timed(stages.get(i), () -> p.matMul(len == vt.getShape().get(1) ? vt : vt.get(new NDIndex(":, :" + len))));
+                    NDArray o = timed(
+                            stages.get(i),
+                            () -> p.matMul(len == vt.getShape().get(1) ? vt : vt.get(new NDIndex(":, :" + len))));
                     out = out == null ? o : out.addi(o);
                     offset += len;
                 }
@@ -384,7 +421,10 @@ public final class BeaconModel implements AutoCloseable {
     /** RMSNorm with the statistics in FP32, as the upstream models compute it. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray x32 = x.toType(DataType.FLOAT32, false);
-        NDArray inv = x32.square().mean(new int[] {-1}, true).addi(config.rmsNormEps()).sqrt();
+        NDArray inv = x32.square()
+                .mean(new int[] {-1}, true)
+                .addi(config.rmsNormEps())
+                .sqrt();
         return x32.div(inv).toType(x.getDataType(), false).muli(weight);
     }
 
@@ -404,10 +444,13 @@ public final class BeaconModel implements AutoCloseable {
      * (a window) get one joined segment, because their scores are the larger tensor and joining those per query
      * chunk would copy more.
      */
-    private static List<NDArray> segments(List<LayerKv> memory, List<LayerKv> window, int layer, NDArray fresh, boolean keys, boolean split) {
+    private static List<NDArray> segments(
+            List<LayerKv> memory, List<LayerKv> window, int layer, NDArray fresh, boolean keys, boolean split) {
         List<NDArray> parts = new ArrayList<>(3);
-        if (memory != null) parts.add(keys ? memory.get(layer).kRot() : memory.get(layer).v());
-        if (window != null) parts.add(keys ? window.get(layer).kRot() : window.get(layer).v());
+        if (memory != null)
+            parts.add(keys ? memory.get(layer).kRot() : memory.get(layer).v());
+        if (window != null)
+            parts.add(keys ? window.get(layer).kRot() : window.get(layer).v());
         parts.add(fresh);
         if (parts.size() == 1 || split) return parts;
         return List.of(NDArrays.concat(new NDList(parts), 0));

@@ -17,7 +17,8 @@ public record BeaconSettings(int window, int ratio) {
 
     public BeaconSettings {
         if (window <= 0 || ratio <= 0 || window % ratio != 0) {
-            throw new ModelLoadException("unsupported beacon settings: beacon_window " + window + " must be a positive multiple of beacon_ratio " + ratio);
+            throw new ModelLoadException("unsupported beacon settings: beacon_window " + window
+                    + " must be a positive multiple of beacon_ratio " + ratio);
         }
     }
 
@@ -31,7 +32,9 @@ public record BeaconSettings(int window, int ratio) {
         if (!pos.equals("interleave")) refuse(file, "beacon_pos '" + pos + "' (supported: interleave)");
         String attn = optString(o, "beacon_attn", "full-coverage");
         if (!attn.equals("full-coverage")) refuse(file, "beacon_attn '" + attn + "' (supported: full-coverage)");
-        int sink = o.has("beacon_sink_size") && !o.get("beacon_sink_size").isJsonNull() ? o.get("beacon_sink_size").getAsInt() : 0;
+        int sink = o.has("beacon_sink_size") && !o.get("beacon_sink_size").isJsonNull()
+                ? o.get("beacon_sink_size").getAsInt()
+                : 0;
         if (sink != 0) refuse(file, "beacon_sink_size " + sink + " (supported: 0)");
         List<String> param = strings(o.get("beacon_param"));
         if (!param.isEmpty() && !(param.size() == 3 && param.containsAll(List.of("q", "k", "v")))) {

@@ -7,8 +7,12 @@ package dev.memorag.worker.model;
  * closes the turn at recall time, in front of the recall turn.
  */
 public enum ChatTemplate {
-    QWEN2("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n", "<|im_end|>\n<|im_start|>assistant\n", "<|im_end|>\n",
-            "<|im_start|>user\n", "<|im_end|>"),
+    QWEN2(
+            "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n",
+            "<|im_end|>\n<|im_start|>assistant\n",
+            "<|im_end|>\n",
+            "<|im_start|>user\n",
+            "<|im_end|>"),
     MISTRAL("[INST] ", " [/INST]", "</s>", "[INST] ", "</s>");
 
     private final String firstUserPrefix;
@@ -17,7 +21,12 @@ public enum ChatTemplate {
     private final String nextUserPrefix;
     private final String stopString;
 
-    ChatTemplate(String firstUserPrefix, String assistantPrefix, String assistantEnd, String nextUserPrefix, String stopString) {
+    ChatTemplate(
+            String firstUserPrefix,
+            String assistantPrefix,
+            String assistantEnd,
+            String nextUserPrefix,
+            String stopString) {
         this.firstUserPrefix = firstUserPrefix;
         this.assistantPrefix = assistantPrefix;
         this.assistantEnd = assistantEnd;

@@ -35,8 +35,9 @@ public final class Checkpoint implements AutoCloseable {
 
     public static Checkpoint open(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new ModelLoadException("model directory " + dir + " does not exist: place the checkpoint files (config.json, "
-                    + "tokenizer.json, *.safetensors) there, or fetch them by model id with HubDownloader where a network exists");
+            throw new ModelLoadException(
+                    "model directory " + dir + " does not exist: place the checkpoint files (config.json, "
+                            + "tokenizer.json, *.safetensors) there, or fetch them by model id with HubDownloader where a network exists");
         }
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) throw new ModelLoadException("missing " + configFile);
@@ -46,21 +47,26 @@ public final class Checkpoint implements AutoCloseable {
         if (Files.isRegularFile(index)) {
             JsonObject wm;
             try {
-                wm = JsonParser.parseString(Files.readString(index)).getAsJsonObject().getAsJsonObject("weight_map");
+                wm = JsonParser.parseString(Files.readString(index))
+                        .getAsJsonObject()
+                        .getAsJsonObject("weight_map");
             } catch (IOException | RuntimeException e) {
                 throw new ModelLoadException("corrupt " + index + ": no weight_map object", e);
             }
             if (wm == null) throw new ModelLoadException("corrupt " + index + ": no weight_map object");
-            for (Map.Entry<String, JsonElement> e : wm.entrySet()) map.put(e.getKey(), e.getValue().getAsString());
+            for (Map.Entry<String, JsonElement> e : wm.entrySet())
+                map.put(e.getKey(), e.getValue().getAsString());
             for (Map.Entry<String, String> e : map.entrySet()) {
                 if (!Files.isRegularFile(dir.resolve(e.getValue()))) {
-                    throw new ModelLoadException("missing shard " + dir.resolve(e.getValue()) + " named in " + index + " for tensor '" + e.getKey() + "'");
+                    throw new ModelLoadException("missing shard " + dir.resolve(e.getValue()) + " named in " + index
+                            + " for tensor '" + e.getKey() + "'");
                 }
             }
             return new Checkpoint(dir, config, map, index);
         }
         Path single = dir.resolve(SINGLE);
-        if (!Files.isRegularFile(single)) throw new ModelLoadException("no " + INDEX + " and no " + SINGLE + " in " + dir);
+        if (!Files.isRegularFile(single))
+            throw new ModelLoadException("no " + INDEX + " and no " + SINGLE + " in " + dir);
         Checkpoint c = new Checkpoint(dir, config, map, null);
         for (String name : c.shard(SINGLE).tensors().keySet()) map.put(name, SINGLE);
         return c;
@@ -95,7 +101,8 @@ public final class Checkpoint implements AutoCloseable {
     private SafetensorsFile locate(String name, long[] expectedShape) {
         String file = weightMap.get(name);
         if (file == null) {
-            throw new ModelLoadException("missing tensor '" + name + "' in " + (indexFile != null ? indexFile : dir.resolve(SINGLE)));
+            throw new ModelLoadException(
+                    "missing tensor '" + name + "' in " + (indexFile != null ? indexFile : dir.resolve(SINGLE)));
         }
         SafetensorsFile f = shard(file);
         SafetensorsFile.TensorInfo info = f.tensors().get(name);
@@ -103,8 +110,8 @@ public final class Checkpoint implements AutoCloseable {
             throw new ModelLoadException("missing tensor '" + name + "' in " + f.path() + " (the index maps it there)");
         }
         if (!Arrays.equals(info.shape(), expectedShape)) {
-            throw new ModelLoadException("wrong shape of tensor '" + name + "' in " + f.path() + ": " + Arrays.toString(info.shape())
-                    + ", expected " + Arrays.toString(expectedShape));
+            throw new ModelLoadException("wrong shape of tensor '" + name + "' in " + f.path() + ": "
+                    + Arrays.toString(info.shape()) + ", expected " + Arrays.toString(expectedShape));
         }
         return f;
     }

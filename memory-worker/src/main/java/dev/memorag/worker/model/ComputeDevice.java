@@ -22,7 +22,8 @@ public record ComputeDevice(Device device, Precision precision) {
 
     /** What the model holds: FP32, or BF16 as the MemoRAG checkpoints ship. */
     public enum Precision {
-        FP32, BF16;
+        FP32,
+        BF16;
 
         /** {@code fp32} or {@code bf16}, any case. */
         public static Precision of(String name) {
@@ -51,7 +52,8 @@ public record ComputeDevice(Device device, Precision precision) {
     public static ComputeDevice select(DeviceChoice choice, Dtype dtype, Path modelDir) {
         Device device = switch (choice) {
             case CUDA -> {
-                if (!gpuPresent()) throw new IllegalStateException("device cuda was asked for, but PyTorch sees no GPU here");
+                if (!gpuPresent())
+                    throw new IllegalStateException("device cuda was asked for, but PyTorch sees no GPU here");
                 yield Device.gpu();
             }
             case AUTO -> gpuPresent() ? Device.gpu() : Device.cpu();
@@ -63,7 +65,8 @@ public record ComputeDevice(Device device, Precision precision) {
         try (Checkpoint checkpoint = Checkpoint.open(modelDir)) {
             fp32Bytes = checkpoint.config().parameterCount() * Float.BYTES;
         }
-        long machine = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+        long machine = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
         return cpu(fp32Bytes > machine / 2 ? Precision.BF16 : Precision.FP32);
     }
 
@@ -94,7 +97,8 @@ public record ComputeDevice(Device device, Precision precision) {
     public String describe() {
         if (precision == Precision.FP32) return device + ", FP32 weights and memory rows, FP32 compute";
         if (device.isGpu()) return device + ", BF16 weights and memory rows, BF16 compute (softmax and norms in FP32)";
-        return device + ", BF16 weights (held as 2-byte FP16: no BF16 tensors through DJL on CPU) and BF16 memory rows; "
+        return device
+                + ", BF16 weights (held as 2-byte FP16: no BF16 tensors through DJL on CPU) and BF16 memory rows; "
                 + "FP32 compute: decode rows through the FP16 GEMV, larger batches on weights up-cast per matmul";
     }
 }

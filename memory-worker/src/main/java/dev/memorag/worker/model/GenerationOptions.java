@@ -7,11 +7,18 @@ import java.util.Set;
  * Decoding settings: temperature 0 means greedy (what MemoRAG uses for clues and answers);
  * otherwise temperature + nucleus (top-p) sampling from a seeded generator, so runs repeat.
  */
-public record GenerationOptions(int maxNewTokens, double temperature, double topP, long seed, Set<Integer> stopTokenIds, List<String> stopStrings) {
+public record GenerationOptions(
+        int maxNewTokens,
+        double temperature,
+        double topP,
+        long seed,
+        Set<Integer> stopTokenIds,
+        List<String> stopStrings) {
 
     public GenerationOptions {
         if (maxNewTokens < 1) throw new IllegalArgumentException("maxNewTokens must be >= 1");
-        if (temperature < 0 || topP <= 0 || topP > 1) throw new IllegalArgumentException("need temperature >= 0 and 0 < topP <= 1");
+        if (temperature < 0 || topP <= 0 || topP > 1)
+            throw new IllegalArgumentException("need temperature >= 0 and 0 < topP <= 1");
         stopTokenIds = Set.copyOf(stopTokenIds);
         stopStrings = List.copyOf(stopStrings);
     }

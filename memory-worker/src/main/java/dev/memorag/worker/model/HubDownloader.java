@@ -29,7 +29,10 @@ public final class HubDownloader {
     public HubDownloader(URI endpoint, Duration timeout) {
         this.endpoint = endpoint;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
     }
 
     /** Downloads {@code modelId} into {@code dir} and returns dir. */
@@ -40,8 +43,11 @@ public final class HubDownloader {
             fetch(modelId, "tokenizer.json", dir, true);
             Set<String> shards = new LinkedHashSet<>();
             if (fetch(modelId, Checkpoint.INDEX, dir, false)) {
-                JsonParser.parseString(Files.readString(dir.resolve(Checkpoint.INDEX))).getAsJsonObject()
-                        .getAsJsonObject("weight_map").entrySet().forEach(e -> shards.add(e.getValue().getAsString()));
+                JsonParser.parseString(Files.readString(dir.resolve(Checkpoint.INDEX)))
+                        .getAsJsonObject()
+                        .getAsJsonObject("weight_map")
+                        .entrySet()
+                        .forEach(e -> shards.add(e.getValue().getAsString()));
             } else {
                 shards.add(Checkpoint.SINGLE);
             }
@@ -55,12 +61,14 @@ public final class HubDownloader {
         }
     }
 
-    private boolean fetch(String modelId, String file, Path dir, boolean required) throws IOException, InterruptedException {
+    private boolean fetch(String modelId, String file, Path dir, boolean required)
+            throws IOException, InterruptedException {
         Path target = dir.resolve(file);
         if (Files.isRegularFile(target)) return true;
         URI uri = URI.create(endpoint.toString().replaceAll("/$", "") + "/" + modelId + "/resolve/main/" + file);
         Path part = dir.resolve(file + ".part");
-        HttpResponse<Path> response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofFile(part));
+        HttpResponse<Path> response = http.send(
+                HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofFile(part));
         if (response.statusCode() == 404 && !required) {
             Files.deleteIfExists(part);
             return false;
@@ -74,8 +82,10 @@ public final class HubDownloader {
     }
 
     private static String describe(IOException e) {
-        String kind = e instanceof java.net.ConnectException || e instanceof java.net.http.HttpConnectTimeoutException
-                || e instanceof java.net.UnknownHostException || e.getCause() instanceof java.nio.channels.UnresolvedAddressException
+        String kind = e instanceof java.net.ConnectException
+                        || e instanceof java.net.http.HttpConnectTimeoutException
+                        || e instanceof java.net.UnknownHostException
+                        || e.getCause() instanceof java.nio.channels.UnresolvedAddressException
                 ? "no network (the hub cannot be reached; copy the checkpoint directory onto this machine instead)"
                 : "I/O error";
         return kind + ": " + e;

@@ -13,20 +13,28 @@ import java.util.List;
  * only ever get appended, so a store can write them one by one. The unfinished window is kept as its
  * raw token ids; {@code remainder} is its raw count modulo the ratio (beacons are counted across calls).
  */
-public record MemoryState(int window, int ratio, int layers, int kvDim, Precision precision, List<byte[]> windows, int[] pending,
-                          int remainder) {
+public record MemoryState(
+        int window,
+        int ratio,
+        int layers,
+        int kvDim,
+        Precision precision,
+        List<byte[]> windows,
+        int[] pending,
+        int remainder) {
 
     public MemoryState {
         windows = List.copyOf(windows);
         pending = pending.clone();
         if (pending.length >= window || remainder != pending.length % ratio) {
-            throw new IllegalArgumentException("inconsistent memory state: " + pending.length + " pending tokens, remainder " + remainder
-                    + ", window " + window + ", ratio " + ratio);
+            throw new IllegalArgumentException("inconsistent memory state: " + pending.length
+                    + " pending tokens, remainder " + remainder + ", window " + window + ", ratio " + ratio);
         }
         for (int i = 0; i < windows.size(); i++) {
             if (windows.get(i).length != windowBytes(window, ratio, layers, kvDim, precision)) {
-                throw new IllegalArgumentException("memory window " + i + " has " + windows.get(i).length + " bytes, expected "
-                        + windowBytes(window, ratio, layers, kvDim, precision) + " (" + precision.wire() + " rows)");
+                throw new IllegalArgumentException("memory window " + i + " has " + windows.get(i).length
+                        + " bytes, expected " + windowBytes(window, ratio, layers, kvDim, precision) + " ("
+                        + precision.wire() + " rows)");
             }
         }
     }

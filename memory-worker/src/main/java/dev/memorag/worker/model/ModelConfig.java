@@ -54,16 +54,19 @@ public record ModelConfig(
         }
         String type = str(o, "model_type", file);
         if (!SUPPORTED_TYPES.contains(type)) {
-            throw new ModelLoadException("unsupported model_type '" + type + "' in " + file + " (supported: " + SUPPORTED_TYPES + ")");
+            throw new ModelLoadException(
+                    "unsupported model_type '" + type + "' in " + file + " (supported: " + SUPPORTED_TYPES + ")");
         }
         int hidden = num(o, "hidden_size", file);
         int heads = num(o, "num_attention_heads", file);
         int kvHeads = o.has("num_key_value_heads") ? num(o, "num_key_value_heads", file) : heads;
         int headDim = o.has("head_dim") && !o.get("head_dim").isJsonNull() ? num(o, "head_dim", file) : hidden / heads;
         if (heads % kvHeads != 0 || headDim % 2 != 0) {
-            throw new ModelLoadException("unsupported head layout in " + file + ": " + heads + " query heads, " + kvHeads + " kv heads, head_dim " + headDim);
+            throw new ModelLoadException("unsupported head layout in " + file + ": " + heads + " query heads, "
+                    + kvHeads + " kv heads, head_dim " + headDim);
         }
-        return new ModelConfig(type,
+        return new ModelConfig(
+                type,
                 num(o, "vocab_size", file),
                 hidden,
                 num(o, "intermediate_size", file),
@@ -75,14 +78,29 @@ public record ModelConfig(
                 o.has("rope_theta") ? o.get("rope_theta").getAsDouble() : 10000.0,
                 o.has("tie_word_embeddings") && o.get("tie_word_embeddings").getAsBoolean(),
                 ids(o.get("eos_token_id")),
-                o.has("bos_token_id") && !o.get("bos_token_id").isJsonNull() ? o.get("bos_token_id").getAsInt() : null,
+                o.has("bos_token_id") && !o.get("bos_token_id").isJsonNull()
+                        ? o.get("bos_token_id").getAsInt()
+                        : null,
                 BeaconSettings.fromConfig(o, file));
     }
 
     /** The same model with other beacon settings (MemoRAG overrides the ratio at load time). */
     public ModelConfig withBeacon(BeaconSettings settings) {
-        return new ModelConfig(modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
-                headDim, rmsNormEps, ropeTheta, tieWordEmbeddings, eosTokenIds, bosTokenId, settings);
+        return new ModelConfig(
+                modelType,
+                vocabSize,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                headDim,
+                rmsNormEps,
+                ropeTheta,
+                tieWordEmbeddings,
+                eosTokenIds,
+                bosTokenId,
+                settings);
     }
 
     private static List<Integer> ids(JsonElement e) {

@@ -25,8 +25,7 @@ public final class ModelFingerprint {
     private static final int HEAD = 1 << 20;
     private static final int TAIL = 64 << 10;
 
-    private ModelFingerprint() {
-    }
+    private ModelFingerprint() {}
 
     public static String of(Path dir, BeaconSettings beacon, ComputeDevice.Precision precision) {
         try {
@@ -35,7 +34,9 @@ public final class ModelFingerprint {
             sha.update(("beacon " + beacon.window() + "/" + beacon.ratio()).getBytes(StandardCharsets.UTF_8));
             List<Path> weights;
             try (Stream<Path> files = Files.list(dir)) {
-                weights = files.filter(f -> f.getFileName().toString().endsWith(".safetensors")).sorted().toList();
+                weights = files.filter(f -> f.getFileName().toString().endsWith(".safetensors"))
+                        .sorted()
+                        .toList();
             }
             for (Path file : weights) {
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -18,8 +18,17 @@ public final class ModelTokenizer implements AutoCloseable {
     public static ModelTokenizer load(Path tokenizerJson) {
         if (!Files.isRegularFile(tokenizerJson)) throw new ModelLoadException("missing " + tokenizerJson);
         try {
-            return new ModelTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson,
-                    Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false", "maxLength", "100000000")));
+            return new ModelTokenizer(HuggingFaceTokenizer.newInstance(
+                    tokenizerJson,
+                    Map.of(
+                            "addSpecialTokens",
+                            "false",
+                            "truncation",
+                            "false",
+                            "padding",
+                            "false",
+                            "maxLength",
+                            "100000000")));
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException("cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }

@@ -19,9 +19,11 @@ public final class RecallSession implements AutoCloseable {
     private final NDManager manager;
     /** Kept beacons: the memory's own arrays until this session completes a window. */
     private List<LayerKv> memory;
+
     private boolean memoryOwned;
     /** K (pre-RoPE and rotated) and V of all slots of the current window so far. */
     private final WindowKv window;
+
     private int windowSlots;
     private int rawInWindow;
     /** Plain causal LM: no beacons, no compression, one growing KV cache (answers without a memory). */
@@ -39,7 +41,12 @@ public final class RecallSession implements AutoCloseable {
         this.plain = plain;
         ModelConfig c = model.config();
         BeaconSettings b = c.beacon();
-        this.window = new WindowKv(manager, c.numLayers(), plain ? 256 : b.window() + b.beaconsPerWindow(), c.numKvHeads(), c.headDim(),
+        this.window = new WindowKv(
+                manager,
+                c.numLayers(),
+                plain ? 256 : b.window() + b.beaconsPerWindow(),
+                c.numKvHeads(),
+                c.headDim(),
                 model.device().dataType());
         try {
             if (pending.length > 0) feed(pending, BeaconModel.Logits.NONE, logits -> null);
@@ -78,11 +85,12 @@ public final class RecallSession implements AutoCloseable {
         }
         while (pos < tokens.length) {
             int count = Math.min(tokens.length - pos, b.window() - rawInWindow);
-            int[] slots = Interleaver.slots(tokens, pos, count, rawInWindow, b.ratio(), model.config().beaconTokenId());
+            int[] slots = Interleaver.slots(
+                    tokens, pos, count, rawInWindow, b.ratio(), model.config().beaconTokenId());
             boolean last = pos + count == tokens.length;
             try (NDManager scope = manager.newSubManager()) {
-                BeaconModel.Output out = model.forward(scope, memory, window.view(scope), slots,
-                        last ? wanted : BeaconModel.Logits.NONE);
+                BeaconModel.Output out = model.forward(
+                        scope, memory, window.view(scope), slots, last ? wanted : BeaconModel.Logits.NONE);
                 if (last && out.logits() != null) result = read.apply(out.logits());
                 window.append(out.kv());
             }
@@ -109,9 +117,12 @@ public final class RecallSession implements AutoCloseable {
                 NDArray k = model.keptRows(scope, rows.get(l).k().get(idx));
                 LayerKv old = memory == null ? null : memory.get(l);
                 // The beacons move from their window positions to memory positions: rotate again from pre-RoPE keys.
-                next.add(new LayerKv(join(old == null ? null : old.k(), k),
+                next.add(new LayerKv(
+                        join(old == null ? null : old.k(), k),
                         join(old == null ? null : old.kRot(), model.rotateKeys(scope, k, from)),
-                        join(old == null ? null : old.v(), model.keptRows(scope, rows.get(l).v().get(idx)))));
+                        join(
+                                old == null ? null : old.v(),
+                                model.keptRows(scope, rows.get(l).v().get(idx)))));
             }
             if (memoryOwned) closeAll(memory);
             memory = next;

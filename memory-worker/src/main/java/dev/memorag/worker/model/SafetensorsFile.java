@@ -60,21 +60,26 @@ public final class SafetensorsFile implements AutoCloseable {
     private static Map<String, TensorInfo> readHeader(Path path, FileChannel channel) {
         try {
             long size = channel.size();
-            if (size < 8) throw new ModelLoadException("corrupt safetensors file " + path + ": " + size + " bytes, shorter than the 8-byte header length");
+            if (size < 8)
+                throw new ModelLoadException("corrupt safetensors file " + path + ": " + size
+                        + " bytes, shorter than the 8-byte header length");
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             channel.read(lenBuf, 0);
             long headerLen = lenBuf.flip().getLong();
             if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
-                throw new ModelLoadException("corrupt or truncated safetensors header in " + path + ": header length " + headerLen + ", file size " + size);
+                throw new ModelLoadException("corrupt or truncated safetensors header in " + path + ": header length "
+                        + headerLen + ", file size " + size);
             }
             ByteBuffer header = channel.map(FileChannel.MapMode.READ_ONLY, 8, headerLen);
             byte[] json = new byte[(int) headerLen];
             header.get(json);
             JsonObject root;
             try {
-                root = JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
+                root = JsonParser.parseString(new String(json, StandardCharsets.UTF_8))
+                        .getAsJsonObject();
             } catch (RuntimeException e) {
-                throw new ModelLoadException("corrupt safetensors header in " + path + ": not a JSON object (" + e.getMessage() + ")", e);
+                throw new ModelLoadException(
+                        "corrupt safetensors header in " + path + ": not a JSON object (" + e.getMessage() + ")", e);
             }
             long dataStart = 8 + headerLen;
             Map<String, TensorInfo> out = new LinkedHashMap<>();
@@ -93,23 +98,29 @@ public final class SafetensorsFile implements AutoCloseable {
             JsonObject o = value.getAsJsonObject();
             String dtypeName = o.get("dtype").getAsString();
             TensorDType dtype = TensorDType.parse(dtypeName);
-            if (dtype == null) throw new ModelLoadException("unsupported dtype " + dtypeName + " of tensor '" + name + "' in " + path + " (supported: F32, F16, BF16)");
+            if (dtype == null)
+                throw new ModelLoadException("unsupported dtype " + dtypeName + " of tensor '" + name + "' in " + path
+                        + " (supported: F32, F16, BF16)");
             long[] shape = new long[o.getAsJsonArray("shape").size()];
-            for (int i = 0; i < shape.length; i++) shape[i] = o.getAsJsonArray("shape").get(i).getAsLong();
+            for (int i = 0; i < shape.length; i++)
+                shape[i] = o.getAsJsonArray("shape").get(i).getAsLong();
             long begin = o.getAsJsonArray("data_offsets").get(0).getAsLong() + dataStart;
             long end = o.getAsJsonArray("data_offsets").get(1).getAsLong() + dataStart;
             TensorInfo info = new TensorInfo(name, dtype, shape, begin, end);
             if (end - begin != info.elementCount() * dtype.bytes() || begin < dataStart) {
-                throw new ModelLoadException("corrupt safetensors header in " + path + ": tensor '" + name + "' offsets do not match shape " + Arrays.toString(shape));
+                throw new ModelLoadException("corrupt safetensors header in " + path + ": tensor '" + name
+                        + "' offsets do not match shape " + Arrays.toString(shape));
             }
             if (end > size) {
-                throw new ModelLoadException("truncated safetensors file " + path + ": tensor '" + name + "' ends at byte " + end + " but the file has " + size);
+                throw new ModelLoadException("truncated safetensors file " + path + ": tensor '" + name
+                        + "' ends at byte " + end + " but the file has " + size);
             }
             return info;
         } catch (ModelLoadException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ModelLoadException("corrupt safetensors header in " + path + ": bad entry for tensor '" + name + "'", e);
+            throw new ModelLoadException(
+                    "corrupt safetensors header in " + path + ": bad entry for tensor '" + name + "'", e);
         }
     }
 
@@ -132,7 +143,11 @@ public final class SafetensorsFile implements AutoCloseable {
         long count = (toRow - fromRow) * rowElems;
         long offset = info.begin() + fromRow * rowElems * info.dtype().bytes();
         try {
-            ByteBuffer src = channel.map(FileChannel.MapMode.READ_ONLY, offset, count * info.dtype().bytes()).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer src = channel.map(
+                            FileChannel.MapMode.READ_ONLY,
+                            offset,
+                            count * info.dtype().bytes())
+                    .order(ByteOrder.LITTLE_ENDIAN);
             // On the heap, not direct: direct garbage is only collected when the direct-memory limit is reached, and
             // while loading a multi-GB checkpoint that would hold gigabytes of spent buffers resident.
             FloatBuffer dst = FloatBuffer.allocate(Math.toIntExact(count));

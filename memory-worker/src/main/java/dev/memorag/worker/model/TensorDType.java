@@ -5,7 +5,9 @@ import java.nio.FloatBuffer;
 
 /** The safetensors element types we read; every one is widened to FP32 on the Java side. */
 public enum TensorDType {
-    F32(4), F16(2), BF16(2);
+    F32(4),
+    F16(2),
+    BF16(2);
 
     private final int bytes;
 

@@ -22,14 +22,16 @@ public final class TextGenerator {
     public String generate(BeaconMemory memory, String prompt, GenerationOptions options, Consumer<String> onText) {
         int[] promptIds = tokenizer.encode(prompt);
         if (promptIds.length == 0) throw new IllegalArgumentException("empty prompt");
-        int holdBack = options.stopStrings().stream().mapToInt(String::length).max().orElse(1) - 1;
+        int holdBack =
+                options.stopStrings().stream().mapToInt(String::length).max().orElse(1) - 1;
         List<Integer> ids = new ArrayList<>();
         StringBuilder emitted = new StringBuilder();
         String[] finalText = {null};
         try (RecallSession session = new RecallSession(memory)) {
             session.generate(promptIds, options, token -> {
                 ids.add(token);
-                String full = tokenizer.decode(ids.stream().mapToInt(Integer::intValue).toArray());
+                String full = tokenizer.decode(
+                        ids.stream().mapToInt(Integer::intValue).toArray());
                 int stop = firstStop(full, options.stopStrings());
                 if (stop >= 0) {
                     finalText[0] = full.substring(0, stop);
@@ -44,8 +46,11 @@ public final class TextGenerator {
                 return true;
             });
         }
-        String text = finalText[0] != null ? finalText[0] : tokenizer.decode(ids.stream().mapToInt(Integer::intValue).toArray());
-        if (text.length() > emitted.length() && text.startsWith(emitted.toString())) onText.accept(text.substring(emitted.length()));
+        String text = finalText[0] != null
+                ? finalText[0]
+                : tokenizer.decode(ids.stream().mapToInt(Integer::intValue).toArray());
+        if (text.length() > emitted.length() && text.startsWith(emitted.toString()))
+            onText.accept(text.substring(emitted.length()));
         return text;
     }
 

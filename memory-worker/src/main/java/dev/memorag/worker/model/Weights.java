@@ -50,8 +50,19 @@ public final class Weights implements AutoCloseable {
         }
     }
 
-    public record Layer(NDArray inputNorm, Linear q, Linear k, Linear v, Linear beaconQ, Linear beaconK, Linear beaconV,
-                        Linear o, NDArray postNorm, Linear gate, Linear up, Linear down) {}
+    public record Layer(
+            NDArray inputNorm,
+            Linear q,
+            Linear k,
+            Linear v,
+            Linear beaconQ,
+            Linear beaconK,
+            Linear beaconV,
+            Linear o,
+            NDArray postNorm,
+            Linear gate,
+            Linear up,
+            Linear down) {}
 
     private final NDManager manager;
     final NDArray embed;
@@ -60,7 +71,13 @@ public final class Weights implements AutoCloseable {
     final NDArray finalNorm;
     final Linear lmHead;
 
-    private Weights(NDManager manager, NDArray embed, NDArray beaconEmbed, List<Layer> layers, NDArray finalNorm, Linear lmHead) {
+    private Weights(
+            NDManager manager,
+            NDArray embed,
+            NDArray beaconEmbed,
+            List<Layer> layers,
+            NDArray finalNorm,
+            Linear lmHead) {
         this.manager = manager;
         this.embed = embed;
         this.beaconEmbed = beaconEmbed;
@@ -117,7 +134,9 @@ public final class Weights implements AutoCloseable {
         private NDArray read(String name, DataType dtype, long... shape) {
             long elements = 1;
             for (long d : shape) elements *= d;
-            return dtype == DataType.FLOAT16 && elements * 2 <= Integer.MAX_VALUE ? half(name, elements, shape) : chunked(name, dtype, shape);
+            return dtype == DataType.FLOAT16 && elements * 2 <= Integer.MAX_VALUE
+                    ? half(name, elements, shape)
+                    : chunked(name, dtype, shape);
         }
 
         /**
@@ -125,7 +144,8 @@ public final class Weights implements AutoCloseable {
          * (DJL wraps a direct buffer without copying): no FP32 copy of the weight ever exists on the native side.
          */
         private NDArray half(String name, long elements, long... shape) {
-            ByteBuffer half = ByteBuffer.allocateDirect(Math.toIntExact(elements * 2)).order(ByteOrder.nativeOrder());
+            ByteBuffer half =
+                    ByteBuffer.allocateDirect(Math.toIntExact(elements * 2)).order(ByteOrder.nativeOrder());
             long rows = shape[0];
             long step = Math.max(1, CHUNK_ELEMENTS / (elements / rows));
             for (long from = 0; from < rows; from += step) {
@@ -171,8 +191,9 @@ public final class Weights implements AutoCloseable {
         private static void checkHalfRange(String name, FloatBuffer buf) {
             for (int i = buf.position(); i < buf.limit(); i++) {
                 if (Math.abs(buf.get(i)) > FP16_MAX) {
-                    throw new ModelLoadException("tensor '" + name + "' holds " + buf.get(i) + ", beyond the +-65504 of the 2-byte "
-                            + "FP16 tensors a BF16 model is held in on CPU: run it with MEMORAG_DTYPE=fp32");
+                    throw new ModelLoadException(
+                            "tensor '" + name + "' holds " + buf.get(i) + ", beyond the +-65504 of the 2-byte "
+                                    + "FP16 tensors a BF16 model is held in on CPU: run it with MEMORAG_DTYPE=fp32");
                 }
             }
         }

@@ -54,7 +54,8 @@ final class WindowKv {
         if (rows == 0) return null;
         NDIndex filled = new NDIndex(":" + rows);
         List<LayerKv> out = new ArrayList<>(layers);
-        for (NDArray[] b : buffers) out.add(new LayerKv(b[0].get(scope, filled), b[1].get(scope, filled), b[2].get(scope, filled)));
+        for (NDArray[] b : buffers)
+            out.add(new LayerKv(b[0].get(scope, filled), b[1].get(scope, filled), b[2].get(scope, filled)));
         return out;
     }
 

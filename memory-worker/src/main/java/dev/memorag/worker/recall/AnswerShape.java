@@ -11,18 +11,55 @@ import java.util.regex.Pattern;
  * word of that kind restates the question rather than answering it.
  */
 enum AnswerShape {
-    NUMBER, NAME, ANY;
+    NUMBER,
+    NAME,
+    ANY;
 
-    private static final Pattern NUMBER_QUESTION = Pattern.compile(
-            "\\b(how (many|much|long|old|far|often)|when|what year|in which year)\\b");
+    private static final Pattern NUMBER_QUESTION =
+            Pattern.compile("\\b(how (many|much|long|old|far|often)|when|what year|in which year)\\b");
     private static final Pattern NAME_QUESTION = Pattern.compile("\\b(who|whom|whose|which|where|what)\\b");
     private static final Pattern DIGITS = Pattern.compile("\\p{N}");
-    private static final Set<String> NUMBER_WORDS = Set.of("one", "two", "three", "four", "five", "six", "seven",
-            "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-            "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-            "hundred", "thousand", "million", "dozen", "score", "once", "twice", "first", "second", "third");
+    private static final Set<String> NUMBER_WORDS = Set.of(
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+            "thirty",
+            "forty",
+            "fifty",
+            "sixty",
+            "seventy",
+            "eighty",
+            "ninety",
+            "hundred",
+            "thousand",
+            "million",
+            "dozen",
+            "score",
+            "once",
+            "twice",
+            "first",
+            "second",
+            "third");
     /** A capitalised word not at the start of the sentence or of a quotation: a name. */
     private static final Pattern CAPITALISED_WORD = Pattern.compile("(?<=[\\p{L},;:] )\\p{Lu}\\p{Ll}+");
+
     private static final Pattern WORD = Pattern.compile("\\p{L}+|\\p{N}+");
 
     static AnswerShape of(String question) {

@@ -25,7 +25,7 @@ public final class BeaconClues implements ClueModel {
             MemoryModel model = memories.model();
             List<String> texts = new ArrayList<>();
             for (String turn : turns) {
-                texts.add(model.generate(loaded.memory(), turn, maxTokens, text -> { }));
+                texts.add(model.generate(loaded.memory(), turn, maxTokens, text -> {}));
             }
             return texts;
         });

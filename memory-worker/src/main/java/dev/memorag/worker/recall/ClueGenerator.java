@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 public final class ClueGenerator {
     /** MemoRAG's budget for each clue turn. */
     static final int CLUE_TOKENS = 128;
+
     private static final List<String> QA_KINDS = List.of(Prompts.SPAN, Prompts.SUR, Prompts.QA);
     private static final Pattern NUMBERING = Pattern.compile("^\\s*(\\d+[.)]|[-*•])\\s*");
     private final ClueModel model;
@@ -36,8 +37,11 @@ public final class ClueGenerator {
 
     public List<String> clues(Question question) {
         boolean summary = question.taskOrDefault() == Question.Task.SUMMARIZE;
-        List<String> turns = summary ? List.of(Prompts.SUM)
-                : QA_KINDS.stream().map(p -> Prompts.withQuestion(p, question.inConversation())).toList();
+        List<String> turns = summary
+                ? List.of(Prompts.SUM)
+                : QA_KINDS.stream()
+                        .map(p -> Prompts.withQuestion(p, question.inConversation()))
+                        .toList();
         List<String> outputs = model.answers(question.corpus(), turns, CLUE_TOKENS);
         Set<String> clues = new LinkedHashSet<>();
         if (!summary) {

@@ -17,11 +17,10 @@ final class ContentTerms {
             "does", "for", "from", "had", "has", "have", "he", "her", "hers", "him", "his", "how", "i", "if", "in",
             "into", "is", "it", "its", "many", "me", "much", "my", "no", "not", "of", "on", "or", "our", "she", "so",
             "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to",
-            "us", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "whose", "why", "will",
-            "with", "would", "you", "your", "shall", "should", "may", "might", "must", "o", "oh", "very", "all");
+            "us", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "whose", "why", "will", "with",
+            "would", "you", "your", "shall", "should", "may", "might", "must", "o", "oh", "very", "all");
 
-    private ContentTerms() {
-    }
+    private ContentTerms() {}
 
     static Set<String> of(String text) {
         Set<String> terms = new LinkedHashSet<>();

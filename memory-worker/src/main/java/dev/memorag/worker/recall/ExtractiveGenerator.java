@@ -32,8 +32,8 @@ public final class ExtractiveGenerator implements AnswerGenerator {
 
     @Override
     public Generated answer(Request request, Consumer<String> onText) {
-        Generated answer = extract(request.question().question(), request.clues(), request.questionVector(),
-                request.evidence());
+        Generated answer =
+                extract(request.question().question(), request.clues(), request.questionVector(), request.evidence());
         onText.accept(answer.text());
         return answer;
     }
@@ -71,7 +71,9 @@ public final class ExtractiveGenerator implements AnswerGenerator {
                 }
             }
         }
-        List<Sentence> whole = all.stream().filter(s -> s.text().split(" ").length >= MIN_WORDS).toList();
+        List<Sentence> whole = all.stream()
+                .filter(s -> s.text().split(" ").length >= MIN_WORDS)
+                .toList();
         return whole.isEmpty() ? all : whole;
     }
 }

@@ -7,8 +7,7 @@ import java.util.List;
 /** Places the sentences an answer quoted in their documents: passage start + offset within the passage. */
 final class Highlights {
 
-    private Highlights() {
-    }
+    private Highlights() {}
 
     /**
      * The evidence with each passage's quoted sentences as highlights, where the passage's own position is known;
@@ -25,7 +24,8 @@ final class Highlights {
         }
         List<Answer.Evidence> marked = new ArrayList<>(evidence.size());
         for (int i = 0; i < evidence.size(); i++) {
-            marked.add(spans.get(i).isEmpty() ? evidence.get(i) : evidence.get(i).withHighlights(spans.get(i)));
+            marked.add(
+                    spans.get(i).isEmpty() ? evidence.get(i) : evidence.get(i).withHighlights(spans.get(i)));
         }
         return marked;
     }

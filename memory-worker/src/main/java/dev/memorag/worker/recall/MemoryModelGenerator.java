@@ -22,7 +22,13 @@ public final class MemoryModelGenerator implements AnswerGenerator {
 
     @Override
     public Generated answer(Request request, Consumer<String> onText) {
-        return Generated.written(memories.read(request.question().corpus(), loaded -> memories.model().generate(
-                loaded.memory(), request.prompt(), request.question().maxTokensOrDefault(), onText)));
+        return Generated.written(memories.read(
+                request.question().corpus(),
+                loaded -> memories.model()
+                        .generate(
+                                loaded.memory(),
+                                request.prompt(),
+                                request.question().maxTokensOrDefault(),
+                                onText)));
     }
 }

@@ -23,7 +23,7 @@ public final class OpenAiGenerator implements AnswerGenerator {
 
     @Override
     public Generated answer(Request request, Consumer<String> onText) {
-        return Generated.written(client.stream(List.of(ChatMessage.user(request.prompt())),
-                request.question().maxTokensOrDefault(), onText));
+        return Generated.written(client.stream(
+                List.of(ChatMessage.user(request.prompt())), request.question().maxTokensOrDefault(), onText));
     }
 }

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RecallService {
     /** Streamed text is sent at most this often. */
     static final long TOKEN_BATCH_MILLIS = 20;
+
     private final CorpusStore store;
     private final RetrievalIndex retrieval;
     private final Embedder embedder;
@@ -41,14 +42,25 @@ public final class RecallService {
     private final Cancellations cancellations = new Cancellations();
 
     /** {@code clues} null: no memory model. */
-    public RecallService(CorpusStore store, RetrievalIndex retrieval, Embedder embedder, ClueGenerator clues,
-                         AnswerGenerator generator, QuestionGate gate) {
+    public RecallService(
+            CorpusStore store,
+            RetrievalIndex retrieval,
+            Embedder embedder,
+            ClueGenerator clues,
+            AnswerGenerator generator,
+            QuestionGate gate) {
         this(store, retrieval, embedder, clues, generator, gate, new MemoryProblems());
     }
 
     /** {@code problems}: corpora whose memory cannot be built now, as their memorizer found. */
-    public RecallService(CorpusStore store, RetrievalIndex retrieval, Embedder embedder, ClueGenerator clues,
-                         AnswerGenerator generator, QuestionGate gate, MemoryProblems problems) {
+    public RecallService(
+            CorpusStore store,
+            RetrievalIndex retrieval,
+            Embedder embedder,
+            ClueGenerator clues,
+            AnswerGenerator generator,
+            QuestionGate gate,
+            MemoryProblems problems) {
         this.store = store;
         this.retrieval = retrieval;
         this.embedder = embedder;
@@ -60,8 +72,8 @@ public final class RecallService {
 
     /** No memory model and the extractive generator: what runs without a checkpoint. */
     public static RecallService withoutMemory(CorpusStore store, RetrievalIndex retrieval, Embedder embedder) {
-        return new RecallService(store, retrieval, embedder, null, new ExtractiveGenerator(embedder, 3),
-                new QuestionGate());
+        return new RecallService(
+                store, retrieval, embedder, null, new ExtractiveGenerator(embedder, 3), new QuestionGate());
     }
 
     /** Questions to stop answering; checked between the stages of an answer. */
@@ -92,26 +104,33 @@ public final class RecallService {
         AtomicInteger seq = new AtomicInteger();
         String corpusId = question.corpus();
         if (store.stats(corpusId).chunks() == 0) {
-            sink.emit(AnswerEvent.error(question.id(), corpusId, seq.get(),
-                    ErrorInfo.of(ErrorCode.EMPTY_CORPUS, "corpus '" + corpusId
-                            + "' has no passages yet: ingest documents first, or wait until they are chunked")));
+            sink.emit(
+                    AnswerEvent.error(
+                            question.id(),
+                            corpusId,
+                            seq.get(),
+                            ErrorInfo.of(
+                                    ErrorCode.EMPTY_CORPUS,
+                                    "corpus '" + corpusId
+                                            + "' has no passages yet: ingest documents first, or wait until they are chunked")));
             return;
         }
         String problem = clues == null ? null : problems.of(corpusId).orElse(null);
         List<String> recalled;
         try {
-            recalled = clues == null || !question.cluesOrDefault() || problem != null ? List.of(question.question())
+            recalled = clues == null || !question.cluesOrDefault() || problem != null
+                    ? List.of(question.question())
                     : clues.clues(question);
         } catch (MemoryUnusableException e) {
-            sink.emit(AnswerEvent.error(question.id(), corpusId, seq.get(),
-                    ErrorInfo.of(ErrorCode.MEMORY_UNUSABLE, e.getMessage())));
+            sink.emit(AnswerEvent.error(
+                    question.id(), corpusId, seq.get(), ErrorInfo.of(ErrorCode.MEMORY_UNUSABLE, e.getMessage())));
             return;
         } catch (EndpointException e) {
             problem = "the memory endpoint could not write clues: " + e.getMessage();
             recalled = List.of(question.question());
         }
-        Answer.MemoryWatermark watermark = MemoryWatermarks.of(store, corpusId, memoryBackend(),
-                problem == null ? null : problem + "; the question is the only clue");
+        Answer.MemoryWatermark watermark = MemoryWatermarks.of(
+                store, corpusId, memoryBackend(), problem == null ? null : problem + "; the question is the only clue");
         if (recalled.isEmpty()) {
             recalled = List.of(question.question());
         }
@@ -125,8 +144,14 @@ public final class RecallService {
         Question.Retrieval mode = question.retrievalOr(retrieval.settings().mode());
         List<ScoredChunk> hits = retrieval.search(corpusId, mode, recalled, queries, question.topKOrDefault());
         List<Answer.Evidence> evidence = hits.stream()
-                .map(h -> new Answer.Evidence(h.chunk().doc(), h.chunk().index(), h.score(), h.chunk().text(),
-                        h.chunk().start(), h.chunk().end(), null))
+                .map(h -> new Answer.Evidence(
+                        h.chunk().doc(),
+                        h.chunk().index(),
+                        h.score(),
+                        h.chunk().text(),
+                        h.chunk().start(),
+                        h.chunk().end(),
+                        null))
                 .toList();
         sink.emit(AnswerEvent.evidence(question.id(), corpusId, seq.getAndIncrement(), evidence));
         timings.put("retrievalMs", millisSince(start) - timings.get("cluesMs"));
@@ -134,15 +159,31 @@ public final class RecallService {
             return;
         }
 
-        TokenBatcher tokens = new TokenBatcher(TOKEN_BATCH_MILLIS,
+        TokenBatcher tokens = new TokenBatcher(
+                TOKEN_BATCH_MILLIS,
                 text -> sink.emit(AnswerEvent.token(question.id(), corpusId, seq.getAndIncrement(), text)));
-        AnswerGenerator.Generated generated = generator.answer(new AnswerGenerator.Request(question, recalled,
-                queries[0], evidence.stream().map(Answer.Evidence::text).toList()), tokens);
+        AnswerGenerator.Generated generated = generator.answer(
+                new AnswerGenerator.Request(
+                        question,
+                        recalled,
+                        queries[0],
+                        evidence.stream().map(Answer.Evidence::text).toList()),
+                tokens);
         tokens.finish();
         timings.put("totalMs", millisSince(start));
 
-        Answer answer = new Answer(1, question.id(), corpusId, generated.text(), recalled,
-                Highlights.mark(evidence, generated.quoted()), watermark, generator.name(), mode, timings, null);
+        Answer answer = new Answer(
+                1,
+                question.id(),
+                corpusId,
+                generated.text(),
+                recalled,
+                Highlights.mark(evidence, generated.quoted()),
+                watermark,
+                generator.name(),
+                mode,
+                timings,
+                null);
         sink.emit(AnswerEvent.done(seq.get(), answer));
     }
 
@@ -150,7 +191,10 @@ public final class RecallService {
         if (!cancellations.isCancelled(question.id())) {
             return false;
         }
-        sink.emit(AnswerEvent.error(question.id(), question.corpus(), seq,
+        sink.emit(AnswerEvent.error(
+                question.id(),
+                question.corpus(),
+                seq,
                 ErrorInfo.of(ErrorCode.CANCELLED, "the asker went away; answering stopped")));
         return true;
     }

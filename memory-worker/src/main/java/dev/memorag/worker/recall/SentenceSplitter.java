@@ -14,8 +14,7 @@ final class SentenceSplitter {
     /** A break after a title such as "Mrs." is not a sentence end. */
     private static final Pattern TITLE_AT_END = Pattern.compile("\\b(Mr|Mrs|Ms|Dr|St|Mt)\\.$");
 
-    private SentenceSplitter() {
-    }
+    private SentenceSplitter() {}
 
     static List<Sentence> split(int passage, String text) {
         List<Sentence> result = new ArrayList<>();
@@ -25,7 +24,8 @@ final class SentenceSplitter {
         for (int from = it.first(), to = it.next(); to != BreakIterator.DONE; from = to, to = it.next()) {
             int start = pending >= 0 ? pending : skipSpace(text, from, to);
             int end = trimSpace(text, start, to);
-            if (end - start > 0 && TITLE_AT_END.matcher(text.substring(start, end)).find()) {
+            if (end - start > 0
+                    && TITLE_AT_END.matcher(text.substring(start, end)).find()) {
                 pending = start;
                 continue;
             }

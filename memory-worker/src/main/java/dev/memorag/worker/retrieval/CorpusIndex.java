@@ -74,8 +74,8 @@ final class CorpusIndex implements Closeable {
             List<Hit> hits = switch (mode) {
                 case DENSE -> denseHits.get(i);
                 case BM25 -> lexical.search(clues.get(i), topK);
-                case HYBRID -> ReciprocalRankFusion.fuse(List.of(denseHits.get(i),
-                        lexical.search(clues.get(i), depth)), topK);
+                case HYBRID ->
+                    ReciprocalRankFusion.fuse(List.of(denseHits.get(i), lexical.search(clues.get(i), depth)), topK);
             };
             for (Hit hit : hits) {
                 best.merge(hit.seq(), hit.score(), Math::max);

@@ -56,8 +56,7 @@ final class ExactVectors implements DenseIndex {
 
     /** Changes are searchable at once: searches and changes never overlap (the corpus's lock). */
     @Override
-    public void publish() {
-    }
+    public void publish() {}
 
     @Override
     public List<List<Hit>> search(float[][] queries, int n) {

@@ -1,5 +1,4 @@
 package dev.memorag.worker.retrieval;
 
 /** A passage by its corpus-stream position, with its score under the search that found it. */
-record Hit(long seq, float score) {
-}
+record Hit(long seq, float score) {}

@@ -52,7 +52,8 @@ final class HnswVectors implements DenseIndex {
         List<List<Hit>> out = new ArrayList<>();
         for (float[] query : queries) {
             out.add(index.search(new KnnFloatVectorQuery(VECTOR, query, Math.max(n, MIN_CANDIDATES)), n).stream()
-                    .map(h -> new Hit(h.seq(), 2 * h.score() - 1)).toList());
+                    .map(h -> new Hit(h.seq(), 2 * h.score() - 1))
+                    .toList());
         }
         return out;
     }

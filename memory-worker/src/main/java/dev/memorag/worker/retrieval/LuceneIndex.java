@@ -41,7 +41,8 @@ final class LuceneIndex implements Closeable {
     LuceneIndex(Analyzer analyzer, Codec codec) throws IOException {
         // a build adds a whole corpus before it publishes: a large buffer makes that one segment (one HNSW graph)
         // rather than many that merges would rebuild
-        IndexWriterConfig config = new IndexWriterConfig(analyzer).setCodec(codec).setRAMBufferSizeMB(512);
+        IndexWriterConfig config =
+                new IndexWriterConfig(analyzer).setCodec(codec).setRAMBufferSizeMB(512);
         IndexWriter opened = new IndexWriter(directory, config);
         try {
             searchers = new SearcherManager(opened, null);

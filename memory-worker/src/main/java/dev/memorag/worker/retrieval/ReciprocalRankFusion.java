@@ -12,8 +12,7 @@ import java.util.Map;
 final class ReciprocalRankFusion {
     static final int K = 60;
 
-    private ReciprocalRankFusion() {
-    }
+    private ReciprocalRankFusion() {}
 
     /** The {@code n} best passages of the fused rankings (each best first), best first. */
     static List<Hit> fuse(List<List<Hit>> rankings, int n) {

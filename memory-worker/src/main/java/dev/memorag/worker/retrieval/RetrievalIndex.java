@@ -46,14 +46,15 @@ public final class RetrievalIndex implements AutoCloseable {
     private final LockedLru<CorpusIndex> loaded;
     /** The builds under way, by corpus; guarded by {@link #loaded}'s monitor: a build ends and publishes in one step. */
     private final Map<String, Build> building = new HashMap<>();
+
     private volatile boolean closed;
     private Thread warming;
 
     private RetrievalIndex(CorpusStore store, RetrievalSettings settings) {
         this.store = store;
         this.settings = settings;
-        this.loaded = new LockedLru<>(CorpusIndex::ramBytes, settings.cacheBytes(),
-                IOUtils::closeWhileHandlingException);
+        this.loaded =
+                new LockedLru<>(CorpusIndex::ramBytes, settings.cacheBytes(), IOUtils::closeWhileHandlingException);
     }
 
     /** An index over {@code store}, told of every batch the store applies from now on. */
@@ -72,26 +73,32 @@ public final class RetrievalIndex implements AutoCloseable {
         if (warming != null) {
             return;
         }
-        warming = new Thread(() -> {
-            for (String corpus : store.corpora()) {
-                if (closed) {
-                    return;
-                }
-                if (ramBytes() >= settings.cacheBytes()) {
-                    log.info("the retrieval indexes built at start fill the index budget; the other corpora are "
-                            + "built on their first question");
-                    return;
-                }
-                try {
-                    build(corpus);
-                } catch (RuntimeException e) {
-                    if (!closed) {
-                        log.warn("corpus '{}': building its retrieval index at start failed ({}); it is built on its "
-                                + "next question", corpus, e.toString());
+        warming = new Thread(
+                () -> {
+                    for (String corpus : store.corpora()) {
+                        if (closed) {
+                            return;
+                        }
+                        if (ramBytes() >= settings.cacheBytes()) {
+                            log.info(
+                                    "the retrieval indexes built at start fill the index budget; the other corpora are "
+                                            + "built on their first question");
+                            return;
+                        }
+                        try {
+                            build(corpus);
+                        } catch (RuntimeException e) {
+                            if (!closed) {
+                                log.warn(
+                                        "corpus '{}': building its retrieval index at start failed ({}); it is built on its "
+                                                + "next question",
+                                        corpus,
+                                        e.toString());
+                            }
+                        }
                     }
-                }
-            }
-        }, "memorag-index-warmup");
+                },
+                "memorag-index-warmup");
         warming.setDaemon(true);
         warming.start();
     }
@@ -238,16 +245,20 @@ public final class RetrievalIndex implements AutoCloseable {
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
         if (index.size() > 0) {
-            log.info("built the retrieval index of corpus '{}' from the store: {} passages, vectors {}, in {} ms",
-                    corpus, index.size(), approximate ? "in an HNSW graph" : "searched exactly",
+            log.info(
+                    "built the retrieval index of corpus '{}' from the store: {} passages, vectors {}, in {} ms",
+                    corpus,
+                    index.size(),
+                    approximate ? "in an HNSW graph" : "searched exactly",
                     (System.nanoTime() - start) / 1_000_000);
         }
     }
 
     /** Stages the corpus's passages after {@code seq}, a page at a time; returns the last seq staged. */
     private long stageFromStore(String corpus, CorpusIndex index, long seq) throws IOException {
-        for (List<StoredChunk> page = store.chunksAfter(corpus, seq, BUILD_PAGE); !page.isEmpty();
-             page = store.chunksAfter(corpus, seq, BUILD_PAGE)) {
+        for (List<StoredChunk> page = store.chunksAfter(corpus, seq, BUILD_PAGE);
+                !page.isEmpty();
+                page = store.chunksAfter(corpus, seq, BUILD_PAGE)) {
             if (closed) {
                 throw new IllegalStateException("the retrieval index is closed");
             }
@@ -278,14 +289,21 @@ public final class RetrievalIndex implements AutoCloseable {
                 index.apply(changes.removed(), changes.added());
             } catch (IOException | RuntimeException e) {
                 // whatever failed, an index that may have missed a change must not answer: the store rebuilds it
-                log.warn("corpus '{}': the retrieval index failed to take a change ({}); it is rebuilt from the "
-                        + "store on its next question", corpus, e.toString());
+                log.warn(
+                        "corpus '{}': the retrieval index failed to take a change ({}); it is rebuilt from the "
+                                + "store on its next question",
+                        corpus,
+                        e.toString());
                 drop(corpus);
                 return;
             }
             if (!index.approximate() && index.size() >= settings.annThreshold()) {
-                log.info("corpus '{}' grew to {} passages, past the ANN threshold {}: its index is rebuilt with an "
-                        + "HNSW graph on its next question", corpus, index.size(), settings.annThreshold());
+                log.info(
+                        "corpus '{}' grew to {} passages, past the ANN threshold {}: its index is rebuilt with an "
+                                + "HNSW graph on its next question",
+                        corpus,
+                        index.size(),
+                        settings.annThreshold());
                 drop(corpus);
             }
         } finally {

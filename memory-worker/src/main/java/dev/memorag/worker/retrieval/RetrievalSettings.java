@@ -27,8 +27,10 @@ public record RetrievalSettings(Retrieval mode, int annThreshold, long cacheByte
     }
 
     public static RetrievalSettings of(Settings settings) {
-        return new RetrievalSettings(settings.get(SettingsCatalogue.RETRIEVAL),
-                settings.get(SettingsCatalogue.ANN_THRESHOLD), settings.get(SettingsCatalogue.INDEX_CACHE_BYTES));
+        return new RetrievalSettings(
+                settings.get(SettingsCatalogue.RETRIEVAL),
+                settings.get(SettingsCatalogue.ANN_THRESHOLD),
+                settings.get(SettingsCatalogue.INDEX_CACHE_BYTES));
     }
 
     public static RetrievalSettings defaults() {

@@ -8,8 +8,8 @@ import java.util.PriorityQueue;
 /** The {@code n} best hits offered to it; a min-heap, so a hit worse than all kept is refused without allocating. */
 final class TopHits {
     /** Best first; ties by corpus order, so equal scores rank the same way every time. */
-    static final Comparator<Hit> BEST_FIRST = Comparator.comparingDouble((Hit h) -> -h.score())
-            .thenComparingLong(Hit::seq);
+    static final Comparator<Hit> BEST_FIRST =
+            Comparator.comparingDouble((Hit h) -> -h.score()).thenComparingLong(Hit::seq);
 
     private final int n;
     private final PriorityQueue<Hit> heap;

@@ -15,8 +15,12 @@ public record GistCursor(String fingerprint, long lastSeq, long chunkTokens) {
 
     byte[] encode() {
         byte[] fp = fingerprint.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(4 + fp.length + 16).putInt(fp.length).put(fp).putLong(lastSeq)
-                .putLong(chunkTokens).array();
+        return ByteBuffer.allocate(4 + fp.length + 16)
+                .putInt(fp.length)
+                .put(fp)
+                .putLong(lastSeq)
+                .putLong(chunkTokens)
+                .array();
     }
 
     static GistCursor decode(byte[] value) {

@@ -8,19 +8,25 @@ import java.util.List;
  * first (the memory was written with other settings). If a passage in {@code consumedSeqs} was removed meanwhile,
  * its group stays (or becomes) dirty.
  */
-public record GistUpdate(String corpus, GistCursor cursor, boolean resets, List<Gist> groups,
-                         List<Long> removedGroups, List<Gist> folds, List<Long> removedFolds, List<Long> cleaned,
-                         long[] consumedSeqs) {
+public record GistUpdate(
+        String corpus,
+        GistCursor cursor,
+        boolean resets,
+        List<Gist> groups,
+        List<Long> removedGroups,
+        List<Gist> folds,
+        List<Long> removedFolds,
+        List<Long> cleaned,
+        long[] consumedSeqs) {
 
     /** A new group at the end of the memory, and the cursor past it. */
     public static GistUpdate appended(String corpus, GistCursor cursor, Gist group) {
-        return new GistUpdate(corpus, cursor, false, List.of(group), List.of(), List.of(), List.of(), List.of(),
-                group.seqs());
+        return new GistUpdate(
+                corpus, cursor, false, List.of(group), List.of(), List.of(), List.of(), List.of(), group.seqs());
     }
 
     /** Every gist of the corpus dropped, to be written anew from {@code cursor} (a start). */
     public static GistUpdate reset(String corpus, GistCursor cursor) {
-        return new GistUpdate(corpus, cursor, true, List.of(), List.of(), List.of(), List.of(), List.of(),
-                new long[0]);
+        return new GistUpdate(corpus, cursor, true, List.of(), List.of(), List.of(), List.of(), List.of(), new long[0]);
     }
 }

@@ -10,8 +10,7 @@ import org.apache.kafka.common.TopicPartition;
  * "corpus\0doc\0" covers exactly one corpus or document; indexes are big-endian so byte order is numeric order.
  */
 final class Keys {
-    private Keys() {
-    }
+    private Keys() {}
 
     static byte[] prefix(String... parts) {
         return (String.join("\0", parts) + "\0").getBytes(StandardCharsets.UTF_8);
@@ -66,7 +65,10 @@ final class Keys {
 
     static byte[] gist(char space, String corpus, long firstSeq) {
         byte[] prefix = gistPrefix(space, corpus);
-        return ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(firstSeq).array();
+        return ByteBuffer.allocate(prefix.length + 8)
+                .put(prefix)
+                .putLong(firstSeq)
+                .array();
     }
 
     /** Corpus-stream position: corpus, then the sequence number big-endian. */
@@ -82,7 +84,11 @@ final class Keys {
     /** One layer's rows of one memory window: corpus, window, layer (big-endian, so windows scan in order). */
     static byte[] memoryRow(String corpus, int window, int layer) {
         byte[] prefix = prefix(corpus);
-        return ByteBuffer.allocate(prefix.length + 8).put(prefix).putInt(window).putInt(layer).array();
+        return ByteBuffer.allocate(prefix.length + 8)
+                .put(prefix)
+                .putInt(window)
+                .putInt(layer)
+                .array();
     }
 
     static int memoryWindow(byte[] key) {

@@ -8,8 +8,14 @@ import java.nio.charset.StandardCharsets;
  * the model tokens and full windows it holds, the unfinished window's token ids, the retriever tokens of the
  * memorized chunks (for the lag) and the stale generation its last rebuild covered.
  */
-public record MemoryCursor(String fingerprint, long lastSeq, long tokens, int windows, int[] pending,
-                           long chunkTokens, long rebuiltGeneration) {
+public record MemoryCursor(
+        String fingerprint,
+        long lastSeq,
+        long tokens,
+        int windows,
+        int[] pending,
+        long chunkTokens,
+        long rebuiltGeneration) {
 
     public static MemoryCursor start(String fingerprint, long generation) {
         return new MemoryCursor(fingerprint, -1, 0, 0, new int[0], 0, generation);
@@ -18,8 +24,14 @@ public record MemoryCursor(String fingerprint, long lastSeq, long tokens, int wi
     byte[] encode() {
         byte[] fp = fingerprint.getBytes(StandardCharsets.UTF_8);
         ByteBuffer buf = ByteBuffer.allocate(4 + fp.length + 8 + 8 + 4 + 8 + 8 + 4 + 4 * pending.length);
-        buf.putInt(fp.length).put(fp).putLong(lastSeq).putLong(tokens).putInt(windows).putLong(chunkTokens)
-                .putLong(rebuiltGeneration).putInt(pending.length);
+        buf.putInt(fp.length)
+                .put(fp)
+                .putLong(lastSeq)
+                .putLong(tokens)
+                .putInt(windows)
+                .putLong(chunkTokens)
+                .putLong(rebuiltGeneration)
+                .putInt(pending.length);
         for (int id : pending) {
             buf.putInt(id);
         }
@@ -39,7 +51,7 @@ public record MemoryCursor(String fingerprint, long lastSeq, long tokens, int wi
         for (int i = 0; i < pending.length; i++) {
             pending[i] = buf.getInt();
         }
-        return new MemoryCursor(new String(fp, StandardCharsets.UTF_8), lastSeq, tokens, windows, pending,
-                chunkTokens, generation);
+        return new MemoryCursor(
+                new String(fp, StandardCharsets.UTF_8), lastSeq, tokens, windows, pending, chunkTokens, generation);
     }
 }

@@ -7,6 +7,11 @@ import java.util.List;
  * layer, split into {@code layers} equal rows on disk), the cursor after it, and the stream positions it consumed.
  * A rebuild {@code replaces} every earlier window.
  */
-public record MemoryUpdate(String corpus, MemoryCursor cursor, int firstWindow, List<byte[]> windows, int layers,
-                           boolean replaces, long[] consumedSeqs) {
-}
+public record MemoryUpdate(
+        String corpus,
+        MemoryCursor cursor,
+        int firstWindow,
+        List<byte[]> windows,
+        int layers,
+        boolean replaces,
+        long[] consumedSeqs) {}

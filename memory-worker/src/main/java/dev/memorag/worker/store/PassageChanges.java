@@ -8,5 +8,4 @@ import java.util.Set;
  * that joined it. Applying {@code removed} then {@code added} to a copy of the passages before the batch gives the
  * passages after it; applying them to the passages after it changes nothing (seqs are never reused).
  */
-public record PassageChanges(String corpus, Set<Long> removed, List<StoredChunk> added) {
-}
+public record PassageChanges(String corpus, Set<Long> removed, List<StoredChunk> added) {}

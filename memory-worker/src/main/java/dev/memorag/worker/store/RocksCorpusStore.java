@@ -71,6 +71,7 @@ public final class RocksCorpusStore implements CorpusStore {
      * never freed handles. Writers are serialized by this object's monitor, which {@code close} also takes.
      */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
     private final List<PassageListener> listeners = new CopyOnWriteArrayList<>();
 
     public RocksCorpusStore(Path dir) {
@@ -101,7 +102,8 @@ public final class RocksCorpusStore implements CorpusStore {
                     new ColumnFamilyDescriptor(bytes("memory"), cfOptions),
                     new ColumnFamilyDescriptor(bytes("stream"), cfOptions),
                     new ColumnFamilyDescriptor(bytes("gists"), cfOptions));
-            db = readOnly ? RocksDB.openReadOnly(options, dir.toString(), families, handles)
+            db = readOnly
+                    ? RocksDB.openReadOnly(options, dir.toString(), families, handles)
                     : RocksDB.open(options, dir.toString(), families, handles);
             meta = handles.get(1);
             chunks = handles.get(2);
@@ -133,8 +135,8 @@ public final class RocksCorpusStore implements CorpusStore {
             }
             db.write(syncWrites, write);
         } catch (RocksDBException e) {
-            throw new StoreException("cannot apply a batch of " + batch.chunks().size() + " chunks: "
-                    + e.getMessage(), e);
+            throw new StoreException(
+                    "cannot apply a batch of " + batch.chunks().size() + " chunks: " + e.getMessage(), e);
         }
         for (PassageChanges changes : writer.changes()) {
             listeners.forEach(l -> l.changed(changes));
@@ -152,12 +154,14 @@ public final class RocksCorpusStore implements CorpusStore {
         private final Map<String, DocumentState> docStates = new HashMap<>();
         /** Chunks written by this batch per document key; committed rows of these documents may be cleared. */
         private final Map<String, List<StoredChunk>> written = new HashMap<>();
+
         private final Set<String> cleared = new HashSet<>();
         private final Map<String, Long> sequences = new HashMap<>();
         private final Map<String, long[]> counts = new HashMap<>();
         private final Map<String, Long> staleBumps = new HashMap<>();
         /** Per corpus: seqs of stored passages this batch removed, and passages it added (by seq) that stay. */
         private final Map<String, Set<Long>> removedSeqs = new HashMap<>();
+
         private final Map<String, Map<Long, StoredChunk>> addedSeqs = new HashMap<>();
 
         BatchWriter(WriteBatch write) {
@@ -185,13 +189,26 @@ public final class RocksCorpusStore implements CorpusStore {
                 }
                 if (chunk.op() == Op.UPSERT && !stored(docId, chunk)) {
                     long seq = sequences.compute(chunk.corpus(), (c, s) -> s != null ? s + 1 : nextSequence(c));
-                    StoredChunk stored = new StoredChunk(chunk.doc(), chunk.version(), chunk.index(), chunk.count(),
-                            seq, chunk.tokenCount(), chunk.text(), chunk.vector(), chunk.start(), chunk.end());
+                    StoredChunk stored = new StoredChunk(
+                            chunk.doc(),
+                            chunk.version(),
+                            chunk.index(),
+                            chunk.count(),
+                            seq,
+                            chunk.tokenCount(),
+                            chunk.text(),
+                            chunk.vector(),
+                            chunk.start(),
+                            chunk.end());
                     write.put(chunks, Keys.chunk(chunk.corpus(), chunk.doc(), chunk.index()), stored.encodeValue());
-                    write.put(stream, Keys.stream(chunk.corpus(), seq), Keys.chunk(chunk.corpus(), chunk.doc(),
-                            chunk.index()));
+                    write.put(
+                            stream,
+                            Keys.stream(chunk.corpus(), seq),
+                            Keys.chunk(chunk.corpus(), chunk.doc(), chunk.index()));
                     written.computeIfAbsent(docId, k -> new ArrayList<>()).add(stored);
-                    addedSeqs.computeIfAbsent(chunk.corpus(), k -> new HashMap<>()).put(seq, stored);
+                    addedSeqs
+                            .computeIfAbsent(chunk.corpus(), k -> new HashMap<>())
+                            .put(seq, stored);
                     total[1]++;
                     total[2] += chunk.tokenCount();
                 }
@@ -222,8 +239,10 @@ public final class RocksCorpusStore implements CorpusStore {
         private void removeChunks(String corpus, String doc, String docId) throws RocksDBException {
             List<StoredChunk> old = new ArrayList<>(written.getOrDefault(docId, List.of()));
             if (cleared.add(docId)) {
-                scan(chunks, Keys.prefix(corpus, doc), (key, value) ->
-                        old.add(StoredChunk.decode(doc, Keys.chunkIndex(key), value)));
+                scan(
+                        chunks,
+                        Keys.prefix(corpus, doc),
+                        (key, value) -> old.add(StoredChunk.decode(doc, Keys.chunkIndex(key), value)));
             }
             written.remove(docId);
             if (old.isEmpty()) {
@@ -262,7 +281,8 @@ public final class RocksCorpusStore implements CorpusStore {
             for (String corpus : corpora) {
                 Set<Long> removed = removedSeqs.getOrDefault(corpus, Set.of());
                 List<StoredChunk> added = addedSeqs.getOrDefault(corpus, Map.of()).values().stream()
-                        .sorted(Comparator.comparingLong(StoredChunk::seq)).toList();
+                        .sorted(Comparator.comparingLong(StoredChunk::seq))
+                        .toList();
                 if (!removed.isEmpty() || !added.isEmpty()) {
                     out.add(new PassageChanges(corpus, Set.copyOf(removed), added));
                 }
@@ -274,7 +294,8 @@ public final class RocksCorpusStore implements CorpusStore {
     /** Marks the group gist that holds stream position {@code seq} for re-summarizing. */
     private void markGroupDirty(WriteBatch write, String corpus, long seq) throws RocksDBException {
         byte[] prefix = Keys.gistPrefix('g', corpus);
-        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(gists, read)) {
+        try (ReadOptions read = new ReadOptions();
+                RocksIterator it = db.newIterator(gists, read)) {
             it.seekForPrev(Keys.gist('g', corpus, seq));
             if (it.isValid() && startsWith(it.key(), prefix)) {
                 write.put(gists, Keys.gist('d', corpus, Keys.streamSeq(it.key())), new byte[0]);
@@ -301,15 +322,22 @@ public final class RocksCorpusStore implements CorpusStore {
     }
 
     private static byte[] encodeCounts(long[] counts) {
-        return ByteBuffer.allocate(24).putLong(counts[0]).putLong(counts[1]).putLong(counts[2]).array();
+        return ByteBuffer.allocate(24)
+                .putLong(counts[0])
+                .putLong(counts[1])
+                .putLong(counts[2])
+                .array();
     }
 
     @Override
     public Set<String> corpora() {
         Set<String> out = new TreeSet<>();
         byte[] prefix = bytes("count\0");
-        scan(meta, prefix, (key, value) ->
-                out.add(new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8)));
+        scan(
+                meta,
+                prefix,
+                (key, value) ->
+                        out.add(new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8)));
         return out;
     }
 
@@ -341,8 +369,8 @@ public final class RocksCorpusStore implements CorpusStore {
         // one snapshot for the stream and the chunks it names: a batch written meanwhile is seen whole or not at all
         Snapshot snapshot = db.getSnapshot();
         try (Slice upper = new Slice(Keys.end(prefix));
-             ReadOptions read = new ReadOptions().setIterateUpperBound(upper).setSnapshot(snapshot);
-             RocksIterator it = db.newIterator(stream, read)) {
+                ReadOptions read = new ReadOptions().setIterateUpperBound(upper).setSnapshot(snapshot);
+                RocksIterator it = db.newIterator(stream, read)) {
             for (it.seek(Keys.stream(corpus, seq + 1)); it.isValid() && out.size() < limit; it.next()) {
                 byte[] chunkKey = it.value();
                 byte[] value = db.get(chunks, read, chunkKey);
@@ -367,7 +395,8 @@ public final class RocksCorpusStore implements CorpusStore {
             checkOpen();
             byte[] chunkKey = db.get(stream, Keys.stream(corpus, seq));
             byte[] value = chunkKey == null ? null : db.get(chunks, chunkKey);
-            return value == null ? Optional.empty()
+            return value == null
+                    ? Optional.empty()
                     : Optional.of(StoredChunk.decode(Keys.chunkNames(chunkKey)[1], Keys.chunkIndex(chunkKey), value));
         } catch (RocksDBException e) {
             throw new StoreException("cannot read the corpus store: " + e.getMessage(), e);
@@ -422,7 +451,9 @@ public final class RocksCorpusStore implements CorpusStore {
                 byte[] window = update.windows().get(w);
                 int rowBytes = window.length / update.layers();
                 for (int layer = 0; layer < update.layers(); layer++) {
-                    write.put(memory, Keys.memoryRow(corpus, update.firstWindow() + w, layer),
+                    write.put(
+                            memory,
+                            Keys.memoryRow(corpus, update.firstWindow() + w, layer),
                             Arrays.copyOfRange(window, layer * rowBytes, (layer + 1) * rowBytes));
                 }
             }
@@ -492,7 +523,10 @@ public final class RocksCorpusStore implements CorpusStore {
             for (long seq : update.consumedSeqs()) {
                 if (get(stream, Keys.stream(corpus, seq)) == null) {
                     // removed after the memorizer read it: the group it went into must be summarized again
-                    long first = update.groups().stream().mapToLong(Gist::firstSeq).filter(f -> f <= seq).max()
+                    long first = update.groups().stream()
+                            .mapToLong(Gist::firstSeq)
+                            .filter(f -> f <= seq)
+                            .max()
                             .orElseThrow();
                     write.put(gists, Keys.gist('d', corpus, first), new byte[0]);
                 }
@@ -548,8 +582,8 @@ public final class RocksCorpusStore implements CorpusStore {
         try {
             checkOpen();
             try (Slice upper = new Slice(Keys.end(prefix));
-                 ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
-                 RocksIterator it = db.newIterator(family, read)) {
+                    ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
+                    RocksIterator it = db.newIterator(family, read)) {
                 for (it.seek(prefix); it.isValid(); it.next()) {
                     visitor.visit(it.key(), it.value());
                 }

@@ -13,7 +13,8 @@ public final class StoreException extends RuntimeException {
 
     public StoreException(String message, Throwable cause) {
         super(message, cause);
-        this.transientFailure = cause instanceof RocksDBException e && e.getStatus() != null
+        this.transientFailure = cause instanceof RocksDBException e
+                && e.getStatus() != null
                 && switch (e.getStatus().getCode()) {
                     case Busy, TryAgain, TimedOut, Incomplete -> true;
                     default -> false;

@@ -8,18 +8,28 @@ import java.nio.charset.StandardCharsets;
  * {@code end}, its offsets in the document's text, null when its chunk had none) and in the corpus stream
  * ({@code seq}, the order chunks were applied in), its text and its retriever vector.
  */
-public record StoredChunk(String doc, long version, int index, int count, long seq, int tokenCount, String text,
-                          float[] vector, Integer start, Integer end) {
+public record StoredChunk(
+        String doc,
+        long version,
+        int index,
+        int count,
+        long seq,
+        int tokenCount,
+        String text,
+        float[] vector,
+        Integer start,
+        Integer end) {
     /**
      * Rows start with this byte since they hold offsets. Older rows start with the document version's high byte,
      * which is 0 for any version below 2^56, so both layouts stay readable.
      */
     private static final byte WITH_OFFSETS = 1;
+
     private static final int NO_OFFSET = -1;
 
     /** A passage whose place in its document is unknown. */
-    public StoredChunk(String doc, long version, int index, int count, long seq, int tokenCount, String text,
-                       float[] vector) {
+    public StoredChunk(
+            String doc, long version, int index, int count, long seq, int tokenCount, String text, float[] vector) {
         this(doc, version, index, count, seq, tokenCount, text, vector, null, null);
     }
 
@@ -31,8 +41,13 @@ public record StoredChunk(String doc, long version, int index, int count, long s
     byte[] encodeValue() {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         ByteBuffer buf = ByteBuffer.allocate(1 + 8 + 4 + 8 + 4 + 4 + 4 + 4 + 4 * vector.length + utf8.length);
-        buf.put(WITH_OFFSETS).putLong(version).putInt(count).putLong(seq).putInt(tokenCount)
-                .putInt(start == null ? NO_OFFSET : start).putInt(end == null ? NO_OFFSET : end)
+        buf.put(WITH_OFFSETS)
+                .putLong(version)
+                .putInt(count)
+                .putLong(seq)
+                .putInt(tokenCount)
+                .putInt(start == null ? NO_OFFSET : start)
+                .putInt(end == null ? NO_OFFSET : end)
                 .putInt(vector.length);
         for (float v : vector) {
             buf.putFloat(v);

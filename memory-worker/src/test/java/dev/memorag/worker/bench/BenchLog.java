@@ -27,7 +27,8 @@ public final class BenchLog {
         String line = "BENCH " + String.format(format, args);
         System.out.println(line);
         try {
-            Files.writeString(file, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    file, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

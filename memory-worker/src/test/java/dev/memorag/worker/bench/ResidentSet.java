@@ -22,7 +22,8 @@ public final class ResidentSet {
     private static long field(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(name)) return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]) * 1024;
+                if (line.startsWith(name))
+                    return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]) * 1024;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -31,8 +31,8 @@ final class GistCorpus {
     void put(CorpusStore store, String doc, long version, int passages) {
         List<Chunk> chunks = new ArrayList<>();
         for (int i = 0; i < passages; i++) {
-            chunks.add(Chunk.upsert(corpus, doc, version, i, passages, passage(doc, i), passageTokens,
-                    new float[] {1f}));
+            chunks.add(
+                    Chunk.upsert(corpus, doc, version, i, passages, passage(doc, i), passageTokens, new float[] {1f}));
         }
         store.apply(new AppliedBatch(chunks, Map.of(CHUNKS, ++offset)));
     }

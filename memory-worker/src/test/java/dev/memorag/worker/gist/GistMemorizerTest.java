@@ -32,6 +32,7 @@ class GistMemorizerTest {
 
     @TempDir
     Path dir;
+
     private LlmStandIn llm;
     private final List<String> reports = new ArrayList<>();
 
@@ -46,8 +47,13 @@ class GistMemorizerTest {
     }
 
     private GistMemorizer memorizer(RocksCorpusStore store, GistSettings settings) {
-        return new GistMemorizer(store, new OpenAiClient(llm.base(), "gist-model", null, RetryPolicy.DEFAULT),
-                settings, new MemoryProblems(), reports::add, Duration.ofMinutes(1));
+        return new GistMemorizer(
+                store,
+                new OpenAiClient(llm.base(), "gist-model", null, RetryPolicy.DEFAULT),
+                settings,
+                new MemoryProblems(),
+                reports::add,
+                Duration.ofMinutes(1));
     }
 
     /** Runs the memorizer's steps for the corpus until it is idle. */
@@ -82,7 +88,10 @@ class GistMemorizerTest {
             assertTrue(llm.gistCalls().get(0).prompt().contains(GistCorpus.passage("fezziwig", 3))
                     && !llm.gistCalls().get(0).prompt().contains(GistCorpus.passage("fezziwig", 4)));
             String memory = GistMemory.text(store, CORPUS, SETTINGS);
-            assertTrue(memory.startsWith(groups.get(0).text() + "\n" + groups.get(1).text()), memory);
+            assertTrue(
+                    memory.startsWith(
+                            groups.get(0).text() + "\n" + groups.get(1).text()),
+                    memory);
             assertTrue(memory.endsWith(GistCorpus.passage("belle", 4)), "the unfinished group is verbatim");
         }
     }
@@ -98,7 +107,8 @@ class GistMemorizerTest {
 
             corpus.put(store, "fred", 1, 8);
             drain(memorizer, CORPUS);
-            List<LlmStandIn.Call> added = llm.gistCalls().subList(before, llm.gistCalls().size());
+            List<LlmStandIn.Call> added =
+                    llm.gistCalls().subList(before, llm.gistCalls().size());
             assertEquals(2, added.size(), "eight passages of 100 tokens are two groups of 400");
             for (LlmStandIn.Call call : added) {
                 assertTrue(call.prompt().contains("In fred passage"), "a call for the new document's groups");
@@ -129,11 +139,19 @@ class GistMemorizerTest {
             docs.forEach(doc -> corpus.put(store, doc, 1, 6));
             drain(memorizer(store, SETTINGS), CORPUS);
             assertEquals(incremental, GistMemory.text(store, CORPUS, SETTINGS));
-            assertEquals(incrementalCalls, llm.gistCalls().size() - incrementalCalls,
+            assertEquals(
+                    incrementalCalls,
+                    llm.gistCalls().size() - incrementalCalls,
                     "the same calls, once each, either way");
         }
-        assertEquals(llm.gistCalls().size(), llm.gistCalls().stream().map(LlmStandIn.Call::prompt)
-                .collect(Collectors.toSet()).size() * 2, "every group prompt twice: once per store");
+        assertEquals(
+                llm.gistCalls().size(),
+                llm.gistCalls().stream()
+                                .map(LlmStandIn.Call::prompt)
+                                .collect(Collectors.toSet())
+                                .size()
+                        * 2,
+                "every group prompt twice: once per store");
     }
 
     @Test
@@ -150,15 +168,22 @@ class GistMemorizerTest {
             assertEquals(List.of(4L, 8L), store.dirtyGroups(CORPUS), "marked in the deleting write");
             drain(memorizer, CORPUS);
 
-            List<LlmStandIn.Call> redone = llm.gistCalls().subList(calls, llm.gistCalls().size());
+            List<LlmStandIn.Call> redone =
+                    llm.gistCalls().subList(calls, llm.gistCalls().size());
             assertEquals(1, redone.size(), "group [4-7] again from fezziwig's two passages; [8-11] emptied: dropped");
             assertTrue(redone.get(0).prompt().contains(GistCorpus.passage("fezziwig", 5))
                     && !redone.get(0).prompt().contains("belle"));
             List<Gist> after = store.groupGists(CORPUS);
-            assertEquals(List.of(0L, 4L, 12L, 16L, 20L), after.stream().map(Gist::firstSeq).toList());
-            Set<String> untouched = Set.of(before.get(0).text(), before.get(3).text(), before.get(4).text(),
+            assertEquals(
+                    List.of(0L, 4L, 12L, 16L, 20L),
+                    after.stream().map(Gist::firstSeq).toList());
+            Set<String> untouched = Set.of(
+                    before.get(0).text(),
+                    before.get(3).text(),
+                    before.get(4).text(),
                     before.get(5).text());
-            assertTrue(after.stream().map(Gist::text).collect(Collectors.toSet()).containsAll(untouched));
+            assertTrue(
+                    after.stream().map(Gist::text).collect(Collectors.toSet()).containsAll(untouched));
             assertTrue(store.dirtyGroups(CORPUS).isEmpty());
             GistCursor cursor = store.gistCursor(CORPUS).orElseThrow();
             assertEquals(18 * 100, cursor.chunkTokens(), "the grouped tokens lost belle's six passages");
@@ -192,21 +217,28 @@ class GistMemorizerTest {
             drain(memorizer(store, tight), CORPUS);
 
             List<Gist> entries = GistMemory.entries(store, CORPUS);
-            int tokens = entries.stream().mapToInt(e -> GistMemory.tokens(e.text())).sum();
+            int tokens =
+                    entries.stream().mapToInt(e -> GistMemory.tokens(e.text())).sum();
             assertTrue(tokens <= tight.contextTokens(), tokens + " tokens in the memory");
             assertFalse(store.gistFolds(CORPUS).isEmpty(), "older gists were folded");
             assertEquals(0L, entries.get(0).firstSeq(), "the memory still starts at the corpus's start");
-            assertEquals(store.groupGists(CORPUS).stream().mapToLong(Gist::chunkTokens).sum(),
-                    entries.stream().mapToLong(Gist::chunkTokens).sum(), "every group is in the memory, folded or not");
+            assertEquals(
+                    store.groupGists(CORPUS).stream()
+                            .mapToLong(Gist::chunkTokens)
+                            .sum(),
+                    entries.stream().mapToLong(Gist::chunkTokens).sum(),
+                    "every group is in the memory, folded or not");
             assertEquals(15, store.groupGists(CORPUS).size(), "the group gists stay under their folds");
 
             // a delete under a fold: the group is summarized again, the fold over it dropped and folded anew
             corpus.delete(store, "doc0", 2);
             drain(memorizer(store, tight), CORPUS);
             List<Gist> refolded = GistMemory.entries(store, CORPUS);
-            assertTrue(refolded.stream().mapToInt(e -> GistMemory.tokens(e.text())).sum() <= tight.contextTokens());
+            assertTrue(
+                    refolded.stream().mapToInt(e -> GistMemory.tokens(e.text())).sum() <= tight.contextTokens());
             assertTrue(refolded.stream().noneMatch(e -> e.text().contains("In doc0 passage")), "no deleted text");
-            assertEquals(54 * 100, refolded.stream().mapToLong(Gist::chunkTokens).sum(), "54 passages grouped");
+            assertEquals(
+                    54 * 100, refolded.stream().mapToLong(Gist::chunkTokens).sum(), "54 passages grouped");
         }
     }
 }

@@ -43,7 +43,9 @@ public final class LlmStandIn implements AutoCloseable {
 
         /** Prompt tokens as the memory's budgets count them (about four characters a token). */
         public int promptTokens() {
-            return messages.stream().mapToInt(m -> (m.content().length() + 3) / 4).sum();
+            return messages.stream()
+                    .mapToInt(m -> (m.content().length() + 3) / 4)
+                    .sum();
         }
     }
 
@@ -54,8 +56,8 @@ public final class LlmStandIn implements AutoCloseable {
         }
 
         public static Reply status(int status, Integer retryAfter) {
-            return new Reply(status, "{\"error\":{\"message\":\"stand-in says " + status + "\"}}", Duration.ZERO,
-                    retryAfter);
+            return new Reply(
+                    status, "{\"error\":{\"message\":\"stand-in says " + status + "\"}}", Duration.ZERO, retryAfter);
         }
 
         public Reply after(Duration wait) {
@@ -83,15 +85,17 @@ public final class LlmStandIn implements AutoCloseable {
 
     /** Answers as MemoRAG's model would, in shape: gists of {@code gistChars} characters, clue lines otherwise. */
     public static Script memoRag(int gistChars) {
-        return (call, index) -> Reply.ok(call.isGist() ? gist(call.prompt(), gistChars)
-                : "Scrooge signed the register of Marley's burial\nThe clerk and the undertaker signed it too");
+        return (call, index) -> Reply.ok(
+                call.isGist()
+                        ? gist(call.prompt(), gistChars)
+                        : "Scrooge signed the register of Marley's burial\nThe clerk and the undertaker signed it too");
     }
 
     /** A deterministic gist of a gist prompt: a digest of the text and its first words, padded to {@code chars}. */
     public static String gist(String prompt, int chars) {
         String text = prompt.substring(prompt.indexOf("Text: ") + 6, prompt.lastIndexOf("\n\nPlease output"));
-        String head = "gist " + digest(text) + ": " + Arrays.stream(text.split("\\s+")).limit(8)
-                .collect(Collectors.joining(" "));
+        String head = "gist " + digest(text) + ": "
+                + Arrays.stream(text.split("\\s+")).limit(8).collect(Collectors.joining(" "));
         StringBuilder out = new StringBuilder(head);
         while (out.length() < chars) {
             out.append(" and so on");
@@ -129,9 +133,13 @@ public final class LlmStandIn implements AutoCloseable {
         try (exchange) {
             JsonNode body = JSON.readTree(exchange.getRequestBody());
             List<ChatMessage> messages = new ArrayList<>();
-            body.path("messages").forEach(m -> messages.add(new ChatMessage(m.path("role").asText(),
-                    m.path("content").asText())));
-            Call call = new Call(body.path("model").asText(), messages, body.path("max_tokens").asInt(),
+            body.path("messages")
+                    .forEach(m -> messages.add(new ChatMessage(
+                            m.path("role").asText(), m.path("content").asText())));
+            Call call = new Call(
+                    body.path("model").asText(),
+                    messages,
+                    body.path("max_tokens").asInt(),
                     body.path("stream").asBoolean());
             int index = calls.size();
             calls.add(call);
@@ -147,10 +155,14 @@ public final class LlmStandIn implements AutoCloseable {
             if (reply.retryAfter() != null) {
                 exchange.getResponseHeaders().add("Retry-After", String.valueOf(reply.retryAfter()));
             }
-            byte[] out = (reply.status() != 200 ? reply.text() : call.stream() ? streamed(reply.text())
-                    : completion(call, reply.text())).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", call.stream() && reply.status() == 200
-                    ? "text/event-stream" : "application/json");
+            byte[] out = (reply.status() != 200
+                            ? reply.text()
+                            : call.stream() ? streamed(reply.text()) : completion(call, reply.text()))
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders()
+                    .add(
+                            "Content-Type",
+                            call.stream() && reply.status() == 200 ? "text/event-stream" : "application/json");
             exchange.sendResponseHeaders(reply.status(), out.length);
             try (OutputStream response = exchange.getResponseBody()) {
                 response.write(out);
@@ -161,10 +173,17 @@ public final class LlmStandIn implements AutoCloseable {
     }
 
     private static String completion(Call call, String text) {
-        var root = JSON.createObjectNode().put("id", "chatcmpl-standin").put("object", "chat.completion")
+        var root = JSON.createObjectNode()
+                .put("id", "chatcmpl-standin")
+                .put("object", "chat.completion")
                 .put("model", call.model());
-        root.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("message")
-                .put("role", "assistant").put("content", text);
+        root.putArray("choices")
+                .addObject()
+                .put("index", 0)
+                .put("finish_reason", "stop")
+                .putObject("message")
+                .put("role", "assistant")
+                .put("content", text);
         root.putObject("usage").put("prompt_tokens", call.promptTokens());
         return root.toString();
     }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** The shared OpenAI client against a stand-in that is overloaded, failing, slow or gone: bounded retries. */
 class OpenAiClientTest {
-    private static final RetryPolicy QUICK = new RetryPolicy(3, Duration.ofMillis(500), Duration.ofMillis(50),
-            Duration.ofSeconds(2));
+    private static final RetryPolicy QUICK =
+            new RetryPolicy(3, Duration.ofMillis(500), Duration.ofMillis(50), Duration.ofSeconds(2));
     private static final List<ChatMessage> HELLO = List.of(ChatMessage.user("Who was dead?"));
     private LlmStandIn llm;
 
@@ -45,15 +45,16 @@ class OpenAiClientTest {
     @Test
     void serverErrorsAreRetriedUpToTheBoundThenReported() {
         llm.script((call, index) -> LlmStandIn.Reply.status(503, null));
-        EndpointException e = assertThrows(EndpointException.class, () -> client(QUICK).complete(HELLO, 16));
+        EndpointException e =
+                assertThrows(EndpointException.class, () -> client(QUICK).complete(HELLO, 16));
         assertEquals(3, llm.calls().size(), "three attempts in all");
         assertTrue(e.getMessage().contains("failed 3 times") && e.getMessage().contains("HTTP 503"), e.getMessage());
     }
 
     @Test
     void aSlowServerTimesOutEachAttempt() {
-        llm.script((call, index) -> index < 2 ? LlmStandIn.Reply.ok("late").after(Duration.ofSeconds(3))
-                : LlmStandIn.Reply.ok("Marley"));
+        llm.script((call, index) ->
+                index < 2 ? LlmStandIn.Reply.ok("late").after(Duration.ofSeconds(3)) : LlmStandIn.Reply.ok("Marley"));
         assertEquals("Marley", client(QUICK).complete(HELLO, 16), "the third attempt is on time");
         assertEquals(3, llm.calls().size());
     }
@@ -61,7 +62,8 @@ class OpenAiClientTest {
     @Test
     void aClientErrorIsNotRetried() {
         llm.script((call, index) -> LlmStandIn.Reply.status(400, null));
-        EndpointException e = assertThrows(EndpointException.class, () -> client(QUICK).complete(HELLO, 16));
+        EndpointException e =
+                assertThrows(EndpointException.class, () -> client(QUICK).complete(HELLO, 16));
         assertEquals(1, llm.calls().size());
         assertTrue(e.getMessage().contains("HTTP 400"), e.getMessage());
     }
@@ -72,7 +74,8 @@ class OpenAiClientTest {
         llm.close();
         OpenAiClient client = new OpenAiClient(gone, "m", null, QUICK);
         EndpointException e = assertThrows(EndpointException.class, () -> client.complete(HELLO, 16));
-        assertTrue(e.getMessage().contains("failed 3 times") && e.getMessage().contains("ConnectException"),
+        assertTrue(
+                e.getMessage().contains("failed 3 times") && e.getMessage().contains("ConnectException"),
                 e.getMessage());
     }
 }

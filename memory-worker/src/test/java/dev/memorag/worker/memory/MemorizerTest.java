@@ -47,17 +47,25 @@ class MemorizerTest {
     private static final String CORPUS = "carol";
     private static final List<String> DOCS = List.of("marley", "cratchit", "ghosts");
     private static final Map<String, List<String>> TEXT = Map.of(
-            "marley", List.of("Marley was dead: to begin with. There is no doubt whatever about that.",
-                    "The register of his burial was signed by the clergyman, the clerk, the undertaker, and the chief "
-                            + "mourner. Scrooge signed it."),
-            "cratchit", List.of("Bob Cratchit had but fifteen shillings a week. He pocketed on Saturdays but fifteen "
-                    + "copies of his Christian name.", "Tiny Tim bore a little crutch, and had his limbs supported by an "
-                    + "iron frame."),
-            "ghosts", List.of("The Ghost of Christmas Present had two children under its robe. This boy is Ignorance. "
-                    + "This girl is Want.", "The Ghost of Christmas Yet To Come pointed at a neglected grave."));
+            "marley",
+                    List.of(
+                            "Marley was dead: to begin with. There is no doubt whatever about that.",
+                            "The register of his burial was signed by the clergyman, the clerk, the undertaker, and the chief "
+                                    + "mourner. Scrooge signed it."),
+            "cratchit",
+                    List.of(
+                            "Bob Cratchit had but fifteen shillings a week. He pocketed on Saturdays but fifteen "
+                                    + "copies of his Christian name.",
+                            "Tiny Tim bore a little crutch, and had his limbs supported by an " + "iron frame."),
+            "ghosts",
+                    List.of(
+                            "The Ghost of Christmas Present had two children under its robe. This boy is Ignorance. "
+                                    + "This girl is Want.",
+                            "The Ghost of Christmas Yet To Come pointed at a neglected grave."));
 
     @TempDir
     static Path models;
+
     static Path modelA;
     static Path modelB;
 
@@ -67,7 +75,8 @@ class MemorizerTest {
     @BeforeAll
     static void writeCheckpoints() throws IOException {
         modelA = TinyCheckpointWriter.write(models.resolve("a"), TinyCheckpointWriter.Spec.tiny("qwen2", 64, 4));
-        modelB = TinyCheckpointWriter.write(models.resolve("b"),
+        modelB = TinyCheckpointWriter.write(
+                models.resolve("b"),
                 new TinyCheckpointWriter.Spec("qwen2", 2, 64, 4, 2, 128, 64, 4, TensorDType.F32, 2, false, 43));
     }
 
@@ -76,7 +85,14 @@ class MemorizerTest {
         float[][] vectors = Embedder.shared().embed(texts);
         List<Chunk> out = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            out.add(Chunk.upsert(CORPUS, doc, version, i, texts.size(), texts.get(i), texts.get(i).length() / 4,
+            out.add(Chunk.upsert(
+                    CORPUS,
+                    doc,
+                    version,
+                    i,
+                    texts.size(),
+                    texts.get(i),
+                    texts.get(i).length() / 4,
                     vectors[i]));
         }
         return out;
@@ -85,8 +101,10 @@ class MemorizerTest {
     private static void ingest(RocksCorpusStore store, String corpus, List<String> docs) {
         long offset = store.nextOffset(P0).orElse(0);
         for (String doc : docs) {
-            List<Chunk> chunks = chunks(doc, 1).stream().map(c -> Chunk.upsert(corpus, c.doc(), c.version(),
-                    c.index(), c.count(), c.text(), c.tokenCount(), c.vector())).toList();
+            List<Chunk> chunks = chunks(doc, 1).stream()
+                    .map(c -> Chunk.upsert(
+                            corpus, c.doc(), c.version(), c.index(), c.count(), c.text(), c.tokenCount(), c.vector()))
+                    .toList();
             offset += chunks.size();
             store.apply(new AppliedBatch(chunks, Map.of(P0, offset)));
         }
@@ -132,10 +150,14 @@ class MemorizerTest {
     void stepsOverTheStoredStreamGiveTheMemoryOfOnePassAndReportCompletedDocuments() throws Exception {
         List<String> memorized = new ArrayList<>();
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             MemoryModel model = MemoryModel.load(modelA, ComputeDevice.cpu(), null);
-             CorpusMemories memories = new CorpusMemories(model, store, 1 << 30);
-             Memorizer memorizer = new Memorizer(memories, store, new QuestionGate(),
-                     (corpus, docs) -> docs.forEach(d -> memorized.add(d.doc())), 1)) {
+                MemoryModel model = MemoryModel.load(modelA, ComputeDevice.cpu(), null);
+                CorpusMemories memories = new CorpusMemories(model, store, 1 << 30);
+                Memorizer memorizer = new Memorizer(
+                        memories,
+                        store,
+                        new QuestionGate(),
+                        (corpus, docs) -> docs.forEach(d -> memorized.add(d.doc())),
+                        1)) {
             ingest(store, CORPUS, DOCS.subList(0, 2));
             int steps = drain(memorizer, CORPUS);
             ingest(store, CORPUS, DOCS.subList(2, 3));
@@ -151,13 +173,24 @@ class MemorizerTest {
             assertEquals(0, watermark.lag());
             assertFalse(watermark.stale());
 
-            RecallService recall = new RecallService(store, indexOf(store), Embedder.shared(), new ClueGenerator(memories),
-                    new ExtractiveGenerator(Embedder.shared(), 2), new QuestionGate());
+            RecallService recall = new RecallService(
+                    store,
+                    indexOf(store),
+                    Embedder.shared(),
+                    new ClueGenerator(memories),
+                    new ExtractiveGenerator(Embedder.shared(), 2),
+                    new QuestionGate());
             List<AnswerEvent> events = ask(recall, CORPUS, "How much did Bob Cratchit earn a week?");
-            assertEquals(List.of(AnswerEvent.Type.CLUES, AnswerEvent.Type.EVIDENCE, AnswerEvent.Type.TOKEN,
-                    AnswerEvent.Type.DONE), events.stream().map(AnswerEvent::type).toList());
+            assertEquals(
+                    List.of(
+                            AnswerEvent.Type.CLUES,
+                            AnswerEvent.Type.EVIDENCE,
+                            AnswerEvent.Type.TOKEN,
+                            AnswerEvent.Type.DONE),
+                    events.stream().map(AnswerEvent::type).toList());
             Answer answer = events.get(3).answer();
-            assertEquals("How much did Bob Cratchit earn a week?", answer.clues().get(0), "the question is a clue");
+            assertEquals(
+                    "How much did Bob Cratchit earn a week?", answer.clues().get(0), "the question is a clue");
             assertEquals("beacon", answer.memory().backend());
             assertEquals(expected.windows().size(), answer.memory().windows());
         }
@@ -166,23 +199,33 @@ class MemorizerTest {
     @Test
     void aDeleteMakesTheMemoryStaleUntilARebuildFromTheLivePassages() throws Exception {
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             MemoryModel model = MemoryModel.load(modelA, ComputeDevice.cpu(), null);
-             CorpusMemories memories = new CorpusMemories(model, store, 1 << 30);
-             Memorizer memorizer = new Memorizer(memories, store, new QuestionGate(), (c, d) -> { }, 4)) {
+                MemoryModel model = MemoryModel.load(modelA, ComputeDevice.cpu(), null);
+                CorpusMemories memories = new CorpusMemories(model, store, 1 << 30);
+                Memorizer memorizer = new Memorizer(memories, store, new QuestionGate(), (c, d) -> {}, 4)) {
             ingest(store, CORPUS, DOCS);
             drain(memorizer, CORPUS);
             store.apply(new AppliedBatch(List.of(Chunk.delete(CORPUS, "cratchit", 2)), Map.of(P0, 100L)));
 
-            RecallService recall = new RecallService(store, indexOf(store), Embedder.shared(), new ClueGenerator(memories),
-                    new ExtractiveGenerator(Embedder.shared(), 2), new QuestionGate());
-            Answer before = ask(recall, CORPUS, "How much did Bob Cratchit earn a week?").get(3).answer();
+            RecallService recall = new RecallService(
+                    store,
+                    indexOf(store),
+                    Embedder.shared(),
+                    new ClueGenerator(memories),
+                    new ExtractiveGenerator(Embedder.shared(), 2),
+                    new QuestionGate());
+            Answer before = ask(recall, CORPUS, "How much did Bob Cratchit earn a week?")
+                    .get(3)
+                    .answer();
             assertTrue(before.memory().stale(), "the memory still holds the deleted document");
-            assertTrue(before.evidence().stream().noneMatch(e -> e.doc().equals("cratchit")),
+            assertTrue(
+                    before.evidence().stream().noneMatch(e -> e.doc().equals("cratchit")),
                     "deleted passages never come back as evidence");
 
             assertEquals(1, drain(memorizer, CORPUS), "one rebuild, then nothing to do");
             assertStoredMemoryEquals(onePass(model, store.chunks(CORPUS)), store, CORPUS);
-            Answer after = ask(recall, CORPUS, "How much did Bob Cratchit earn a week?").get(3).answer();
+            Answer after = ask(recall, CORPUS, "How much did Bob Cratchit earn a week?")
+                    .get(3)
+                    .answer();
             assertFalse(after.memory().stale(), "the watermark says the rebuild is done");
             assertEquals(2, after.memory().documents());
         }
@@ -191,20 +234,27 @@ class MemorizerTest {
     @Test
     void questionsPreemptMemorizationAndTheCacheKeepsOnlyWhatFitsItsBudget() throws Exception {
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             MemoryModel model = MemoryModel.load(modelA, ComputeDevice.cpu(), null);
-             CorpusMemories memories = new CorpusMemories(model, store, 1)) {
+                MemoryModel model = MemoryModel.load(modelA, ComputeDevice.cpu(), null);
+                CorpusMemories memories = new CorpusMemories(model, store, 1)) {
             QuestionGate gate = new QuestionGate();
             List<String> memorized = new java.util.concurrent.CopyOnWriteArrayList<>();
-            try (Memorizer memorizer = new Memorizer(memories, store, gate,
-                    (corpus, docs) -> docs.forEach(d -> memorized.add(corpus + "/" + d.doc())), 2)) {
+            try (Memorizer memorizer = new Memorizer(
+                    memories,
+                    store,
+                    gate,
+                    (corpus, docs) -> docs.forEach(d -> memorized.add(corpus + "/" + d.doc())),
+                    2)) {
                 gate.enter(); // a question is being answered
                 ingest(store, CORPUS, DOCS);
                 ingest(store, "other", DOCS);
                 memorizer.start(new dev.memorag.health.Health().part("memorizer"));
                 memorizer.wake();
                 Thread.sleep(1500);
-                assertTrue(store.memoryCursor(CORPUS).map(c -> c.windows() == 0).orElse(true)
-                        && store.memoryCursor("other").map(c -> c.windows() == 0).orElse(true),
+                assertTrue(
+                        store.memoryCursor(CORPUS).map(c -> c.windows() == 0).orElse(true)
+                                && store.memoryCursor("other")
+                                        .map(c -> c.windows() == 0)
+                                        .orElse(true),
                         "no window is computed while a question is in flight");
                 gate.exit();
                 long deadline = System.nanoTime() + 60_000_000_000L;
@@ -219,11 +269,18 @@ class MemorizerTest {
             memories.read("other", loaded -> loaded.memory().windowCount());
             assertTrue(memories.isHot("other"));
             assertFalse(memories.isHot(CORPUS), "the least recently used memory left the device");
-            RecallService recall = new RecallService(store, indexOf(store), Embedder.shared(), new ClueGenerator(memories),
-                    new ExtractiveGenerator(Embedder.shared(), 2), new QuestionGate());
+            RecallService recall = new RecallService(
+                    store,
+                    indexOf(store),
+                    Embedder.shared(),
+                    new ClueGenerator(memories),
+                    new ExtractiveGenerator(Embedder.shared(), 2),
+                    new QuestionGate());
             List<AnswerEvent> summary = new ArrayList<>();
-            recall.answer(new Question(1, "s", CORPUS, "Summarize the story.", Question.Task.SUMMARIZE, 2, 16, null,
-                    null, null), summary::add);
+            recall.answer(
+                    new Question(
+                            1, "s", CORPUS, "Summarize the story.", Question.Task.SUMMARIZE, 2, 16, null, null, null),
+                    summary::add);
             assertEquals(AnswerEvent.Type.DONE, summary.get(summary.size() - 1).type(), summary::toString);
             assertTrue(memories.isHot(CORPUS), "a cold memory is restored from the store for the question");
         }
@@ -232,9 +289,9 @@ class MemorizerTest {
     @Test
     void aMemoryOfAnotherModelOrADamagedRowIsRefusedWhileOtherCorporaAreServed() throws Exception {
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             MemoryModel model = MemoryModel.load(modelA, ComputeDevice.cpu(), null);
-             CorpusMemories memories = new CorpusMemories(model, store, 1 << 30);
-             Memorizer memorizer = new Memorizer(memories, store, new QuestionGate(), (c, d) -> { }, 4)) {
+                MemoryModel model = MemoryModel.load(modelA, ComputeDevice.cpu(), null);
+                CorpusMemories memories = new CorpusMemories(model, store, 1 << 30);
+                Memorizer memorizer = new Memorizer(memories, store, new QuestionGate(), (c, d) -> {}, 4)) {
             ingest(store, CORPUS, DOCS);
             ingest(store, "damaged", DOCS);
             drain(memorizer, CORPUS);
@@ -242,33 +299,51 @@ class MemorizerTest {
         }
         truncateFirstMemoryRow("damaged");
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             MemoryModel model = MemoryModel.load(modelB, ComputeDevice.cpu(), null);
-             CorpusMemories memories = new CorpusMemories(model, store, 1 << 30);
-             Memorizer memorizer = new Memorizer(memories, store, new QuestionGate(), (c, d) -> { }, 4)) {
+                MemoryModel model = MemoryModel.load(modelB, ComputeDevice.cpu(), null);
+                CorpusMemories memories = new CorpusMemories(model, store, 1 << 30);
+                Memorizer memorizer = new Memorizer(memories, store, new QuestionGate(), (c, d) -> {}, 4)) {
             ingest(store, "fresh", DOCS);
-            RecallService recall = new RecallService(store, indexOf(store), Embedder.shared(), new ClueGenerator(memories),
-                    new ExtractiveGenerator(Embedder.shared(), 2), new QuestionGate());
+            RecallService recall = new RecallService(
+                    store,
+                    indexOf(store),
+                    Embedder.shared(),
+                    new ClueGenerator(memories),
+                    new ExtractiveGenerator(Embedder.shared(), 2),
+                    new QuestionGate());
 
-            AnswerEvent refused = ask(recall, CORPUS, "Who signed the register?").get(0);
+            AnswerEvent refused =
+                    ask(recall, CORPUS, "Who signed the register?").get(0);
             assertEquals(ErrorCode.MEMORY_UNUSABLE.name(), refused.error().code());
-            assertTrue(refused.error().message().contains("written by model " + fingerprint(modelA)),
+            assertTrue(
+                    refused.error().message().contains("written by model " + fingerprint(modelA)),
                     refused.error().message());
             assertFalse(memorizer.step(CORPUS), "the memorizer leaves a foreign memory alone");
             assertTrue(memorizer.unusable(CORPUS).isPresent());
 
             drain(memorizer, "fresh");
-            AnswerEvent served = ask(recall, "fresh", "Who signed the register?").get(3);
+            AnswerEvent served =
+                    ask(recall, "fresh", "Who signed the register?").get(3);
             assertEquals(AnswerEvent.Type.DONE, served.type(), "other corpora are served");
         }
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             MemoryModel model = MemoryModel.load(modelA, ComputeDevice.cpu(), null);
-             CorpusMemories memories = new CorpusMemories(model, store, 1 << 30)) {
-            RecallService recall = new RecallService(store, indexOf(store), Embedder.shared(), new ClueGenerator(memories),
-                    new ExtractiveGenerator(Embedder.shared(), 2), new QuestionGate());
-            AnswerEvent damaged = ask(recall, "damaged", "Who signed the register?").get(0);
+                MemoryModel model = MemoryModel.load(modelA, ComputeDevice.cpu(), null);
+                CorpusMemories memories = new CorpusMemories(model, store, 1 << 30)) {
+            RecallService recall = new RecallService(
+                    store,
+                    indexOf(store),
+                    Embedder.shared(),
+                    new ClueGenerator(memories),
+                    new ExtractiveGenerator(Embedder.shared(), 2),
+                    new QuestionGate());
+            AnswerEvent damaged =
+                    ask(recall, "damaged", "Who signed the register?").get(0);
             assertEquals(ErrorCode.MEMORY_UNUSABLE.name(), damaged.error().code());
-            assertTrue(damaged.error().message().contains("window 0 has"), damaged.error().message());
-            assertEquals(AnswerEvent.Type.DONE, ask(recall, CORPUS, "Who signed the register?").get(3).type(),
+            assertTrue(
+                    damaged.error().message().contains("window 0 has"),
+                    damaged.error().message());
+            assertEquals(
+                    AnswerEvent.Type.DONE,
+                    ask(recall, CORPUS, "Who signed the register?").get(3).type(),
                     "the undamaged corpus is served by the model that wrote it");
         }
     }

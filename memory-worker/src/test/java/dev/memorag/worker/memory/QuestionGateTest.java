@@ -52,8 +52,9 @@ class QuestionGateTest {
             asker.join();
         }
         assertTrue(windows >= 8, windows + " windows in 2 s under a steady load");
-        assertTrue(maxWaitMs < 1000, "the memorizer waited at most its patience and the answers running, not "
-                + maxWaitMs + " ms");
+        assertTrue(
+                maxWaitMs < 1000,
+                "the memorizer waited at most its patience and the answers running, not " + maxWaitMs + " ms");
         assertTrue(answered.get() > 100, "questions kept being answered: " + answered.get());
     }
 }

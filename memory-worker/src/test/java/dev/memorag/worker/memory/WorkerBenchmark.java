@@ -20,7 +20,6 @@ import dev.memorag.worker.store.AppliedBatch;
 import dev.memorag.worker.store.MemoryCursor;
 import dev.memorag.worker.store.RocksCorpusStore;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,10 +48,50 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerBenchmark {
     private static final BenchLog LOG = new BenchLog(Path.of("target/benchmark-worker.txt"));
     private static final TopicPartition P0 = new TopicPartition("memorag.chunks", 0);
-    private static final List<String> WORDS = List.of("the", "old", "man", "counted", "coins", "in", "a", "cold",
-            "room", "while", "snow", "fell", "on", "city", "streets", "and", "bells", "rang", "for", "christmas",
-            "his", "clerk", "warmed", "hands", "over", "candle", "ghost", "came", "at", "night", "with", "chains",
-            "spoke", "of", "past", "present", "future", "family", "dinner", "goose", "pudding", "laughed", "window");
+    private static final List<String> WORDS = List.of(
+            "the",
+            "old",
+            "man",
+            "counted",
+            "coins",
+            "in",
+            "a",
+            "cold",
+            "room",
+            "while",
+            "snow",
+            "fell",
+            "on",
+            "city",
+            "streets",
+            "and",
+            "bells",
+            "rang",
+            "for",
+            "christmas",
+            "his",
+            "clerk",
+            "warmed",
+            "hands",
+            "over",
+            "candle",
+            "ghost",
+            "came",
+            "at",
+            "night",
+            "with",
+            "chains",
+            "spoke",
+            "of",
+            "past",
+            "present",
+            "future",
+            "family",
+            "dinner",
+            "goose",
+            "pudding",
+            "laughed",
+            "window");
 
     @TempDir
     Path dir;
@@ -64,18 +103,19 @@ class WorkerBenchmark {
         Path checkpoint = BenchLog.smallCheckpoint();
         LOG.report("restore vs recompute, small config, load average at start: %s", BenchLog.loadAverage());
         try (RocksCorpusStore store = new RocksCorpusStore(dir.resolve("store"));
-             MemoryModel model = MemoryModel.load(checkpoint, ComputeDevice.cpu(), null)) {
+                MemoryModel model = MemoryModel.load(checkpoint, ComputeDevice.cpu(), null)) {
             int tokens = ingest(store, model, "big", target, 400, new Random(1));
             long start = System.nanoTime();
             try (CorpusMemories memories = new CorpusMemories(model, store, Long.MAX_VALUE);
-                 Memorizer memorizer = new Memorizer(memories, store, new QuestionGate(), (c, d) -> { }, 16)) {
+                    Memorizer memorizer = new Memorizer(memories, store, new QuestionGate(), (c, d) -> {}, 16)) {
                 while (memorizer.step("big")) {
                     // each step is one atomic write of its windows and cursor
                 }
             }
             double recompute = BenchLog.seconds(start);
             MemoryCursor cursor = store.memoryCursor("big").orElseThrow();
-            LOG.report("memorize %d stream tokens (%d windows) through the memorizer: %.1f s (%.0f tokens/s)",
+            LOG.report(
+                    "memorize %d stream tokens (%d windows) through the memorizer: %.1f s (%.0f tokens/s)",
                     cursor.tokens(), cursor.windows(), recompute, cursor.tokens() / recompute);
 
             double[] restores = new double[3];
@@ -90,17 +130,30 @@ class WorkerBenchmark {
                 }
             }
             Arrays.sort(restores);
-            LOG.report("restore from RocksDB (cold, median of 3): %.3f s; recompute / restore = %.0fx", restores[1],
-                    recompute / restores[1]);
+            LOG.report(
+                    "restore from RocksDB (cold, median of 3): %.3f s; recompute / restore = %.0fx",
+                    restores[1], recompute / restores[1]);
 
             ModelConfig c = model.model().config();
-            double theory = (double) c.numLayers() * 2 * c.numKvHeads() * c.headDim() * Float.BYTES
+            double theory = (double) c.numLayers()
+                    * 2
+                    * c.numKvHeads()
+                    * c.headDim()
+                    * Float.BYTES
                     / c.beacon().ratio();
             long disk = store.memoryDiskBytes();
             long memorized = (long) cursor.windows() * c.beacon().window();
-            LOG.report("memory on disk: %d bytes for %d tokens in full windows = %.1f bytes/token; theory %d x 2 x %d x %d"
-                            + " x 4 / %d = %.1f bytes/token; overhead %.2f%%", disk, memorized,
-                    (double) disk / memorized, c.numLayers(), c.numKvHeads(), c.headDim(), c.beacon().ratio(), theory,
+            LOG.report(
+                    "memory on disk: %d bytes for %d tokens in full windows = %.1f bytes/token; theory %d x 2 x %d x %d"
+                            + " x 4 / %d = %.1f bytes/token; overhead %.2f%%",
+                    disk,
+                    memorized,
+                    (double) disk / memorized,
+                    c.numLayers(),
+                    c.numKvHeads(),
+                    c.headDim(),
+                    c.beacon().ratio(),
+                    theory,
                     100.0 * ((double) disk / memorized / theory - 1));
             if (tokens < target) {
                 throw new AssertionError("corpus too small: " + tokens);
@@ -112,22 +165,29 @@ class WorkerBenchmark {
     void questionLatencyBusyVersusIdle() throws IOException, InterruptedException {
         assumeTrue(Boolean.getBoolean("memorag.bench"), "benchmark: run with -Dmemorag.bench=true");
         int questions = Integer.getInteger("memorag.bench.questions", 12);
-        Path checkpoint = TinyCheckpointWriter.write(dir.resolve("model"), new TinyCheckpointWriter.Spec("qwen2", 4,
-                256, 4, 2, 704, 512, 4, TensorDType.F32, 1, false, 5));
-        LOG.report("question latency busy vs idle (4 layers, hidden 256, window 512, r 4), load average at start: %s",
+        Path checkpoint = TinyCheckpointWriter.write(
+                dir.resolve("model"),
+                new TinyCheckpointWriter.Spec("qwen2", 4, 256, 4, 2, 704, 512, 4, TensorDType.F32, 1, false, 5));
+        LOG.report(
+                "question latency busy vs idle (4 layers, hidden 256, window 512, r 4), load average at start: %s",
                 BenchLog.loadAverage());
         try (RocksCorpusStore store = new RocksCorpusStore(dir.resolve("store"));
-             MemoryModel model = MemoryModel.load(checkpoint, ComputeDevice.cpu(), null);
-             CorpusMemories memories = new CorpusMemories(model, store, Long.MAX_VALUE)) {
+                MemoryModel model = MemoryModel.load(checkpoint, ComputeDevice.cpu(), null);
+                CorpusMemories memories = new CorpusMemories(model, store, Long.MAX_VALUE)) {
             QuestionGate gate = new QuestionGate();
             ingest(store, model, "asked", 8192, 300, new Random(2));
-            try (Memorizer warmup = new Memorizer(memories, store, gate, (c, d) -> { }, 16)) {
+            try (Memorizer warmup = new Memorizer(memories, store, gate, (c, d) -> {}, 16)) {
                 while (warmup.step("asked")) {
                     // the asked corpus is fully memorized before any timing
                 }
             }
-            RecallService recall = new RecallService(store, indexOf(store), Embedder.shared(), new ClueGenerator(memories),
-                    new ExtractiveGenerator(Embedder.shared(), 3), gate);
+            RecallService recall = new RecallService(
+                    store,
+                    indexOf(store),
+                    Embedder.shared(),
+                    new ClueGenerator(memories),
+                    new ExtractiveGenerator(Embedder.shared(), 3),
+                    gate);
             ask(recall, 2); // JIT and caches
 
             // idle and busy questions alternate, so load from elsewhere on the machine hits both alike
@@ -137,24 +197,37 @@ class WorkerBenchmark {
             long busyNanos = 0;
             for (int i = 0; i < questions; i++) {
                 idle[i] = ask(recall, 1)[0];
-                try (Memorizer memorizer = new Memorizer(memories, store, gate, (c, d) -> { }, 1)) {
+                try (Memorizer memorizer = new Memorizer(memories, store, gate, (c, d) -> {}, 1)) {
                     long t0 = System.nanoTime();
                     memorizer.start(new dev.memorag.health.Health().part("memorizer"));
-                    long before = store.memoryCursor("ingesting").map(MemoryCursor::windows).orElse(0);
-                    while (store.memoryCursor("ingesting").map(MemoryCursor::windows).orElse(0) == before) {
+                    long before = store.memoryCursor("ingesting")
+                            .map(MemoryCursor::windows)
+                            .orElse(0);
+                    while (store.memoryCursor("ingesting")
+                                    .map(MemoryCursor::windows)
+                                    .orElse(0)
+                            == before) {
                         Thread.sleep(5); // the memorizer is between windows: the next one starts right away
                     }
                     busy[i] = ask(recall, 1)[0];
                     busyNanos += System.nanoTime() - t0;
                 }
             }
-            long windows = store.memoryCursor("ingesting").map(MemoryCursor::windows).orElse(0);
-            LOG.report("idle:  p50 %.0f ms, p99 %.0f ms (%d questions, 3 clue turns of up to 128 tokens each)",
+            long windows =
+                    store.memoryCursor("ingesting").map(MemoryCursor::windows).orElse(0);
+            LOG.report(
+                    "idle:  p50 %.0f ms, p99 %.0f ms (%d questions, 3 clue turns of up to 128 tokens each)",
                     percentile(idle, 50), percentile(idle, 99), questions);
-            LOG.report("busy:  p50 %.0f ms, p99 %.0f ms while the memorizer extends a %d-token corpus (%d windows in "
-                            + "%.1f s of busy phases); busy/idle p50 %.2fx, p99 %.2fx", percentile(busy, 50),
-                    percentile(busy, 99), busyTokens, windows, busyNanos / 1e9,
-                    percentile(busy, 50) / percentile(idle, 50), percentile(busy, 99) / percentile(idle, 99));
+            LOG.report(
+                    "busy:  p50 %.0f ms, p99 %.0f ms while the memorizer extends a %d-token corpus (%d windows in "
+                            + "%.1f s of busy phases); busy/idle p50 %.2fx, p99 %.2fx",
+                    percentile(busy, 50),
+                    percentile(busy, 99),
+                    busyTokens,
+                    windows,
+                    busyNanos / 1e9,
+                    percentile(busy, 50) / percentile(idle, 50),
+                    percentile(busy, 99) / percentile(idle, 99));
         }
     }
 
@@ -169,23 +242,28 @@ class WorkerBenchmark {
         assumeTrue(Boolean.getBoolean("memorag.bench"), "benchmark: run with -Dmemorag.bench=true");
         long seconds = Long.getLong("memorag.bench.seconds", 30);
         int rounds = Integer.getInteger("memorag.bench.rounds", 1);
-        Path checkpoint = TinyCheckpointWriter.write(dir.resolve("model"), new TinyCheckpointWriter.Spec("qwen2", 4,
-                256, 4, 2, 704, 512, 4, TensorDType.F32, 1, false, 5));
-        LOG.report("memorization under steady questions (4 layers, hidden 256, window 512, r 4; 2 asking threads, "
-                + "%d s per arm), load average at start: %s", seconds, BenchLog.loadAverage());
+        Path checkpoint = TinyCheckpointWriter.write(
+                dir.resolve("model"),
+                new TinyCheckpointWriter.Spec("qwen2", 4, 256, 4, 2, 704, 512, 4, TensorDType.F32, 1, false, 5));
+        LOG.report(
+                "memorization under steady questions (4 layers, hidden 256, window 512, r 4; 2 asking threads, "
+                        + "%d s per arm), load average at start: %s",
+                seconds, BenchLog.loadAverage());
         try (RocksCorpusStore store = new RocksCorpusStore(dir.resolve("store"));
-             MemoryModel model = MemoryModel.load(checkpoint, ComputeDevice.cpu(), null);
-             CorpusMemories memories = new CorpusMemories(model, store, Long.MAX_VALUE);
-             RetrievalIndex index = indexOf(store)) {
+                MemoryModel model = MemoryModel.load(checkpoint, ComputeDevice.cpu(), null);
+                CorpusMemories memories = new CorpusMemories(model, store, Long.MAX_VALUE);
+                RetrievalIndex index = indexOf(store)) {
             ingest(store, model, "asked", 8192, 300, new Random(2));
-            try (Memorizer warmup = new Memorizer(memories, store, new QuestionGate(), (c, d) -> { }, 16)) {
+            try (Memorizer warmup = new Memorizer(memories, store, new QuestionGate(), (c, d) -> {}, 16)) {
                 while (warmup.step("asked")) {
                     // the asked corpus is fully memorized before any timing
                 }
             }
             Map<String, Duration> arms = new LinkedHashMap<>();
             arms.put("always yield (before)", Duration.ofDays(1));
-            arms.put("patience " + QuestionGate.DEFAULT_PATIENCE.toSeconds() + " s (after)", QuestionGate.DEFAULT_PATIENCE);
+            arms.put(
+                    "patience " + QuestionGate.DEFAULT_PATIENCE.toSeconds() + " s (after)",
+                    QuestionGate.DEFAULT_PATIENCE);
             for (int round = 0; round < rounds; round++) {
                 for (Duration patience : arms.values()) {
                     ingest(store, model, corpus(round, patience), 32768, 300, new Random(round));
@@ -195,8 +273,13 @@ class WorkerBenchmark {
                 for (Map.Entry<String, Duration> arm : arms.entrySet()) {
                     String corpus = corpus(round, arm.getValue());
                     QuestionGate gate = new QuestionGate(arm.getValue());
-                    RecallService recall = new RecallService(store, index, Embedder.shared(),
-                            new ClueGenerator(memories), new ExtractiveGenerator(Embedder.shared(), 3), gate);
+                    RecallService recall = new RecallService(
+                            store,
+                            index,
+                            Embedder.shared(),
+                            new ClueGenerator(memories),
+                            new ExtractiveGenerator(Embedder.shared(), 3),
+                            gate);
                     ask(recall, 1); // JIT
                     AtomicBoolean asking = new AtomicBoolean(true);
                     AtomicInteger answered = new AtomicInteger();
@@ -211,7 +294,7 @@ class WorkerBenchmark {
                         asker.start();
                         askers.add(asker);
                     }
-                    try (Memorizer memorizer = new Memorizer(memories, store, gate, (c, d) -> { }, 1)) {
+                    try (Memorizer memorizer = new Memorizer(memories, store, gate, (c, d) -> {}, 1)) {
                         memorizer.start(new dev.memorag.health.Health().part("memorizer"));
                         Thread.sleep(Duration.ofSeconds(seconds).toMillis());
                         asking.set(false);
@@ -219,9 +302,15 @@ class WorkerBenchmark {
                     for (Thread asker : askers) {
                         asker.join();
                     }
-                    long tokens = store.memoryCursor(corpus).map(MemoryCursor::tokens).orElse(0L);
-                    LOG.report("round %d, %-24s: %6d tokens memorized (%.0f/s), %3d questions answered (%.2f/s)",
-                            round, arm.getKey(), tokens, tokens / (double) seconds, answered.get(),
+                    long tokens =
+                            store.memoryCursor(corpus).map(MemoryCursor::tokens).orElse(0L);
+                    LOG.report(
+                            "round %d, %-24s: %6d tokens memorized (%.0f/s), %3d questions answered (%.2f/s)",
+                            round,
+                            arm.getKey(),
+                            tokens,
+                            tokens / (double) seconds,
+                            answered.get(),
                             answered.get() / (double) seconds);
                 }
             }
@@ -233,8 +322,8 @@ class WorkerBenchmark {
     }
 
     /** Stores passages of about {@code words} words until the corpus stream reaches {@code tokens} model tokens. */
-    private static int ingest(RocksCorpusStore store, MemoryModel model, String corpus, int tokens, int words,
-                              Random random) {
+    private static int ingest(
+            RocksCorpusStore store, MemoryModel model, String corpus, int tokens, int words, Random random) {
         List<String> texts = new ArrayList<>();
         int total = model.streamStart().length;
         while (total < tokens) {
@@ -265,8 +354,19 @@ class WorkerBenchmark {
         for (int i = 0; i < n; i++) {
             List<AnswerEvent> events = new ArrayList<>();
             long t0 = System.nanoTime();
-            recall.answer(new Question(1, "q" + i, "asked", "What did the ghost say about the future of the family?",
-                    null, 3, null, null, null, null), events::add);
+            recall.answer(
+                    new Question(
+                            1,
+                            "q" + i,
+                            "asked",
+                            "What did the ghost say about the future of the family?",
+                            null,
+                            3,
+                            null,
+                            null,
+                            null,
+                            null),
+                    events::add);
             millis[i] = (System.nanoTime() - t0) / 1e6;
             if (events.get(events.size() - 1).type() != AnswerEvent.Type.DONE) {
                 throw new AssertionError("question failed: " + events.get(events.size() - 1));

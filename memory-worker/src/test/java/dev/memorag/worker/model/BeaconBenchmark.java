@@ -10,7 +10,6 @@ import dev.memorag.worker.bench.BenchLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,8 +34,13 @@ import org.junit.jupiter.api.Test;
 class BeaconBenchmark {
     private static final BenchLog LOG = new BenchLog(Path.of("target/benchmark-small.txt"));
     private static final TinyCheckpointWriter.Spec SMALL = BenchLog.SMALL;
-    private static final int LAYERS = SMALL.layers(), HIDDEN = SMALL.hidden(), HEADS = SMALL.heads(), KV_HEADS = SMALL.kvHeads(),
-            INTER = SMALL.intermediate(), WINDOW = SMALL.window(), RATIO = SMALL.ratio();
+    private static final int LAYERS = SMALL.layers(),
+            HIDDEN = SMALL.hidden(),
+            HEADS = SMALL.heads(),
+            KV_HEADS = SMALL.kvHeads(),
+            INTER = SMALL.intermediate(),
+            WINDOW = SMALL.window(),
+            RATIO = SMALL.ratio();
 
     @Test
     void smallConfig() throws IOException {
@@ -47,8 +51,13 @@ class BeaconBenchmark {
         boolean scratchRun = Boolean.parseBoolean(System.getProperty("memorag.bench.scratch", "true"));
         Path dir = BenchLog.smallCheckpoint();
         int[] stream = TinyModels.tokens(5, memoryTokens + appendTokens);
-        LOG.report("start: memory %d + append %d tokens, decode at %d, from-scratch %s, torch threads %s; load average %s", memoryTokens,
-                appendTokens, decodeAt, scratchRun ? "measured" : "not run", System.getProperty("ai.djl.pytorch.num_threads"),
+        LOG.report(
+                "start: memory %d + append %d tokens, decode at %d, from-scratch %s, torch threads %s; load average %s",
+                memoryTokens,
+                appendTokens,
+                decodeAt,
+                scratchRun ? "measured" : "not run",
+                System.getProperty("ai.djl.pytorch.num_threads"),
                 BenchLog.loadAverage());
         try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(), null)) {
             try (BeaconMemory warm = BeaconMemory.empty(model)) {
@@ -65,9 +74,11 @@ class BeaconBenchmark {
             try (RecallSession session = new RecallSession(memory)) {
                 session.feed(TinyModels.tokens(6, 16));
                 int n = 32;
-                double decodeS = BenchLog.timed(() -> session.generate(TinyModels.tokens(7, 1), GenerationOptions.greedy(n, Set.of()), t -> true));
+                double decodeS = BenchLog.timed(() ->
+                        session.generate(TinyModels.tokens(7, 1), GenerationOptions.greedy(n, Set.of()), t -> true));
                 base2 = baseline("after decode");
-                LOG.report("decode with a %d-token memory (%d beacon rows/layer): %d tokens in %.2f s, %.2f tokens/s (baseline %.1f GFLOP/s)",
+                LOG.report(
+                        "decode with a %d-token memory (%d beacon rows/layer): %d tokens in %.2f s, %.2f tokens/s (baseline %.1f GFLOP/s)",
                         decodeAt, memory.memoryRows(), n, decodeS, n / decodeS, (base1 + base2) / 2);
             }
 
@@ -77,24 +88,45 @@ class BeaconBenchmark {
                 double base3 = baseline("before memorize part 2");
                 double part2S = memorize(memory, stream, decodeAt, memoryTokens);
                 beforeAppend = baseline("after memorize part 2");
-                phase("memorize part 2 (%d tokens)", memoryTokens - decodeAt, part2S, flops(decodeAt / WINDOW, memoryTokens / WINDOW), base3,
+                phase(
+                        "memorize part 2 (%d tokens)",
+                        memoryTokens - decodeAt,
+                        part2S,
+                        flops(decodeAt / WINDOW, memoryTokens / WINDOW),
+                        base3,
                         beforeAppend);
                 memorizeS += part2S;
-                phase("memorize total (%d tokens)", memoryTokens, memorizeS, flops(0, memoryTokens / WINDOW), base0, base1, base3, beforeAppend);
+                phase(
+                        "memorize total (%d tokens)",
+                        memoryTokens, memorizeS, flops(0, memoryTokens / WINDOW), base0, base1, base3, beforeAppend);
             }
 
             int memWindows = memoryTokens / WINDOW;
             int allWindows = stream.length / WINDOW;
-            double appendS = BenchLog.timed(() -> memory.extend(Arrays.copyOfRange(stream, memoryTokens, stream.length)));
+            double appendS =
+                    BenchLog.timed(() -> memory.extend(Arrays.copyOfRange(stream, memoryTokens, stream.length)));
             double base5 = baseline("after append");
-            phase("append %d to a " + memoryTokens + "-token memory", appendTokens, appendS, flops(memWindows, allWindows), beforeAppend, base5);
+            phase(
+                    "append %d to a " + memoryTokens + "-token memory",
+                    appendTokens,
+                    appendS,
+                    flops(memWindows, allWindows),
+                    beforeAppend,
+                    base5);
             memory.close();
 
             // The memory does not depend on how the stream is split (IncrementalMemoryTest), so a from-scratch
             // run executes exactly the windows of memorize + append. That sum is reported first; the separate
             // from-scratch run, the real measurement, comes last because a long run may not get that far.
             double ideal = flops(0, allWindows) / flops(memWindows, allWindows);
-            compare(appendTokens, memoryTokens, stream.length, appendS, memorizeS + appendS, "NOT a separate run: memorize + append time", ideal);
+            compare(
+                    appendTokens,
+                    memoryTokens,
+                    stream.length,
+                    appendS,
+                    memorizeS + appendS,
+                    "NOT a separate run: memorize + append time",
+                    ideal);
             if (scratchRun) {
                 double scratchS = BenchLog.timed(() -> {
                     try (BeaconMemory scratch = BeaconMemory.empty(model)) {
@@ -103,7 +135,14 @@ class BeaconBenchmark {
                 });
                 double base6 = baseline("after from-scratch");
                 phase("re-memorize %d from scratch", stream.length, scratchS, flops(0, allWindows), base5, base6);
-                compare(appendTokens, memoryTokens, stream.length, appendS, scratchS, "measured as a separate run", ideal);
+                compare(
+                        appendTokens,
+                        memoryTokens,
+                        stream.length,
+                        appendS,
+                        scratchS,
+                        "measured as a separate run",
+                        ideal);
             }
         }
         LOG.report("end: load average %s (2-core machine shared with other work)", BenchLog.loadAverage());
@@ -122,7 +161,8 @@ class BeaconBenchmark {
         assumeTrue(Boolean.getBoolean("memorag.bench"), "benchmark: run with -Dmemorag.bench=true");
         Path dir = BenchLog.smallCheckpoint();
         long scoreElements = Long.getLong("memorag.bench.scoreElements", BeaconModel.SCORE_ELEMENTS);
-        LOG.report("window at memory size: torch threads %s, score chunk bound %d elements; load average %s",
+        LOG.report(
+                "window at memory size: torch threads %s, score chunk bound %d elements; load average %s",
                 System.getProperty("ai.djl.pytorch.num_threads"), scoreElements, BenchLog.loadAverage());
         try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(), null)) {
             model.setScoreElements(scoreElements);
@@ -130,16 +170,27 @@ class BeaconBenchmark {
             try (BeaconMemory warm = BeaconMemory.empty(model)) {
                 warm.extend(window);
             }
-            for (String at : System.getProperty("memorag.bench.at", "0,32768,65536,131072").split(",")) {
+            for (String at : System.getProperty("memorag.bench.at", "0,32768,65536,131072")
+                    .split(",")) {
                 int memoryTokens = Integer.parseInt(at.trim()) / WINDOW * WINDOW;
-                try (BeaconMemory memory = BeaconMemory.restore(model, randomMemory(memoryTokens / WINDOW, model.config().kvDim()))) {
+                try (BeaconMemory memory = BeaconMemory.restore(
+                        model,
+                        randomMemory(memoryTokens / WINDOW, model.config().kvDim()))) {
                     double forwardS = BenchLog.timed(() -> memory.extend(window));
                     int past = memoryTokens / RATIO;
                     double[] bare = bareWindow(past, scoreElements);
-                    LOG.report("window over a %d-token memory (%d beacon rows/layer): forward %.1f s, %.1f GFLOP/s; bare matmuls of the same"
+                    LOG.report(
+                            "window over a %d-token memory (%d beacon rows/layer): forward %.1f s, %.1f GFLOP/s; bare matmuls of the same"
                                     + " shapes %.1f s, %.1f GFLOP/s (attention %.0f%% of the FLOPs); forward = %.2f of bare; load average %s",
-                            memoryTokens, past, forwardS, bare[1] / forwardS / 1e9, bare[0], bare[1] / bare[0] / 1e9,
-                            100 * bare[2] / bare[1], bare[0] / forwardS, BenchLog.loadAverage());
+                            memoryTokens,
+                            past,
+                            forwardS,
+                            bare[1] / forwardS / 1e9,
+                            bare[0],
+                            bare[1] / bare[0] / 1e9,
+                            100 * bare[2] / bare[1],
+                            bare[0] / forwardS,
+                            BenchLog.loadAverage());
                 }
             }
         }
@@ -150,7 +201,8 @@ class BeaconBenchmark {
         Random r = new Random(9);
         List<byte[]> rows = new ArrayList<>();
         for (int w = 0; w < windows; w++) {
-            ByteBuffer b = ByteBuffer.allocate(MemoryState.windowBytes(WINDOW, RATIO, LAYERS, kvDim, ComputeDevice.Precision.FP32))
+            ByteBuffer b = ByteBuffer.allocate(
+                            MemoryState.windowBytes(WINDOW, RATIO, LAYERS, kvDim, ComputeDevice.Precision.FP32))
                     .order(ByteOrder.LITTLE_ENDIAN);
             while (b.hasRemaining()) b.putFloat((float) r.nextGaussian());
             rows.add(b.array());
@@ -196,7 +248,7 @@ class BeaconBenchmark {
                     int n = Math.min(chunk, s - from);
                     int keys = past + from + n;
                     try (NDArray qc = q.get(new NDIndex(":, :" + (group * n)));
-                         NDArray scores = qc.matMul(kt.get(new NDIndex(":, :, :" + keys)))) {
+                            NDArray scores = qc.matMul(kt.get(new NDIndex(":, :, :" + keys)))) {
                         scores.matMul(v.get(new NDIndex(":, :" + keys))).close();
                     }
                     double f = 2.0 * 2 * HEADS * n * (double) keys * hd;
@@ -208,9 +260,19 @@ class BeaconBenchmark {
         }
     }
 
-    private static void compare(int append, int memory, int all, double appendS, double scratchS, String how, double ideal) {
-        LOG.report("append %d to %d vs re-memorize %d from scratch (%s): %.1f s vs %.1f s, speedup %.2fx, ideal (FLOP ratio) %.2fx, %.0f%% of ideal",
-                append, memory, all, how, appendS, scratchS, scratchS / appendS, ideal, 100 * scratchS / appendS / ideal);
+    private static void compare(
+            int append, int memory, int all, double appendS, double scratchS, String how, double ideal) {
+        LOG.report(
+                "append %d to %d vs re-memorize %d from scratch (%s): %.1f s vs %.1f s, speedup %.2fx, ideal (FLOP ratio) %.2fx, %.0f%% of ideal",
+                append,
+                memory,
+                all,
+                how,
+                appendS,
+                scratchS,
+                scratchS / appendS,
+                ideal,
+                100 * scratchS / appendS / ideal);
     }
 
     /** Memorizes stream[from, to) in steps of 8 windows with a progress line after each, so a long run shows its pace. */
@@ -220,7 +282,9 @@ class BeaconBenchmark {
             int end = Math.min(to, pos + 8 * WINDOW);
             int start = pos;
             total += BenchLog.timed(() -> memory.extend(Arrays.copyOfRange(stream, start, end)));
-            LOG.report("  progress: %d tokens memorized, %.1f s in this part; load average %s", end, total, BenchLog.loadAverage());
+            LOG.report(
+                    "  progress: %d tokens memorized, %.1f s in this part; load average %s",
+                    end, total, BenchLog.loadAverage());
             pos = end;
         }
         return total;
@@ -238,7 +302,8 @@ class BeaconBenchmark {
     static double flops(int fromWindow, int toWindow) {
         double s = slots();
         int hd = HIDDEN / HEADS;
-        double linearParams = (double) HIDDEN * (HIDDEN + 2 * KV_HEADS * hd) + (double) HEADS * hd * HIDDEN + 3.0 * HIDDEN * INTER;
+        double linearParams =
+                (double) HIDDEN * (HIDDEN + 2 * KV_HEADS * hd) + (double) HEADS * hd * HIDDEN + 3.0 * HIDDEN * INTER;
         double total = 0;
         for (int w = fromWindow; w < toWindow; w++) {
             double keyRows = s * ((double) w * WINDOW / RATIO) + s * (s + 1) / 2; // summed over the window's queries
@@ -251,8 +316,15 @@ class BeaconBenchmark {
     private static void phase(String what, int tokens, double seconds, double flops, double... baselines) {
         double base = Arrays.stream(baselines).average().orElseThrow();
         double gflops = flops / seconds / 1e9;
-        LOG.report("%s: %.1f s, %.1f tokens/s, %.1f GFLOP/s = %.2f of bare matmul (mean of adjacent baselines %s = %.1f GFLOP/s)",
-                String.format(what, tokens), seconds, tokens / seconds, gflops, gflops / base, Arrays.toString(round(baselines)), base);
+        LOG.report(
+                "%s: %.1f s, %.1f tokens/s, %.1f GFLOP/s = %.2f of bare matmul (mean of adjacent baselines %s = %.1f GFLOP/s)",
+                String.format(what, tokens),
+                seconds,
+                tokens / seconds,
+                gflops,
+                gflops / base,
+                Arrays.toString(round(baselines)),
+                base);
     }
 
     /** Bare DJL matmul of the MLP shape [2560 x 1024] x [1024 x 2816], as the model calls it. */
@@ -265,8 +337,9 @@ class BeaconBenchmark {
             long t0 = System.nanoTime();
             for (int i = 0; i < reps; i++) x.matMul(w).close();
             double gflops = 2.0 * slots() * HIDDEN * INTER * reps / BenchLog.seconds(t0) / 1e9;
-            LOG.report("baseline %s: bare DJL matmul [%d x %d] x [%d x %d] %.1f GFLOP/s; load average %s", when, slots(), HIDDEN, HIDDEN, INTER,
-                    gflops, BenchLog.loadAverage());
+            LOG.report(
+                    "baseline %s: bare DJL matmul [%d x %d] x [%d x %d] %.1f GFLOP/s; load average %s",
+                    when, slots(), HIDDEN, HIDDEN, INTER, gflops, BenchLog.loadAverage());
             return gflops;
         }
     }

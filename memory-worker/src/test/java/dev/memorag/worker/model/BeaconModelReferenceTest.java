@@ -32,12 +32,15 @@ class BeaconModelReferenceTest {
     @ParameterizedTest(name = "{0} r={1} {2} tied={3} scores<={4}")
     @MethodSource("cases")
     void memoryAndLogitsMatchReference(String type, int ratio, TensorDType dtype, boolean tied, long scoreElements) {
-        Path dir = TinyModels.write(tmp.resolve(type + ratio + dtype + tied + scoreElements),
-                TinyCheckpointWriter.Spec.tiny(type, WINDOW, ratio).withDtype(dtype).withTied(tied));
+        Path dir = TinyModels.write(
+                tmp.resolve(type + ratio + dtype + tied + scoreElements),
+                TinyCheckpointWriter.Spec.tiny(type, WINDOW, ratio)
+                        .withDtype(dtype)
+                        .withTied(tied));
         int[] stream = TinyModels.tokens(7, 3 * WINDOW + 13);
         int[] prompt = TinyModels.tokens(8, 30); // crosses the next window boundary inside the recall session
         try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(), null);
-             BeaconMemory memory = BeaconMemory.empty(model)) {
+                BeaconMemory memory = BeaconMemory.empty(model)) {
             model.setScoreElements(scoreElements);
             ReferenceModel ref = new ReferenceModel(dir, model.beacon());
             memory.extend(stream);
@@ -52,8 +55,16 @@ class BeaconModelReferenceTest {
             for (int w = 0; w < 3; w++) {
                 for (int l = 0; l < model.config().numLayers(); l++) {
                     for (int i = 0; i < n; i++) {
-                        worst = Math.max(worst, TinyModels.maxAbsDiff(refMem.k.get(l).get(w * n + i), TinyModels.windowRow(state.windows().get(w), model.config(), l, 0, i)));
-                        worst = Math.max(worst, TinyModels.maxAbsDiff(refMem.v.get(l).get(w * n + i), TinyModels.windowRow(state.windows().get(w), model.config(), l, 1, i)));
+                        worst = Math.max(
+                                worst,
+                                TinyModels.maxAbsDiff(
+                                        refMem.k.get(l).get(w * n + i),
+                                        TinyModels.windowRow(state.windows().get(w), model.config(), l, 0, i)));
+                        worst = Math.max(
+                                worst,
+                                TinyModels.maxAbsDiff(
+                                        refMem.v.get(l).get(w * n + i),
+                                        TinyModels.windowRow(state.windows().get(w), model.config(), l, 1, i)));
                     }
                 }
             }

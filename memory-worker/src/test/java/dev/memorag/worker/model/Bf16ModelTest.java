@@ -47,19 +47,24 @@ class Bf16ModelTest {
     @ParameterizedTest
     @ValueSource(strings = {"qwen2", "mistral"})
     void bf16MemoryAndGreedyTokensMatchFp32(String type) {
-        Path dir = TinyModels.write(tmp.resolve("cmp-" + type), TinyCheckpointWriter.Spec.tiny(type, WINDOW, 4).withDtype(TensorDType.BF16));
+        Path dir = TinyModels.write(
+                tmp.resolve("cmp-" + type),
+                TinyCheckpointWriter.Spec.tiny(type, WINDOW, 4).withDtype(TensorDType.BF16));
         int[] stream = TinyModels.tokens(7, 3 * WINDOW + 13);
         int[] prompt = TinyModels.tokens(8, 30);
         try (BeaconModel fp32 = BeaconModel.load(dir, ComputeDevice.cpu(), null);
-             BeaconModel bf16 = BeaconModel.load(dir, ComputeDevice.cpu(Precision.BF16), null);
-             BeaconMemory m32 = BeaconMemory.empty(fp32);
-             BeaconMemory m16 = BeaconMemory.empty(bf16)) {
+                BeaconModel bf16 = BeaconModel.load(dir, ComputeDevice.cpu(Precision.BF16), null);
+                BeaconMemory m32 = BeaconMemory.empty(fp32);
+                BeaconMemory m16 = BeaconMemory.empty(bf16)) {
             m32.extend(stream);
             m16.extend(stream);
             MemoryState s32 = m32.export();
             MemoryState s16 = m16.export();
             assertEquals(Precision.BF16, s16.precision());
-            assertEquals(s32.windows().get(0).length / 2, s16.windows().get(0).length, "BF16 rows take half the bytes of FP32 rows");
+            assertEquals(
+                    s32.windows().get(0).length / 2,
+                    s16.windows().get(0).length,
+                    "BF16 rows take half the bytes of FP32 rows");
             ModelConfig c = fp32.config();
             int n = c.beacon().beaconsPerWindow();
             double worstSteps = 0;
@@ -76,16 +81,23 @@ class Bf16ModelTest {
                         worst = Math.max(worst, TinyModels.maxAbsDiff(ra, rb));
                         for (float f : ra) scale = Math.max(scale, Math.abs(f));
                     }
-                    assertTrue(worst <= TOL * scale, type + " layer " + l + (kv == 0 ? " keys" : " values") + " differ by " + worst
-                            + ", more than 4 BF16 steps of their largest value " + scale);
+                    assertTrue(
+                            worst <= TOL * scale,
+                            type + " layer " + l + (kv == 0 ? " keys" : " values") + " differ by " + worst
+                                    + ", more than 4 BF16 steps of their largest value " + scale);
                     assertTrue(worst > 0, "the BF16 rows were rounded, so they cannot all equal the FP32 ones");
                     worstSteps = Math.max(worstSteps, worst / scale / BF16_STEP);
                 }
             }
-            System.out.printf("%s: BF16 rows differ from FP32 by at most %.2f BF16 steps of their layer's largest value%n", type, worstSteps);
+            System.out.printf(
+                    "%s: BF16 rows differ from FP32 by at most %.2f BF16 steps of their layer's largest value%n",
+                    type, worstSteps);
             GenerationOptions greedy = GenerationOptions.greedy(24, Set.of());
-            try (RecallSession a = new RecallSession(m32); RecallSession b = new RecallSession(m16)) {
-                assertArrayEquals(a.generate(prompt, greedy, t -> true), b.generate(prompt, greedy, t -> true),
+            try (RecallSession a = new RecallSession(m32);
+                    RecallSession b = new RecallSession(m16)) {
+                assertArrayEquals(
+                        a.generate(prompt, greedy, t -> true),
+                        b.generate(prompt, greedy, t -> true),
                         type + ": greedy tokens of the BF16 model differ from the FP32 model's");
             }
         }
@@ -98,20 +110,23 @@ class Bf16ModelTest {
      */
     @Test
     void decodeStepsWhoseFp16GemvOverflowsAreRecomputed() throws IOException {
-        Path dir = TinyModels.write(tmp.resolve("overflow"), TinyCheckpointWriter.Spec.tiny("qwen2", WINDOW, 4).withDtype(TensorDType.BF16));
+        Path dir = TinyModels.write(
+                tmp.resolve("overflow"),
+                TinyCheckpointWriter.Spec.tiny("qwen2", WINDOW, 4).withDtype(TensorDType.BF16));
         scaleBf16Tensor(dir, WeightLayout.layer(1, "mlp.down_proj.weight"), 1 << 16);
         int[] prompt = TinyModels.tokens(8, 12);
         GenerationOptions greedy = GenerationOptions.greedy(12, Set.of());
         try (BeaconModel fp32 = BeaconModel.load(dir, ComputeDevice.cpu(), null);
-             BeaconModel bf16 = BeaconModel.load(dir, ComputeDevice.cpu(Precision.BF16), null);
-             BeaconMemory m32 = BeaconMemory.empty(fp32);
-             BeaconMemory m16 = BeaconMemory.empty(bf16)) {
+                BeaconModel bf16 = BeaconModel.load(dir, ComputeDevice.cpu(Precision.BF16), null);
+                BeaconMemory m32 = BeaconMemory.empty(fp32);
+                BeaconMemory m16 = BeaconMemory.empty(bf16)) {
             int[] stream = TinyModels.tokens(7, WINDOW + 5);
             m32.extend(stream);
             m16.extend(stream);
             ForwardProfile profile = new ForwardProfile();
             bf16.profile(profile);
-            try (RecallSession a = new RecallSession(m32); RecallSession b = new RecallSession(m16)) {
+            try (RecallSession a = new RecallSession(m32);
+                    RecallSession b = new RecallSession(m16)) {
                 int[] expected = a.generate(prompt, greedy, t -> true);
                 int[] actual = b.generate(prompt, greedy, t -> true);
                 assertArrayEquals(expected, actual, "greedy tokens of the BF16 model differ from the FP32 model's");
@@ -125,14 +140,16 @@ class Bf16ModelTest {
     /** Multiplies a BF16 tensor of a checkpoint in place by a power of two (exact: only the exponents change). */
     private static void scaleBf16Tensor(Path dir, String name, int powerOfTwo) throws IOException {
         try (var shards = Files.list(dir)) {
-            for (Path shard : shards.filter(p -> p.toString().endsWith(".safetensors")).toList()) {
+            for (Path shard :
+                    shards.filter(p -> p.toString().endsWith(".safetensors")).toList()) {
                 SafetensorsFile.TensorInfo t;
                 try (SafetensorsFile f = SafetensorsFile.open(shard)) {
                     t = f.tensors().get(name);
                 }
                 if (t == null) continue;
                 try (FileChannel ch = FileChannel.open(shard, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(t.end() - t.begin())).order(ByteOrder.LITTLE_ENDIAN);
+                    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(t.end() - t.begin()))
+                            .order(ByteOrder.LITTLE_ENDIAN);
                     ch.read(b, t.begin());
                     for (int i = 0; i < b.limit(); i += 2) {
                         float v = Float.intBitsToFloat((b.getShort(i) & 0xFFFF) << 16) * powerOfTwo;
@@ -155,7 +172,8 @@ class Bf16ModelTest {
             assertEquals(bf16, TensorDType.halfToFloat(TensorDType.floatToHalf(bf16) & 0xFFFF), "BF16 value " + bf16);
         }
         // Below half's normal range values round to the nearest subnormal; above it, infinity.
-        assertEquals(Math.scalb(1f, -24), TensorDType.halfToFloat(TensorDType.floatToHalf(Math.scalb(1.2f, -24)) & 0xFFFF));
+        assertEquals(
+                Math.scalb(1f, -24), TensorDType.halfToFloat(TensorDType.floatToHalf(Math.scalb(1.2f, -24)) & 0xFFFF));
         assertEquals(Float.POSITIVE_INFINITY, TensorDType.halfToFloat(TensorDType.floatToHalf(70000f) & 0xFFFF));
         assertEquals(65504f, TensorDType.halfToFloat(TensorDType.floatToHalf(65504f) & 0xFFFF));
     }
@@ -163,36 +181,57 @@ class Bf16ModelTest {
     @ParameterizedTest
     @ValueSource(strings = {"qwen2"})
     void bf16RowsSurviveRocksDbBitExactAndForeignPrecisionIsRefused(String type) {
-        Path dir = TinyModels.write(tmp.resolve("rocks-" + type), TinyCheckpointWriter.Spec.tiny(type, WINDOW, 4).withDtype(TensorDType.BF16));
+        Path dir = TinyModels.write(
+                tmp.resolve("rocks-" + type),
+                TinyCheckpointWriter.Spec.tiny(type, WINDOW, 4).withDtype(TensorDType.BF16));
         int[] stream = TinyModels.tokens(11, 2 * WINDOW + 5);
         int[] prompt = TinyModels.tokens(12, 9);
         try (BeaconModel bf16 = BeaconModel.load(dir, ComputeDevice.cpu(Precision.BF16), null);
-             BeaconModel fp32 = BeaconModel.load(dir, ComputeDevice.cpu(), null);
-             BeaconMemory live = BeaconMemory.empty(bf16);
-             RocksCorpusStore store = new RocksCorpusStore(tmp.resolve("state-" + type))) {
+                BeaconModel fp32 = BeaconModel.load(dir, ComputeDevice.cpu(), null);
+                BeaconMemory live = BeaconMemory.empty(bf16);
+                RocksCorpusStore store = new RocksCorpusStore(tmp.resolve("state-" + type))) {
             live.extend(stream);
             MemoryState exported = live.export();
             String fingerprint = ModelFingerprint.of(dir, bf16.beacon(), Precision.BF16);
             assertTrue(fingerprint.endsWith("-bf16"));
-            assertNotEquals(ModelFingerprint.of(dir, fp32.beacon(), Precision.FP32), fingerprint, "the fingerprint covers the precision");
-            MemoryCursor cursor = new MemoryCursor(fingerprint, 0, live.tokenCount(), live.windowCount(), live.pending(), 0, 0);
-            store.applyMemory(new MemoryUpdate("c", cursor, 0, exported.windows(), bf16.config().numLayers(), true, new long[0]));
+            assertNotEquals(
+                    ModelFingerprint.of(dir, fp32.beacon(), Precision.FP32),
+                    fingerprint,
+                    "the fingerprint covers the precision");
+            MemoryCursor cursor =
+                    new MemoryCursor(fingerprint, 0, live.tokenCount(), live.windowCount(), live.pending(), 0, 0);
+            store.applyMemory(new MemoryUpdate(
+                    "c", cursor, 0, exported.windows(), bf16.config().numLayers(), true, new long[0]));
 
             List<byte[]> onDisk = store.memoryWindows("c", live.windowCount());
-            MemoryState read = new MemoryState(WINDOW, 4, bf16.config().numLayers(), bf16.config().kvDim(), Precision.BF16, onDisk,
-                    live.pending(), live.pending().length % 4);
+            MemoryState read = new MemoryState(
+                    WINDOW,
+                    4,
+                    bf16.config().numLayers(),
+                    bf16.config().kvDim(),
+                    Precision.BF16,
+                    onDisk,
+                    live.pending(),
+                    live.pending().length % 4);
             try (BeaconMemory restored = BeaconMemory.restore(bf16, read);
-                 RecallSession a = new RecallSession(live);
-                 RecallSession b = new RecallSession(restored)) {
+                    RecallSession a = new RecallSession(live);
+                    RecallSession b = new RecallSession(restored)) {
                 for (int w = 0; w < exported.windows().size(); w++) {
-                    assertArrayEquals(exported.windows().get(w), restored.exportWindow(w), "window " + w + " changed on its way through RocksDB");
+                    assertArrayEquals(
+                            exported.windows().get(w),
+                            restored.exportWindow(w),
+                            "window " + w + " changed on its way through RocksDB");
                 }
-                // The live memory holds exactly the rounded rows it exported: recall cannot tell it from the restored one.
+                // The live memory holds exactly the rounded rows it exported: recall cannot tell it from the restored
+                // one.
                 assertArrayEquals(a.feed(prompt), b.feed(prompt));
             }
 
-            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> BeaconMemory.restore(fp32, read));
-            assertTrue(refused.getMessage().contains("memory rows are bf16 but this model holds fp32"), refused.getMessage());
+            IllegalArgumentException refused =
+                    assertThrows(IllegalArgumentException.class, () -> BeaconMemory.restore(fp32, read));
+            assertTrue(
+                    refused.getMessage().contains("memory rows are bf16 but this model holds fp32"),
+                    refused.getMessage());
             try (BeaconMemory m32 = BeaconMemory.empty(fp32)) {
                 m32.extend(stream);
                 MemoryState fp32State = m32.export();
@@ -202,7 +241,13 @@ class Bf16ModelTest {
                 float[] exact = MemoryState.decode(fp32State.windows().get(0), Precision.FP32);
                 float[] rounded = MemoryState.decode(converted.windows().get(0), Precision.BF16);
                 for (int i = 0; i < exact.length; i++) assertEquals(TensorDType.roundToBf16(exact[i]), rounded[i]);
-                assertArrayEquals(converted.windows().get(0), converted.withPrecision(Precision.FP32).withPrecision(Precision.BF16).windows().get(0));
+                assertArrayEquals(
+                        converted.windows().get(0),
+                        converted
+                                .withPrecision(Precision.FP32)
+                                .withPrecision(Precision.BF16)
+                                .windows()
+                                .get(0));
                 try (BeaconMemory opened = BeaconMemory.restore(bf16, converted)) {
                     assertEquals(m32.windowCount(), opened.windowCount());
                 }

@@ -31,8 +31,11 @@ class Bf16OpsBenchmark {
     @Test
     void opsBf16VsFp32() throws Exception {
         assumeTrue(Boolean.getBoolean("memorag.bench"), "benchmark: run with -Dmemorag.bench=true");
-        LOG.report("bf16 ops: torch threads %s, load average %s", System.getProperty("ai.djl.pytorch.num_threads"), BenchLog.loadAverage());
-        for (String probe : Bf16Probe.PROBES) LOG.report("BF16 probe '%s' in a child JVM: %s", probe, Bf16Probe.runChild(probe));
+        LOG.report(
+                "bf16 ops: torch threads %s, load average %s",
+                System.getProperty("ai.djl.pytorch.num_threads"), BenchLog.loadAverage());
+        for (String probe : Bf16Probe.PROBES)
+            LOG.report("BF16 probe '%s' in a child JVM: %s", probe, Bf16Probe.runChild(probe));
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w32 = m.randomNormal(new Shape(INTER, HIDDEN));
             NDArray w16 = w32.toType(DataType.FLOAT16, false);
@@ -47,21 +50,40 @@ class Bf16OpsBenchmark {
             double dec16 = perCall(20, () -> x1h.matMul(w16T));
             double decUp = perCall(300, () -> x1.matMul(w16T.toType(DataType.FLOAT32, false)));
             double decBlocks = perCall(300, () -> blocked(x1, w16, 256));
-            LOG.report("decode [1,%d]x[%d,%d]: fp32 %.3f ms (%.1f GB/s of weights); fp16 native %.3f ms; fp16 stored, up-cast "
-                            + "per call %.3f ms; up-cast in 256-row blocks %.3f ms: best 2-byte / fp32 time %.2f", HIDDEN, HIDDEN, INTER,
-                    dec32 * 1e3, bytes32 / dec32 / 1e9, dec16 * 1e3, decUp * 1e3, decBlocks * 1e3, Math.min(decUp, decBlocks) / dec32);
+            LOG.report(
+                    "decode [1,%d]x[%d,%d]: fp32 %.3f ms (%.1f GB/s of weights); fp16 native %.3f ms; fp16 stored, up-cast "
+                            + "per call %.3f ms; up-cast in 256-row blocks %.3f ms: best 2-byte / fp32 time %.2f",
+                    HIDDEN,
+                    HIDDEN,
+                    INTER,
+                    dec32 * 1e3,
+                    bytes32 / dec32 / 1e9,
+                    dec16 * 1e3,
+                    decUp * 1e3,
+                    decBlocks * 1e3,
+                    Math.min(decUp, decBlocks) / dec32);
 
             double flops = 2.0 * SLOTS * HIDDEN * INTER;
             double mem32 = perCall(5, () -> xs.matMul(w32T));
             double memUp = perCall(5, () -> xs.matMul(w16T.toType(DataType.FLOAT32, false)));
             double mem32b = perCall(5, () -> xs.matMul(w32T));
             double mem16 = perCall(1, () -> xs.toType(DataType.FLOAT16, false).matMul(w16T));
-            LOG.report("memorize [%d,%d]x[%d,%d]: fp32 %.1f GFLOP/s, fp16 stored + up-cast per call %.1f GFLOP/s (%.2f of fp32), "
-                            + "fp16 native %.2f GFLOP/s", SLOTS, HIDDEN, HIDDEN, INTER, flops / ((mem32 + mem32b) / 2) / 1e9, flops / memUp / 1e9,
-                    (mem32 + mem32b) / 2 / memUp, flops / mem16 / 1e9);
+            LOG.report(
+                    "memorize [%d,%d]x[%d,%d]: fp32 %.1f GFLOP/s, fp16 stored + up-cast per call %.1f GFLOP/s (%.2f of fp32), "
+                            + "fp16 native %.2f GFLOP/s",
+                    SLOTS,
+                    HIDDEN,
+                    HIDDEN,
+                    INTER,
+                    flops / ((mem32 + mem32b) / 2) / 1e9,
+                    flops / memUp / 1e9,
+                    (mem32 + mem32b) / 2 / memUp,
+                    flops / mem16 / 1e9);
 
             double up = perCall(50, () -> w16.toType(DataType.FLOAT32, false));
-            LOG.report("fp16 -> fp32 of a [%d,%d] weight: %.2f ms (%.1f G elements/s)", INTER, HIDDEN, up * 1e3, HIDDEN * (double) INTER / up / 1e9);
+            LOG.report(
+                    "fp16 -> fp32 of a [%d,%d] weight: %.2f ms (%.1f G elements/s)",
+                    INTER, HIDDEN, up * 1e3, HIDDEN * (double) INTER / up / 1e9);
         }
     }
 
@@ -96,7 +118,11 @@ class Bf16OpsBenchmark {
             try (NDManager m = NDManager.newBaseManager()) {
                 NDArray a = switch (args[0]) {
                     case "toType" -> m.ones(new Shape(4)).toType(DataType.BFLOAT16, false);
-                    case "createFromBytes" -> m.create(ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()), new Shape(4), DataType.BFLOAT16);
+                    case "createFromBytes" ->
+                        m.create(
+                                ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()),
+                                new Shape(4),
+                                DataType.BFLOAT16);
                     default -> m.zeros(new Shape(4), DataType.BFLOAT16);
                 };
                 System.out.println("ok: " + a.getDataType());
@@ -104,11 +130,22 @@ class Bf16OpsBenchmark {
         }
 
         static String runChild(String probe) throws IOException, InterruptedException {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
-                    "-cp", System.getProperty("java.class.path"), Bf16Probe.class.getName(), probe).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Dai.djl.offline=true",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            Bf16Probe.class.getName(),
+                            probe)
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int rc = p.waitFor();
-            String last = out.lines().filter(l -> !l.contains("WARN") && !l.contains("INFO")).reduce((a, b) -> b).orElse("");
+            String last = out.lines()
+                    .filter(l -> !l.contains("WARN") && !l.contains("INFO"))
+                    .reduce((a, b) -> b)
+                    .orElse("");
             return "exit " + rc + ", last line '" + last + "'";
         }
     }

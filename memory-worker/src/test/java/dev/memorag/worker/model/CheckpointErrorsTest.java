@@ -25,11 +25,14 @@ class CheckpointErrorsTest {
     Path tmp;
 
     private Path checkpoint(String type) {
-        return TinyModels.write(tmp.resolve(type), TinyCheckpointWriter.Spec.tiny(type, 32, 4).withDtype(TensorDType.BF16));
+        return TinyModels.write(
+                tmp.resolve(type), TinyCheckpointWriter.Spec.tiny(type, 32, 4).withDtype(TensorDType.BF16));
     }
 
     private static String loadError(Path dir) {
-        ModelLoadException e = assertThrows(ModelLoadException.class, () -> BeaconModel.load(dir, ComputeDevice.cpu(), null).close());
+        ModelLoadException e = assertThrows(
+                ModelLoadException.class,
+                () -> BeaconModel.load(dir, ComputeDevice.cpu(), null).close());
         return e.getMessage();
     }
 
@@ -48,29 +51,45 @@ class CheckpointErrorsTest {
             assertTrue(c.has("model.beacon_embed_tokens.weight"));
         }
         try (Checkpoint c = Checkpoint.open(checkpoint("mistral"))) {
-            assertTrue(!c.has("model.layers.0.self_attn.beacon_q_proj.bias") && !c.has("model.layers.0.self_attn.q_proj.bias"),
+            assertTrue(
+                    !c.has("model.layers.0.self_attn.beacon_q_proj.bias")
+                            && !c.has("model.layers.0.self_attn.q_proj.bias"),
                     "mistral has no q/k/v biases");
         }
         BeaconModel.load(dir, ComputeDevice.cpu(), null).close();
         if (ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0) {
-            assertEquals(ComputeDevice.cpu(), ComputeDevice.select(DeviceChoice.AUTO, Dtype.AUTO, dir), "no GPU, small model: FP32 on CPU");
+            assertEquals(
+                    ComputeDevice.cpu(),
+                    ComputeDevice.select(DeviceChoice.AUTO, Dtype.AUTO, dir),
+                    "no GPU, small model: FP32 on CPU");
         }
     }
 
     @Test
     void missingTensorNamesTensorAndIndex() throws IOException {
         Path dir = checkpoint("qwen2");
-        editJson(dir.resolve(Checkpoint.INDEX), o -> o.getAsJsonObject("weight_map").remove("model.layers.1.self_attn.beacon_k_proj.weight"));
+        editJson(
+                dir.resolve(Checkpoint.INDEX),
+                o -> o.getAsJsonObject("weight_map").remove("model.layers.1.self_attn.beacon_k_proj.weight"));
         String m = loadError(dir);
-        assertTrue(m.startsWith("missing tensor 'model.layers.1.self_attn.beacon_k_proj.weight' in ") && m.contains(Checkpoint.INDEX), m);
+        assertTrue(
+                m.startsWith("missing tensor 'model.layers.1.self_attn.beacon_k_proj.weight' in ")
+                        && m.contains(Checkpoint.INDEX),
+                m);
     }
 
     @Test
     void tensorAbsentFromItsShardIsReported() throws IOException {
         Path dir = checkpoint("mistral");
-        editJson(dir.resolve(Checkpoint.INDEX), o -> o.getAsJsonObject("weight_map").addProperty("model.norm.weight", SHARD1));
+        editJson(
+                dir.resolve(Checkpoint.INDEX),
+                o -> o.getAsJsonObject("weight_map").addProperty("model.norm.weight", SHARD1));
         String m = loadError(dir);
-        assertTrue(m.contains("missing tensor 'model.norm.weight' in ") && m.contains(SHARD1) && m.contains("the index maps it there"), m);
+        assertTrue(
+                m.contains("missing tensor 'model.norm.weight' in ")
+                        && m.contains(SHARD1)
+                        && m.contains("the index maps it there"),
+                m);
     }
 
     @Test
@@ -78,7 +97,10 @@ class CheckpointErrorsTest {
         Path dir = checkpoint("qwen2");
         editJson(dir.resolve("config.json"), o -> o.addProperty("intermediate_size", 100));
         String m = loadError(dir);
-        assertTrue(m.startsWith("wrong shape of tensor 'model.layers.0.mlp.gate_proj.weight' in ") && m.contains("[128, 64], expected [100, 64]"), m);
+        assertTrue(
+                m.startsWith("wrong shape of tensor 'model.layers.0.mlp.gate_proj.weight' in ")
+                        && m.contains("[128, 64], expected [100, 64]"),
+                m);
     }
 
     @Test
@@ -136,7 +158,12 @@ class CheckpointErrorsTest {
         Path dir = checkpoint("qwen2");
         Files.delete(dir.resolve(SHARD2));
         String m = loadError(dir);
-        assertTrue(m.startsWith("missing shard ") && m.contains(SHARD2) && m.contains("named in ") && m.contains("for tensor '"), m);
+        assertTrue(
+                m.startsWith("missing shard ")
+                        && m.contains(SHARD2)
+                        && m.contains("named in ")
+                        && m.contains("for tensor '"),
+                m);
     }
 
     @Test

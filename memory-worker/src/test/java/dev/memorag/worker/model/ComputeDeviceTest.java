@@ -34,9 +34,11 @@ class ComputeDeviceTest {
         assertEquals(DataType.FLOAT32, bf16.dataType());
         assertTrue(bf16.describe().contains("BF16 weights"), bf16.describe());
 
-        assertEquals(Precision.FP32, ComputeDevice.select(DeviceChoice.CPU, Dtype.FP32, dir).precision());
-        SettingException setting = assertThrows(SettingException.class,
-                () -> Settings.fromEnvironment(Map.of("MEMORAG_DTYPE", "int8")));
+        assertEquals(
+                Precision.FP32,
+                ComputeDevice.select(DeviceChoice.CPU, Dtype.FP32, dir).precision());
+        SettingException setting =
+                assertThrows(SettingException.class, () -> Settings.fromEnvironment(Map.of("MEMORAG_DTYPE", "int8")));
         assertTrue(setting.getMessage().contains("MEMORAG_DTYPE (--dtype): 'int8'"), setting.getMessage());
         assertTrue(setting.getMessage().contains("choose from auto, fp32, bf16"), setting.getMessage());
     }

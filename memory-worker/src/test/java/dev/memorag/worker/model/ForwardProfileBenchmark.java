@@ -31,8 +31,9 @@ class ForwardProfileBenchmark {
         int decodeAt = Integer.getInteger("memorag.bench.decodeAt", 32768) / window * window;
         int decodeTokens = Integer.getInteger("memorag.bench.decode", 32);
         Path dir = PrecisionBenchmark.checkpoint();
-        LOG.report("profile: decode %d tokens at a %d-token memory, torch threads %s; load average %s", decodeTokens, decodeAt,
-                System.getProperty("ai.djl.pytorch.num_threads"), BenchLog.loadAverage());
+        LOG.report(
+                "profile: decode %d tokens at a %d-token memory, torch threads %s; load average %s",
+                decodeTokens, decodeAt, System.getProperty("ai.djl.pytorch.num_threads"), BenchLog.loadAverage());
         Map<Precision, Map<Stage, Double>> decode = new EnumMap<>(Precision.class);
         Map<Precision, double[]> steps = new EnumMap<>(Precision.class);
         Map<String, Map<Precision, Map<Stage, Double>>> windows = new java.util.TreeMap<>();
@@ -45,25 +46,34 @@ class ForwardProfileBenchmark {
                 try (BeaconMemory warm = BeaconMemory.empty(model)) {
                     warm.extend(windowTokens);
                 }
-                MemoryState state = BeaconBenchmark.randomMemory(decodeAt / window, model.config().kvDim()).withPrecision(precision);
-                try (BeaconMemory memory = BeaconMemory.restore(model, state); RecallSession session = new RecallSession(memory)) {
+                MemoryState state = BeaconBenchmark.randomMemory(
+                                decodeAt / window, model.config().kvDim())
+                        .withPrecision(precision);
+                try (BeaconMemory memory = BeaconMemory.restore(model, state);
+                        RecallSession session = new RecallSession(memory)) {
                     session.feed(TinyModels.tokens(6, 16));
-                    session.generate(TinyModels.tokens(7, 1), GenerationOptions.greedy(4, Set.of()), t -> true); // warm-up
+                    session.generate(
+                            TinyModels.tokens(7, 1), GenerationOptions.greedy(4, Set.of()), t -> true); // warm-up
                     profile.reset();
-                    double seconds = BenchLog.timed(() -> session.generate(TinyModels.tokens(7, 1),
-                            GenerationOptions.greedy(decodeTokens, Set.of()), t -> true));
+                    double seconds = BenchLog.timed(() -> session.generate(
+                            TinyModels.tokens(7, 1), GenerationOptions.greedy(decodeTokens, Set.of()), t -> true));
                     decode.put(precision, profile.seconds());
                     steps.put(precision, new double[] {seconds, profile.forwardSeconds(), profile.forwards()});
                 }
-                for (String at : System.getProperty("memorag.bench.windowAt", "0,32768").split(",")) {
+                for (String at :
+                        System.getProperty("memorag.bench.windowAt", "0,32768").split(",")) {
                     if (at.isBlank()) continue;
                     int memoryTokens = Integer.parseInt(at.trim()) / window * window;
-                    MemoryState past = BeaconBenchmark.randomMemory(memoryTokens / window, model.config().kvDim()).withPrecision(precision);
+                    MemoryState past = BeaconBenchmark.randomMemory(
+                                    memoryTokens / window, model.config().kvDim())
+                            .withPrecision(precision);
                     try (BeaconMemory memory = BeaconMemory.restore(model, past)) {
                         profile.reset();
                         double seconds = BenchLog.timed(() -> memory.extend(windowTokens));
-                        windows.computeIfAbsent(at.trim(), k -> new EnumMap<>(Precision.class)).put(precision, profile.seconds());
-                        windowTotals.computeIfAbsent(at.trim(), k -> new EnumMap<>(Precision.class))
+                        windows.computeIfAbsent(at.trim(), k -> new EnumMap<>(Precision.class))
+                                .put(precision, profile.seconds());
+                        windowTotals
+                                .computeIfAbsent(at.trim(), k -> new EnumMap<>(Precision.class))
                                 .put(precision, new double[] {seconds, profile.forwardSeconds(), profile.forwards()});
                     }
                 }
@@ -71,13 +81,17 @@ class ForwardProfileBenchmark {
             }
         }
         report("decode at a " + decodeAt + "-token memory, ms per token", decode, steps, decodeTokens);
-        windows.forEach((at, byPrecision) -> report("one window (" + window + " tokens) at a " + at + "-token memory, ms per window",
-                byPrecision, windowTotals.get(at), 1));
+        windows.forEach((at, byPrecision) -> report(
+                "one window (" + window + " tokens) at a " + at + "-token memory, ms per window",
+                byPrecision,
+                windowTotals.get(at),
+                1));
         LOG.report("profile end: load average %s", BenchLog.loadAverage());
     }
 
     /** One markdown table: a row per stage, ms per unit and share of the whole for each precision. */
-    private static void report(String title, Map<Precision, Map<Stage, Double>> stages, Map<Precision, double[]> totals, int units) {
+    private static void report(
+            String title, Map<Precision, Map<Stage, Double>> stages, Map<Precision, double[]> totals, int units) {
         StringBuilder t = new StringBuilder(title).append('\n').append("| stage |");
         for (Precision p : stages.keySet()) t.append(' ').append(p.wire()).append(" ms | share |");
         t.append("\n|---|").append("---|---|".repeat(stages.size())).append('\n');
@@ -88,7 +102,9 @@ class ForwardProfileBenchmark {
         }
         t.append("| forward, no stage (reshapes, residual adds, Java) |");
         for (Precision p : stages.keySet()) {
-            double staged = stages.get(p).values().stream().mapToDouble(Double::doubleValue).sum();
+            double staged = stages.get(p).values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sum();
             cell(t, totals.get(p)[1] - staged, totals.get(p)[0], units);
         }
         t.append("\n| outside forward (window K/V append, sampling, scopes) |");

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GenerationTest {
     @TempDir
     static Path tmp;
+
     static BeaconModel model;
     static ModelTokenizer tokenizer;
 
@@ -50,7 +51,9 @@ class GenerationTest {
             counts[x]++;
         }
         // softmax(0.1, 2, 1.9, -1) ~ (0.07, 0.47, 0.43, 0.02)
-        assertTrue(counts[1] > 1700 && counts[1] < 2100 && counts[2] > 1550 && counts[0] > 180 && counts[3] < 150, java.util.Arrays.toString(counts));
+        assertTrue(
+                counts[1] > 1700 && counts[1] < 2100 && counts[2] > 1550 && counts[0] > 180 && counts[3] < 150,
+                java.util.Arrays.toString(counts));
         Sampler nucleus = new Sampler(GenerationOptions.greedy(1, Set.of()).withSampling(1.0, 0.5, 5));
         for (int i = 0; i < 200; i++) {
             int x = nucleus.next(logits);
@@ -93,7 +96,8 @@ class GenerationTest {
                 }
             }
             assertEquals(40, generated.length);
-            assertArrayEquals(expected, generated, "the device argmax picks what the Java argmax over the copied logits picks");
+            assertArrayEquals(
+                    expected, generated, "the device argmax picks what the Java argmax over the copied logits picks");
         }
     }
 
@@ -111,12 +115,16 @@ class GenerationTest {
                 int[] stopped = s.generate(prompt, GenerationOptions.greedy(6, Set.of(free[2])), t -> true);
                 int firstStop = 0;
                 while (free[firstStop] != free[2]) firstStop++;
-                assertArrayEquals(java.util.Arrays.copyOf(free, firstStop), stopped, "EOS id ends generation and is not returned");
+                assertArrayEquals(
+                        java.util.Arrays.copyOf(free, firstStop),
+                        stopped,
+                        "EOS id ends generation and is not returned");
             }
             try (RecallSession s = new RecallSession(memory)) {
                 int[] count = {0};
                 int[] cut = s.generate(prompt, GenerationOptions.greedy(6, Set.of()), t -> ++count[0] < 3);
-                assertArrayEquals(java.util.Arrays.copyOf(free, 3), cut, "listener returning false stops after that token");
+                assertArrayEquals(
+                        java.util.Arrays.copyOf(free, 3), cut, "listener returning false stops after that token");
             }
         }
     }
@@ -126,8 +134,10 @@ class GenerationTest {
         TextGenerator generator = new TextGenerator(model, tokenizer);
         ChatTemplate template = ChatTemplate.forModelType("qwen2");
         try (BeaconMemory memory = BeaconMemory.empty(model)) {
-            memory.extend(tokenizer.encode(template.userPrefix() + "the quick brown fox jumps over the lazy dog. ".repeat(6)));
-            String prompt = template.userSuffixAndReply("", "I have read the article.") + template.nextUserTurn("what did the fox do?");
+            memory.extend(tokenizer.encode(
+                    template.userPrefix() + "the quick brown fox jumps over the lazy dog. ".repeat(6)));
+            String prompt = template.userSuffixAndReply("", "I have read the article.")
+                    + template.nextUserTurn("what did the fox do?");
             StringBuilder streamed = new StringBuilder();
             GenerationOptions options = GenerationOptions.greedy(12, Set.of(TinyCheckpointWriter.SEP_ID));
             String full = generator.generate(memory, prompt, options, streamed::append);
@@ -137,7 +147,10 @@ class GenerationTest {
             StringBuilder streamed2 = new StringBuilder();
             String cut = generator.generate(memory, prompt, options.withStopStrings(List.of(stop)), streamed2::append);
             assertEquals(full.substring(0, full.indexOf(stop)), cut);
-            assertEquals(cut, streamed2.toString(), "text held back for a possible stop string is never streamed past the stop");
+            assertEquals(
+                    cut,
+                    streamed2.toString(),
+                    "text held back for a possible stop string is never streamed past the stop");
             assertNotEquals(full, cut);
         }
     }
@@ -158,8 +171,9 @@ class GenerationTest {
         }
         // Fewer tokens than the ratio: the beacon stream has no beacon yet, so both modes agree.
         int[] three = java.util.Arrays.copyOf(tokens, 3);
-        try (RecallSession plain = RecallSession.plain(model); BeaconMemory empty = BeaconMemory.empty(model);
-             RecallSession beacon = new RecallSession(empty)) {
+        try (RecallSession plain = RecallSession.plain(model);
+                BeaconMemory empty = BeaconMemory.empty(model);
+                RecallSession beacon = new RecallSession(empty)) {
             assertTrue(TinyModels.maxAbsDiff(plain.feed(three), beacon.feed(three)) < 1e-5);
             // With more tokens the beacon stream differs (beacons are attended to), the plain one does not have them.
             int[] more = java.util.Arrays.copyOfRange(tokens, 3, 12);
@@ -172,7 +186,9 @@ class GenerationTest {
         int[] ids = tokenizer.encode("hello world");
         assertEquals(2, ids.length);
         assertEquals("hello world", tokenizer.decode(ids));
-        assertTrue(java.util.Arrays.stream(tokenizer.encode("a long sentence of words")).allMatch(i -> i < model.config().beaconTokenId()),
+        assertTrue(
+                java.util.Arrays.stream(tokenizer.encode("a long sentence of words"))
+                        .allMatch(i -> i < model.config().beaconTokenId()),
                 "the beacon id is outside the tokenizer vocabulary");
         ChatTemplate qwen = ChatTemplate.forModelType("qwen2");
         assertEquals("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n", qwen.nextUserTurn("hi"));

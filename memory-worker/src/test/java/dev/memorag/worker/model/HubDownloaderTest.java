@@ -26,7 +26,9 @@ class HubDownloaderTest {
 
     @Test
     void downloadsIndexAndShardsThenLoads() throws IOException {
-        Path source = TinyModels.write(tmp.resolve("hub/org/tiny"), TinyCheckpointWriter.Spec.tiny("mistral", 32, 4).withDtype(TensorDType.BF16));
+        Path source = TinyModels.write(
+                tmp.resolve("hub/org/tiny"),
+                TinyCheckpointWriter.Spec.tiny("mistral", 32, 4).withDtype(TensorDType.BF16));
         List<String> requested = new CopyOnWriteArrayList<>();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ex -> {
@@ -43,7 +45,12 @@ class HubDownloaderTest {
         try {
             URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
             Path target = new HubDownloader(endpoint, Duration.ofSeconds(5)).download("org/tiny", tmp.resolve("cache"));
-            for (String f : List.of("config.json", "tokenizer.json", Checkpoint.INDEX, "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors")) {
+            for (String f : List.of(
+                    "config.json",
+                    "tokenizer.json",
+                    Checkpoint.INDEX,
+                    "model-00001-of-00002.safetensors",
+                    "model-00002-of-00002.safetensors")) {
                 assertArrayEquals(Files.readAllBytes(source.resolve(f)), Files.readAllBytes(target.resolve(f)), f);
                 assertTrue(requested.contains("/org/tiny/resolve/main/" + f), requested.toString());
             }
@@ -55,9 +62,13 @@ class HubDownloaderTest {
             new HubDownloader(endpoint, Duration.ofSeconds(5)).download("org/tiny", target);
             assertEquals(before, requested.size(), "files already present are not fetched again");
 
-            ModelLoadException missing = assertThrows(ModelLoadException.class,
-                    () -> new HubDownloader(endpoint, Duration.ofSeconds(5)).download("org/absent", tmp.resolve("absent")));
-            assertTrue(missing.getMessage().contains("/org/absent/resolve/main/config.json: HTTP 404"), missing.getMessage());
+            ModelLoadException missing = assertThrows(
+                    ModelLoadException.class,
+                    () -> new HubDownloader(endpoint, Duration.ofSeconds(5))
+                            .download("org/absent", tmp.resolve("absent")));
+            assertTrue(
+                    missing.getMessage().contains("/org/absent/resolve/main/config.json: HTTP 404"),
+                    missing.getMessage());
         } finally {
             server.stop(0);
         }
@@ -69,9 +80,13 @@ class HubDownloaderTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        ModelLoadException e = assertThrows(ModelLoadException.class,
-                () -> new HubDownloader(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(2)).download("TommyChien/memorag-qwen2-7b-inst", tmp.resolve("m")));
-        assertTrue(e.getMessage().startsWith("cannot download TommyChien/memorag-qwen2-7b-inst from http://127.0.0.1:") && e.getMessage().contains("no network"),
+        ModelLoadException e = assertThrows(
+                ModelLoadException.class,
+                () -> new HubDownloader(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(2))
+                        .download("TommyChien/memorag-qwen2-7b-inst", tmp.resolve("m")));
+        assertTrue(
+                e.getMessage().startsWith("cannot download TommyChien/memorag-qwen2-7b-inst from http://127.0.0.1:")
+                        && e.getMessage().contains("no network"),
                 e.getMessage());
     }
 }

@@ -22,6 +22,7 @@ class IncrementalMemoryTest {
 
     @TempDir
     static Path tmp;
+
     static BeaconModel model;
 
     @BeforeAll
@@ -59,7 +60,10 @@ class IncrementalMemoryTest {
                     MemoryState actual = pieces.export();
                     assertEquals(expected.windows().size(), actual.windows().size());
                     for (int w = 0; w < expected.windows().size(); w++) {
-                        assertArrayEquals(expected.windows().get(w), actual.windows().get(w), "window " + w + " split seed " + seed);
+                        assertArrayEquals(
+                                expected.windows().get(w),
+                                actual.windows().get(w),
+                                "window " + w + " split seed " + seed);
                     }
                     assertArrayEquals(expected.pending(), actual.pending());
                     assertEquals(expected.remainder(), actual.remainder());
@@ -92,7 +96,7 @@ class IncrementalMemoryTest {
     void loadTimeSettingsOverrideTheConfig() {
         Path dir = tmp.resolve("qwen2");
         try (BeaconModel small = BeaconModel.load(dir, ComputeDevice.cpu(), new BeaconSettings(16, 8));
-             BeaconMemory m = BeaconMemory.empty(small)) {
+                BeaconMemory m = BeaconMemory.empty(small)) {
             m.extend(TinyModels.tokens(5, 40));
             assertEquals(2, m.windowCount());
             assertEquals(2 * 16 / 8, m.memoryRows());

@@ -20,6 +20,7 @@ class MemoryStateTest {
 
     @TempDir
     static Path tmp;
+
     static Path dir;
     static BeaconModel model;
 
@@ -47,14 +48,26 @@ class MemoryStateTest {
                 expected = s.generate(prompt, options, t -> streamed.add(t));
             }
             assertEquals(10, expected.length);
-            assertArrayEquals(expected, streamed.stream().mapToInt(Integer::intValue).toArray(), "callback saw every token in order");
+            assertArrayEquals(
+                    expected,
+                    streamed.stream().mapToInt(Integer::intValue).toArray(),
+                    "callback saw every token in order");
             // Persisted form: windows and pending ids as bytes, as a store would keep them.
             List<byte[]> windows = new ArrayList<>();
-            for (int i = 0; i < original.windowCount(); i++) windows.add(original.exportWindow(i).clone());
+            for (int i = 0; i < original.windowCount(); i++)
+                windows.add(original.exportWindow(i).clone());
             int[] pending = MemoryState.pendingFromBytes(state.pendingBytes());
-            MemoryState reloaded = new MemoryState(state.window(), state.ratio(), state.layers(), state.kvDim(), state.precision(), windows, pending, pending.length % state.ratio());
+            MemoryState reloaded = new MemoryState(
+                    state.window(),
+                    state.ratio(),
+                    state.layers(),
+                    state.kvDim(),
+                    state.precision(),
+                    windows,
+                    pending,
+                    pending.length % state.ratio());
             try (BeaconMemory restored = BeaconMemory.restore(model, reloaded);
-                 RecallSession s = new RecallSession(restored)) {
+                    RecallSession s = new RecallSession(restored)) {
                 assertEquals(original.memoryRows(), restored.memoryRows());
                 assertArrayEquals(expected, s.generate(prompt, options, t -> true));
                 for (int i = 0; i < windows.size(); i++) assertArrayEquals(windows.get(i), restored.exportWindow(i));
@@ -72,7 +85,8 @@ class MemoryStateTest {
             }
             MemoryState after = memory.export();
             assertEquals(before.windows().size(), after.windows().size());
-            for (int i = 0; i < before.windows().size(); i++) assertArrayEquals(before.windows().get(i), after.windows().get(i));
+            for (int i = 0; i < before.windows().size(); i++)
+                assertArrayEquals(before.windows().get(i), after.windows().get(i));
             assertArrayEquals(before.pending(), after.pending());
             assertEquals(2L * WINDOW / 4, memory.memoryRows());
         }
@@ -91,12 +105,25 @@ class MemoryStateTest {
 
     @Test
     void mismatchedStatesAreRefused() {
-        MemoryState wrongRatio = new MemoryState(WINDOW, 8, model.config().numLayers(), model.config().kvDim(), ComputeDevice.Precision.FP32, List.of(), new int[0], 0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BeaconMemory.restore(model, wrongRatio));
+        MemoryState wrongRatio = new MemoryState(
+                WINDOW,
+                8,
+                model.config().numLayers(),
+                model.config().kvDim(),
+                ComputeDevice.Precision.FP32,
+                List.of(),
+                new int[0],
+                0);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> BeaconMemory.restore(model, wrongRatio));
         assertTrue(e.getMessage().contains("ratio 8"), e.getMessage());
-        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
-                () -> new MemoryState(WINDOW, 4, 2, 32, ComputeDevice.Precision.FP32, List.of(new byte[10]), new int[0], 0));
+        IllegalArgumentException size = assertThrows(
+                IllegalArgumentException.class,
+                () -> new MemoryState(
+                        WINDOW, 4, 2, 32, ComputeDevice.Precision.FP32, List.of(new byte[10]), new int[0], 0));
         assertTrue(size.getMessage().contains("window 0 has 10 bytes"), size.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new MemoryState(WINDOW, 4, 2, 32, ComputeDevice.Precision.FP32, List.of(), new int[3], 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new MemoryState(WINDOW, 4, 2, 32, ComputeDevice.Precision.FP32, List.of(), new int[3], 0));
     }
 }

@@ -9,7 +9,18 @@ import com.sun.jna.Structure;
  * libtorch's CPU tensors live. Unlike RSS it does not move when the JVM touches fresh heap pages.
  */
 final class NativeHeap {
-    @Structure.FieldOrder({"arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost"})
+    @Structure.FieldOrder({
+        "arena",
+        "ordblks",
+        "smblks",
+        "hblks",
+        "hblkhd",
+        "usmblks",
+        "fsmblks",
+        "uordblks",
+        "fordblks",
+        "keepcost"
+    })
     public static class MallInfo2 extends Structure implements Structure.ByValue {
         public long arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
     }

@@ -23,7 +23,7 @@ class NativeMemoryTest {
     void manyCyclesDoNotGrowNativeMemory() {
         Path dir = TinyModels.write(tmp.resolve("qwen2"), TinyCheckpointWriter.Spec.tiny("qwen2", WINDOW, 4));
         try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(), null);
-             BeaconMemory longLived = BeaconMemory.empty(model)) {
+                BeaconMemory longLived = BeaconMemory.empty(model)) {
             int layers = model.config().numLayers();
             MemoryState seed;
             try (BeaconMemory m = BeaconMemory.empty(model)) {
@@ -37,21 +37,34 @@ class NativeMemoryTest {
                 try (BeaconMemory m = BeaconMemory.restore(model, seed)) {
                     m.extend(TinyModels.tokens(100 + cycle, 37));
                     try (RecallSession s = new RecallSession(m)) {
-                        s.generate(TinyModels.tokens(200 + cycle, 10), GenerationOptions.greedy(4, Set.of()), t -> true);
+                        s.generate(
+                                TinyModels.tokens(200 + cycle, 10), GenerationOptions.greedy(4, Set.of()), t -> true);
                         // The session holds its window K/V and its own copy of completed-window beacons, nothing more.
-                        assertTrue(s.manager().getManagedArrays().size() <= 6 * layers, "session arrays: " + s.manager().getManagedArrays().size());
+                        assertTrue(
+                                s.manager().getManagedArrays().size() <= 6 * layers,
+                                "session arrays: "
+                                        + s.manager().getManagedArrays().size());
                     }
                     m.export();
-                    assertEquals(3 * layers, m.manager().getManagedArrays().size(), "memory keeps K, rotated K and V per layer");
+                    assertEquals(
+                            3 * layers,
+                            m.manager().getManagedArrays().size(),
+                            "memory keeps K, rotated K and V per layer");
                 }
                 longLived.extend(TinyModels.tokens(300 + cycle, 11));
-                assertEquals(longLived.windowCount() == 0 ? 0 : 3 * layers, longLived.manager().getManagedArrays().size());
+                assertEquals(
+                        longLived.windowCount() == 0 ? 0 : 3 * layers,
+                        longLived.manager().getManagedArrays().size());
                 if (cycle == WARMUP) {
                     modelArrays = model.manager().getManagedArrays().size();
                     nativeAfterWarmup = NativeHeap.inUseBytes();
                 }
                 if (cycle > WARMUP) maxNative = Math.max(maxNative, NativeHeap.inUseBytes());
-                if (cycle > WARMUP) assertEquals(modelArrays, model.manager().getManagedArrays().size(), "model manager arrays at cycle " + cycle);
+                if (cycle > WARMUP)
+                    assertEquals(
+                            modelArrays,
+                            model.manager().getManagedArrays().size(),
+                            "model manager arrays at cycle " + cycle);
             }
             // RSS is not used: it also grows while the JVM first touches committed heap pages. The array counts
             // above are the exact leak check; this bound is the backstop for leaks outside DJL's managers, with room

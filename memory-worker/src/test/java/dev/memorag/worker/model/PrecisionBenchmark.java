@@ -43,13 +43,26 @@ class PrecisionBenchmark {
         int memoryTokens = Integer.getInteger("memorag.bench.memory", 32768) / window * window;
         int decodeAt = Integer.getInteger("memorag.bench.decodeAt", 32768) / window * window;
         int rounds = Integer.getInteger("memorag.bench.rounds", 5);
-        int[] windowAt = Arrays.stream(System.getProperty("memorag.bench.windowAt", "131072").split(","))
-                .map(String::trim).filter(a -> !a.isEmpty()).mapToInt(a -> Integer.parseInt(a) / window * window).toArray();
+        int[] windowAt = Arrays.stream(
+                        System.getProperty("memorag.bench.windowAt", "131072").split(","))
+                .map(String::trim)
+                .filter(a -> !a.isEmpty())
+                .mapToInt(a -> Integer.parseInt(a) / window * window)
+                .toArray();
         Path dir = checkpoint();
         MemoryBandwidth.Result bw = MemoryBandwidth.measure();
-        LOG.report("precision: memorize %d tokens, decode at %d (%d rounds of %d tokens), one window at %s; torch threads %s; bandwidth "
-                        + "copy %.1f GB/s, triad %.1f GB/s; load average %s", memoryTokens, decodeAt, rounds, DECODE_TOKENS,
-                Arrays.toString(windowAt), System.getProperty("ai.djl.pytorch.num_threads"), bw.copyGBs(), bw.triadGBs(), BenchLog.loadAverage());
+        LOG.report(
+                "precision: memorize %d tokens, decode at %d (%d rounds of %d tokens), one window at %s; torch threads %s; bandwidth "
+                        + "copy %.1f GB/s, triad %.1f GB/s; load average %s",
+                memoryTokens,
+                decodeAt,
+                rounds,
+                DECODE_TOKENS,
+                Arrays.toString(windowAt),
+                System.getProperty("ai.djl.pytorch.num_threads"),
+                bw.copyGBs(),
+                bw.triadGBs(),
+                BenchLog.loadAverage());
         int[] stream = TinyModels.tokens(5, memoryTokens);
         for (Precision precision : Precision.values()) {
             long nativeBefore = settledNativeBytes();
@@ -57,8 +70,9 @@ class PrecisionBenchmark {
             try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(precision), null)) {
                 double loadS = BenchLog.seconds(t0);
                 ModelConfig c = model.config();
-                LOG.report("%s: load %.1f s, weights resident %.0f MiB (%d parameters)", precision.wire(), loadS,
-                        (settledNativeBytes() - nativeBefore) / 1048576.0, c.parameterCount());
+                LOG.report(
+                        "%s: load %.1f s, weights resident %.0f MiB (%d parameters)",
+                        precision.wire(), loadS, (settledNativeBytes() - nativeBefore) / 1048576.0, c.parameterCount());
                 try (BeaconMemory warm = BeaconMemory.empty(model)) {
                     warm.extend(Arrays.copyOf(stream, window));
                 }
@@ -68,7 +82,9 @@ class PrecisionBenchmark {
             }
         }
         MemoryBandwidth.Result end = MemoryBandwidth.measure();
-        LOG.report("precision end: bandwidth copy %.1f GB/s, triad %.1f GB/s; load average %s", end.copyGBs(), end.triadGBs(), BenchLog.loadAverage());
+        LOG.report(
+                "precision end: bandwidth copy %.1f GB/s, triad %.1f GB/s; load average %s",
+                end.copyGBs(), end.triadGBs(), BenchLog.loadAverage());
     }
 
     /** Memorizes {@code stream} window by window, each window against the bare matmul probed right before and after it. */
@@ -90,24 +106,50 @@ class PrecisionBenchmark {
                 fractions[w] = BeaconBenchmark.flops(w, w + 1) / s / 1e9 / ((bare[w] + bare[w + 1]) / 2);
             }
         }
-        LOG.report("%s: memorize %d tokens (0-%dK) in %.1f s: %.0f tokens/s overall, windows median %.0f tokens/s; median %.2f of the bare %s "
-                        + "matmul (windows %.2f-%.2f; bare %.1f-%.1f GFLOP/s, median %.1f); load average %s", precision.wire(), stream.length,
-                stream.length / 1024, seconds, stream.length / seconds, BenchLog.median(rates), BenchLog.median(fractions), precision.wire(),
-                Arrays.stream(fractions).min().orElseThrow(), Arrays.stream(fractions).max().orElseThrow(),
-                Arrays.stream(bare).min().orElseThrow(), Arrays.stream(bare).max().orElseThrow(), BenchLog.median(bare), BenchLog.loadAverage());
+        LOG.report(
+                "%s: memorize %d tokens (0-%dK) in %.1f s: %.0f tokens/s overall, windows median %.0f tokens/s; median %.2f of the bare %s "
+                        + "matmul (windows %.2f-%.2f; bare %.1f-%.1f GFLOP/s, median %.1f); load average %s",
+                precision.wire(),
+                stream.length,
+                stream.length / 1024,
+                seconds,
+                stream.length / seconds,
+                BenchLog.median(rates),
+                BenchLog.median(fractions),
+                precision.wire(),
+                Arrays.stream(fractions).min().orElseThrow(),
+                Arrays.stream(fractions).max().orElseThrow(),
+                Arrays.stream(bare).min().orElseThrow(),
+                Arrays.stream(bare).max().orElseThrow(),
+                BenchLog.median(bare),
+                BenchLog.loadAverage());
     }
 
     /** Restores a random memory of {@code decodeAt} tokens and decodes in rounds, each after a bandwidth probe. */
     private static void decode(Precision precision, BeaconModel model, int decodeAt, int rounds) {
         ModelConfig c = model.config();
-        MemoryState state = BeaconBenchmark.randomMemory(decodeAt / SMALL.window(), c.kvDim()).withPrecision(precision);
+        MemoryState state = BeaconBenchmark.randomMemory(decodeAt / SMALL.window(), c.kvDim())
+                .withPrecision(precision);
         long stored = state.windows().stream().mapToLong(w -> w.length).sum();
-        double theory = 2.0 * c.numLayers() * c.kvDim() * precision.rowBytes() / c.beacon().ratio();
+        double theory = 2.0
+                * c.numLayers()
+                * c.kvDim()
+                * precision.rowBytes()
+                / c.beacon().ratio();
         long r0 = System.nanoTime();
         try (BeaconMemory memory = BeaconMemory.restore(model, state)) {
-            LOG.report("%s: restore %d windows %.2f s; %.0f bytes per memory token on disk (theory %.0f = 2 x %d layers x %d kv dim x %d "
-                            + "bytes / ratio %d)", precision.wire(), state.windows().size(), BenchLog.seconds(r0),
-                    (double) stored / state.tokenCount(), theory, c.numLayers(), c.kvDim(), precision.rowBytes(), c.beacon().ratio());
+            LOG.report(
+                    "%s: restore %d windows %.2f s; %.0f bytes per memory token on disk (theory %.0f = 2 x %d layers x %d kv dim x %d "
+                            + "bytes / ratio %d)",
+                    precision.wire(),
+                    state.windows().size(),
+                    BenchLog.seconds(r0),
+                    (double) stored / state.tokenCount(),
+                    theory,
+                    c.numLayers(),
+                    c.kvDim(),
+                    precision.rowBytes(),
+                    c.beacon().ratio());
             double bytes = decodeBytes(c, precision, memory.memoryRows());
             double[] rates = new double[rounds];
             double[] triads = new double[rounds];
@@ -117,21 +159,35 @@ class PrecisionBenchmark {
                 session.generate(TinyModels.tokens(7, 1), GenerationOptions.greedy(4, Set.of()), t -> true); // warm-up
                 for (int r = 0; r < rounds; r++) {
                     triads[r] = MemoryBandwidth.measure(2).triadGBs();
-                    double s = BenchLog.timed(() -> session.generate(TinyModels.tokens(7, 1), GenerationOptions.greedy(DECODE_TOKENS, Set.of()),
-                            t -> true));
+                    double s = BenchLog.timed(() -> session.generate(
+                            TinyModels.tokens(7, 1), GenerationOptions.greedy(DECODE_TOKENS, Set.of()), t -> true));
                     rates[r] = DECODE_TOKENS / s;
                     fractions[r] = rates[r] / (triads[r] * 1e9 / bytes);
                 }
             }
             double floor = bareDecodeMatmuls(model);
             double rate = BenchLog.median(rates);
-            LOG.report("%s: decode at a %d-token memory, median of %d rounds: %.2f tokens/s (%.1f ms/token; rounds %.2f-%.2f); reads %.0f MiB/token; "
+            LOG.report(
+                    "%s: decode at a %d-token memory, median of %d rounds: %.2f tokens/s (%.1f ms/token; rounds %.2f-%.2f); reads %.0f MiB/token; "
                             + "triad probes %.1f-%.1f GB/s (median %.1f, bound %.1f tokens/s); median %.2f of the bound (rounds %.2f-%.2f); the bare "
-                            + "decode matmuls of one token take %.1f ms (%.0f%% of a step); load average %s", precision.wire(), decodeAt,
-                    rounds, rate, 1e3 / rate, Arrays.stream(rates).min().orElseThrow(), Arrays.stream(rates).max().orElseThrow(),
-                    bytes / 1048576, Arrays.stream(triads).min().orElseThrow(), Arrays.stream(triads).max().orElseThrow(),
-                    BenchLog.median(triads), BenchLog.median(triads) * 1e9 / bytes, BenchLog.median(fractions),
-                    Arrays.stream(fractions).min().orElseThrow(), Arrays.stream(fractions).max().orElseThrow(), floor * 1e3, 100 * floor * rate,
+                            + "decode matmuls of one token take %.1f ms (%.0f%% of a step); load average %s",
+                    precision.wire(),
+                    decodeAt,
+                    rounds,
+                    rate,
+                    1e3 / rate,
+                    Arrays.stream(rates).min().orElseThrow(),
+                    Arrays.stream(rates).max().orElseThrow(),
+                    bytes / 1048576,
+                    Arrays.stream(triads).min().orElseThrow(),
+                    Arrays.stream(triads).max().orElseThrow(),
+                    BenchLog.median(triads),
+                    BenchLog.median(triads) * 1e9 / bytes,
+                    BenchLog.median(fractions),
+                    Arrays.stream(fractions).min().orElseThrow(),
+                    Arrays.stream(fractions).max().orElseThrow(),
+                    floor * 1e3,
+                    100 * floor * rate,
                     BenchLog.loadAverage());
         }
     }
@@ -139,16 +195,27 @@ class PrecisionBenchmark {
     /** One window memorized after a random memory of {@code memoryTokens}, against the bare matmul before and after it. */
     private static void windowAtMemory(Precision precision, BeaconModel model, int memoryTokens) {
         int past = memoryTokens / SMALL.window();
-        MemoryState state = BeaconBenchmark.randomMemory(past, model.config().kvDim()).withPrecision(precision);
+        MemoryState state =
+                BeaconBenchmark.randomMemory(past, model.config().kvDim()).withPrecision(precision);
         int[] tokens = TinyModels.tokens(8, SMALL.window());
         try (BeaconMemory memory = BeaconMemory.restore(model, state)) {
             double before = bareMatmul(precision);
             double s = BenchLog.timed(() -> memory.extend(tokens));
             double after = bareMatmul(precision);
             double gflops = BeaconBenchmark.flops(past, past + 1) / s / 1e9;
-            LOG.report("%s: one window at a %d-token memory %.1f s, %.0f tokens/s, %.1f GFLOP/s = %.2f of the bare %s matmul (%.1f, %.1f GFLOP/s); "
-                            + "load average %s", precision.wire(), memoryTokens, s, SMALL.window() / s, gflops, gflops / ((before + after) / 2),
-                    precision.wire(), before, after, BenchLog.loadAverage());
+            LOG.report(
+                    "%s: one window at a %d-token memory %.1f s, %.0f tokens/s, %.1f GFLOP/s = %.2f of the bare %s matmul (%.1f, %.1f GFLOP/s); "
+                            + "load average %s",
+                    precision.wire(),
+                    memoryTokens,
+                    s,
+                    SMALL.window() / s,
+                    gflops,
+                    gflops / ((before + after) / 2),
+                    precision.wire(),
+                    before,
+                    after,
+                    BenchLog.loadAverage());
         }
     }
 
@@ -213,7 +280,8 @@ class PrecisionBenchmark {
                 if (i == 0) t0 = System.nanoTime();
                 try (NDScope scope = new NDScope()) {
                     for (Weights.Layer l : w.layers) {
-                        for (Weights.Linear p : new Weights.Linear[] {l.q(), l.k(), l.v(), l.gate(), l.up()}) p.apply(x, true);
+                        for (Weights.Linear p : new Weights.Linear[] {l.q(), l.k(), l.v(), l.gate(), l.up()})
+                            p.apply(x, true);
                         l.o().apply(xq, true);
                         l.down().apply(xi, true);
                     }

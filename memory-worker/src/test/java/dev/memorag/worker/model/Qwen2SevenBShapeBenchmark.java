@@ -36,8 +36,8 @@ class Qwen2SevenBShapeBenchmark {
         int windows = Integer.getInteger("memorag.bench.7b.windows", 2);
         int decode = Integer.getInteger("memorag.bench.7b.decode", 16);
         Path dir = Path.of(System.getProperty("memorag.bench.7b.dir", "/tmp/memorag-qwen2-7b-shape-" + layers + "l"));
-        TinyCheckpointWriter.Spec spec = new TinyCheckpointWriter.Spec("qwen2", layers, 3584, 28, 4, 18944, 2048, 4, TensorDType.BF16,
-                Math.max(1, layers / 7), false, 1);
+        TinyCheckpointWriter.Spec spec = new TinyCheckpointWriter.Spec(
+                "qwen2", layers, 3584, 28, 4, 18944, 2048, 4, TensorDType.BF16, Math.max(1, layers / 7), false, 1);
         if (!Files.exists(dir.resolve("config.json"))) {
             double writeS = BenchLog.timed(() -> {
                 try {
@@ -50,38 +50,62 @@ class Qwen2SevenBShapeBenchmark {
         }
         long diskBytes;
         try (Stream<Path> files = Files.list(dir)) {
-            diskBytes = files.filter(f -> f.toString().endsWith(".safetensors")).mapToLong(f -> f.toFile().length()).sum();
+            diskBytes = files.filter(f -> f.toString().endsWith(".safetensors"))
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
         }
-        LOG.report("7b-shape start: %s, %d layers, %.2f GB of safetensors, dtype %s, torch threads %s, load average %s", dir, layers,
-                diskBytes / 1e9, precision.wire(), System.getProperty("ai.djl.pytorch.num_threads"), BenchLog.loadAverage());
+        LOG.report(
+                "7b-shape start: %s, %d layers, %.2f GB of safetensors, dtype %s, torch threads %s, load average %s",
+                dir,
+                layers,
+                diskBytes / 1e9,
+                precision.wire(),
+                System.getProperty("ai.djl.pytorch.num_threads"),
+                BenchLog.loadAverage());
         long before = ResidentSet.bytes();
         long t0 = System.nanoTime();
         try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(precision), null);
-             BeaconMemory memory = BeaconMemory.empty(model)) {
+                BeaconMemory memory = BeaconMemory.empty(model)) {
             double loadS = BenchLog.seconds(t0);
             System.gc();
             long loaded = ResidentSet.bytes();
-            LOG.report("7b-shape load: %.1f s, resident %.2f GB (+%.2f GB for the model; %.2f GB of parameters in %s)", loadS, loaded / 1e9,
-                    (loaded - before) / 1e9, model.config().parameterCount() * (double) precision.rowBytes() / 1e9, precision.wire());
+            LOG.report(
+                    "7b-shape load: %.1f s, resident %.2f GB (+%.2f GB for the model; %.2f GB of parameters in %s)",
+                    loadS,
+                    loaded / 1e9,
+                    (loaded - before) / 1e9,
+                    model.config().parameterCount() * (double) precision.rowBytes() / 1e9,
+                    precision.wire());
 
             int tokens = windows * model.beacon().window();
             int[] stream = TinyModels.tokens(5, tokens);
             double memorizeS = BenchLog.timed(() -> memory.extend(stream));
-            LOG.report("7b-shape memorize: %d tokens (%d windows) in %.1f s, %.1f tokens/s, resident %.2f GB", tokens, windows, memorizeS,
-                    tokens / memorizeS, ResidentSet.bytes() / 1e9);
+            LOG.report(
+                    "7b-shape memorize: %d tokens (%d windows) in %.1f s, %.1f tokens/s, resident %.2f GB",
+                    tokens, windows, memorizeS, tokens / memorizeS, ResidentSet.bytes() / 1e9);
 
             try (RecallSession session = new RecallSession(memory)) {
                 int[] prompt = TinyModels.tokens(6, PROMPT_TOKENS);
                 double promptS = BenchLog.timed(() -> session.feed(prompt));
-                double decodeS = BenchLog.timed(() -> session.generate(TinyModels.tokens(7, 1), GenerationOptions.greedy(decode, Set.of()), t -> true));
+                double decodeS = BenchLog.timed(() -> session.generate(
+                        TinyModels.tokens(7, 1), GenerationOptions.greedy(decode, Set.of()), t -> true));
                 double decodeRate = decode / decodeS;
-                LOG.report("7b-shape recall: %d-token prompt in %.1f s (%.1f tokens/s), decode %d tokens in %.1f s, %.2f tokens/s; peak resident "
-                        + "%.2f GB", PROMPT_TOKENS, promptS, PROMPT_TOKENS / promptS, decode, decodeS, decodeRate, ResidentSet.peakBytes() / 1e9);
+                LOG.report(
+                        "7b-shape recall: %d-token prompt in %.1f s (%.1f tokens/s), decode %d tokens in %.1f s, %.2f tokens/s; peak resident "
+                                + "%.2f GB",
+                        PROMPT_TOKENS,
+                        promptS,
+                        PROMPT_TOKENS / promptS,
+                        decode,
+                        decodeS,
+                        decodeRate,
+                        ResidentSet.peakBytes() / 1e9);
                 double carolS = CAROL_TOKENS / (tokens / memorizeS);
                 double questionS = CLUE_PROMPTS * (promptS + CLUE_TOKENS / decodeRate);
-                LOG.report("7b-shape projection at %d layers (at this memory size; longer memories add attention): memorize A Christmas "
-                        + "Carol (%d tokens) %.0f min; one question, %d clue prompts of %d prompt + %d new tokens, %.0f s", layers, CAROL_TOKENS,
-                        carolS / 60, CLUE_PROMPTS, PROMPT_TOKENS, CLUE_TOKENS, questionS);
+                LOG.report(
+                        "7b-shape projection at %d layers (at this memory size; longer memories add attention): memorize A Christmas "
+                                + "Carol (%d tokens) %.0f min; one question, %d clue prompts of %d prompt + %d new tokens, %.0f s",
+                        layers, CAROL_TOKENS, carolS / 60, CLUE_PROMPTS, PROMPT_TOKENS, CLUE_TOKENS, questionS);
             }
         }
     }

@@ -32,7 +32,19 @@ final class ReferenceModel {
         }
     }
 
-    private record Layer(float[] inNorm, Lin q, Lin k, Lin v, Lin bq, Lin bk, Lin bv, Lin o, float[] postNorm, Lin gate, Lin up, Lin down) {}
+    private record Layer(
+            float[] inNorm,
+            Lin q,
+            Lin k,
+            Lin v,
+            Lin bq,
+            Lin bk,
+            Lin bv,
+            Lin o,
+            float[] postNorm,
+            Lin gate,
+            Lin up,
+            Lin down) {}
 
     /** Beacon K/V kept so far (per layer, rows of kvDim, pre-RoPE) and raw-slot logits of the last forward. */
     static final class Memory {
@@ -50,12 +62,19 @@ final class ReferenceModel {
             embed = arr(ck.read("model.embed_tokens.weight", c.vocabSize(), h));
             beaconEmbed = arr(ck.read("model.beacon_embed_tokens.weight", 1, h));
             for (int i = 0; i < c.numLayers(); i++) {
-                layers.add(new Layer(arr(ck.read(WeightLayout.layer(i, "input_layernorm.weight"), h)),
-                        lin(ck, i, "self_attn.q_proj", q, h, c.qkvBias()), lin(ck, i, "self_attn.k_proj", kv, h, c.qkvBias()),
-                        lin(ck, i, "self_attn.v_proj", kv, h, c.qkvBias()), lin(ck, i, "self_attn.beacon_q_proj", q, h, c.qkvBias()),
-                        lin(ck, i, "self_attn.beacon_k_proj", kv, h, c.qkvBias()), lin(ck, i, "self_attn.beacon_v_proj", kv, h, c.qkvBias()),
-                        lin(ck, i, "self_attn.o_proj", h, q, false), arr(ck.read(WeightLayout.layer(i, "post_attention_layernorm.weight"), h)),
-                        lin(ck, i, "mlp.gate_proj", in, h, false), lin(ck, i, "mlp.up_proj", in, h, false), lin(ck, i, "mlp.down_proj", h, in, false)));
+                layers.add(new Layer(
+                        arr(ck.read(WeightLayout.layer(i, "input_layernorm.weight"), h)),
+                        lin(ck, i, "self_attn.q_proj", q, h, c.qkvBias()),
+                        lin(ck, i, "self_attn.k_proj", kv, h, c.qkvBias()),
+                        lin(ck, i, "self_attn.v_proj", kv, h, c.qkvBias()),
+                        lin(ck, i, "self_attn.beacon_q_proj", q, h, c.qkvBias()),
+                        lin(ck, i, "self_attn.beacon_k_proj", kv, h, c.qkvBias()),
+                        lin(ck, i, "self_attn.beacon_v_proj", kv, h, c.qkvBias()),
+                        lin(ck, i, "self_attn.o_proj", h, q, false),
+                        arr(ck.read(WeightLayout.layer(i, "post_attention_layernorm.weight"), h)),
+                        lin(ck, i, "mlp.gate_proj", in, h, false),
+                        lin(ck, i, "mlp.up_proj", in, h, false),
+                        lin(ck, i, "mlp.down_proj", h, in, false)));
             }
             finalNorm = arr(ck.read("model.norm.weight", h));
             lmHead = c.tieWordEmbeddings() ? embed : arr(ck.read("lm_head.weight", c.vocabSize(), h));
@@ -69,8 +88,11 @@ final class ReferenceModel {
     }
 
     private static Lin lin(Checkpoint ck, int layer, String name, int out, int in, boolean bias) {
-        return new Lin(arr(ck.read(WeightLayout.layer(layer, name + ".weight"), out, in)),
-                bias ? arr(ck.read(WeightLayout.layer(layer, name + ".bias"), out)) : null, out, in);
+        return new Lin(
+                arr(ck.read(WeightLayout.layer(layer, name + ".weight"), out, in)),
+                bias ? arr(ck.read(WeightLayout.layer(layer, name + ".bias"), out)) : null,
+                out,
+                in);
     }
 
     /** Slots of raw tokens counted from a window start: a beacon after every r-th. */
@@ -117,7 +139,8 @@ final class ReferenceModel {
         if (raw.length == 0) {
             // The last token completed a window: its logits come from that window's forward.
             Memory before = memorize(java.util.Arrays.copyOf(tokens, full - w));
-            return forward(before, interleave(java.util.Arrays.copyOfRange(tokens, full - w, full)), new float[2][][][], true);
+            return forward(
+                    before, interleave(java.util.Arrays.copyOfRange(tokens, full - w, full)), new float[2][][][], true);
         }
         return forward(m, interleave(raw), new float[2][][][], true);
     }

@@ -55,7 +55,9 @@ class RopeGrowthStressTest {
                         int offset = t;
                         readers.add(pool.submit(() -> {
                             for (int i = offset % 2; i < positions.size(); i++) {
-                                assertArrayEquals(expected.get(i), rotated(shared, keys, positions.get(i)),
+                                assertArrayEquals(
+                                        expected.get(i),
+                                        rotated(shared, keys, positions.get(i)),
                                         "keys rotated at " + positions.get(i));
                             }
                             return null;

@@ -24,7 +24,8 @@ public final class SafetensorsWriter {
     private SafetensorsWriter() {}
 
     /** Writes tensors of the given names and shapes with elements from {@code source}, in order; returns the data bytes. */
-    public static long write(Path file, List<WeightLayout.Spec> tensors, TensorDType dtype, Source source) throws IOException {
+    public static long write(Path file, List<WeightLayout.Spec> tensors, TensorDType dtype, Source source)
+            throws IOException {
         if (dtype == TensorDType.F16) throw new IllegalArgumentException("writer supports F32 and BF16");
         JsonObject header = new JsonObject();
         JsonObject meta = new JsonObject();
@@ -45,9 +46,15 @@ public final class SafetensorsWriter {
             header.add(t.name(), o);
         }
         byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
-        int padded = (json.length + 7) / 8 * 8; // data starts 8-byte aligned, padded with spaces as the reference writer does
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).put(json);
+        int padded = (json.length + 7)
+                / 8
+                * 8; // data starts 8-byte aligned, padded with spaces as the reference writer does
+        try (FileChannel out = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteBuffer head = ByteBuffer.allocate(8 + padded)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(padded)
+                    .put(json);
             while (head.hasRemaining()) head.put((byte) ' ');
             writeFully(out, head.flip());
             float[] values = new float[CHUNK];

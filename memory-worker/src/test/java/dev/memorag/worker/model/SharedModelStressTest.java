@@ -89,14 +89,18 @@ class SharedModelStressTest {
                     for (int s = 0; s < SESSIONS; s++) {
                         int session = s;
                         work.add(pool.submit(() -> {
-                            assertArrayEquals(answersAlone.get(session), recall(shared, seed, session),
+                            assertArrayEquals(
+                                    answersAlone.get(session),
+                                    recall(shared, seed, session),
                                     "tokens of session " + session);
                             return null;
                         }));
                     }
                     work.add(pool.submit(() -> {
                         for (int i = 0; i < positions.size(); i++) {
-                            assertArrayEquals(rotatedAlone.get(i), rotated(shared, keys, positions.get(i)),
+                            assertArrayEquals(
+                                    rotatedAlone.get(i),
+                                    rotated(shared, keys, positions.get(i)),
                                     "keys rotated at " + positions.get(i));
                         }
                         return null;
@@ -104,7 +108,11 @@ class SharedModelStressTest {
                     for (Future<?> f : work) {
                         f.get(); // rethrows a thread's failure, a released-array error included
                     }
-                    assertEquals(0, shared.manager().getManagedArrays().stream().filter(a -> a.isReleased()).count(),
+                    assertEquals(
+                            0,
+                            shared.manager().getManagedArrays().stream()
+                                    .filter(a -> a.isReleased())
+                                    .count(),
                             "the model manager holds no released array");
                 }
                 if (round == 1) {
@@ -131,9 +139,12 @@ class SharedModelStressTest {
     }
 
     private static int[] recall(BeaconModel model, MemoryState seed, int session) {
-        try (BeaconMemory m = BeaconMemory.restore(model, seed); RecallSession s = new RecallSession(m)) {
-            return s.generate(TinyModels.tokens(500 + session, 9 + session),
-                    GenerationOptions.greedy(NEW_TOKENS, Set.of()), t -> true);
+        try (BeaconMemory m = BeaconMemory.restore(model, seed);
+                RecallSession s = new RecallSession(m)) {
+            return s.generate(
+                    TinyModels.tokens(500 + session, 9 + session),
+                    GenerationOptions.greedy(NEW_TOKENS, Set.of()),
+                    t -> true);
         }
     }
 

@@ -25,18 +25,31 @@ public final class TinyCheckpointWriter {
     public static final int SEP_ID = 102;
 
     /** Shape and beacon settings of a tiny model. */
-    public record Spec(String modelType, int layers, int hidden, int heads, int kvHeads, int intermediate, int window, int ratio,
-                       TensorDType dtype, int shards, boolean tied, long seed) {
+    public record Spec(
+            String modelType,
+            int layers,
+            int hidden,
+            int heads,
+            int kvHeads,
+            int intermediate,
+            int window,
+            int ratio,
+            TensorDType dtype,
+            int shards,
+            boolean tied,
+            long seed) {
         public static Spec tiny(String modelType, int window, int ratio) {
             return new Spec(modelType, 2, 64, 4, 2, 128, window, ratio, TensorDType.F32, 2, false, 42);
         }
 
         public Spec withDtype(TensorDType d) {
-            return new Spec(modelType, layers, hidden, heads, kvHeads, intermediate, window, ratio, d, shards, tied, seed);
+            return new Spec(
+                    modelType, layers, hidden, heads, kvHeads, intermediate, window, ratio, d, shards, tied, seed);
         }
 
         public Spec withTied(boolean t) {
-            return new Spec(modelType, layers, hidden, heads, kvHeads, intermediate, window, ratio, dtype, shards, t, seed);
+            return new Spec(
+                    modelType, layers, hidden, heads, kvHeads, intermediate, window, ratio, dtype, shards, t, seed);
         }
     }
 
@@ -64,7 +77,9 @@ public final class TinyCheckpointWriter {
     public static Path write(Path dir, Spec spec, int vocab) throws IOException {
         Files.createDirectories(dir);
         JsonObject config = config(spec, vocab);
-        Files.writeString(dir.resolve("config.json"), new GsonBuilder().setPrettyPrinting().create().toJson(config));
+        Files.writeString(
+                dir.resolve("config.json"),
+                new GsonBuilder().setPrettyPrinting().create().toJson(config));
         try (InputStream in = TinyCheckpointWriter.class.getResourceAsStream(TOKENIZER_RESOURCE)) {
             if (in == null) throw new IOException(TOKENIZER_RESOURCE + " is not on the classpath");
             Files.write(dir.resolve("tokenizer.json"), in.readAllBytes());
@@ -76,9 +91,11 @@ public final class TinyCheckpointWriter {
         long total = 0;
         for (int s = 0; s < spec.shards(); s++) {
             String file = String.format("model-%05d-of-%05d.safetensors", s + 1, spec.shards());
-            List<WeightLayout.Spec> tensors = layout.subList(s * layout.size() / spec.shards(), (s + 1) * layout.size() / spec.shards());
+            List<WeightLayout.Spec> tensors =
+                    layout.subList(s * layout.size() / spec.shards(), (s + 1) * layout.size() / spec.shards());
             for (WeightLayout.Spec t : tensors) weightMap.addProperty(t.name(), file);
-            total += SafetensorsWriter.write(dir.resolve(file), tensors, spec.dtype(), (t, offset, into, count) -> init(t, random, into, count));
+            total += SafetensorsWriter.write(
+                    dir.resolve(file), tensors, spec.dtype(), (t, offset, into, count) -> init(t, random, into, count));
         }
         JsonObject index = new JsonObject();
         JsonObject meta = new JsonObject();

@@ -36,6 +36,5 @@ public final class DenseRetriever {
     }
 
     /** A passage and its similarity to the query that found it. */
-    public record ScoredChunk(StoredChunk chunk, float score) {
-    }
+    public record ScoredChunk(StoredChunk chunk, float score) {}
 }

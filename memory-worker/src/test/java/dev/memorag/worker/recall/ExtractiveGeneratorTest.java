@@ -11,12 +11,20 @@ import org.junit.jupiter.api.Test;
 class ExtractiveGeneratorTest {
     @Test
     void fragmentsAndRepeatsGiveWayToWholeSentences() {
-        assertEquals(List.of("It's impossible to carry that to Camden Town.", "Scrooge paid for the turkey gladly."),
-                ExtractiveGenerator.candidates(List.of("'Ha!' said Scrooge. It's impossible to carry that to Camden "
-                        + "Town.", "Said Scrooge. Scrooge paid for the turkey gladly. Said Scrooge."))
-                        .stream().map(Sentence::text).toList());
-        assertEquals(List.of("said Scrooge.", "Ha!"), ExtractiveGenerator.candidates(List.of("said Scrooge. Ha!"))
-                .stream().map(Sentence::text).toList(), "fragments when nothing else exists");
+        assertEquals(
+                List.of("It's impossible to carry that to Camden Town.", "Scrooge paid for the turkey gladly."),
+                ExtractiveGenerator.candidates(List.of(
+                                "'Ha!' said Scrooge. It's impossible to carry that to Camden " + "Town.",
+                                "Said Scrooge. Scrooge paid for the turkey gladly. Said Scrooge."))
+                        .stream()
+                        .map(Sentence::text)
+                        .toList());
+        assertEquals(
+                List.of("said Scrooge.", "Ha!"),
+                ExtractiveGenerator.candidates(List.of("said Scrooge. Ha!")).stream()
+                        .map(Sentence::text)
+                        .toList(),
+                "fragments when nothing else exists");
     }
 
     @Test
@@ -33,8 +41,13 @@ class ExtractiveGeneratorTest {
 
         assertTrue(answer.text().contains("Tiny Tim, he bore a little crutch"), answer::text);
         assertEquals(2, answer.quoted().size());
-        assertEquals(answer.text(), answer.quoted().stream()
-                .map(s -> evidence.get(s.passage()).substring(s.start(), s.end()).replaceAll("\\s+", " "))
-                .collect(Collectors.joining(" ")), "the quoted sentences, in corpus order, are the answer");
+        assertEquals(
+                answer.text(),
+                answer.quoted().stream()
+                        .map(s -> evidence.get(s.passage())
+                                .substring(s.start(), s.end())
+                                .replaceAll("\\s+", " "))
+                        .collect(Collectors.joining(" ")),
+                "the quoted sentences, in corpus order, are the answer");
     }
 }

@@ -38,7 +38,8 @@ class OpenAiGeneratorTest {
             received.set(body);
             authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
             if (body.path("model").asText().equals("missing")) {
-                byte[] error = "{\"error\":{\"message\":\"model 'missing' not found\"}}".getBytes(StandardCharsets.UTF_8);
+                byte[] error =
+                        "{\"error\":{\"message\":\"model 'missing' not found\"}}".getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(404, error.length);
                 exchange.getResponseBody().write(error);
                 exchange.close();
@@ -52,8 +53,9 @@ class OpenAiGeneratorTest {
                             .getBytes(StandardCharsets.UTF_8));
                     out.flush();
                 }
-                out.write("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"
-                        .getBytes(StandardCharsets.UTF_8));
+                out.write(
+                        "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"
+                                .getBytes(StandardCharsets.UTF_8));
             }
         });
         server.start();
@@ -70,12 +72,19 @@ class OpenAiGeneratorTest {
 
     @Test
     void streamsTheDeltasOfMemoRagsAnswerPrompt() {
-        OpenAiGenerator generator = new OpenAiGenerator(new OpenAiClient(base(), "qwen2-7b-instruct", "secret",
-                RetryPolicy.DEFAULT));
+        OpenAiGenerator generator =
+                new OpenAiGenerator(new OpenAiClient(base(), "qwen2-7b-instruct", "secret", RetryPolicy.DEFAULT));
         Question question = new Question(1, "q", "carol", "Where did the turkey go?", null, null, 64, null, null, null);
         List<String> streamed = new ArrayList<>();
-        String answer = generator.answer(new AnswerGenerator.Request(question, List.of(), new float[0],
-                List.of("Scrooge sent the prize turkey.", "It went to Camden Town.")), streamed::add).text();
+        String answer = generator
+                .answer(
+                        new AnswerGenerator.Request(
+                                question,
+                                List.of(),
+                                new float[0],
+                                List.of("Scrooge sent the prize turkey.", "It went to Camden Town.")),
+                        streamed::add)
+                .text();
 
         assertEquals("Camden Town.", answer);
         assertEquals(List.of("Camden", " Town", "."), streamed, "text arrives as the server streams it");
@@ -83,20 +92,24 @@ class OpenAiGeneratorTest {
         JsonNode body = received.get();
         assertTrue(body.path("stream").asBoolean());
         assertEquals(64, body.path("max_tokens").asInt());
-        assertEquals("Read the text below and answer a question.\n\nScrooge sent the prize turkey.\n\nIt went to "
-                + "Camden Town.\n\nQuestion: Where did the turkey go?\n\nBe concise.",
-                body.path("messages").path(0).path("content").asText(), "MemoRAG's qa_gen prompt");
+        assertEquals(
+                "Read the text below and answer a question.\n\nScrooge sent the prize turkey.\n\nIt went to "
+                        + "Camden Town.\n\nQuestion: Where did the turkey go?\n\nBe concise.",
+                body.path("messages").path(0).path("content").asText(),
+                "MemoRAG's qa_gen prompt");
         assertEquals("Bearer secret", authorization.get());
     }
 
     @Test
     void aRefusalNamesTheServerAndItsAnswer() {
-        OpenAiGenerator generator = new OpenAiGenerator(new OpenAiClient(base(), "missing", null,
-                RetryPolicy.DEFAULT));
+        OpenAiGenerator generator = new OpenAiGenerator(new OpenAiClient(base(), "missing", null, RetryPolicy.DEFAULT));
         Question question = Question.of("q", "carol", "Where?");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> generator.answer(
-                new AnswerGenerator.Request(question, List.of(), new float[0], List.of("text")), text -> { }));
-        assertTrue(e.getMessage().contains("HTTP 404") && e.getMessage().contains("model 'missing' not found"),
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> generator.answer(
+                        new AnswerGenerator.Request(question, List.of(), new float[0], List.of("text")), text -> {}));
+        assertTrue(
+                e.getMessage().contains("HTTP 404") && e.getMessage().contains("model 'missing' not found"),
                 e.getMessage());
     }
 }

@@ -26,16 +26,21 @@ class SentenceScorerTest {
 
     @Test
     void rareQuestionTermsWeighMoreThanOnesEverySentenceShares() {
-        List<String> sentences = List.of("Bob Cratchit had fifteen shillings a week.", "Mrs. Cratchit made the gravy.",
-                "The Cratchit children loved the pudding.", "Tiny Tim bore a little crutch.");
+        List<String> sentences = List.of(
+                "Bob Cratchit had fifteen shillings a week.",
+                "Mrs. Cratchit made the gravy.",
+                "The Cratchit children loved the pudding.",
+                "Tiny Tim bore a little crutch.");
         double[] scores = new SentenceScorer("Which of the Cratchit children walks with a little crutch?", List.of())
                 .scores(sentences, same(4));
-        assertEquals(3, best(scores), "two rare terms beat a rare and a common one: " + java.util.Arrays.toString(scores));
+        assertEquals(
+                3, best(scores), "two rare terms beat a rare and a common one: " + java.util.Arrays.toString(scores));
     }
 
     @Test
     void theSentenceCoveringTheQuestionBeatsOneThatOnlySharesItsTopic() {
-        List<String> sentences = List.of("Ghosts and spirits haunted the old house on Christmas Eve.",
+        List<String> sentences = List.of(
+                "Ghosts and spirits haunted the old house on Christmas Eve.",
                 "Marley had been dead seven years when his ghost came to Scrooge.");
         String question = "How many years had Marley been dead when his ghost visited Scrooge?";
         double[] scores = new SentenceScorer(question, List.of()).scores(sentences, new float[] {0.9f, 0.6f});
@@ -44,13 +49,18 @@ class SentenceScorerTest {
 
     @Test
     void aSentenceWithAWordOfTheAnswersShapeBeatsOneThatRestatesTheQuestion() {
-        List<String> counted = List.of("Marley had been dead for years, and Scrooge knew it.",
-                "Marley had been dead seven years.");
-        assertEquals(1, best(new SentenceScorer("How many years had Marley been dead?", List.of())
-                .scores(counted, same(2))), "a number for 'how many'");
-        List<String> named = List.of("Scrooge sent the turkey off in a cab.", "Scrooge sent the turkey to Camden Town.");
-        assertEquals(1, best(new SentenceScorer("Where did Scrooge send the turkey?", List.of())
-                .scores(named, same(2))), "a name the question does not hold for 'where'");
+        List<String> counted =
+                List.of("Marley had been dead for years, and Scrooge knew it.", "Marley had been dead seven years.");
+        assertEquals(
+                1,
+                best(new SentenceScorer("How many years had Marley been dead?", List.of()).scores(counted, same(2))),
+                "a number for 'how many'");
+        List<String> named =
+                List.of("Scrooge sent the turkey off in a cab.", "Scrooge sent the turkey to Camden Town.");
+        assertEquals(
+                1,
+                best(new SentenceScorer("Where did Scrooge send the turkey?", List.of()).scores(named, same(2))),
+                "a name the question does not hold for 'where'");
     }
 
     @Test
@@ -68,26 +78,34 @@ class SentenceScorerTest {
     @Test
     void embeddingSimilaritySeparatesSentencesTheWordsCannot() {
         List<String> sentences = List.of("It was cold.", "It was bleak.");
-        assertEquals(1, best(new SentenceScorer("What was the weather like?", List.of())
-                .scores(sentences, new float[] {0.4f, 0.7f})));
+        assertEquals(1, best(new SentenceScorer("What was the weather like?", List.of()).scores(sentences, new float[] {
+                    0.4f, 0.7f
+                })));
     }
 
     @Test
     void laterChoicesGoToSentencesThatAddToTheFirstRatherThanRepeatIt() {
-        List<String> sentences = List.of("Do you know whether they've sold the prize turkey that was hanging there?",
-                "Not the little prize turkey: the big one?", "'I'll send it to Bob Cratchit's,' whispered Scrooge.",
-                "The boy was off like a shot.", "The hand in which he wrote the address was not a steady one.",
+        List<String> sentences = List.of(
+                "Do you know whether they've sold the prize turkey that was hanging there?",
+                "Not the little prize turkey: the big one?",
+                "'I'll send it to Bob Cratchit's,' whispered Scrooge.",
+                "The boy was off like a shot.",
+                "The hand in which he wrote the address was not a steady one.",
                 "'Why, it's impossible to carry that to Camden Town,' said Scrooge.");
-        SentenceScorer scorer = new SentenceScorer("To which part of London did Scrooge send the prize turkey?",
-                List.of());
+        SentenceScorer scorer =
+                new SentenceScorer("To which part of London did Scrooge send the prize turkey?", List.of());
         // the sentences about the prize turkey are closest to the question in embedding space too
         float[] similarities = {0.8f, 0.6f, 0.7f, 0.2f, 0.2f, 0.4f};
         double[] alone = scorer.scores(sentences, similarities);
-        assertTrue(alone[1] > alone[5], "alone, the repetition outscores the answer: " + java.util.Arrays.toString(alone));
-        List<Integer> chosen = java.util.Arrays.stream(scorer.choose(sentences, similarities, 3)).boxed()
+        assertTrue(
+                alone[1] > alone[5], "alone, the repetition outscores the answer: " + java.util.Arrays.toString(alone));
+        List<Integer> chosen = java.util.Arrays.stream(scorer.choose(sentences, similarities, 3))
+                .boxed()
                 .toList();
         assertEquals(best(alone), chosen.get(0), "the first choice is the best-scored sentence");
-        assertEquals(java.util.Set.of(0, 2, 5), java.util.Set.copyOf(chosen),
+        assertEquals(
+                java.util.Set.of(0, 2, 5),
+                java.util.Set.copyOf(chosen),
                 "what was sent, where it was sent, and a name: the repetition of the first is left out");
     }
 }

@@ -33,10 +33,10 @@ class AnnRecallTest {
         try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
             corpus.store(store, "synthetic", PASSAGES);
             List<float[]> queries = corpus.queries(QUERIES);
-            try (RetrievalIndex exact = RetrievalIndex.attach(store,
-                    new RetrievalSettings(Retrieval.DENSE, PASSAGES + 1, Long.MAX_VALUE));
-                 RetrievalIndex ann = RetrievalIndex.attach(store,
-                         new RetrievalSettings(Retrieval.DENSE, PASSAGES, Long.MAX_VALUE))) {
+            try (RetrievalIndex exact = RetrievalIndex.attach(
+                            store, new RetrievalSettings(Retrieval.DENSE, PASSAGES + 1, Long.MAX_VALUE));
+                    RetrievalIndex ann = RetrievalIndex.attach(
+                            store, new RetrievalSettings(Retrieval.DENSE, PASSAGES, Long.MAX_VALUE))) {
                 long start = System.nanoTime();
                 assertFalse(exact.passages("synthetic").approximate(), "below its threshold: exact");
                 long exactBuild = System.nanoTime() - start;
@@ -45,16 +45,18 @@ class AnnRecallTest {
                 long annBuild = System.nanoTime() - start;
                 int found = 0;
                 for (float[] query : queries) {
-                    Set<Long> truth = seqs(exact.search("synthetic", Retrieval.DENSE, List.of("q"),
-                            new float[][] {query}, K));
-                    Set<Long> got = seqs(ann.search("synthetic", Retrieval.DENSE, List.of("q"),
-                            new float[][] {query}, K));
+                    Set<Long> truth =
+                            seqs(exact.search("synthetic", Retrieval.DENSE, List.of("q"), new float[][] {query}, K));
+                    Set<Long> got =
+                            seqs(ann.search("synthetic", Retrieval.DENSE, List.of("q"), new float[][] {query}, K));
                     got.retainAll(truth);
                     found += got.size();
                 }
                 double recall = found / (double) (QUERIES * K);
-                System.out.printf("ANN recall@%d over %d queries on %d passages: %.4f (exact build %d ms, HNSW build "
-                        + "%d ms)%n", K, QUERIES, PASSAGES, recall, exactBuild / 1_000_000, annBuild / 1_000_000);
+                System.out.printf(
+                        "ANN recall@%d over %d queries on %d passages: %.4f (exact build %d ms, HNSW build "
+                                + "%d ms)%n",
+                        K, QUERIES, PASSAGES, recall, exactBuild / 1_000_000, annBuild / 1_000_000);
                 assertTrue(recall >= 0.95, "recall@10 " + recall);
             }
         }

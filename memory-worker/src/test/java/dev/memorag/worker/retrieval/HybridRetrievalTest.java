@@ -26,14 +26,22 @@ class HybridRetrievalTest {
     private static final String SEMANTIC = "semantic";
     /** Document id → text; besides the two answers, passages close in meaning that share no word with the question. */
     private static final Map<String, String> PASSAGES = Map.of(
-            LEXICAL, "Item QX-7731 is stocked on shelf nine of the warehouse.",
-            SEMANTIC, "When a motor overheats, switch it off and let it cool down for twenty minutes before "
+            LEXICAL,
+            "Item QX-7731 is stocked on shelf nine of the warehouse.",
+            SEMANTIC,
+            "When a motor overheats, switch it off and let it cool down for twenty minutes before "
                     + "checking the coolant.",
-            "radiator", "Overheating vehicles often have a broken radiator fan or low coolant levels.",
-            "thermostat", "A car that gets very warm on long drives may need its thermostat replaced.",
-            "mechanics", "Mechanics recommend checking the cooling system before summer road trips.",
-            "bakery", "The bakery sells fresh bread and pastries every morning.",
-            "concert", "Tickets for the concert sold out within minutes.");
+            "radiator",
+            "Overheating vehicles often have a broken radiator fan or low coolant levels.",
+            "thermostat",
+            "A car that gets very warm on long drives may need its thermostat replaced.",
+            "mechanics",
+            "Mechanics recommend checking the cooling system before summer road trips.",
+            "bakery",
+            "The bakery sells fresh bread and pastries every morning.",
+            "concert",
+            "Tickets for the concert sold out within minutes.");
+
     private static final int TOP_K = 3;
 
     @TempDir
@@ -50,7 +58,7 @@ class HybridRetrievalTest {
         }
         float[][] question = embedder.embed(List.of(QUESTION));
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             RetrievalIndex index = RetrievalIndex.attach(store, RetrievalSettings.defaults())) {
+                RetrievalIndex index = RetrievalIndex.attach(store, RetrievalSettings.defaults())) {
             store.apply(new AppliedBatch(chunks, Map.of(new TopicPartition("memorag.chunks", 0), 7L)));
 
             List<String> dense = found(index, Retrieval.DENSE, question);
@@ -67,6 +75,7 @@ class HybridRetrievalTest {
 
     private static List<String> found(RetrievalIndex index, Retrieval mode, float[][] question) {
         return index.search("garage", mode, List.of(QUESTION), question, TOP_K).stream()
-                .map(hit -> hit.chunk().doc()).toList();
+                .map(hit -> hit.chunk().doc())
+                .toList();
     }
 }

@@ -38,22 +38,29 @@ class LexicalRetrievalTest {
             chunks.add(Chunk.upsert(CORPUS, "doc-" + i, 1, 0, 1, TEXTS.get(i), 10, vector));
         }
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             RetrievalIndex index = RetrievalIndex.attach(store, RetrievalSettings.defaults())) {
+                RetrievalIndex index = RetrievalIndex.attach(store, RetrievalSettings.defaults())) {
             store.apply(new AppliedBatch(chunks, Map.of(new TopicPartition("memorag.chunks", 0), 5L)));
 
-            assertEquals(List.of("doc-1"), found(index, "What colour was the lighthouse painted?", 1),
+            assertEquals(
+                    List.of("doc-1"),
+                    found(index, "What colour was the lighthouse painted?", 1),
                     "the only passage with the question's rare terms ranks first");
-            assertEquals(List.of("doc-3"), found(index, "cisterns for gathering", 1),
+            assertEquals(
+                    List.of("doc-3"),
+                    found(index, "cisterns for gathering", 1),
                     "'cisterns' and 'gathering' only match 'cistern' and 'gathered' after stemming");
 
-            List<ScoredChunk> hits = index.search(CORPUS, Retrieval.BM25, List.of("island keeper"),
-                    new float[][] {vector}, 3);
+            List<ScoredChunk> hits =
+                    index.search(CORPUS, Retrieval.BM25, List.of("island keeper"), new float[][] {vector}, 3);
             assertEquals(3, hits.size(), "at most k hits, here k");
             for (int i = 1; i < hits.size(); i++) {
                 assertTrue(hits.get(i - 1).chunk().seq() < hits.get(i).chunk().seq(), "in corpus order: " + hits);
             }
-            assertTrue(hits.stream().map(h -> h.chunk().text())
-                    .allMatch(t -> t.contains("island") || t.contains("keeper")), "every hit holds a query term");
+            assertTrue(
+                    hits.stream()
+                            .map(h -> h.chunk().text())
+                            .allMatch(t -> t.contains("island") || t.contains("keeper")),
+                    "every hit holds a query term");
 
             assertEquals(List.of(), found(index, "what was the", 3), "a question of stop words only finds nothing");
         }
@@ -62,6 +69,7 @@ class LexicalRetrievalTest {
     private static List<String> found(RetrievalIndex index, String question, int k) {
         float[] vector = new float[Embedder.DIMENSIONS];
         return index.search(CORPUS, Retrieval.BM25, List.of(question), new float[][] {vector}, k).stream()
-                .map(hit -> hit.chunk().doc()).toList();
+                .map(hit -> hit.chunk().doc())
+                .toList();
     }
 }

@@ -34,8 +34,10 @@ class RetrievalBenchmark {
     @Test
     void fullDecodeVersusIndex() {
         assumeTrue(Boolean.getBoolean("memorag.bench"), "benchmark: run with -Dmemorag.bench=true");
-        int[] sizes = Arrays.stream(System.getProperty("memorag.bench.sizes", "1000,10000,100000").split(","))
-                .mapToInt(Integer::parseInt).toArray();
+        int[] sizes = Arrays.stream(System.getProperty("memorag.bench.sizes", "1000,10000,100000")
+                        .split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         LOG.report("retrieval latency, top %d per clue, load average at start: %s", TOP_K, BenchLog.loadAverage());
         SyntheticCorpus corpus = new SyntheticCorpus(new Random(7), 384, 1000);
         List<float[]> vectors = corpus.queries(4 * 50);
@@ -55,18 +57,34 @@ class RetrievalBenchmark {
                     IndexedPassages built = index.passages(CORPUS);
                     double buildSeconds = BenchLog.seconds(t0);
                     long heap = usedHeap() - heapBefore;
-                    LOG.report("%d passages: index built from the store in %.1f s (vectors %s); heap %.0f bytes per "
-                                    + "passage measured, %.0f estimated by the index", size, buildSeconds,
-                            built.approximate() ? "HNSW" : "exact", heap / (double) size,
+                    LOG.report(
+                            "%d passages: index built from the store in %.1f s (vectors %s); heap %.0f bytes per "
+                                    + "passage measured, %.0f estimated by the index",
+                            size,
+                            buildSeconds,
+                            built.approximate() ? "HNSW" : "exact",
+                            heap / (double) size,
                             index.ramBytes() / (double) size);
                     for (int clues : new int[] {1, 4}) {
                         int reps = size >= 100_000 ? 10 : 30;
-                        report(size, clues, "full decode + exact (before)", reps, q ->
-                                fullScan.retrieve(store.chunks(CORPUS), queries(vectors, q, clues), TOP_K));
+                        report(
+                                size,
+                                clues,
+                                "full decode + exact (before)",
+                                reps,
+                                q -> fullScan.retrieve(store.chunks(CORPUS), queries(vectors, q, clues), TOP_K));
                         for (Retrieval mode : Retrieval.values()) {
-                            report(size, clues, "index " + mode.wire(), 50, q -> index.search(CORPUS, mode,
-                                    texts.subList(q * clues % 196, q * clues % 196 + clues),
-                                    queries(vectors, q, clues), TOP_K));
+                            report(
+                                    size,
+                                    clues,
+                                    "index " + mode.wire(),
+                                    50,
+                                    q -> index.search(
+                                            CORPUS,
+                                            mode,
+                                            texts.subList(q * clues % 196, q * clues % 196 + clues),
+                                            queries(vectors, q, clues),
+                                            TOP_K));
                         }
                     }
                 }
@@ -91,9 +109,15 @@ class RetrievalBenchmark {
             millis[q] = (System.nanoTime() - t0) / 1e6;
         }
         Arrays.sort(millis);
-        LOG.report("%7d passages, %d clue%s, %-29s p50 %8.2f ms  p99 %8.2f ms  (%d questions)", size, clues,
-                clues == 1 ? " " : "s", what, millis[reps / 2], millis[Math.min(reps - 1, (int) Math.ceil(reps * 0.99)
-                        - 1)], reps);
+        LOG.report(
+                "%7d passages, %d clue%s, %-29s p50 %8.2f ms  p99 %8.2f ms  (%d questions)",
+                size,
+                clues,
+                clues == 1 ? " " : "s",
+                what,
+                millis[reps / 2],
+                millis[Math.min(reps - 1, (int) Math.ceil(reps * 0.99) - 1)],
+                reps);
     }
 
     private static long usedHeap() {

@@ -42,7 +42,7 @@ class RetrievalIndexTest {
     void equalsTheStoreAfterApplyDeleteReplaceRebuildAndRestart() {
         RetrievalSettings settings = new RetrievalSettings(Retrieval.HYBRID, 1000, Long.MAX_VALUE);
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             RetrievalIndex index = RetrievalIndex.attach(store, settings)) {
+                RetrievalIndex index = RetrievalIndex.attach(store, settings)) {
             apply(store, document("carol", 1, 3), document("chimes", 1, 2), document("cricket", 1, 4));
             assertSame(store, index, "after the first batch (built from the store)");
 
@@ -66,7 +66,7 @@ class RetrievalIndexTest {
             }
         }
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             RetrievalIndex index = RetrievalIndex.attach(store, settings)) {
+                RetrievalIndex index = RetrievalIndex.attach(store, settings)) {
             assertFalse(index.isLoaded(CORPUS), "nothing is built before it is used");
             assertSame(store, index, "after a restart");
             apply(store, document("mugby", 1, 3));
@@ -78,7 +78,7 @@ class RetrievalIndexTest {
     void aColdCorpusMissesNoChangeAndABuildRacingWritesEndsEqual() throws Exception {
         RetrievalSettings settings = new RetrievalSettings(Retrieval.HYBRID, 1000, Long.MAX_VALUE);
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             RetrievalIndex first = RetrievalIndex.attach(store, settings)) {
+                RetrievalIndex first = RetrievalIndex.attach(store, settings)) {
             apply(store, document("carol", 1, 2));
             apply(store, document("carol", 2, 3)); // the index is cold: nothing to tell it
             assertSame(store, first, "built after changes it was not told of");
@@ -116,7 +116,7 @@ class RetrievalIndexTest {
     void aCorpusPastTheThresholdIsSearchedInAnHnswGraphThatEqualsTheStoreToo() {
         RetrievalSettings settings = new RetrievalSettings(Retrieval.DENSE, 10, Long.MAX_VALUE);
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             RetrievalIndex index = RetrievalIndex.attach(store, settings)) {
+                RetrievalIndex index = RetrievalIndex.attach(store, settings)) {
             apply(store, document("carol", 1, 6));
             assertFalse(index.passages(CORPUS).approximate(), "6 passages: exact");
             apply(store, document("chimes", 1, 6));
@@ -128,8 +128,8 @@ class RetrievalIndexTest {
             assertSame(store, index, "HNSW after a delete and a batch");
 
             StoredChunk target = store.chunks(CORPUS).get(4);
-            List<ScoredChunk> hits = index.search(CORPUS, Retrieval.DENSE, List.of("q"),
-                    new float[][] {target.vector()}, 1);
+            List<ScoredChunk> hits =
+                    index.search(CORPUS, Retrieval.DENSE, List.of("q"), new float[][] {target.vector()}, 1);
             assertEquals(target.seq(), hits.get(0).chunk().seq(), "a passage's own vector finds it");
             assertEquals(1f, hits.get(0).score(), 1e-5, "scores are inner products, as exact search gives them");
         }
@@ -139,10 +139,12 @@ class RetrievalIndexTest {
     void leastRecentlyUsedCorporaAreDroppedBeyondTheByteBudgetAndComeBackEqual() {
         RetrievalSettings settings = new RetrievalSettings(Retrieval.HYBRID, 1000, 1);
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             RetrievalIndex index = RetrievalIndex.attach(store, settings)) {
+                RetrievalIndex index = RetrievalIndex.attach(store, settings)) {
             apply(store, document("carol", 1, 3));
-            apply(store, List.of(Chunk.upsert("austen", "emma", 1, 0, 1, "Emma Woodhouse, handsome, clever.", 8,
-                    unit(384))));
+            apply(
+                    store,
+                    List.of(Chunk.upsert(
+                            "austen", "emma", 1, 0, 1, "Emma Woodhouse, handsome, clever.", 8, unit(384))));
             index.passages(CORPUS);
             index.passages("austen");
             assertFalse(index.isLoaded(CORPUS), "over budget: the least recently used corpus is dropped");
@@ -157,11 +159,13 @@ class RetrievalIndexTest {
         RetrievalSettings settings = new RetrievalSettings(Retrieval.HYBRID, 1000, Long.MAX_VALUE);
         try (RocksCorpusStore store = new RocksCorpusStore(dir)) {
             apply(store, document("carol", 1, 3), document("chimes", 1, 2));
-            apply(store, List.of(Chunk.upsert("austen", "emma", 1, 0, 1, "Emma Woodhouse, handsome, clever.", 8,
-                    unit(384))));
+            apply(
+                    store,
+                    List.of(Chunk.upsert(
+                            "austen", "emma", 1, 0, 1, "Emma Woodhouse, handsome, clever.", 8, unit(384))));
         }
         try (RocksCorpusStore store = new RocksCorpusStore(dir);
-             RetrievalIndex index = RetrievalIndex.attach(store, settings)) {
+                RetrievalIndex index = RetrievalIndex.attach(store, settings)) {
             index.warmInBackground();
             apply(store, document("cricket", 1, 2)); // written while the warm-up may be reading
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -185,10 +189,11 @@ class RetrievalIndexTest {
                 assertTrue(reading.await(10, TimeUnit.SECONDS), "the build reads the store");
                 // the worker's poll loop writes a replace, a delete and a new document while the build reads
                 CompletableFuture.runAsync(() -> {
-                    apply(store, document("carol", 2, 4));
-                    apply(store, List.of(Chunk.delete(CORPUS, "chimes", 2)));
-                    apply(store, document("cricket", 1, 2));
-                }).get(10, TimeUnit.SECONDS);
+                            apply(store, document("carol", 2, 4));
+                            apply(store, List.of(Chunk.delete(CORPUS, "chimes", 2)));
+                            apply(store, document("cricket", 1, 2));
+                        })
+                        .get(10, TimeUnit.SECONDS);
                 assertFalse(build.isDone(), "the writes went through while the build was still reading");
                 resume.countDown();
                 build.get(30, TimeUnit.SECONDS);
@@ -204,8 +209,8 @@ class RetrievalIndexTest {
     /** The store, whose first {@code chunksAfter} waits for {@code resume} once it has told {@code reading}. */
     private static CorpusStore pausingFirstRead(CorpusStore store, CountDownLatch reading, CountDownLatch resume) {
         AtomicBoolean paused = new AtomicBoolean();
-        return (CorpusStore) Proxy.newProxyInstance(CorpusStore.class.getClassLoader(),
-                new Class<?>[] {CorpusStore.class}, (proxy, method, args) -> {
+        return (CorpusStore) Proxy.newProxyInstance(
+                CorpusStore.class.getClassLoader(), new Class<?>[] {CorpusStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("chunksAfter") && paused.compareAndSet(false, true)) {
                         reading.countDown();
                         resume.await();

@@ -39,8 +39,7 @@ final class SyntheticCorpus {
         for (int from = 0; from < count; from += 1000) {
             List<Chunk> batch = new ArrayList<>();
             for (int i = from; i < Math.min(count, from + 1000); i++) {
-                batch.add(Chunk.upsert(corpus, "p" + i, 1, 0, 1, text(WORDS_PER_PASSAGE), WORDS_PER_PASSAGE,
-                        vector()));
+                batch.add(Chunk.upsert(corpus, "p" + i, 1, 0, 1, text(WORDS_PER_PASSAGE), WORDS_PER_PASSAGE, vector()));
             }
             offset += batch.size();
             store.apply(new AppliedBatch(batch, Map.of(partition, offset)));

@@ -26,7 +26,8 @@ public final class Access {
     public Optional<ErrorInfo> check(HttpServerRequest request, String corpus) {
         String token = token(request);
         if (token == null) {
-            return Optional.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED,
+            return Optional.of(ErrorInfo.of(
+                    ErrorCode.UNAUTHORIZED,
                     "missing 'Authorization: Bearer <corpus token>' (or ?access_token= on a WebSocket)"));
         }
         return access.check(token, corpus);
@@ -49,8 +50,8 @@ public final class Access {
     public Optional<ErrorInfo> checkHeader(String authorization, String corpus) {
         String token = BearerToken.of(authorization);
         if (token == null) {
-            return Optional.of(ErrorInfo.of(ErrorCode.UNAUTHORIZED,
-                    "missing header 'authorization: Bearer <corpus token>' on the question"));
+            return Optional.of(ErrorInfo.of(
+                    ErrorCode.UNAUTHORIZED, "missing header 'authorization: Bearer <corpus token>' on the question"));
         }
         return access.check(token, corpus);
     }

@@ -2,14 +2,14 @@ package dev.memorag.query.access;
 
 import dev.memorag.clients.KafkaClients;
 import dev.memorag.edge.CorpusDirectory;
-import dev.memorag.schemas.Corpus;
 import dev.memorag.health.Health;
+import dev.memorag.schemas.Corpus;
 import dev.memorag.schemas.InvalidRecordException;
 import dev.memorag.schemas.RecordType;
 import dev.memorag.schemas.RecordValidator;
+import dev.memorag.schemas.TopicCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.memorag.schemas.TopicCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -38,18 +38,22 @@ public final class CorpusRegistry implements CorpusDirectory {
     private final Map<String, Corpus> corpora = new ConcurrentHashMap<>();
     /** Corpus ids by token hash: a presented token costs one SHA-256, however many corpora there are. */
     private final Map<String, String> idsByTokenHash = new ConcurrentHashMap<>();
+
     private final RecordValidator validator = new RecordValidator();
     private final Map<TopicPartition, Long> catchUpTo = new ConcurrentHashMap<>();
     private final Promise<Void> caughtUp = Promise.promise();
 
     public CorpusRegistry(Vertx vertx, String bootstrapServers, TopicCatalog topics) {
         this.vertx = vertx;
-        this.consumer = KafkaConsumer.create(vertx, KafkaClients.consumer(bootstrapServers,
-                topics.prefix() + "edge-registry-" + UUID.randomUUID(), "earliest"));
+        this.consumer = KafkaConsumer.create(
+                vertx,
+                KafkaClients.consumer(
+                        bootstrapServers, topics.prefix() + "edge-registry-" + UUID.randomUUID(), "earliest"));
     }
 
     public Future<Void> start(String topic, Health.Part health, MeterRegistry metrics) {
-        Counter skipped = Counter.builder("memorag.skipped.records").tag("stage", "query.registry")
+        Counter skipped = Counter.builder("memorag.skipped.records")
+                .tag("stage", "query.registry")
                 .description("records a consumer could not use and left to another stage to dead-letter")
                 .register(metrics);
         caughtUp.future().onSuccess(v -> health.up());
@@ -76,12 +80,15 @@ public final class CorpusRegistry implements CorpusDirectory {
     }
 
     private void measureEnd(Set<TopicPartition> partitions) {
-        Future.all(partitions.stream().map(p -> consumer.endOffsets(p).map(end -> {
-            if (end > 0) {
-                catchUpTo.put(p, end);
-            }
-            return end;
-        })).toList()).onComplete(done -> awaitCatchUp());
+        Future.all(partitions.stream()
+                        .map(p -> consumer.endOffsets(p).map(end -> {
+                            if (end > 0) {
+                                catchUpTo.put(p, end);
+                            }
+                            return end;
+                        }))
+                        .toList())
+                .onComplete(done -> awaitCatchUp());
     }
 
     /** Compares positions with the ends every {@link #CATCH_UP_CHECK_MS} until every partition has reached its end. */
@@ -89,18 +96,21 @@ public final class CorpusRegistry implements CorpusDirectory {
         if (caughtUp.future().isComplete()) {
             return;
         }
-        Future.all(catchUpTo.entrySet().stream().map(end -> consumer.position(end.getKey()).map(position -> {
-            if (position >= end.getValue()) {
-                catchUpTo.remove(end.getKey());
-            }
-            return position;
-        })).toList()).onComplete(checked -> {
-            if (catchUpTo.isEmpty()) {
-                caughtUp.tryComplete();
-            } else {
-                vertx.setTimer(CATCH_UP_CHECK_MS, t -> awaitCatchUp());
-            }
-        });
+        Future.all(catchUpTo.entrySet().stream()
+                        .map(end -> consumer.position(end.getKey()).map(position -> {
+                            if (position >= end.getValue()) {
+                                catchUpTo.remove(end.getKey());
+                            }
+                            return position;
+                        }))
+                        .toList())
+                .onComplete(checked -> {
+                    if (catchUpTo.isEmpty()) {
+                        caughtUp.tryComplete();
+                    } else {
+                        vertx.setTimer(CATCH_UP_CHECK_MS, t -> awaitCatchUp());
+                    }
+                });
     }
 
     public boolean ready() {
@@ -115,7 +125,9 @@ public final class CorpusRegistry implements CorpusDirectory {
     /** Every registered corpus, by id. */
     @Override
     public List<Corpus> corpora() {
-        return corpora.values().stream().sorted(Comparator.comparing(Corpus::id)).toList();
+        return corpora.values().stream()
+                .sorted(Comparator.comparing(Corpus::id))
+                .toList();
     }
 
     /** The corpus a token belongs to, if any: tells "another corpus's token" (403) from "no valid token" (401). */

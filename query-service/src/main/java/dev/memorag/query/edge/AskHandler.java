@@ -1,7 +1,7 @@
 package dev.memorag.query.edge;
 
-import dev.memorag.edge.HttpErrors;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.memorag.edge.HttpErrors;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
@@ -23,8 +23,7 @@ final class AskHandler implements Handler<RoutingContext> {
     /** The answer as one JSON object, an error as an HTTP error. */
     private static final HttpQuestion.Answering JSON = new HttpQuestion.Answering() {
         @Override
-        public void admitted(HttpServerResponse response) {
-        }
+        public void admitted(HttpServerResponse response) {}
 
         @Override
         public void event(HttpServerResponse response, AnswerEvent event) {
@@ -64,10 +63,13 @@ final class AskHandler implements Handler<RoutingContext> {
     private Question parse(RoutingContext ctx) {
         ObjectNode body;
         try {
-            var tree = Json.MAPPER.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+            var tree = Json.MAPPER.readTree(
+                    ctx.body().buffer() == null
+                            ? new byte[0]
+                            : ctx.body().buffer().getBytes());
             if (tree == null || !tree.isObject()) {
-                throw new InvalidRecordException(ErrorCode.MALFORMED_JSON,
-                        "the body must be a JSON object such as {\"question\": \"...\"}");
+                throw new InvalidRecordException(
+                        ErrorCode.MALFORMED_JSON, "the body must be a JSON object such as {\"question\": \"...\"}");
             }
             body = (ObjectNode) tree;
         } catch (java.io.IOException e) {
@@ -83,7 +85,8 @@ final class AskHandler implements Handler<RoutingContext> {
     private record EventStream(Question question) implements HttpQuestion.Answering {
         @Override
         public void admitted(HttpServerResponse response) {
-            response.setChunked(true).putHeader("content-type", "text/event-stream")
+            response.setChunked(true)
+                    .putHeader("content-type", "text/event-stream")
                     .putHeader("cache-control", "no-cache");
         }
 

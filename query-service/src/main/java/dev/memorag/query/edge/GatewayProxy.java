@@ -24,10 +24,11 @@ import java.util.List;
  */
 public final class GatewayProxy {
     /** Request headers the gateway needs; nothing else (cookies, hop-by-hop headers) is forwarded. */
-    private static final List<String> REQUEST_HEADERS = List.of("authorization", "content-type", "content-length",
-            "accept");
-    private static final List<String> RESPONSE_HEADERS = List.of("content-type", "content-length", "location",
-            "retry-after");
+    private static final List<String> REQUEST_HEADERS =
+            List.of("authorization", "content-type", "content-length", "accept");
+
+    private static final List<String> RESPONSE_HEADERS =
+            List.of("content-type", "content-length", "location", "retry-after");
     private static final long IDLE_TIMEOUT_MS = 120_000;
 
     private final HttpClientAgent client;
@@ -40,8 +41,10 @@ public final class GatewayProxy {
         URI uri = URI.create(root);
         this.host = uri.getHost();
         this.port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
-        this.client = vertx.createHttpClient(new HttpClientOptions().setSsl("https".equals(uri.getScheme()))
-                .setDefaultHost(host).setDefaultPort(port));
+        this.client = vertx.createHttpClient(new HttpClientOptions()
+                .setSsl("https".equals(uri.getScheme()))
+                .setDefaultHost(host)
+                .setDefaultPort(port));
     }
 
     /**
@@ -53,7 +56,9 @@ public final class GatewayProxy {
         io.vertx.core.Handler<RoutingContext> handler = ctx -> {
             if (proxy == null) {
                 ctx.request().pause();
-                HttpErrors.send(ctx.response(), ErrorCode.UNAVAILABLE,
+                HttpErrors.send(
+                        ctx.response(),
+                        ErrorCode.UNAVAILABLE,
                         "no ingest gateway is configured for this query service (MEMORAG_INGEST_URL)");
             } else {
                 proxy.forward(ctx, ctx.request().uri());
@@ -77,8 +82,12 @@ public final class GatewayProxy {
         HttpServerRequest in = ctx.request();
         in.pause(); // the body waits until the gateway's request is open
         HttpServerResponse out = ctx.response();
-        RequestOptions options = new RequestOptions().setMethod(in.method()).setHost(host).setPort(port)
-                .setURI(uri).setIdleTimeout(IDLE_TIMEOUT_MS);
+        RequestOptions options = new RequestOptions()
+                .setMethod(in.method())
+                .setHost(host)
+                .setPort(port)
+                .setURI(uri)
+                .setIdleTimeout(IDLE_TIMEOUT_MS);
         for (String name : REQUEST_HEADERS) {
             String value = in.getHeader(name);
             if (value != null) {
@@ -102,7 +111,9 @@ public final class GatewayProxy {
                 })
                 .onFailure(e -> {
                     in.resume();
-                    HttpErrors.send(out, ErrorCode.UNAVAILABLE,
+                    HttpErrors.send(
+                            out,
+                            ErrorCode.UNAVAILABLE,
                             "the ingest gateway at " + root + " did not answer: " + e.getMessage());
                 });
     }

@@ -9,15 +9,18 @@ import io.vertx.ext.web.Router;
  * is down. Shared by every Vert.x router of the project.
  */
 public final class HealthRoutes {
-    private HealthRoutes() {
-    }
+    private HealthRoutes() {}
 
     public static void mount(Router router, Health health) {
-        router.get("/health").handler(ctx -> ctx.response().setStatusCode(health.live() ? 200 : 503)
-                .putHeader("content-type", "application/json")
-                .end(dev.memorag.schemas.Json.writeString(health.livenessReport())));
-        router.get("/ready").handler(ctx -> ctx.response().setStatusCode(health.ready() ? 200 : 503)
-                .putHeader("content-type", "application/json")
-                .end(dev.memorag.schemas.Json.writeString(health.readinessReport())));
+        router.get("/health")
+                .handler(ctx -> ctx.response()
+                        .setStatusCode(health.live() ? 200 : 503)
+                        .putHeader("content-type", "application/json")
+                        .end(dev.memorag.schemas.Json.writeString(health.livenessReport())));
+        router.get("/ready")
+                .handler(ctx -> ctx.response()
+                        .setStatusCode(health.ready() ? 200 : 503)
+                        .putHeader("content-type", "application/json")
+                        .end(dev.memorag.schemas.Json.writeString(health.readinessReport())));
     }
 }

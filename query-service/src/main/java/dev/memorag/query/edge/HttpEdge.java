@@ -16,22 +16,21 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.util.Map;
 import java.util.Optional;
 
 /** The public HTTP routes of the query service. */
 public final class HttpEdge {
     private static final long MAX_BODY_BYTES = 64 * 1024;
 
-    private HttpEdge() {
-    }
+    private HttpEdge() {}
 
     /**
      * A WebSocket frame longer than a whole message may be is refused before it is read ({@link RefusedFrameCloser}
      * tells the client why); messages are reassembled and bounded by {@link SocketSession}, Vert.x's bound matches.
      */
     public static HttpServerOptions serverOptions(EdgeLimits edge) {
-        return new HttpServerOptions().setMaxWebSocketFrameSize(edge.socketMaxMessageBytes())
+        return new HttpServerOptions()
+                .setMaxWebSocketFrameSize(edge.socketMaxMessageBytes())
                 .setMaxWebSocketMessageSize(edge.socketMaxMessageBytes());
     }
 
@@ -39,20 +38,29 @@ public final class HttpEdge {
      * Every route of the query service, in one place. {@code limits} are shared by all HTTP instances of the
      * process; {@code blocking} runs what would hold the event loop.
      */
-    public static Router router(Vertx vertx, QueryConfig config, RecallRouter recall, Access access,
-                                QuestionLimits limits, PrometheusMeterRegistry metrics, Health health,
-                                WorkerExecutor blocking) {
+    public static Router router(
+            Vertx vertx,
+            QueryConfig config,
+            RecallRouter recall,
+            Access access,
+            QuestionLimits limits,
+            PrometheusMeterRegistry metrics,
+            Health health,
+            WorkerExecutor blocking) {
         EdgeLimits edge = config.limits();
         HttpQuestion questions = new HttpQuestion(vertx, recall, limits, edge.answerTimeout());
         Router router = Router.router(vertx);
         HealthRoutes.mount(router, health);
-        router.get("/metrics").handler(ctx -> blocking.executeBlocking(metrics::scrape).onComplete(text -> {
-            if (text.succeeded()) {
-                ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(text.result());
-            } else {
-                ctx.fail(text.cause());
-            }
-        }));
+        router.get("/metrics")
+                .handler(ctx -> blocking.executeBlocking(metrics::scrape).onComplete(text -> {
+                    if (text.succeeded()) {
+                        ctx.response()
+                                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                                .end(text.result());
+                    } else {
+                        ctx.fail(text.cause());
+                    }
+                }));
         // the gateway's corpus and document routes, forwarded (the gateway checks their tokens)
         GatewayProxy.mount(vertx, router, config.ingestUrl());
         router.route("/v1/corpora/:corpus/*").handler(ctx -> {

@@ -29,8 +29,13 @@ public final class HttpEdgeVerticle extends VerticleBase {
     private WorkerExecutor blocking;
     private HttpServer server;
 
-    public HttpEdgeVerticle(QueryConfig config, RecallRouter recall, Access access, QuestionLimits limits,
-                            PrometheusMeterRegistry metrics, Health health) {
+    public HttpEdgeVerticle(
+            QueryConfig config,
+            RecallRouter recall,
+            Access access,
+            QuestionLimits limits,
+            PrometheusMeterRegistry metrics,
+            Health health) {
         this.config = config;
         this.recall = recall;
         this.access = access;

@@ -50,15 +50,23 @@ public final class HttpQuestion {
         OptionalLong wait = limits.tryAcquire(corpus);
         if (wait.isPresent()) {
             response.putHeader("retry-after", Long.toString(wait.getAsLong()));
-            answering.failed(response, 429, ErrorInfo.of(ErrorCode.RATE_LIMITED,
-                    "too many questions for corpus '" + corpus + "'; retry in " + wait.getAsLong() + " s"));
+            answering.failed(
+                    response,
+                    429,
+                    ErrorInfo.of(
+                            ErrorCode.RATE_LIMITED,
+                            "too many questions for corpus '" + corpus + "'; retry in " + wait.getAsLong() + " s"));
             return;
         }
         ctx.addEndHandler(v -> limits.release(corpus)); // runs once: when the response ends or the connection drops
         long timer = vertx.setTimer(timeout.toMillis(), t -> {
             router.forget(question.id());
-            answering.failed(response, 504, ErrorInfo.of(ErrorCode.TIMEOUT,
-                    "no answer within " + timeout.toSeconds() + " s; is a memory worker running?"));
+            answering.failed(
+                    response,
+                    504,
+                    ErrorInfo.of(
+                            ErrorCode.TIMEOUT,
+                            "no answer within " + timeout.toSeconds() + " s; is a memory worker running?"));
         });
         response.closeHandler(v -> {
             vertx.cancelTimer(timer);
@@ -71,17 +79,22 @@ public final class HttpQuestion {
         answering.admitted(response);
         // events and routing failures arrive on the Kafka verticles' event loops: answer on this request's
         Context context = vertx.getOrCreateContext();
-        router.listen(question.id(), event -> context.runOnContext(v -> {
-            if (event.terminal()) {
-                vertx.cancelTimer(timer);
-            }
-            answering.event(response, event);
-        }));
-        router.route(question, null, null).onFailure(e -> context.runOnContext(v -> {
-            router.forget(question.id());
-            vertx.cancelTimer(timer);
-            answering.failed(response, 503, ErrorInfo.of(ErrorCode.UNAVAILABLE,
-                    "cannot route the question: " + e.getMessage()));
-        }));
+        router.listen(
+                question.id(),
+                event -> context.runOnContext(v -> {
+                    if (event.terminal()) {
+                        vertx.cancelTimer(timer);
+                    }
+                    answering.event(response, event);
+                }));
+        router.route(question, null, null)
+                .onFailure(e -> context.runOnContext(v -> {
+                    router.forget(question.id());
+                    vertx.cancelTimer(timer);
+                    answering.failed(
+                            response,
+                            503,
+                            ErrorInfo.of(ErrorCode.UNAVAILABLE, "cannot route the question: " + e.getMessage()));
+                }));
     }
 }

@@ -31,7 +31,8 @@ final class RefusedFrameCloser extends ChannelInboundHandlerAdapter {
         WebSocketCloseStatus status = refused.closeStatus();
         String reason = status.equals(WebSocketCloseStatus.MESSAGE_TOO_BIG) ? tooBig : refused.getMessage();
         // from the pipeline's tail, so that the frame encoder, wherever it sits, encodes it
-        ctx.channel().writeAndFlush(new CloseWebSocketFrame(status, reason))
+        ctx.channel()
+                .writeAndFlush(new CloseWebSocketFrame(status, reason))
                 .addListener(written -> ((DuplexChannel) ctx.channel()).shutdownOutput());
         ctx.executor().schedule(() -> ctx.close(), LINGER_SECONDS, TimeUnit.SECONDS);
     }

@@ -31,16 +31,20 @@ final class SocketHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         String corpus = ctx.pathParam("corpus");
-        ctx.request().toWebSocket()
+        ctx.request()
+                .toWebSocket()
                 .onSuccess(socket -> {
                     // Vert.x has no public hook for a refused frame: the socket keeps the HTTP connection's channel,
                     // and Netty's handshaker names its frame decoder "wsdecoder"
                     Channel channel = ((ConnectionBase) ctx.request().connection()).channel();
-                    channel.pipeline().addAfter("wsdecoder", "refused-frames",
-                            new RefusedFrameCloser(SocketSession.tooBig(edge.socketMaxMessageBytes())));
+                    channel.pipeline()
+                            .addAfter(
+                                    "wsdecoder",
+                                    "refused-frames",
+                                    new RefusedFrameCloser(SocketSession.tooBig(edge.socketMaxMessageBytes())));
                     new SocketSession(vertx, socket, corpus, router, limits, edge).start();
                 })
-                .onFailure(e -> HttpErrors.send(ctx.response(), ErrorCode.SCHEMA_VIOLATION,
-                        "not a WebSocket upgrade: " + e.getMessage()));
+                .onFailure(e -> HttpErrors.send(
+                        ctx.response(), ErrorCode.SCHEMA_VIOLATION, "not a WebSocket upgrade: " + e.getMessage()));
     }
 }

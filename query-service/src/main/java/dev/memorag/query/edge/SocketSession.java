@@ -40,6 +40,7 @@ final class SocketSession {
     private static final String UNASSIGNED = "unassigned";
     /** Close code of a socket past its lifetime (4000–4999 are for applications; 4401 echoes HTTP 401). */
     static final short EXPIRED = 4401;
+
     private static final short UNSUPPORTED_DATA = 1003;
     private static final short MESSAGE_TOO_BIG = 1009;
     private static final short TRY_AGAIN_LATER = 1013;
@@ -58,11 +59,15 @@ final class SocketSession {
     /** the text message whose frames are arriving; null between messages */
     private Buffer pending;
 
-    private record InFlight(Question question, long timer) {
-    }
+    private record InFlight(Question question, long timer) {}
 
-    SocketSession(Vertx vertx, ServerWebSocket socket, String corpus, RecallRouter router, QuestionLimits limits,
-                  EdgeLimits edge) {
+    SocketSession(
+            Vertx vertx,
+            ServerWebSocket socket,
+            String corpus,
+            RecallRouter router,
+            QuestionLimits limits,
+            EdgeLimits edge) {
         this.vertx = vertx;
         this.socket = socket;
         this.corpus = corpus;
@@ -77,8 +82,9 @@ final class SocketSession {
 
     void start() {
         // a token is checked when the socket opens: a bounded lifetime makes the client come back and show it again
-        long expiry = vertx.setTimer(maxAge.toMillis(), t -> socket.close(EXPIRED,
-                "session expired after " + maxAge + ": reconnect with a valid token"));
+        long expiry = vertx.setTimer(
+                maxAge.toMillis(),
+                t -> socket.close(EXPIRED, "session expired after " + maxAge + ": reconnect with a valid token"));
         socket.frameHandler(this::onFrame);
         socket.closeHandler(v -> {
             vertx.cancelTimer(expiry);
@@ -138,15 +144,18 @@ final class SocketSession {
         switch (message.path("type").asText("")) {
             case "ask" -> ask(ref, (ObjectNode) message);
             case "cancel" -> cancel(ref);
-            default -> refuse(ref, ErrorInfo.of(ErrorCode.SCHEMA_VIOLATION,
-                    "frame type must be \"ask\" or \"cancel\""));
+            default ->
+                refuse(ref, ErrorInfo.of(ErrorCode.SCHEMA_VIOLATION, "frame type must be \"ask\" or \"cancel\""));
         }
     }
 
     private void ask(String ref, ObjectNode message) {
         if (ref == null || ref.isBlank() || inFlight.containsKey(ref)) {
-            refuse(ref, ErrorInfo.of(ErrorCode.SCHEMA_VIOLATION,
-                    "an ask needs a \"ref\" that no question in flight on this socket uses"));
+            refuse(
+                    ref,
+                    ErrorInfo.of(
+                            ErrorCode.SCHEMA_VIOLATION,
+                            "an ask needs a \"ref\" that no question in flight on this socket uses"));
             return;
         }
         Question question;
@@ -162,42 +171,68 @@ final class SocketSession {
         }
         OptionalLong wait = limits.tryAcquire(corpus);
         if (wait.isPresent()) {
-            refuse(ref, ErrorInfo.of(ErrorCode.RATE_LIMITED,
-                    "too many questions for corpus '" + corpus + "'; retry in " + wait.getAsLong() + " s"));
+            refuse(
+                    ref,
+                    ErrorInfo.of(
+                            ErrorCode.RATE_LIMITED,
+                            "too many questions for corpus '" + corpus + "'; retry in " + wait.getAsLong() + " s"));
             return;
         }
-        long timer = vertx.setTimer(timeout.toMillis(), t -> context.runOnContext(v -> {
-            if (finish(ref) != null) {
-                router.forget(question.id());
-                send(ref, AnswerEvent.error(question.id(), corpus, Integer.MAX_VALUE, ErrorInfo.of(
-                        ErrorCode.TIMEOUT, "no answer within " + timeout.toSeconds() + " s")));
-            }
-        }));
+        long timer = vertx.setTimer(
+                timeout.toMillis(),
+                t -> context.runOnContext(v -> {
+                    if (finish(ref) != null) {
+                        router.forget(question.id());
+                        send(
+                                ref,
+                                AnswerEvent.error(
+                                        question.id(),
+                                        corpus,
+                                        Integer.MAX_VALUE,
+                                        ErrorInfo.of(
+                                                ErrorCode.TIMEOUT, "no answer within " + timeout.toSeconds() + " s")));
+                    }
+                }));
         inFlight.put(ref, new InFlight(question, timer));
-        router.listen(question.id(), event -> context.runOnContext(v -> {
-            if (!inFlight.containsKey(ref)) {
-                return;
-            }
-            if (event.terminal()) {
-                finish(ref);
-            }
-            send(ref, event);
-        }));
-        router.route(question, null, null).onFailure(e -> context.runOnContext(v -> {
-            if (finish(ref) != null) {
-                router.forget(question.id());
-                send(ref, AnswerEvent.error(question.id(), corpus, Integer.MAX_VALUE,
-                        ErrorInfo.of(ErrorCode.UNAVAILABLE, "cannot route the question: " + e.getMessage())));
-            }
-        }));
+        router.listen(
+                question.id(),
+                event -> context.runOnContext(v -> {
+                    if (!inFlight.containsKey(ref)) {
+                        return;
+                    }
+                    if (event.terminal()) {
+                        finish(ref);
+                    }
+                    send(ref, event);
+                }));
+        router.route(question, null, null)
+                .onFailure(e -> context.runOnContext(v -> {
+                    if (finish(ref) != null) {
+                        router.forget(question.id());
+                        send(
+                                ref,
+                                AnswerEvent.error(
+                                        question.id(),
+                                        corpus,
+                                        Integer.MAX_VALUE,
+                                        ErrorInfo.of(
+                                                ErrorCode.UNAVAILABLE,
+                                                "cannot route the question: " + e.getMessage())));
+                    }
+                }));
     }
 
     private void cancel(String ref) {
         InFlight cancelled = finish(ref);
         if (cancelled != null) {
             router.cancel(cancelled.question());
-            send(ref, AnswerEvent.error(cancelled.question().id(), corpus, Integer.MAX_VALUE,
-                    ErrorInfo.of(ErrorCode.CANCELLED, "cancelled by the client")));
+            send(
+                    ref,
+                    AnswerEvent.error(
+                            cancelled.question().id(),
+                            corpus,
+                            Integer.MAX_VALUE,
+                            ErrorInfo.of(ErrorCode.CANCELLED, "cancelled by the client")));
         }
     }
 

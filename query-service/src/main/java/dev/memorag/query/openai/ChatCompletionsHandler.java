@@ -36,7 +36,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         ChatRequest request;
         Question question;
         try {
-            request = ChatRequest.parse(ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes());
+            request = ChatRequest.parse(
+                    ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes());
             Optional<ErrorInfo> denied = access.check(ctx.request(), request.model());
             if (denied.isPresent()) {
                 OpenAiError.of(denied.get(), "model").send(ctx.response());

@@ -24,6 +24,7 @@ import java.util.Set;
 record ChatRequest(String model, String question, String conversation, boolean stream, Integer maxTokens) {
     /** question.schema.json's bound on {@code conversation}. */
     static final int CONVERSATION_CHARS = 8192;
+
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
 
     /** Thrown for a body that is not a usable chat request, with the OpenAI error to answer. */
@@ -45,11 +46,16 @@ record ChatRequest(String model, String question, String conversation, boolean s
         try {
             tree = body == null || body.length == 0 ? null : Json.MAPPER.readTree(body);
         } catch (IOException e) {
-            throw refused(ErrorCode.MALFORMED_JSON, null, "the body is not JSON: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            throw refused(
+                    ErrorCode.MALFORMED_JSON,
+                    null,
+                    "the body is not JSON: "
+                            + e.getMessage().lines().findFirst().orElse(""));
         }
         if (tree == null || !tree.isObject()) {
-            throw refused(ErrorCode.MALFORMED_JSON, null,
+            throw refused(
+                    ErrorCode.MALFORMED_JSON,
+                    null,
                     "the body must be a JSON object such as {\"model\": \"<corpus>\", \"messages\": [...]}");
         }
         JsonNode model = tree.path("model");
@@ -62,8 +68,10 @@ record ChatRequest(String model, String question, String conversation, boolean s
         }
         JsonNode tools = tree.path("tools");
         if (tools.isArray() && !tools.isEmpty()) {
-            throw refused(ErrorCode.SCHEMA_VIOLATION, "tools", "tools are not supported: the answer comes from the "
-                    + "corpus");
+            throw refused(
+                    ErrorCode.SCHEMA_VIOLATION,
+                    "tools",
+                    "tools are not supported: the answer comes from the " + "corpus");
         }
         return new ChatRequest(model.asText(), null, null, flag(tree, "stream"), maxTokens(tree))
                 .withMessages(tree.path("messages"));
@@ -71,7 +79,9 @@ record ChatRequest(String model, String question, String conversation, boolean s
 
     private ChatRequest withMessages(JsonNode messages) {
         if (!messages.isArray() || messages.isEmpty()) {
-            throw refused(ErrorCode.SCHEMA_VIOLATION, "messages",
+            throw refused(
+                    ErrorCode.SCHEMA_VIOLATION,
+                    "messages",
                     "'messages' must be a non-empty array of {\"role\", \"content\"}");
         }
         String[] roles = new String[messages.size()];
@@ -85,8 +95,10 @@ record ChatRequest(String model, String question, String conversation, boolean s
             }
             JsonNode role = message.path("role");
             if (!role.isTextual() || !ROLES.contains(role.asText())) {
-                throw refused(ErrorCode.SCHEMA_VIOLATION, at + ".role", at + ".role " + role
-                        + " is not supported: use system, developer, user or assistant");
+                throw refused(
+                        ErrorCode.SCHEMA_VIOLATION,
+                        at + ".role",
+                        at + ".role " + role + " is not supported: use system, developer, user or assistant");
             }
             roles[i] = role.asText();
             texts[i] = text(message.path("content"), at + ".content");
@@ -94,11 +106,15 @@ record ChatRequest(String model, String question, String conversation, boolean s
         }
         int last = messages.size() - 1;
         if (!anyUser) {
-            throw refused(ErrorCode.SCHEMA_VIOLATION, "messages", "no user message: the last message must be the "
-                    + "user's question");
+            throw refused(
+                    ErrorCode.SCHEMA_VIOLATION,
+                    "messages",
+                    "no user message: the last message must be the " + "user's question");
         }
         if (!roles[last].equals("user") || texts[last].isBlank()) {
-            throw refused(ErrorCode.SCHEMA_VIOLATION, "messages[" + last + "]",
+            throw refused(
+                    ErrorCode.SCHEMA_VIOLATION,
+                    "messages[" + last + "]",
                     "the last message must be the user's question, with text");
         }
         return new ChatRequest(model, texts[last], conversation(roles, texts, last), stream, maxTokens);
@@ -137,8 +153,11 @@ record ChatRequest(String model, String question, String conversation, boolean s
         StringBuilder text = new StringBuilder();
         for (JsonNode part : content) {
             if (!part.path("type").asText().equals("text") || !part.path("text").isTextual()) {
-                throw refused(ErrorCode.SCHEMA_VIOLATION, at, at + " holds a part that is not "
-                        + "{\"type\": \"text\", \"text\": \"...\"}: only text is supported");
+                throw refused(
+                        ErrorCode.SCHEMA_VIOLATION,
+                        at,
+                        at + " holds a part that is not "
+                                + "{\"type\": \"text\", \"text\": \"...\"}: only text is supported");
             }
             text.append(text.isEmpty() ? "" : "\n").append(part.path("text").asText());
         }
@@ -173,8 +192,13 @@ record ChatRequest(String model, String question, String conversation, boolean s
 
     /** The question to route, checked against question.schema.json like every question entering the system. */
     Question toQuestion(String id, RecordValidator validator) {
-        ObjectNode node = Json.MAPPER.createObjectNode().put("schemaVersion", 1).put("id", id).put("corpus", model)
-                .put("question", question).put("stream", stream);
+        ObjectNode node = Json.MAPPER
+                .createObjectNode()
+                .put("schemaVersion", 1)
+                .put("id", id)
+                .put("corpus", model)
+                .put("question", question)
+                .put("stream", stream);
         if (conversation != null) {
             node.put("conversation", conversation);
         }

@@ -39,7 +39,7 @@ final class ChunkStream implements HttpQuestion.Answering {
                 end(response, "[DONE]");
             }
             case ERROR -> error(response, OpenAiError.of(event.error()));
-            default -> { } // clues and evidence arrive with the last chunk
+            default -> {} // clues and evidence arrive with the last chunk
         }
     }
 

@@ -56,13 +56,26 @@ final class Completions {
     }
 
     private ObjectNode head(String object) {
-        return Json.MAPPER.createObjectNode().put("id", id).put("object", object).put("created", created)
+        return Json.MAPPER
+                .createObjectNode()
+                .put("id", id)
+                .put("object", object)
+                .put("created", created)
                 .put("model", model);
     }
 
     private static ObjectNode extension(Answer answer) {
-        return Json.MAPPER.valueToTree(new Answer(answer.schemaVersion(), answer.questionId(), answer.corpus(), null,
-                answer.clues(), answer.evidence(), answer.memory(), answer.generator(), answer.retrieval(),
-                answer.timings(), null));
+        return Json.MAPPER.valueToTree(new Answer(
+                answer.schemaVersion(),
+                answer.questionId(),
+                answer.corpus(),
+                null,
+                answer.clues(),
+                answer.evidence(),
+                answer.memory(),
+                answer.generator(),
+                answer.retrieval(),
+                answer.timings(),
+                null));
     }
 }

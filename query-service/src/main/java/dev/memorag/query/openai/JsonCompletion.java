@@ -15,8 +15,7 @@ final class JsonCompletion implements HttpQuestion.Answering {
     }
 
     @Override
-    public void admitted(HttpServerResponse response) {
-    }
+    public void admitted(HttpServerResponse response) {}
 
     @Override
     public void event(HttpServerResponse response, AnswerEvent event) {

@@ -35,13 +35,14 @@ final class ModelsHandler {
         if (authenticated(ctx)) {
             String id = ctx.pathParam("model");
             Optional<ErrorInfo> denied = access.check(ctx.request(), id);
-            Optional<Corpus> corpus = access.readable(ctx.request()).stream().filter(c -> c.id().equals(id))
+            Optional<Corpus> corpus = access.readable(ctx.request()).stream()
+                    .filter(c -> c.id().equals(id))
                     .findFirst();
             if (denied.isEmpty() && corpus.isPresent()) {
                 send(ctx.response(), model(corpus.get()));
             } else {
-                OpenAiError.of(denied.orElse(ErrorInfo.of(ErrorCode.UNKNOWN_CORPUS, "no model '" + id + "'")),
-                        "model").send(ctx.response());
+                OpenAiError.of(denied.orElse(ErrorInfo.of(ErrorCode.UNKNOWN_CORPUS, "no model '" + id + "'")), "model")
+                        .send(ctx.response());
             }
         }
     }
@@ -53,8 +54,12 @@ final class ModelsHandler {
     }
 
     private static ObjectNode model(Corpus corpus) {
-        return Json.MAPPER.createObjectNode().put("id", corpus.id()).put("object", "model")
-                .put("created", corpus.createdAt() / 1000).put("owned_by", "memorag");
+        return Json.MAPPER
+                .createObjectNode()
+                .put("id", corpus.id())
+                .put("object", "model")
+                .put("created", corpus.createdAt() / 1000)
+                .put("owned_by", "memorag");
     }
 
     private static void send(HttpServerResponse response, ObjectNode body) {

@@ -33,7 +33,8 @@ record OpenAiError(int status, String message, String type, String param, String
     }
 
     static OpenAiError of(int status, ErrorInfo error, String param) {
-        return new OpenAiError(status, error.message(), typeOf(status), param, error.code().toLowerCase(Locale.ROOT));
+        return new OpenAiError(
+                status, error.message(), typeOf(status), param, error.code().toLowerCase(Locale.ROOT));
     }
 
     private static String typeOf(int status) {
@@ -58,7 +59,9 @@ record OpenAiError(int status, String message, String type, String param, String
 
     void send(HttpServerResponse response) {
         if (!response.ended() && !response.closed()) {
-            response.setStatusCode(status).putHeader("content-type", "application/json").end(json());
+            response.setStatusCode(status)
+                    .putHeader("content-type", "application/json")
+                    .end(json());
         }
     }
 }

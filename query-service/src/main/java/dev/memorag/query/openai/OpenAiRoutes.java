@@ -13,8 +13,7 @@ import io.vertx.ext.web.handler.BodyHandler;
  * one; answers come from the same ask path as {@code /v1/corpora/:corpus/ask}.
  */
 public final class OpenAiRoutes {
-    private OpenAiRoutes() {
-    }
+    private OpenAiRoutes() {}
 
     public static void mount(Router router, Access access, HttpQuestion questions, long maxBodyBytes) {
         ModelsHandler models = new ModelsHandler(access);
@@ -23,8 +22,12 @@ public final class OpenAiRoutes {
         router.post("/v1/chat/completions")
                 .handler(BodyHandler.create().setBodyLimit(maxBodyBytes))
                 .handler(new ChatCompletionsHandler(access, questions))
-                .failureHandler(ctx -> OpenAiError.of(ctx.statusCode() == 413
-                        ? ErrorInfo.of(ErrorCode.TOO_LARGE, "the body is larger than " + maxBodyBytes + " bytes")
-                        : ErrorInfo.of(ErrorCode.INTERNAL, String.valueOf(ctx.failure()))).send(ctx.response()));
+                .failureHandler(ctx -> OpenAiError.of(
+                                ctx.statusCode() == 413
+                                        ? ErrorInfo.of(
+                                                ErrorCode.TOO_LARGE,
+                                                "the body is larger than " + maxBodyBytes + " bytes")
+                                        : ErrorInfo.of(ErrorCode.INTERNAL, String.valueOf(ctx.failure())))
+                        .send(ctx.response()));
     }
 }

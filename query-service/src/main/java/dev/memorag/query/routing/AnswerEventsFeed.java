@@ -1,7 +1,7 @@
 package dev.memorag.query.routing;
 
-import dev.memorag.health.Health;
 import dev.memorag.clients.KafkaClients;
+import dev.memorag.health.Health;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.InvalidRecordException;
 import dev.memorag.schemas.RecordType;
@@ -35,22 +35,23 @@ public final class AnswerEventsFeed {
     private final RecordValidator validator = new RecordValidator();
 
     public AnswerEventsFeed(Vertx vertx, String bootstrapServers, TopicCatalog topics) {
-        Properties config = KafkaClients.consumer(bootstrapServers, topics.prefix() + "query-answer-feed",
-                "latest");
+        Properties config = KafkaClients.consumer(bootstrapServers, topics.prefix() + "query-answer-feed", "latest");
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         this.consumer = KafkaConsumer.create(vertx, config);
     }
 
     public Future<Void> start(String topic, RecallRouter router, Health.Part health, MeterRegistry metrics) {
         Promise<Void> assigned = Promise.promise();
-        Counter skipped = Counter.builder("memorag.skipped.records").tag("stage", "query.answer-feed")
+        Counter skipped = Counter.builder("memorag.skipped.records")
+                .tag("stage", "query.answer-feed")
                 .description("records a consumer could not use and left to another stage to dead-letter")
                 .register(metrics);
         ReplyPartitions owned = router.replyPartitions();
         // cooperative rebalancing: each call names only the partitions added or taken away. A partition is handed
         // to askers once its position is resolved: an event written before that would be skipped by "latest"
-        consumer.partitionsAssignedHandler(partitions -> Future.join(partitions.stream().map(consumer::position)
-                .toList()).onComplete(positioned -> {
+        consumer.partitionsAssignedHandler(partitions -> Future.join(
+                        partitions.stream().map(consumer::position).toList())
+                .onComplete(positioned -> {
                     router.answerPartitionsAssigned(numbers(partitions));
                     report(owned, health);
                     assigned.tryComplete();

@@ -18,8 +18,12 @@ public final class AnswerFeedVerticle extends VerticleBase {
     private final MeterRegistry metrics;
     private AnswerEventsFeed feed;
 
-    public AnswerFeedVerticle(String bootstrapServers, TopicCatalog topics, RecallRouter router, Health.Part health,
-                              MeterRegistry metrics) {
+    public AnswerFeedVerticle(
+            String bootstrapServers,
+            TopicCatalog topics,
+            RecallRouter router,
+            Health.Part health,
+            MeterRegistry metrics) {
         this.bootstrapServers = bootstrapServers;
         this.topics = topics;
         this.router = router;

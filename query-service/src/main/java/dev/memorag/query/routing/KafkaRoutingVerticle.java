@@ -1,8 +1,8 @@
 package dev.memorag.query.routing;
 
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.health.Health;
 import dev.memorag.query.KafkaQuestions;
-import dev.memorag.clients.KafkaClients;
 import dev.memorag.query.access.Access;
 import dev.memorag.schemas.TopicCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,8 +33,13 @@ public final class KafkaRoutingVerticle extends VerticleBase {
     private ReplyDelivery replies;
     private QuestionIntake intake;
 
-    public KafkaRoutingVerticle(String bootstrapServers, TopicCatalog topics, KafkaQuestions questions, Access access,
-                                Health health, MeterRegistry metrics) {
+    public KafkaRoutingVerticle(
+            String bootstrapServers,
+            TopicCatalog topics,
+            KafkaQuestions questions,
+            Access access,
+            Health health,
+            MeterRegistry metrics) {
         this.bootstrapServers = bootstrapServers;
         this.topics = topics;
         this.questions = questions;
@@ -50,10 +55,27 @@ public final class KafkaRoutingVerticle extends VerticleBase {
         admin = KafkaAdminClient.create(vertx, KafkaClients.admin(bootstrapServers));
         router = new RecallRouter(topics, producer, metrics);
         routing = new Routing(vertx, topics, questions, admin, deadLetterProducer, metrics);
-        replies = new ReplyDelivery(vertx, bootstrapServers, topics, producer::send, routing.replyTopics(),
-                routing.deadLetters(), routing.retrying(), health.part("query.replies"));
-        intake = new QuestionIntake(vertx, bootstrapServers, topics, router, access, questions,
-                routing.replyTopics(), producer, routing.deadLetters(), routing.retrying(), metrics,
+        replies = new ReplyDelivery(
+                vertx,
+                bootstrapServers,
+                topics,
+                producer::send,
+                routing.replyTopics(),
+                routing.deadLetters(),
+                routing.retrying(),
+                health.part("query.replies"));
+        intake = new QuestionIntake(
+                vertx,
+                bootstrapServers,
+                topics,
+                router,
+                access,
+                questions,
+                routing.replyTopics(),
+                producer,
+                routing.deadLetters(),
+                routing.retrying(),
+                metrics,
                 health.part("query.intake"));
         return replies.start(topics.answerEvents()).compose(v -> intake.start());
     }

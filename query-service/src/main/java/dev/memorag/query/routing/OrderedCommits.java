@@ -19,6 +19,7 @@ final class OrderedCommits {
     private final int maxPending;
     /** partition → offset → done, for every record taken and not yet committed past */
     private final Map<TopicPartition, TreeMap<Long, Boolean>> pending = new HashMap<>();
+
     private int unfinished;
     private boolean paused;
 
@@ -61,7 +62,8 @@ final class OrderedCommits {
         for (TopicPartition partition : partitions) {
             TreeMap<Long, Boolean> offsets = pending.remove(partition);
             if (offsets != null) {
-                unfinished -= (int) offsets.values().stream().filter(done -> !done).count();
+                unfinished -=
+                        (int) offsets.values().stream().filter(done -> !done).count();
             }
         }
     }

@@ -25,8 +25,8 @@ public final class QueryDeadLetters {
     private final Retrying retrying;
     private final MeterRegistry metrics;
 
-    QueryDeadLetters(TopicCatalog topics, KafkaProducer<byte[], byte[]> producer, Retrying retrying,
-                     MeterRegistry metrics) {
+    QueryDeadLetters(
+            TopicCatalog topics, KafkaProducer<byte[], byte[]> producer, Retrying retrying, MeterRegistry metrics) {
         this.topics = topics;
         this.producer = producer;
         this.retrying = retrying;
@@ -35,13 +35,27 @@ public final class QueryDeadLetters {
 
     /** Completes once Kafka has the dead letter: the original key, bytes and headers, with the reason. */
     Future<?> send(KafkaConsumerRecord<byte[], byte[]> record, String stage, ErrorCode code, String message) {
-        log.warn("{} dead-letters {}-{}@{}: {} {}", stage, record.topic(), record.partition(), record.offset(), code,
+        log.warn(
+                "{} dead-letters {}-{}@{}: {} {}",
+                stage,
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                code,
                 message);
-        Counter.builder("memorag.dead.letters").description("records refused and sent to the dead-letter topic")
-                .tag("stage", stage).tag("code", code.name()).register(metrics).increment();
-        ProducerRecord<byte[], byte[]> dead = new DeadLetter(stage, code, message, record.topic(), record.partition(),
-                record.offset()).toRecord(topics.deadLetters(), record.key(), record.value(),
-                new RecordHeaders(record.record().headers().toArray()));
+        Counter.builder("memorag.dead.letters")
+                .description("records refused and sent to the dead-letter topic")
+                .tag("stage", stage)
+                .tag("code", code.name())
+                .register(metrics)
+                .increment();
+        ProducerRecord<byte[], byte[]> dead = new DeadLetter(
+                        stage, code, message, record.topic(), record.partition(), record.offset())
+                .toRecord(
+                        topics.deadLetters(),
+                        record.key(),
+                        record.value(),
+                        new RecordHeaders(record.record().headers().toArray()));
         KafkaProducerRecord<byte[], byte[]> out = vertxRecord(dead);
         return retrying.untilDone("dead-lettering to " + dead.topic(), () -> producer.send(out));
     }
@@ -53,8 +67,9 @@ public final class QueryDeadLetters {
     static KafkaProducerRecord<byte[], byte[]> vertxRecord(ProducerRecord<byte[], byte[]> record) {
         KafkaProducerRecord<byte[], byte[]> out =
                 KafkaProducerRecord.create(record.topic(), record.key(), record.value());
-        record.headers().forEach(h -> out.addHeader(KafkaHeader.header(h.key(),
-                h.value() == null ? Buffer.buffer() : Buffer.buffer(h.value()))));
+        record.headers()
+                .forEach(h -> out.addHeader(
+                        KafkaHeader.header(h.key(), h.value() == null ? Buffer.buffer() : Buffer.buffer(h.value()))));
         return out;
     }
 }

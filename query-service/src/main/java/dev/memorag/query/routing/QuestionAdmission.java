@@ -29,19 +29,24 @@ final class QuestionAdmission {
         Optional<ErrorInfo> check(String authorization, String corpus);
     }
 
-    sealed interface Decision permits Accepted, Refused {
-    }
+    sealed interface Decision permits Accepted, Refused {}
 
     /** Route {@code question} to its worker; its answer goes to {@code replyTo}. */
-    record Accepted(Question question, String replyTo, String correlationId) implements Decision {
-    }
+    record Accepted(Question question, String replyTo, String correlationId) implements Decision {}
 
     /**
      * Refused with {@code code}: answered on {@code replyTo} as a failed answer of {@code corpus} when
      * {@code questionId} is not null; sent to the dead-letter topic too when {@code deadLetter}.
      */
-    record Refused(ErrorCode code, String message, boolean deadLetter, String questionId, String corpus,
-                   String replyTo, String correlationId) implements Decision {
+    record Refused(
+            ErrorCode code,
+            String message,
+            boolean deadLetter,
+            String questionId,
+            String corpus,
+            String replyTo,
+            String correlationId)
+            implements Decision {
         ErrorInfo error() {
             return ErrorInfo.of(code, message);
         }
@@ -55,8 +60,12 @@ final class QuestionAdmission {
     private final SeenQuestions seen;
 
     /** {@code defaultAnswers}: where answers go without a reply-to, or when the reply-to is refused. */
-    QuestionAdmission(ReplyTopics replyTopics, String defaultAnswers, TokenCheck tokens, KafkaQuestions policy,
-                      SeenQuestions seen) {
+    QuestionAdmission(
+            ReplyTopics replyTopics,
+            String defaultAnswers,
+            TokenCheck tokens,
+            KafkaQuestions policy,
+            SeenQuestions seen) {
         this.replyTopics = replyTopics;
         this.defaultAnswers = defaultAnswers;
         this.tokens = tokens;
@@ -66,10 +75,12 @@ final class QuestionAdmission {
 
     /** Resolves the record's reply-to, then decides; never fails. */
     Future<Decision> admit(ConsumerRecord<byte[], byte[]> record) {
-        return replyTopics.resolve(ReplyDelivery.header(record, HeaderNames.REPLY_TO))
-                .transform(target -> Future.succeededFuture(target.succeeded()
-                        ? decide(record, target.result())
-                        : invalid(record, (InvalidRecordException) target.cause(), defaultAnswers)));
+        return replyTopics
+                .resolve(ReplyDelivery.header(record, HeaderNames.REPLY_TO))
+                .transform(target -> Future.succeededFuture(
+                        target.succeeded()
+                                ? decide(record, target.result())
+                                : invalid(record, (InvalidRecordException) target.cause(), defaultAnswers)));
     }
 
     /** The decision for a record whose reply-to resolved to {@code replyTo}. */
@@ -81,16 +92,31 @@ final class QuestionAdmission {
         } catch (InvalidRecordException e) {
             return invalid(record, e, replyTo);
         }
-        Optional<ErrorInfo> denied = policy.trusted() ? Optional.empty()
+        Optional<ErrorInfo> denied = policy.trusted()
+                ? Optional.empty()
                 : tokens.check(ReplyDelivery.header(record, HeaderNames.AUTHORIZATION), question.corpus());
         if (denied.isPresent()) {
-            return new Refused(ErrorCode.valueOf(denied.get().code()), denied.get().message(), false, question.id(),
-                    question.corpus(), replyTo, correlationId);
+            return new Refused(
+                    ErrorCode.valueOf(denied.get().code()),
+                    denied.get().message(),
+                    false,
+                    question.id(),
+                    question.corpus(),
+                    replyTo,
+                    correlationId);
         }
         if (!seen.firstTime(question.corpus(), question.id())) {
-            return new Refused(ErrorCode.DUPLICATE, "question '" + question.id() + "' was already taken for corpus '"
-                    + question.corpus() + "' within " + policy.dedupWindow() + ": its answer goes (or went) to the "
-                    + "reply topic of the first", false, question.id(), question.corpus(), replyTo, correlationId);
+            return new Refused(
+                    ErrorCode.DUPLICATE,
+                    "question '" + question.id() + "' was already taken for corpus '"
+                            + question.corpus() + "' within " + policy.dedupWindow()
+                            + ": its answer goes (or went) to the "
+                            + "reply topic of the first",
+                    false,
+                    question.id(),
+                    question.corpus(),
+                    replyTo,
+                    correlationId);
         }
         return new Accepted(question, replyTo, correlationId);
     }
@@ -98,17 +124,26 @@ final class QuestionAdmission {
     /** Dead-lettered, and answered where its bytes still hold a question id (as the corpus its key names). */
     private static Refused invalid(ConsumerRecord<byte[], byte[]> record, InvalidRecordException e, String replyTo) {
         String corpus = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
-        return new Refused(e.code(), e.getMessage(), true, questionIdOf(record.value()), corpus, replyTo,
+        return new Refused(
+                e.code(),
+                e.getMessage(),
+                true,
+                questionIdOf(record.value()),
+                corpus,
+                replyTo,
                 ReplyDelivery.header(record, HeaderNames.CORRELATION_ID));
     }
-
 
     /** The question id of an invalid question, if its bytes are JSON with a textual id. */
     private static String questionIdOf(byte[] value) {
         try {
             var id = Json.MAPPER.readTree(value).get("id");
-            return id != null && id.isTextual() && !id.asText().isBlank() && id.asText().length() <= 256
-                    ? id.asText() : null;
+            return id != null
+                            && id.isTextual()
+                            && !id.asText().isBlank()
+                            && id.asText().length() <= 256
+                    ? id.asText()
+                    : null;
         } catch (Exception notJson) {
             return null;
         }

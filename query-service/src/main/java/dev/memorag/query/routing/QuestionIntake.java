@@ -1,8 +1,8 @@
 package dev.memorag.query.routing;
 
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.health.Health;
 import dev.memorag.query.KafkaQuestions;
-import dev.memorag.clients.KafkaClients;
 import dev.memorag.query.access.Access;
 import dev.memorag.schemas.Answer;
 import dev.memorag.schemas.ErrorInfo;
@@ -44,20 +44,33 @@ public final class QuestionIntake {
     private final KafkaClientMetrics consumerMetrics;
     private final Health.Part health;
 
-    public QuestionIntake(Vertx vertx, String bootstrapServers, TopicCatalog topics, RecallRouter router,
-                          Access access, KafkaQuestions policy, ReplyTopics replyTopics,
-                          KafkaProducer<String, byte[]> producer, QueryDeadLetters deadLetters, Retrying retrying,
-                          MeterRegistry metrics, Health.Part health) {
+    public QuestionIntake(
+            Vertx vertx,
+            String bootstrapServers,
+            TopicCatalog topics,
+            RecallRouter router,
+            Access access,
+            KafkaQuestions policy,
+            ReplyTopics replyTopics,
+            KafkaProducer<String, byte[]> producer,
+            QueryDeadLetters deadLetters,
+            Retrying retrying,
+            MeterRegistry metrics,
+            Health.Part health) {
         this.topics = topics;
         this.router = router;
         this.producer = producer;
         this.deadLetters = deadLetters;
         this.retrying = retrying;
         this.health = health;
-        this.consumer = KafkaConsumer.create(vertx,
-                KafkaClients.bytesConsumer(bootstrapServers, topics.prefix() + "query-intake", "earliest"));
+        this.consumer = KafkaConsumer.create(
+                vertx, KafkaClients.bytesConsumer(bootstrapServers, topics.prefix() + "query-intake", "earliest"));
         this.commits = new OrderedCommits(consumer, MAX_PENDING);
-        this.admission = new QuestionAdmission(replyTopics, topics.answers(), access::checkHeader, policy,
+        this.admission = new QuestionAdmission(
+                replyTopics,
+                topics.answers(),
+                access::checkHeader,
+                policy,
                 new SeenQuestions(policy.dedupWindow(), 100_000, System::nanoTime));
         // consumer metrics, records-lag-max among them: how far Kafka questions wait behind this instance
         this.consumerMetrics = new KafkaClientMetrics(consumer.unwrap());
@@ -74,7 +87,8 @@ public final class QuestionIntake {
 
     private void take(KafkaConsumerRecord<byte[], byte[]> record) {
         commits.taken(record);
-        admission.admit(record.record())
+        admission
+                .admit(record.record())
                 .compose(decision -> carryOut(record, decision))
                 .onSuccess(v -> commits.done(record)); // a send that failed for good is read again, not skipped
     }
@@ -83,24 +97,25 @@ public final class QuestionIntake {
     private Future<?> carryOut(KafkaConsumerRecord<byte[], byte[]> record, QuestionAdmission.Decision decision) {
         if (decision instanceof QuestionAdmission.Accepted accepted) {
             Question question = accepted.question();
-            return retrying.untilDone("routing question " + question.id(),
+            return retrying.untilDone(
+                    "routing question " + question.id(),
                     () -> router.route(question, accepted.replyTo(), accepted.correlationId()));
         }
         QuestionAdmission.Refused refused = (QuestionAdmission.Refused) decision;
         Future<?> deadLettered = refused.deadLetter()
-                ? deadLetters.send(record, STAGE, refused.code(), refused.message()) : Future.succeededFuture();
+                ? deadLetters.send(record, STAGE, refused.code(), refused.message())
+                : Future.succeededFuture();
         if (refused.questionId() == null) {
             return deadLettered;
         }
-        Future<?> answered = answer(refused.questionId(), refused.corpus(), refused.error(), refused.replyTo(),
-                refused.correlationId());
+        Future<?> answered = answer(
+                refused.questionId(), refused.corpus(), refused.error(), refused.replyTo(), refused.correlationId());
         return refused.deadLetter() ? Future.all(List.of(deadLettered, answered)) : answered;
     }
 
-    private Future<?> answer(String questionId, String corpus, ErrorInfo error, String replyTo,
-                             String correlationId) {
-        KafkaProducerRecord<String, byte[]> reply = KafkaProducerRecord.create(replyTo, questionId,
-                Json.write(Answer.failed(questionId, corpus, error)));
+    private Future<?> answer(String questionId, String corpus, ErrorInfo error, String replyTo, String correlationId) {
+        KafkaProducerRecord<String, byte[]> reply =
+                KafkaProducerRecord.create(replyTo, questionId, Json.write(Answer.failed(questionId, corpus, error)));
         if (correlationId != null) {
             reply.addHeader(KafkaHeader.header(HeaderNames.CORRELATION_ID, correlationId));
         }

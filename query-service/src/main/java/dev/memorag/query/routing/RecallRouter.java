@@ -1,18 +1,18 @@
 package dev.memorag.query.routing;
 
 import dev.memorag.schemas.AnswerEvent;
+import dev.memorag.schemas.ErrorCode;
+import dev.memorag.schemas.ErrorInfo;
 import dev.memorag.schemas.HeaderNames;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.Question;
 import dev.memorag.schemas.TopicCatalog;
-import io.vertx.core.Future;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import dev.memorag.schemas.ErrorCode;
-import dev.memorag.schemas.ErrorInfo;
 import java.util.Collection;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -53,7 +53,8 @@ public final class RecallRouter {
         this.producer = producer;
         this.metrics = new RoutingMetrics(registry);
         Gauge.builder("memorag.questions.in.flight", listeners, Map::size)
-                .description("questions this instance waits on").register(registry);
+                .description("questions this instance waits on")
+                .register(registry);
     }
 
     /**
@@ -104,9 +105,7 @@ public final class RecallRouter {
     }
 
     void dispatch(AnswerEvent event) {
-        Listener listener = event.terminal()
-                ? listeners.remove(event.questionId())
-                : listeners.get(event.questionId());
+        Listener listener = event.terminal() ? listeners.remove(event.questionId()) : listeners.get(event.questionId());
         if (listener == null) {
             return;
         }
@@ -134,9 +133,14 @@ public final class RecallRouter {
         replyPartitions.remove(partitions);
         listeners.forEach((questionId, listener) -> {
             if (partitions.contains(listener.partition) && listeners.remove(questionId, listener)) {
-                listener.handler.handle(AnswerEvent.error(questionId, listener.corpus, Integer.MAX_VALUE,
-                        ErrorInfo.of(ErrorCode.UNAVAILABLE, "the query service instance this question was asked at "
-                                + "handed its answers over to another instance (a rebalance); ask again")));
+                listener.handler.handle(AnswerEvent.error(
+                        questionId,
+                        listener.corpus,
+                        Integer.MAX_VALUE,
+                        ErrorInfo.of(
+                                ErrorCode.UNAVAILABLE,
+                                "the query service instance this question was asked at "
+                                        + "handed its answers over to another instance (a rebalance); ask again")));
             }
         });
     }

@@ -1,7 +1,7 @@
 package dev.memorag.query.routing;
 
-import dev.memorag.health.Health;
 import dev.memorag.clients.KafkaClients;
+import dev.memorag.health.Health;
 import dev.memorag.schemas.Answer;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.HeaderNames;
@@ -42,11 +42,17 @@ public final class ReplyDelivery {
     private final Health.Part health;
 
     /** {@code send} is the producer's send (a test may make it fail on purpose). */
-    public ReplyDelivery(Vertx vertx, String bootstrapServers, TopicCatalog topics,
-                         Function<KafkaProducerRecord<String, byte[]>, Future<?>> send, ReplyTopics replyTopics,
-                         QueryDeadLetters deadLetters, Retrying retrying, Health.Part health) {
-        this.consumer = KafkaConsumer.create(vertx,
-                KafkaClients.bytesConsumer(bootstrapServers, topics.prefix() + "query-replies", "earliest"));
+    public ReplyDelivery(
+            Vertx vertx,
+            String bootstrapServers,
+            TopicCatalog topics,
+            Function<KafkaProducerRecord<String, byte[]>, Future<?>> send,
+            ReplyTopics replyTopics,
+            QueryDeadLetters deadLetters,
+            Retrying retrying,
+            Health.Part health) {
+        this.consumer = KafkaConsumer.create(
+                vertx, KafkaClients.bytesConsumer(bootstrapServers, topics.prefix() + "query-replies", "earliest"));
         this.send = send;
         this.replyTopics = replyTopics;
         this.deadLetters = deadLetters;
@@ -81,15 +87,19 @@ public final class ReplyDelivery {
         if (replyTo == null || !event.terminal()) {
             return Future.succeededFuture();
         }
-        return replyTopics.resolve(replyTo).<Void>compose(target -> reply(record, event, target).mapEmpty(),
-                refused -> {
+        return replyTopics
+                .resolve(replyTo)
+                .<Void>compose(target -> reply(record, event, target).mapEmpty(), refused -> {
                     InvalidRecordException e = (InvalidRecordException) refused;
-                    return deadLetters.send(record, STAGE, e.code(), e.getMessage()).mapEmpty();
+                    return deadLetters
+                            .send(record, STAGE, e.code(), e.getMessage())
+                            .mapEmpty();
                 });
     }
 
     private Future<?> reply(KafkaConsumerRecord<byte[], byte[]> record, AnswerEvent event, String replyTo) {
-        Answer answer = event.answer() != null ? event.answer()
+        Answer answer = event.answer() != null
+                ? event.answer()
                 : Answer.failed(event.questionId(), event.corpus(), event.error());
         KafkaProducerRecord<String, byte[]> reply =
                 KafkaProducerRecord.create(replyTo, answer.questionId(), Json.write(answer));
@@ -97,8 +107,8 @@ public final class ReplyDelivery {
         if (correlationId != null) {
             reply.addHeader(HeaderNames.CORRELATION_ID, correlationId);
         }
-        return retrying.untilDone("answering question " + answer.questionId() + " on " + replyTo,
-                () -> send.apply(reply));
+        return retrying.untilDone(
+                "answering question " + answer.questionId() + " on " + replyTo, () -> send.apply(reply));
     }
 
     /** The last value of a header as text, or null. */

@@ -32,7 +32,8 @@ final class ReplyPartitions {
 
     OptionalInt next() {
         Integer[] now = owned.toArray(Integer[]::new);
-        return now.length == 0 ? OptionalInt.empty()
+        return now.length == 0
+                ? OptionalInt.empty()
                 : OptionalInt.of(now[Math.floorMod(turn.getAndIncrement(), now.length)]);
     }
 }

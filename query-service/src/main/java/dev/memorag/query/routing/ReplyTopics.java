@@ -25,6 +25,7 @@ public final class ReplyTopics {
     private final KafkaQuestions policy;
     /** The cluster's topic names, asked again until the broker answers. */
     private final Supplier<Future<Set<String>>> listTopics;
+
     private volatile Set<String> existing = Set.of();
     private volatile long listedAt;
 
@@ -54,9 +55,12 @@ public final class ReplyTopics {
         if (existing.contains(replyTo)) {
             return Future.succeededFuture(replyTo);
         }
-        return listing().compose(names -> names.contains(replyTo) ? Future.succeededFuture(replyTo)
-                : Future.failedFuture(refused(replyTo, "no such topic (topics are created by an operator, never by "
-                        + "a reply-to)")));
+        return listing()
+                .compose(names -> names.contains(replyTo)
+                        ? Future.succeededFuture(replyTo)
+                        : Future.failedFuture(refused(
+                                replyTo,
+                                "no such topic (topics are created by an operator, never by " + "a reply-to)")));
     }
 
     /** The checks that need no broker: a usable name, outside the catalog and internal topics, within the pattern. */
@@ -66,12 +70,15 @@ public final class ReplyTopics {
         } catch (InvalidTopicException e) {
             throw refused(name, "not a usable topic name: " + e.getMessage());
         }
-        if (name.startsWith(topics.prefix()) || name.startsWith("__")
+        if (name.startsWith(topics.prefix())
+                || name.startsWith("__")
                 || topics.all().stream().anyMatch(t -> t.name().equals(name))) {
             throw refused(name, "an internal topic of this service or of Kafka");
         }
         if (!policy.replyTopics().matcher(name).matches()) {
-            throw refused(name, "outside MEMORAG_REPLY_TOPICS (" + policy.replyTopics().pattern() + ")");
+            throw refused(
+                    name,
+                    "outside MEMORAG_REPLY_TOPICS (" + policy.replyTopics().pattern() + ")");
         }
     }
 

@@ -14,8 +14,13 @@ public final class Routing {
     private final QueryDeadLetters deadLetters;
 
     /** The clients are the caller's, who closes them. */
-    public Routing(Vertx vertx, TopicCatalog topics, KafkaQuestions policy, KafkaAdminClient admin,
-                   KafkaProducer<byte[], byte[]> deadLetterProducer, MeterRegistry metrics) {
+    public Routing(
+            Vertx vertx,
+            TopicCatalog topics,
+            KafkaQuestions policy,
+            KafkaAdminClient admin,
+            KafkaProducer<byte[], byte[]> deadLetterProducer,
+            MeterRegistry metrics) {
         this.retrying = new Retrying(vertx);
         this.replyTopics = new ReplyTopics(topics, policy, admin, retrying);
         this.deadLetters = new QueryDeadLetters(topics, deadLetterProducer, retrying, metrics);

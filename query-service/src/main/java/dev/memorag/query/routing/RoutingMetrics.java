@@ -17,10 +17,12 @@ final class RoutingMetrics {
 
     RoutingMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.routed = Counter.builder("memorag.questions.routed").description("questions sent to workers")
+        this.routed = Counter.builder("memorag.questions.routed")
+                .description("questions sent to workers")
                 .register(registry);
         this.firstEvent = Timer.builder("memorag.questions.first.event")
-                .description("from routing a question to its first answer event").publishPercentileHistogram()
+                .description("from routing a question to its first answer event")
+                .publishPercentileHistogram()
                 .register(registry);
     }
 
@@ -33,9 +35,14 @@ final class RoutingMetrics {
     }
 
     void finished(AnswerEvent event, long routedAtNanos) {
-        String outcome = event.type() == AnswerEvent.Type.DONE ? "done" : event.error().code().toLowerCase();
-        Timer.builder("memorag.questions.answered").description("from routing a question to its last event")
-                .tag("outcome", outcome).publishPercentileHistogram().register(registry)
+        String outcome = event.type() == AnswerEvent.Type.DONE
+                ? "done"
+                : event.error().code().toLowerCase();
+        Timer.builder("memorag.questions.answered")
+                .description("from routing a question to its last event")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry)
                 .record(Duration.ofNanos(System.nanoTime() - routedAtNanos));
     }
 }

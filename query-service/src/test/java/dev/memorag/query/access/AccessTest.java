@@ -51,6 +51,7 @@ class AccessTest {
 
     @TempDir
     static Path dir;
+
     static EmbeddedKafkaBroker broker;
     static TopicCatalog topics = new TopicCatalog("access.", 1);
     static Vertx vertx;
@@ -65,20 +66,28 @@ class AccessTest {
         vertx = Vertx.vertx();
         CorpusRegistry registry = new CorpusRegistry(vertx, broker.bootstrapServers(), topics);
         registry.start(topics.corpora(), new Health().part("query.registry"), new SimpleMeterRegistry())
-                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
         access = new Access(registry, ADMIN);
         Router router = Router.router(vertx);
-        router.get("/check/:corpus").handler(ctx -> answer(ctx.response(),
-                access.check(ctx.request(), ctx.pathParam("corpus"))));
+        router.get("/check/:corpus")
+                .handler(ctx -> answer(ctx.response(), access.check(ctx.request(), ctx.pathParam("corpus"))));
         router.get("/readable").handler(ctx -> {
             Optional<ErrorInfo> refused = access.authenticate(ctx.request());
             if (refused.isPresent()) {
                 HttpErrors.send(ctx.response(), refused.get());
             } else {
-                ctx.response().end(Json.writeString(access.readable(ctx.request()).stream().map(Corpus::id).toList()));
+                ctx.response()
+                        .end(Json.writeString(access.readable(ctx.request()).stream()
+                                .map(Corpus::id)
+                                .toList()));
             }
         });
-        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+        server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .await();
     }
 
     @AfterAll
@@ -127,12 +136,15 @@ class AccessTest {
     @Test
     void aKafkaQuestionIsCheckedByItsAuthorizationHeader() {
         assertEquals(Optional.empty(), access.checkHeader("Bearer " + DICKENS, "dickens"));
-        assertEquals(ErrorCode.FORBIDDEN.name(), access.checkHeader("Bearer " + AUSTEN, "dickens").orElseThrow()
-                .code());
+        assertEquals(
+                ErrorCode.FORBIDDEN.name(),
+                access.checkHeader("Bearer " + AUSTEN, "dickens").orElseThrow().code());
         ErrorInfo missing = access.checkHeader(null, "dickens").orElseThrow();
         assertEquals(ErrorCode.UNAUTHORIZED.name(), missing.code());
         assertTrue(missing.message().contains("on the question"), missing.message());
-        assertEquals(ErrorCode.UNAUTHORIZED.name(), access.checkHeader(DICKENS, "dickens").orElseThrow().code(),
+        assertEquals(
+                ErrorCode.UNAUTHORIZED.name(),
+                access.checkHeader(DICKENS, "dickens").orElseThrow().code(),
                 "a header without the Bearer scheme carries no token");
     }
 
@@ -193,13 +205,13 @@ class AccessTest {
 
     private static List<String> ids(HttpResponse<String> response) throws Exception {
         assertEquals(200, response.statusCode(), response.body());
-        return Json.MAPPER.readValue(response.body(), Json.MAPPER.getTypeFactory()
-                .constructCollectionType(List.class, String.class));
+        return Json.MAPPER.readValue(
+                response.body(), Json.MAPPER.getTypeFactory().constructCollectionType(List.class, String.class));
     }
 
     private static HttpResponse<String> get(String path, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort()
-                + path));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path));
         if (authorization != null) {
             request.header("authorization", authorization);
         }

@@ -38,7 +38,9 @@ class GatewayProxyTest {
         Router fake = Router.router(vertx);
         fake.route().handler(ctx -> {
             if (ctx.request().path().endsWith("/refused")) {
-                ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
+                ctx.response()
+                        .setStatusCode(401)
+                        .putHeader("content-type", "application/json")
                         .end("{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"the token is not valid\"}}");
                 return;
             }
@@ -47,16 +49,28 @@ class GatewayProxyTest {
                 bytes.addAndGet(chunk.length());
                 LARGEST_CHUNK.accumulateAndGet(chunk.length(), Math::max);
             });
-            ctx.request().endHandler(v -> ctx.response().setStatusCode(202)
-                    .putHeader("content-type", "application/json").putHeader("location", "/somewhere")
-                    .putHeader("set-cookie", "not=forwarded")
-                    .end(Json.writeString(java.util.Map.of("method", ctx.request().method().name(),
-                            "uri", ctx.request().uri(),
-                            "authorization", String.valueOf(ctx.request().getHeader("authorization")),
-                            "cookie", String.valueOf(ctx.request().getHeader("cookie")),
-                            "bytes", bytes.get()))));
+            ctx.request()
+                    .endHandler(v -> ctx.response()
+                            .setStatusCode(202)
+                            .putHeader("content-type", "application/json")
+                            .putHeader("location", "/somewhere")
+                            .putHeader("set-cookie", "not=forwarded")
+                            .end(Json.writeString(java.util.Map.of(
+                                    "method",
+                                    ctx.request().method().name(),
+                                    "uri",
+                                    ctx.request().uri(),
+                                    "authorization",
+                                    String.valueOf(ctx.request().getHeader("authorization")),
+                                    "cookie",
+                                    String.valueOf(ctx.request().getHeader("cookie")),
+                                    "bytes",
+                                    bytes.get()))));
         });
-        gateway = vertx.createHttpServer().requestHandler(fake).listen(0, "127.0.0.1").await();
+        gateway = vertx.createHttpServer()
+                .requestHandler(fake)
+                .listen(0, "127.0.0.1")
+                .await();
         edge = serve("http://127.0.0.1:" + gateway.actualPort() + "/");
         unconfigured = serve(null);
         int closedPort;
@@ -70,7 +84,10 @@ class GatewayProxyTest {
         Router router = Router.router(vertx);
         GatewayProxy.mount(vertx, router, ingestUrl);
         router.route().handler(ctx -> ctx.response().setStatusCode(418).end("not forwarded"));
-        return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+        return vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .await();
     }
 
     @AfterAll
@@ -82,15 +99,20 @@ class GatewayProxyTest {
     void aLargeUploadIsStreamedWithItsTokenAndTheAnswerComesBackAsIs() throws Exception {
         byte[] body = new byte[8 * 1024 * 1024];
         Arrays.fill(body, (byte) 'x');
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url(edge,
-                        "/v1/corpora/dickens/documents/carol%20two.txt?x=1")))
-                .header("authorization", "Bearer secret").header("cookie", "session=1")
-                .header("content-type", "text/plain").PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url(edge, "/v1/corpora/dickens/documents/carol%20two.txt?x=1")))
+                        .header("authorization", "Bearer secret")
+                        .header("cookie", "session=1")
+                        .header("content-type", "text/plain")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(202, r.statusCode(), r.body());
         var echoed = Json.MAPPER.readTree(r.body());
         assertEquals("PUT", echoed.path("method").asText());
-        assertEquals("/v1/corpora/dickens/documents/carol%20two.txt?x=1", echoed.path("uri").asText());
+        assertEquals(
+                "/v1/corpora/dickens/documents/carol%20two.txt?x=1",
+                echoed.path("uri").asText());
         assertEquals("Bearer secret", echoed.path("authorization").asText());
         assertEquals("null", echoed.path("cookie").asText(), "only the headers the gateway needs");
         assertEquals(body.length, echoed.path("bytes").asLong());
@@ -101,15 +123,23 @@ class GatewayProxyTest {
 
     @Test
     void everyGatewayRouteIsForwardedAndNothingElse() throws Exception {
-        for (String[] call : new String[][] {{"GET", "/v1/corpora"}, {"POST", "/v1/corpora"},
-                {"GET", "/v1/corpora/dickens/documents"}, {"DELETE", "/v1/corpora/dickens/documents/a"},
-                {"GET", "/v1/corpora/dickens/status"}}) {
+        for (String[] call : new String[][] {
+            {"GET", "/v1/corpora"},
+            {"POST", "/v1/corpora"},
+            {"GET", "/v1/corpora/dickens/documents"},
+            {"DELETE", "/v1/corpora/dickens/documents/a"},
+            {"GET", "/v1/corpora/dickens/status"}
+        }) {
             HttpResponse<String> r = send(call[0], url(edge, call[1]));
             assertEquals(202, r.statusCode(), call[1] + ": " + r.body());
             assertEquals(call[0], Json.MAPPER.readTree(r.body()).path("method").asText());
         }
-        assertEquals("/ready", Json.MAPPER.readTree(send("GET", url(edge, "/ingest/ready")).body())
-                .path("uri").asText());
+        assertEquals(
+                "/ready",
+                Json.MAPPER
+                        .readTree(send("GET", url(edge, "/ingest/ready")).body())
+                        .path("uri")
+                        .asText());
         assertEquals(418, send("POST", url(edge, "/v1/corpora/dickens/ask")).statusCode(), "asks stay here");
     }
 
@@ -117,11 +147,18 @@ class GatewayProxyTest {
     void theGatewaysErrorsArePassedOnAndAMissingGatewayIsA503WithAMessage() throws Exception {
         HttpResponse<String> refused = send("GET", url(edge, "/v1/corpora/dickens/documents/refused"));
         assertEquals(401, refused.statusCode());
-        assertEquals("the token is not valid", Json.MAPPER.readTree(refused.body()).path("error").path("message")
-                .asText());
+        assertEquals(
+                "the token is not valid",
+                Json.MAPPER
+                        .readTree(refused.body())
+                        .path("error")
+                        .path("message")
+                        .asText());
         HttpResponse<String> down = send("GET", url(unreachable, "/v1/corpora"));
         assertEquals(503, down.statusCode());
-        assertEquals("UNAVAILABLE", Json.MAPPER.readTree(down.body()).path("error").path("code").asText());
+        assertEquals(
+                "UNAVAILABLE",
+                Json.MAPPER.readTree(down.body()).path("error").path("code").asText());
         assertTrue(down.body().contains("did not answer"), down.body());
         HttpResponse<String> none = send("GET", url(unconfigured, "/v1/corpora/dickens/status"));
         assertEquals(503, none.statusCode());
@@ -129,9 +166,16 @@ class GatewayProxyTest {
     }
 
     private static HttpResponse<String> send(String method, String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("authorization", "Bearer t")
-                .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}")
-                        : HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("authorization", "Bearer t")
+                        .method(
+                                method,
+                                method.equals("POST")
+                                        ? HttpRequest.BodyPublishers.ofString("{}")
+                                        : HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String url(HttpServer server, String path) {

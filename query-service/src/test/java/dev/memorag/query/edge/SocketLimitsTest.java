@@ -56,15 +56,23 @@ class SocketLimitsTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        EdgeLimits edge = new EdgeLimits(Duration.ofMinutes(5), IN_FLIGHT, 1000, BUFFER, MAX_MESSAGE,
-                Duration.ofHours(1));
-        RecallRouter recall = new RecallRouter(TopicCatalog.defaults(), KafkaProducer.create(vertx,
-                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer())),
+        EdgeLimits edge =
+                new EdgeLimits(Duration.ofMinutes(5), IN_FLIGHT, 1000, BUFFER, MAX_MESSAGE, Duration.ofHours(1));
+        RecallRouter recall = new RecallRouter(
+                TopicCatalog.defaults(),
+                KafkaProducer.create(
+                        vertx, new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer())),
                 new SimpleMeterRegistry());
         Router router = Router.router(vertx);
-        router.get("/v1/corpora/:corpus/ws").handler(new SocketHandler(vertx, recall,
-                new QuestionLimits(edge.maxInFlightPerCorpus(), edge.questionsPerSecond()), edge));
-        server = vertx.createHttpServer(HttpEdge.serverOptions(edge)).requestHandler(router).listen(0, "127.0.0.1")
+        router.get("/v1/corpora/:corpus/ws")
+                .handler(new SocketHandler(
+                        vertx,
+                        recall,
+                        new QuestionLimits(edge.maxInFlightPerCorpus(), edge.questionsPerSecond()),
+                        edge));
+        server = vertx.createHttpServer(HttpEdge.serverOptions(edge))
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
                 .await();
         client = vertx.createWebSocketClient();
     }
@@ -111,8 +119,11 @@ class SocketLimitsTest {
         while (seen.frames().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertEquals("f", seen.frames().get(0).path("ref").asText(), seen.frames().toString());
-        assertEquals("SCHEMA_VIOLATION", seen.frames().get(0).path("error").path("code").asText());
+        assertEquals(
+                "f", seen.frames().get(0).path("ref").asText(), seen.frames().toString());
+        assertEquals(
+                "SCHEMA_VIOLATION",
+                seen.frames().get(0).path("error").path("code").asText());
         assertFalse(seen.socket().isClosed());
         seen.socket().close().await();
     }
@@ -125,7 +136,8 @@ class SocketLimitsTest {
         for (int i = 0; i < asks; i++) {
             seen.socket().writeTextMessage("{\"type\":\"ask\",\"ref\":\"q" + i + "\",\"question\":\"more?\"}");
         }
-        seen.socket().writeTextMessage("{\"type\":\"ask\",\"ref\":\"last\",\"question\":\"more?\"}")
+        seen.socket()
+                .writeTextMessage("{\"type\":\"ask\",\"ref\":\"last\",\"question\":\"more?\"}")
                 .await(30, TimeUnit.SECONDS);
         // the server has read the asks; reading now, well within its 10 s wait for the closing handshake, the client
         // gets what was buffered and then the close frame
@@ -133,17 +145,25 @@ class SocketLimitsTest {
         seen.socket().resume();
         assertEquals((short) 1013, seen.closed().get(30, TimeUnit.SECONDS));
         assertTrue(seen.reason().contains("reader too slow"), seen.reason());
-        assertTrue(seen.frames().size() < asks - IN_FLIGHT,
-                "the server dropped answers past its buffer instead of keeping them: " + seen.frames().size());
-        assertTrue(!seen.frames().isEmpty() && seen.frames().stream()
-                        .allMatch(f -> f.path("error").path("code").asText().equals("RATE_LIMITED")),
+        assertTrue(
+                seen.frames().size() < asks - IN_FLIGHT,
+                "the server dropped answers past its buffer instead of keeping them: "
+                        + seen.frames().size());
+        assertTrue(
+                !seen.frames().isEmpty()
+                        && seen.frames().stream()
+                                .allMatch(f ->
+                                        f.path("error").path("code").asText().equals("RATE_LIMITED")),
                 () -> "beyond " + IN_FLIGHT + " questions in flight every ask is refused: "
                         + seen.frames().stream().findFirst());
     }
 
     private static Seen connect(String corpus) throws Exception {
-        WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-                .setPort(server.actualPort()).setURI("/v1/corpora/" + corpus + "/ws")).await(10, TimeUnit.SECONDS);
+        WebSocket socket = client.connect(new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(server.actualPort())
+                        .setURI("/v1/corpora/" + corpus + "/ws"))
+                .await(10, TimeUnit.SECONDS);
         List<JsonNode> frames = new CopyOnWriteArrayList<>();
         CompletableFuture<Short> closed = new CompletableFuture<>();
         socket.textMessageHandler(t -> frames.add(read(t)));

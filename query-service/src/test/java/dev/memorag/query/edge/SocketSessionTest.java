@@ -57,6 +57,7 @@ class SocketSessionTest {
 
     @TempDir
     static Path dir;
+
     static EmbeddedKafkaBroker broker;
     static final TopicCatalog topics = new TopicCatalog("socket.", 1);
     static Vertx vertx;
@@ -71,22 +72,32 @@ class SocketSessionTest {
         broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
         TopicCreator.ensure(broker.bootstrapServers(), topics.all());
         vertx = Vertx.vertx();
-        RecallRouter router = new RecallRouter(topics, KafkaProducer.create(vertx,
-                KafkaClients.producer(broker.bootstrapServers())), new SimpleMeterRegistry());
-        new AnswerEventsFeed(vertx, broker.bootstrapServers(), topics).start(topics.answerEvents(), router,
-                new Health().part("query.answer-feed"), new SimpleMeterRegistry())
-                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        RecallRouter router = new RecallRouter(
+                topics,
+                KafkaProducer.create(vertx, KafkaClients.producer(broker.bootstrapServers())),
+                new SimpleMeterRegistry());
+        new AnswerEventsFeed(vertx, broker.bootstrapServers(), topics)
+                .start(topics.answerEvents(), router, new Health().part("query.answer-feed"), new SimpleMeterRegistry())
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
         EdgeLimits edge = EdgeLimits.defaults();
         Router routes = Router.router(vertx);
-        routes.get("/v1/corpora/:corpus/ws").handler(new SocketHandler(vertx, router,
-                new QuestionLimits(edge.maxInFlightPerCorpus(), edge.questionsPerSecond()), edge));
-        server = vertx.createHttpServer(HttpEdge.serverOptions(edge)).requestHandler(routes).listen(0, "127.0.0.1")
+        routes.get("/v1/corpora/:corpus/ws")
+                .handler(new SocketHandler(
+                        vertx,
+                        router,
+                        new QuestionLimits(edge.maxInFlightPerCorpus(), edge.questionsPerSecond()),
+                        edge));
+        server = vertx.createHttpServer(HttpEdge.serverOptions(edge))
+                .requestHandler(routes)
+                .listen(0, "127.0.0.1")
                 .await();
         client = vertx.createWebSocketClient();
         recall = new KafkaConsumer<>(KafkaClients.consumer(broker.bootstrapServers(), null, "earliest"));
         recall.assign(List.of(new TopicPartition(topics.recall(), 0)));
-        worker = new org.apache.kafka.clients.producer.KafkaProducer<>(
-                KafkaClients.producer(broker.bootstrapServers()));
+        worker =
+                new org.apache.kafka.clients.producer.KafkaProducer<>(KafkaClients.producer(broker.bootstrapServers()));
     }
 
     @AfterAll
@@ -108,24 +119,44 @@ class SocketSessionTest {
         List<JsonNode> frames = new CopyOnWriteArrayList<>();
         WebSocket socket = connect(frames);
         socket.writeTextMessage("{\"type\":\"ask\",\"ref\":\"q1\",\"question\":\"Who was dead?\"}");
-        ConsumerRecord<String, byte[]> asked = awaitRouted(r -> !isCancel(r) && question(r).question()
-                .equals("Who was dead?"));
+        ConsumerRecord<String, byte[]> asked =
+                awaitRouted(r -> !isCancel(r) && question(r).question().equals("Who was dead?"));
         Question question = question(asked);
         assertEquals(CORPUS, question.corpus());
         int partition = Integer.parseInt(header(asked, HeaderNames.REPLY_PARTITION));
 
         answer(partition, AnswerEvent.clues(question.id(), CORPUS, 0, List.of("Marley")));
         answer(partition, AnswerEvent.token(question.id(), CORPUS, 1, "Marley"));
-        answer(partition, AnswerEvent.done(2, new Answer(1, question.id(), CORPUS, "Marley", List.of("Marley"),
-                List.of(), null, "extractive", null, Map.of(), null)));
+        answer(
+                partition,
+                AnswerEvent.done(
+                        2,
+                        new Answer(
+                                1,
+                                question.id(),
+                                CORPUS,
+                                "Marley",
+                                List.of("Marley"),
+                                List.of(),
+                                null,
+                                "extractive",
+                                null,
+                                Map.of(),
+                                null)));
         awaitFrames(frames, 3);
-        assertEquals(List.of("clues", "token", "done"), frames.stream().map(f -> f.path("type").asText()).toList());
-        assertTrue(frames.stream().allMatch(f -> f.path("ref").asText().equals("q1")
-                && f.path("questionId").asText().equals(question.id())), frames.toString());
+        assertEquals(
+                List.of("clues", "token", "done"),
+                frames.stream().map(f -> f.path("type").asText()).toList());
+        assertTrue(
+                frames.stream()
+                        .allMatch(f -> f.path("ref").asText().equals("q1")
+                                && f.path("questionId").asText().equals(question.id())),
+                frames.toString());
 
         // the ref is free again once its question ended: a new ask under it is a new question
         socket.writeTextMessage("{\"type\":\"ask\",\"ref\":\"q1\",\"question\":\"Who was alive?\"}");
-        Question again = question(awaitRouted(r -> !isCancel(r) && question(r).question().equals("Who was alive?")));
+        Question again =
+                question(awaitRouted(r -> !isCancel(r) && question(r).question().equals("Who was alive?")));
         assertNotEquals(question.id(), again.id(), "a question id is minted per ask, never reused");
         socket.close().await();
         awaitRouted(r -> isCancel(r) && question(r).id().equals(again.id()));
@@ -136,8 +167,8 @@ class SocketSessionTest {
         List<JsonNode> frames = new CopyOnWriteArrayList<>();
         WebSocket socket = connect(frames);
         socket.writeTextMessage("{\"type\":\"ask\",\"ref\":\"c1\",\"question\":\"Who rang the bells?\"}");
-        Question question = question(awaitRouted(r -> !isCancel(r) && question(r).question()
-                .equals("Who rang the bells?")));
+        Question question =
+                question(awaitRouted(r -> !isCancel(r) && question(r).question().equals("Who rang the bells?")));
         socket.writeTextMessage("{\"type\":\"cancel\",\"ref\":\"c1\"}");
         awaitRouted(r -> isCancel(r) && question(r).id().equals(question.id()));
         awaitFrames(frames, 1);
@@ -145,20 +176,28 @@ class SocketSessionTest {
         assertEquals("c1", frames.get(0).path("ref").asText());
 
         // a late event of the cancelled question is not delivered
-        ConsumerRecord<String, byte[]> asked = routed.stream().filter(r -> !isCancel(r)
-                && question(r).id().equals(question.id())).findFirst().orElseThrow();
-        answer(Integer.parseInt(header(asked, HeaderNames.REPLY_PARTITION)),
+        ConsumerRecord<String, byte[]> asked = routed.stream()
+                .filter(r -> !isCancel(r) && question(r).id().equals(question.id()))
+                .findFirst()
+                .orElseThrow();
+        answer(
+                Integer.parseInt(header(asked, HeaderNames.REPLY_PARTITION)),
                 AnswerEvent.token(question.id(), CORPUS, 0, "late"));
         socket.writeTextMessage("{\"type\":\"nonsense\",\"ref\":\"x\"}");
         awaitFrames(frames, 2);
-        assertEquals("SCHEMA_VIOLATION", frames.get(1).path("error").path("code").asText(),
+        assertEquals(
+                "SCHEMA_VIOLATION",
+                frames.get(1).path("error").path("code").asText(),
                 "the next frame is the refusal, not the cancelled question's token: " + frames);
         socket.close().await();
     }
 
     private static WebSocket connect(List<JsonNode> frames) throws Exception {
-        WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-                .setPort(server.actualPort()).setURI("/v1/corpora/" + CORPUS + "/ws")).await(10, TimeUnit.SECONDS);
+        WebSocket socket = client.connect(new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(server.actualPort())
+                        .setURI("/v1/corpora/" + CORPUS + "/ws"))
+                .await(10, TimeUnit.SECONDS);
         socket.textMessageHandler(text -> frames.add(Json.read(text.getBytes(StandardCharsets.UTF_8), JsonNode.class)));
         return socket;
     }

@@ -44,6 +44,7 @@ class ChatTimeoutTest {
 
     @TempDir
     static Path dir;
+
     static EmbeddedKafkaBroker broker;
     static Vertx vertx;
     static QueryService service;
@@ -55,17 +56,34 @@ class ChatTimeoutTest {
         TopicCreator.ensure(broker.bootstrapServers(), topics.all());
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.corpora(), "dickens",
-                    Json.write(Corpus.register("dickens", TOKEN, System.currentTimeMillis())))).get();
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            topics.corpora(),
+                            "dickens",
+                            Json.write(Corpus.register("dickens", TOKEN, System.currentTimeMillis()))))
+                    .get();
         }
         vertx = Vertx.vertx();
         EdgeLimits limits = EdgeLimits.defaults();
-        service = new QueryService(new QueryConfig(broker.bootstrapServers(), "127.0.0.1", 0, "admin-token",
-                new EdgeLimits(Duration.ofSeconds(1), limits.maxInFlightPerCorpus(), limits.questionsPerSecond(),
-                        limits.socketBufferBytes(), limits.socketMaxMessageBytes(), limits.socketMaxAge()),
-                KafkaQuestions.defaults(), null, 1), topics, new Health(),
+        service = new QueryService(
+                new QueryConfig(
+                        broker.bootstrapServers(),
+                        "127.0.0.1",
+                        0,
+                        "admin-token",
+                        new EdgeLimits(
+                                Duration.ofSeconds(1),
+                                limits.maxInFlightPerCorpus(),
+                                limits.questionsPerSecond(),
+                                limits.socketBufferBytes(),
+                                limits.socketMaxMessageBytes(),
+                                limits.socketMaxAge()),
+                        KafkaQuestions.defaults(),
+                        null,
+                        1),
+                topics,
+                new Health(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         vertx.deployVerticle(service).await();
     }
@@ -83,8 +101,10 @@ class ChatTimeoutTest {
     @Test
     void aQuestionNobodyAnswersTimesOutIn504() throws Exception {
         for (boolean stream : new boolean[] {false, true}) {
-            HttpResponse<String> response = post("/v1/chat/completions", "{\"model\":\"dickens\",\"stream\":" + stream
-                    + ",\"messages\":[{\"role\":\"user\",\"content\":\"Who was dead?\"}]}");
+            HttpResponse<String> response = post(
+                    "/v1/chat/completions",
+                    "{\"model\":\"dickens\",\"stream\":" + stream
+                            + ",\"messages\":[{\"role\":\"user\",\"content\":\"Who was dead?\"}]}");
             assertEquals(504, response.statusCode(), response.body());
             JsonNode error = Json.MAPPER.readTree(response.body()).path("error");
             assertEquals("timeout", error.path("code").asText(), response.body());
@@ -92,7 +112,9 @@ class ChatTimeoutTest {
         }
         HttpResponse<String> ask = post("/v1/corpora/dickens/ask", "{\"question\":\"Who was dead?\"}");
         assertEquals(504, ask.statusCode(), ask.body());
-        assertEquals("TIMEOUT", Json.MAPPER.readTree(ask.body()).path("error").path("code").asText());
+        assertEquals(
+                "TIMEOUT",
+                Json.MAPPER.readTree(ask.body()).path("error").path("code").asText());
     }
 
     @Test
@@ -107,13 +129,20 @@ class ChatTimeoutTest {
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
-                .header("authorization", "Bearer " + TOKEN).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+                        .header("authorization", "Bearer " + TOKEN)
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path, String token) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
-                .header("authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+                        .header("authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -3,10 +3,10 @@ package dev.memorag.query.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.health.Health;
 import dev.memorag.kafka.EmbeddedKafkaBroker;
 import dev.memorag.kafka.TopicCreator;
-import dev.memorag.clients.KafkaClients;
 import dev.memorag.schemas.Answer;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.ErrorCode;
@@ -57,6 +57,7 @@ class AnswerFeedRoutingTest {
 
     @TempDir
     static Path dir;
+
     static EmbeddedKafkaBroker broker;
 
     TopicCatalog topics;
@@ -87,13 +88,21 @@ class AnswerFeedRoutingTest {
         topics = new TopicCatalog("t" + UUID.randomUUID().toString().substring(0, 8) + ".", 4);
         TopicCreator.ensure(broker.bootstrapServers(), topics.all());
         vertx = Vertx.vertx();
-        recall = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-worker", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        recall = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "test-worker",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         recall.subscribe(List.of(topics.recall()));
-        worker = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
+        worker = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     @AfterEach
@@ -108,8 +117,8 @@ class AnswerFeedRoutingTest {
     }
 
     private Instance startInstance() {
-        KafkaProducer<String, byte[]> producer = KafkaProducer.create(vertx,
-                KafkaClients.producer(broker.bootstrapServers()));
+        KafkaProducer<String, byte[]> producer =
+                KafkaProducer.create(vertx, KafkaClients.producer(broker.bootstrapServers()));
         RecallRouter router = new RecallRouter(topics, producer, new SimpleMeterRegistry());
         AnswerEventsFeed feed = new AnswerEventsFeed(vertx, broker.bootstrapServers(), topics);
         feed.start(topics.answerEvents(), router, new Health().part("query.answer-feed"), new SimpleMeterRegistry())
@@ -137,17 +146,22 @@ class AnswerFeedRoutingTest {
             overheard.put(id, new CopyOnWriteArrayList<>());
             asker.router().listen(id, heard.get(id)::add);
             other.router().listen(id, overheard.get(id)::add); // never routed there: must hear nothing
-            asker.router().route(Question.of(id, "corpus-" + i, "what?"), null, null).await();
+            asker.router()
+                    .route(Question.of(id, "corpus-" + i, "what?"), null, null)
+                    .await();
         }
         Map<String, Integer> partitions = answerRecallRecords(ids.size());
         for (int i = 0; i < ids.size(); i++) {
             Instance asker = i % 2 == 0 ? a : b;
-            assertTrue(asker.partitions().contains(partitions.get(ids.get(i))),
+            assertTrue(
+                    asker.partitions().contains(partitions.get(ids.get(i))),
                     ids.get(i) + " named a partition its asker does not read");
         }
         await(() -> ids.stream().allMatch(id -> heard.get(id).size() == 2), "every asker hears token and done");
-        ids.forEach(id -> assertEquals(List.of(AnswerEvent.Type.TOKEN, AnswerEvent.Type.DONE),
-                heard.get(id).stream().map(AnswerEvent::type).toList(), id));
+        ids.forEach(id -> assertEquals(
+                List.of(AnswerEvent.Type.TOKEN, AnswerEvent.Type.DONE),
+                heard.get(id).stream().map(AnswerEvent::type).toList(),
+                id));
         Thread.sleep(500); // the other instance polls on: had it read these partitions, it would have heard by now
         ids.forEach(id -> assertEquals(List.of(), overheard.get(id), id + " reached an instance that did not ask"));
     }
@@ -177,15 +191,21 @@ class AnswerFeedRoutingTest {
         for (String id : ids) {
             answer(id, partitions.get(id));
         }
-        await(() -> ids.stream().allMatch(id -> !heard.get(id).isEmpty()
-                && heard.get(id).get(heard.get(id).size() - 1).terminal()), "every asker hears the end");
+        await(
+                () -> ids.stream()
+                        .allMatch(id -> !heard.get(id).isEmpty()
+                                && heard.get(id).get(heard.get(id).size() - 1).terminal()),
+                "every asker hears the end");
         for (String id : ids) {
-            List<AnswerEvent.Type> types = heard.get(id).stream().map(AnswerEvent::type).toList();
+            List<AnswerEvent.Type> types =
+                    heard.get(id).stream().map(AnswerEvent::type).toList();
             if (a.partitions().contains(partitions.get(id))) {
                 assertEquals(List.of(AnswerEvent.Type.TOKEN, AnswerEvent.Type.DONE), types, id);
             } else {
                 assertEquals(List.of(AnswerEvent.Type.ERROR), types, id);
-                assertEquals(ErrorCode.UNAVAILABLE.name(), heard.get(id).get(0).error().code());
+                assertEquals(
+                        ErrorCode.UNAVAILABLE.name(),
+                        heard.get(id).get(0).error().code());
             }
         }
     }
@@ -206,11 +226,29 @@ class AnswerFeedRoutingTest {
     }
 
     private void answer(String questionId, int partition) {
-        worker.send(new ProducerRecord<>(topics.answerEvents(), partition, questionId,
+        worker.send(new ProducerRecord<>(
+                topics.answerEvents(),
+                partition,
+                questionId,
                 Json.write(AnswerEvent.token(questionId, "corpus", 0, "forty-two"))));
-        worker.send(new ProducerRecord<>(topics.answerEvents(), partition, questionId,
-                Json.write(AnswerEvent.done(1, new Answer(1, questionId, "corpus", "forty-two", List.of(), List.of(),
-                        null, "extractive", null, Map.of(), null)))));
+        worker.send(new ProducerRecord<>(
+                topics.answerEvents(),
+                partition,
+                questionId,
+                Json.write(AnswerEvent.done(
+                        1,
+                        new Answer(
+                                1,
+                                questionId,
+                                "corpus",
+                                "forty-two",
+                                List.of(),
+                                List.of(),
+                                null,
+                                "extractive",
+                                null,
+                                Map.of(),
+                                null)))));
         worker.flush();
     }
 

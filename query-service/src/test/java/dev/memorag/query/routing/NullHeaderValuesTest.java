@@ -27,8 +27,18 @@ class NullHeaderValuesTest {
         headers.add("traceparent", null);
         headers.add(HeaderNames.REPLY_TO, null);
         headers.add(HeaderNames.CORRELATION_ID, "c-1".getBytes(StandardCharsets.UTF_8));
-        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("memorag.questions", 0, 7L, 0L, TimestampType.CREATE_TIME, 0, 0,
-                null, new byte[] {1}, headers, java.util.Optional.empty());
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(
+                "memorag.questions",
+                0,
+                7L,
+                0L,
+                TimestampType.CREATE_TIME,
+                0,
+                0,
+                null,
+                new byte[] {1},
+                headers,
+                java.util.Optional.empty());
 
         assertNull(ReplyDelivery.header(new KafkaConsumerRecordImpl<>(record), HeaderNames.REPLY_TO));
         assertEquals("c-1", ReplyDelivery.header(new KafkaConsumerRecordImpl<>(record), HeaderNames.CORRELATION_ID));

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memorag.clients.KafkaClients;
 import dev.memorag.health.Health;
 import dev.memorag.kafka.EmbeddedKafkaBroker;
 import dev.memorag.kafka.TopicCreator;
 import dev.memorag.query.KafkaQuestions;
-import dev.memorag.clients.KafkaClients;
 import dev.memorag.schemas.Answer;
 import dev.memorag.schemas.AnswerEvent;
 import dev.memorag.schemas.HeaderNames;
@@ -64,11 +64,13 @@ class ReplyDeliveryTest {
 
     @TempDir
     static Path dir;
+
     static EmbeddedKafkaBroker broker;
 
     TopicCatalog topics;
     /** A reply topic an operator created, within the default MEMORAG_REPLY_TOPICS pattern. */
     String replies;
+
     Vertx vertx;
     io.vertx.kafka.client.producer.KafkaProducer<String, byte[]> producer;
     io.vertx.kafka.client.producer.KafkaProducer<byte[], byte[]> deadLetterProducer;
@@ -97,17 +99,24 @@ class ReplyDeliveryTest {
         specs.add(new TopicSpec(replies, 1, Map.of()));
         TopicCreator.ensure(broker.bootstrapServers(), specs);
         vertx = Vertx.vertx();
-        producer = io.vertx.kafka.client.producer.KafkaProducer.create(vertx,
-                KafkaClients.producer(broker.bootstrapServers()));
-        deadLetterProducer = io.vertx.kafka.client.producer.KafkaProducer.create(vertx,
-                KafkaClients.bytesProducer(broker.bootstrapServers()));
+        producer = io.vertx.kafka.client.producer.KafkaProducer.create(
+                vertx, KafkaClients.producer(broker.bootstrapServers()));
+        deadLetterProducer = io.vertx.kafka.client.producer.KafkaProducer.create(
+                vertx, KafkaClients.bytesProducer(broker.bootstrapServers()));
         admin = KafkaAdminClient.create(vertx, KafkaClients.admin(broker.bootstrapServers()));
-        routing = new Routing(vertx, topics, KafkaQuestions.defaults(), admin, deadLetterProducer,
-                new SimpleMeterRegistry());
+        routing = new Routing(
+                vertx, topics, KafkaQuestions.defaults(), admin, deadLetterProducer, new SimpleMeterRegistry());
         send = new FaultySend();
         health = new Health().part("query.replies");
-        delivery = new ReplyDelivery(vertx, broker.bootstrapServers(), topics, send, routing.replyTopics(),
-                routing.deadLetters(), routing.retrying(), health);
+        delivery = new ReplyDelivery(
+                vertx,
+                broker.bootstrapServers(),
+                topics,
+                send,
+                routing.replyTopics(),
+                routing.deadLetters(),
+                routing.retrying(),
+                health);
         delivery.start(topics.answerEvents()).await();
     }
 
@@ -190,18 +199,18 @@ class ReplyDeliveryTest {
 
     /** Appends the final answer of {@code id}, to be replied on {@link #replies}; returns its offset. */
     private long produceAnswer(String id) throws Exception {
-        Answer answer = new Answer(1, id, "dickens", "the answer to " + id, null, null, null, "extractive", null,
-                null, null);
+        Answer answer =
+                new Answer(1, id, "dickens", "the answer to " + id, null, null, null, "extractive", null, null, null);
         return produce(AnswerEvent.done(1, answer), id);
     }
 
     private long produce(AnswerEvent event, String id) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        try (KafkaProducer<String, byte[]> events = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.answerEvents(), 0, id,
-                    Json.write(event));
+        try (KafkaProducer<String, byte[]> events =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            ProducerRecord<String, byte[]> record =
+                    new ProducerRecord<>(topics.answerEvents(), 0, id, Json.write(event));
             record.headers().add(HeaderNames.REPLY_TO, replies.getBytes(StandardCharsets.UTF_8));
             record.headers().add(HeaderNames.CORRELATION_ID, ("c-" + id).getBytes(StandardCharsets.UTF_8));
             return events.send(record).get().offset();
@@ -215,8 +224,8 @@ class ReplyDeliveryTest {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(replies));
             long deadline = System.nanoTime() + WAIT.toNanos();
             long settled = Long.MAX_VALUE;
@@ -233,10 +242,12 @@ class ReplyDeliveryTest {
 
     /** The query-replies group's committed offset on the answer events, -1 before any commit. */
     private long committed() {
-        try (Admin kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers()))) {
+        try (Admin kafka =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             OffsetAndMetadata offset = kafka.listConsumerGroupOffsets(topics.prefix() + "query-replies")
-                    .partitionsToOffsetAndMetadata().get().get(new TopicPartition(topics.answerEvents(), 0));
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .get(new TopicPartition(topics.answerEvents(), 0));
             return offset == null ? -1 : offset.offset();
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -285,7 +296,8 @@ class ReplyDeliveryTest {
 
         @Override
         public Future<?> apply(KafkaProducerRecord<String, byte[]> record) {
-            int attempt = attempts.computeIfAbsent(record.key(), k -> new AtomicInteger()).incrementAndGet();
+            int attempt = attempts.computeIfAbsent(record.key(), k -> new AtomicInteger())
+                    .incrementAndGet();
             if (held.contains(record.key()) || (attempt == 1 && failOnce.contains(record.key()))) {
                 return Future.failedFuture(new org.apache.kafka.common.errors.TimeoutException(
                         "injected: the send of " + record.key() + " timed out"));
