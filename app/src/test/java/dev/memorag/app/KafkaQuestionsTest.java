@@ -69,15 +69,7 @@ class KafkaQuestionsTest {
                         "Marley was dead: to begin with. The turkey was sent to "
                                 + "Bob Cratchit's house in Camden Town by cab.")
                 .ok());
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!admin.document("dickens", "carol.txt")
-                .body()
-                .path("stage")
-                .asText()
-                .equals("memorized")) {
-            assertTrue(System.nanoTime() < deadline, "memorized within a minute");
-            Thread.sleep(200);
-        }
+        StackHttp.awaitMemorized(stack, stack.adminToken(), "dickens", "carol.txt");
     }
 
     @AfterAll
@@ -172,15 +164,7 @@ class KafkaQuestionsTest {
                         "It is a truth universally acknowledged, that a single man "
                                 + "in possession of a good fortune, must be in want of a wife.")
                 .ok());
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!admin.document("austen", "pride.txt")
-                .body()
-                .path("stage")
-                .asText()
-                .equals("memorized")) {
-            assertTrue(System.nanoTime() < deadline, "memorized within a minute");
-            Thread.sleep(200);
-        }
+        StackHttp.awaitMemorized(stack, stack.adminToken(), "austen", "pride.txt");
         // 200 questions to one corpus at once, then one to another: the worker serves corpora in turn, so the lone
         // question waits for the burst's questions already being answered, not for the burst
         Set<String> burst = new LinkedHashSet<>();

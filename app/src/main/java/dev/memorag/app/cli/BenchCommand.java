@@ -6,12 +6,14 @@ import dev.memorag.app.bench.ChatBench;
 import dev.memorag.app.bench.DeadLetterBench;
 import dev.memorag.app.bench.EdgeBench;
 import dev.memorag.app.bench.IngestBench;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Benchmarks that print side-by-side measurements of one run; results go to docs/benchmarks.md. */
@@ -29,8 +31,8 @@ final class BenchCommand {
 
     @Command(name = "ingest", description = "End-to-end ingest throughput vs bare chunk + embed of the same texts.")
     static final class Ingest implements Callable<Integer> {
-        @Option(names = "--file", description = "text split into documents (default samples/a-christmas-carol.txt)")
-        Path file = Path.of("samples", "a-christmas-carol.txt");
+        @Mixin
+        SampleText text;
 
         @Option(names = "--documents", description = "how many documents to split it into (default 24)")
         int documents = 24;
@@ -51,7 +53,7 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             Path work = Files.createTempDirectory("memorag-bench");
-            List<String> parts = IngestBench.documents(Files.readString(file), documents);
+            List<String> parts = IngestBench.documents(text.read(), documents);
             new IngestBench(
                             repeat(parts, rounds),
                             repeat(parts, warmupRounds),
@@ -64,8 +66,8 @@ final class BenchCommand {
 
     @Command(name = "dlq", description = "Ingest with bad records mixed in vs clean ingest of the same documents.")
     static final class DeadLetters implements Callable<Integer> {
-        @Option(names = "--file", description = "text split into documents (default samples/a-christmas-carol.txt)")
-        Path file = Path.of("samples", "a-christmas-carol.txt");
+        @Mixin
+        SampleText text;
 
         @Option(names = "--documents", description = "documents per run (default 1000)")
         int documents = 1000;
@@ -78,7 +80,7 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            List<String> paragraphs = IngestBench.documents(Files.readString(file), documents);
+            List<String> paragraphs = IngestBench.documents(text.read(), documents);
             List<String> texts = new ArrayList<>();
             for (int i = 0; i < documents; i++) {
                 texts.add(paragraphs.get(i % paragraphs.size()));
@@ -86,6 +88,16 @@ final class BenchCommand {
             new DeadLetterBench(texts, badPerDocument, StackConfig.fromEnvironment(), System.out)
                     .run(Files.createTempDirectory("memorag-bench"));
             return 0;
+        }
+    }
+
+    /** The text a benchmark ingests: {@code --file}, by default the demo's book. */
+    static final class SampleText {
+        @Option(names = "--file", description = "corpus text (default samples/a-christmas-carol.txt)")
+        Path file = Path.of("samples", "a-christmas-carol.txt");
+
+        String read() throws IOException {
+            return Files.readString(file);
         }
     }
 
@@ -99,8 +111,8 @@ final class BenchCommand {
 
     @Command(name = "edge", description = "N concurrent WebSocket clients vs direct calls to the worker's recall path.")
     static final class Edge implements Callable<Integer> {
-        @Option(names = "--file", description = "corpus text (default samples/a-christmas-carol.txt)")
-        Path file = Path.of("samples", "a-christmas-carol.txt");
+        @Mixin
+        SampleText text;
 
         @Option(names = "--clients", split = ",", description = "concurrencies (default 16,64,256)")
         List<Integer> clients = List.of(16, 64, 256);
@@ -110,7 +122,7 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            new EdgeBench(Files.readString(file), DemoCommand.QUESTIONS, questions, System.out)
+            new EdgeBench(text.read(), DemoCommand.QUESTIONS, questions, System.out)
                     .run(Files.createTempDirectory("memorag-bench"), clients);
             return 0;
         }
@@ -121,8 +133,8 @@ final class BenchCommand {
             description = "The same questions through /v1/chat/completions and /ask, JSON and "
                     + "streamed, interleaved: the OpenAI layer's cost as a ratio.")
     static final class Chat implements Callable<Integer> {
-        @Option(names = "--file", description = "corpus text (default samples/a-christmas-carol.txt)")
-        Path file = Path.of("samples", "a-christmas-carol.txt");
+        @Mixin
+        SampleText text;
 
         @Option(names = "--clients", split = ",", description = "concurrencies (default 1,4)")
         List<Integer> clients = List.of(1, 4);
@@ -132,7 +144,7 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            new ChatBench(Files.readString(file), DemoCommand.QUESTIONS, questions, System.out)
+            new ChatBench(text.read(), DemoCommand.QUESTIONS, questions, System.out)
                     .run(Files.createTempDirectory("memorag-bench"), clients);
             return 0;
         }
@@ -143,8 +155,8 @@ final class BenchCommand {
             description = "Query-service CPU per answer with 1, 2, 4 instances (separate "
                     + "processes), this build beside a baseline build's query services.")
     static final class Answers implements Callable<Integer> {
-        @Option(names = "--file", description = "corpus text (default samples/a-christmas-carol.txt)")
-        Path file = Path.of("samples", "a-christmas-carol.txt");
+        @Mixin
+        SampleText text;
 
         @Option(names = "--instances", split = ",", description = "query-service instance counts (default 1,2,4)")
         List<Integer> instances = List.of(1, 2, 4);
@@ -169,7 +181,7 @@ final class BenchCommand {
                 builds.add(new AnswerFanoutBench.Build("baseline", baseline));
             }
             builds.add(new AnswerFanoutBench.Build("this", System.getProperty("java.class.path")));
-            new AnswerFanoutBench(Files.readString(file), asks, concurrency, System.out)
+            new AnswerFanoutBench(text.read(), asks, concurrency, System.out)
                     .run(Files.createTempDirectory("memorag-bench"), instances, builds);
             return 0;
         }
