@@ -29,10 +29,15 @@ class FairDispatcherTest {
                 started.indexOf("b0") <= startedWhenBCame + 1,
                 "B started at position " + started.indexOf("b0") + ", " + startedWhenBCame
                         + " of A's had started when it came");
-        assertEquals(
-                started.stream().filter(s -> s.startsWith("a")).toList(),
-                java.util.stream.IntStream.range(0, 200).mapToObj(i -> "a" + i).toList(),
-                "a corpus's questions start in the order they came");
+        // two threads take questions in order, but record their start each on its own, so a thread preempted between
+        // taking a question and recording it lets the other record a few later ones first
+        List<String> startedA = started.stream().filter(s -> s.startsWith("a")).toList();
+        for (int i = 0; i < 200; i++) {
+            int position = startedA.indexOf("a" + i);
+            assertTrue(
+                    Math.abs(position - i) <= 4,
+                    "a corpus's questions start in the order they came: a" + i + " started " + position + "th");
+        }
     }
 
     @Test
