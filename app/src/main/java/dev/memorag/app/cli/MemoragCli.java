@@ -34,7 +34,10 @@ public final class MemoragCli {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line, with the settings' options added to the commands that take them. */
+    /**
+     * The command line, with the settings' options added to the commands that take them and {@code --help} /
+     * {@code --version} on every command.
+     */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new MemoragCli());
         addSettingOptions(cli);
@@ -52,6 +55,7 @@ public final class MemoragCli {
         if (command.getCommand() instanceof ConfiguredCommand configured) {
             configured.addOptions(command.getCommandSpec());
         }
+        command.getCommandSpec().mixinStandardHelpOptions(true);
         command.getSubcommands().values().forEach(MemoragCli::addSettingOptions);
     }
 }

@@ -17,7 +17,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -138,5 +141,26 @@ class SettingOptionsTest {
             System.setOut(stdout);
         }
         assertEquals(SettingsTable.markdown(SettingsCatalogue.all()), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyCommandAnswersHelpWithItsUsage() {
+        List<CommandLine> commands = new ArrayList<>();
+        ArrayDeque<CommandLine> todo = new ArrayDeque<>(List.of(MemoragCli.commandLine()));
+        while (!todo.isEmpty()) {
+            CommandLine command = todo.pop();
+            commands.add(command);
+            todo.addAll(command.getSubcommands().values());
+        }
+        assertTrue(commands.size() > 15, "the commands and their subcommands: " + commands.size());
+        for (CommandLine command : commands) {
+            StringWriter out = new StringWriter();
+            command.setOut(new PrintWriter(out));
+            assertEquals(0, command.execute("--help"), command.getCommandName());
+            assertTrue(
+                    out.toString()
+                            .startsWith("Usage: " + command.getCommandSpec().qualifiedName()),
+                    command.getCommandName() + ": " + out);
+        }
     }
 }
