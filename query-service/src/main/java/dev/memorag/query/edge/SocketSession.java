@@ -180,19 +180,8 @@ final class SocketSession {
         }
         long timer = vertx.setTimer(
                 timeout.toMillis(),
-                t -> context.runOnContext(v -> {
-                    if (finish(ref) != null) {
-                        router.forget(question.id());
-                        send(
-                                ref,
-                                AnswerEvent.error(
-                                        question.id(),
-                                        corpus,
-                                        Integer.MAX_VALUE,
-                                        ErrorInfo.of(
-                                                ErrorCode.TIMEOUT, "no answer within " + timeout.toSeconds() + " s")));
-                    }
-                }));
+                t -> context.runOnContext(v ->
+                        abandon(ref, question, ErrorCode.TIMEOUT, "no answer within " + timeout.toSeconds() + " s")));
         inFlight.put(ref, new InFlight(question, timer));
         router.listen(
                 question.id(),
@@ -206,20 +195,8 @@ final class SocketSession {
                     send(ref, event);
                 }));
         router.route(question, null, null)
-                .onFailure(e -> context.runOnContext(v -> {
-                    if (finish(ref) != null) {
-                        router.forget(question.id());
-                        send(
-                                ref,
-                                AnswerEvent.error(
-                                        question.id(),
-                                        corpus,
-                                        Integer.MAX_VALUE,
-                                        ErrorInfo.of(
-                                                ErrorCode.UNAVAILABLE,
-                                                "cannot route the question: " + e.getMessage())));
-                    }
-                }));
+                .onFailure(e -> context.runOnContext(v ->
+                        abandon(ref, question, ErrorCode.UNAVAILABLE, "cannot route the question: " + e.getMessage())));
     }
 
     private void cancel(String ref) {
@@ -250,6 +227,14 @@ final class SocketSession {
             limits.release(corpus);
         }
         return ended;
+    }
+
+    /** Gives up on a question still in flight (no answer in time, or it could not be routed) with an error event. */
+    private void abandon(String ref, Question question, ErrorCode code, String message) {
+        if (finish(ref) != null) {
+            router.forget(question.id());
+            send(ref, AnswerEvent.error(question.id(), corpus, Integer.MAX_VALUE, ErrorInfo.of(code, message)));
+        }
     }
 
     private void refuse(String ref, ErrorInfo error) {
