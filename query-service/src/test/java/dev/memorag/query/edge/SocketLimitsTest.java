@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.query.EdgeLimits;
 import dev.memorag.query.access.QuestionLimits;
 import dev.memorag.query.routing.RecallRouter;
+import dev.memorag.query.routing.RouterFixtures;
 import dev.memorag.schemas.Json;
 import dev.memorag.schemas.TopicCatalog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -58,11 +59,15 @@ class SocketLimitsTest {
         vertx = Vertx.vertx();
         EdgeLimits edge =
                 new EdgeLimits(Duration.ofMinutes(5), IN_FLIGHT, 1000, BUFFER, MAX_MESSAGE, Duration.ofHours(1));
-        RecallRouter recall = new RecallRouter(
-                TopicCatalog.defaults(),
-                KafkaProducer.create(
-                        vertx, new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer())),
-                new SimpleMeterRegistry());
+        // questions are routed (to a producer that accepts everything) and then wait: nothing answers them
+        RecallRouter recall = RouterFixtures.readingPartitions(
+                new RecallRouter(
+                        TopicCatalog.defaults(),
+                        KafkaProducer.create(
+                                vertx,
+                                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer())),
+                        new SimpleMeterRegistry()),
+                0);
         Router router = Router.router(vertx);
         router.get("/v1/corpora/:corpus/ws")
                 .handler(new SocketHandler(
