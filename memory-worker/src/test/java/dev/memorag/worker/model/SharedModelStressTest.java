@@ -33,7 +33,8 @@ class SharedModelStressTest {
     private static final long LAST_POSITION = 40_000;
 
     static {
-        // as the worker runs: no TorchScript graph optimizer, so every op runs as it is written
+        // the condition the native-lifetime check is specified under; it only changes how TorchScript graphs are
+        // optimized, and the model runs none, so the ops below run exactly as they do in a worker
         System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
     }
 
