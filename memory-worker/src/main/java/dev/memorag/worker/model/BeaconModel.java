@@ -37,13 +37,9 @@ public final class BeaconModel implements AutoCloseable {
     public record Output(List<LayerKv> kv, NDArray logits) {}
 
     /**
-     * Default bound on attention scores held at once (elements), 16 MiB in FP32. Larger chunks are
-     * much slower on CPU: glibc serves allocations above its mmap threshold (at most 32 MiB) with
-     * fresh pages every time, and faulting them in dominated scores and softmax (at 64 MiB a chunk's
-     * QK^T ran at 3-4 GFLOP/s and softmax at 23-34 M elements/s, at 16 MiB at 25-45 GFLOP/s and
-     * 380-770 M elements/s, on the shared 2-core box). With bin/memorag's allocator settings
-     * (buffers up to 32 MiB kept mapped) a window over a 64K-token memory still ran 1.6x slower with
-     * 32 MiB chunks and 2.5x slower with 64 MiB ones than with 16 MiB.
+     * Default bound on attention scores held at once (elements, 16 MiB in FP32) where attention is not the fused CPU
+     * kernel. Larger chunks were much slower on CPU: glibc serves allocations above its mmap threshold with fresh
+     * pages every time, and faulting them in dominated scores and softmax.
      */
     static final long SCORE_ELEMENTS = 4L << 20;
 
@@ -51,17 +47,20 @@ public final class BeaconModel implements AutoCloseable {
     private final ComputeDevice device;
     private final NDManager manager;
     private final Weights weights;
+    private final AttentionKernel attention;
     private NDArray ropeCos;
     private NDArray ropeSin;
     private int ropeCapacity;
     private volatile long scoreElements = SCORE_ELEMENTS;
     private volatile ForwardProfile profile;
 
-    private BeaconModel(ModelConfig config, ComputeDevice device, NDManager manager, Weights weights) {
+    private BeaconModel(
+            ModelConfig config, ComputeDevice device, NDManager manager, Weights weights, AttentionKernel attention) {
         this.config = config;
         this.device = device;
         this.manager = manager;
         this.weights = weights;
+        this.attention = attention;
     }
 
     /**
@@ -73,7 +72,8 @@ public final class BeaconModel implements AutoCloseable {
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
             ModelConfig config =
                     settings == null ? ckpt.config() : ckpt.config().withBeacon(settings);
-            return new BeaconModel(config, device, manager, Weights.load(ckpt, config, device, manager));
+            Weights weights = Weights.load(ckpt, config, device, manager);
+            return new BeaconModel(config, device, manager, weights, AttentionKernel.load(manager));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -151,10 +151,7 @@ public final class BeaconModel implements AutoCloseable {
             NDArray sin = rope[1];
             Rows rows = new Rows(out, rawIdx, beaconIdx, s, halfGemv);
             NDArray x = timed(Stage.EMBED, () -> embed(out, ids, rows));
-            NDArray mask = s == 1 ? null : causalBlock(out, s); // one slot sees every key
-            // A few queries (decode) read the cached K/V where it lies; see segments().
-            boolean split = (long) config.numHeads() * s < 2L * config.kvDim();
-            List<Stage> segmentStages = segmentStages(memory, window, split);
+            double scale = 1.0 / Math.sqrt(config.headDim());
             List<LayerKv> newKv = new ArrayList<>();
             NDList overflowChecks = new NDList();
             for (int l = 0; l < config.numLayers(); l++) {
@@ -171,13 +168,15 @@ public final class BeaconModel implements AutoCloseable {
                     NDArray v = timed(Stage.PROJ_V, () -> rows.project(h, w.v(), w.beaconV()))
                             .reshape(s, config.numKvHeads(), config.headDim());
                     NDArray kRot = timed(Stage.ROPE, () -> rotate(k, cos, sin));
-                    // 1/sqrt(d) goes into q (s x heads x d) rather than into the far larger score tensor.
-                    NDArray qs = timed(Stage.ROPE, () -> rotate(q, cos, sin).muli(1.0 / Math.sqrt(config.headDim())));
-                    List<NDArray> keys =
-                            timed(Stage.KV_SEGMENTS, () -> segments(memory, window, layer, kRot, true, split));
-                    List<NDArray> values =
-                            timed(Stage.KV_SEGMENTS, () -> segments(memory, window, layer, v, false, split));
-                    NDArray attn = attention(qs, keys, values, segmentStages, mask, s, total);
+                    NDArray qRot = timed(Stage.ROPE, () -> rotate(q, cos, sin));
+                    NDArray attn = timed(
+                            Stage.ATTENTION,
+                            () -> attention.attend(
+                                    qRot,
+                                    segments(memory, window, layer, kRot, true),
+                                    segments(memory, window, layer, v, false),
+                                    scale,
+                                    scoreElements));
                     NDArray xa = xIn.add(timed(Stage.PROJ_O, () -> w.o().apply(attn, halfGemv)));
                     NDArray h2 = timed(Stage.NORM, () -> rmsNorm(xa, w.postNorm()));
                     NDArray gate = timed(Stage.MLP_GATE, () -> w.gate().apply(h2, halfGemv));
@@ -314,110 +313,6 @@ public final class BeaconModel implements AutoCloseable {
         return rows.getDataType() == device.dataType() ? rows : rows.toType(device.dataType(), false);
     }
 
-    /**
-     * Additive causal mask [s, s] among the new slots (-inf above the diagonal). Cached rows need no
-     * mask: every new slot sees all of them; so does a single new slot (null mask).
-     */
-    private NDArray causalBlock(NDManager m, int s) {
-        NDArray pos = m.arange(0, s, 1, DataType.INT64);
-        NDArray above = pos.reshape(1, s).gt(pos.reshape(s, 1));
-        return NDArrays.where(
-                above,
-                m.full(new Shape(s, s), Float.NEGATIVE_INFINITY, device.dataType()),
-                m.zeros(new Shape(s, s), device.dataType()));
-    }
-
-    /**
-     * Causal GQA attention of {@code s} new queries (already scaled by 1/sqrt(d)) over {@code total}
-     * keys given as consecutive row segments, the last {@code s} rows being the new slots. Query heads are grouped by
-     * their KV head so each group is one batched matmul without repeating K/V. Queries run in chunks so the score
-     * tensor stays bounded (a real window over a long memory would otherwise need gigabytes of
-     * scores); a chunk takes only the keys up to its last query, so keys none of its queries may see
-     * are neither multiplied nor masked, and only its diagonal block of new slots gets the mask. With several
-     * segments each is multiplied where it lies and only the scores are joined.
-     */
-    private NDArray attention(
-            NDArray q,
-            List<NDArray> keySegments,
-            List<NDArray> valueSegments,
-            List<Stage> stages,
-            NDArray mask,
-            int s,
-            int total) {
-        int kvHeads = config.numKvHeads();
-        int group = config.numHeads() / kvHeads;
-        int hd = config.headDim();
-        int past = total - s;
-        NDArray qg = timed(
-                Stage.ELEMENTWISE,
-                () -> contiguous(q.reshape(s, kvHeads, group, hd).transpose(1, 2, 0, 3))); // [kvHeads, group, s, hd]
-        // Strided views, no copies: BLAS takes them as they are (row stride kvHeads * hd); copying all of
-        // K and V per layer is pure memory traffic, and in a decode step (one query) it rivals the matmuls.
-        List<NDArray> kts = new ArrayList<>();
-        List<NDArray> vts = new ArrayList<>();
-        for (NDArray k : keySegments) kts.add(k.transpose(1, 2, 0)); // [kvHeads, hd, rows]
-        for (NDArray v : valueSegments) vts.add(v.transpose(1, 0, 2)); // [kvHeads, rows, hd]
-        int chunk = (int) Math.max(1, Math.min(s, scoreElements / ((long) config.numHeads() * total)));
-        NDList outs = new NDList();
-        for (int start = 0; start < s; start += chunk) {
-            int from = start;
-            int to = Math.min(s, from + chunk);
-            int n = to - from;
-            int keys = past + to;
-            // Each chunk's scores and probabilities are freed before the next chunk allocates its own.
-            outs.addAll(scoped(() -> {
-                NDArray qc =
-                        qg.get(new NDIndex(":, :, " + from + ":" + to + ", :")).reshape(kvHeads, (long) group * n, hd);
-                NDList parts = new NDList();
-                List<Long> lengths = new ArrayList<>();
-                long at = 0;
-                for (int i = 0; i < kts.size(); i++) {
-                    NDArray kt = kts.get(i);
-                    long rows = kt.getShape().get(2);
-                    long len = Math.min(rows, keys - at);
-                    if (len <= 0) break;
-                    parts.add(timed(
-                            stages.get(i), () -> qc.matMul(len == rows ? kt : kt.get(new NDIndex(":, :, :" + len)))));
-                    lengths.add(len);
-                    at += rows;
-                }
-                NDArray probs = timed(Stage.SOFTMAX, () -> {
-                    NDArray scores = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, -1);
-                    // In place through a view: the chunk's queries against its own new slots [past + from, keys).
-                    if (mask != null) {
-                        scores.reshape(kvHeads, group, n, keys)
-                                .get(new NDIndex("..., " + (past + from) + ":"))
-                                .addi(mask.get(new NDIndex(from + ":" + to + ", " + from + ":" + to)));
-                    }
-                    // Softmax in FP32 even when computing in BF16/FP16 (GPU): long rows lose too much otherwise.
-                    return scores.toType(DataType.FLOAT32, false).softmax(-1).toType(qc.getDataType(), false);
-                });
-                NDArray out = null;
-                long offset = 0;
-                for (int i = 0; i < lengths.size(); i++) {
-                    long len = lengths.get(i);
-                    NDArray p = lengths.size() == 1
-                            ? probs
-                            : probs.get(new NDIndex("..., " + offset + ":" + (offset + len)));
-                    NDArray vt = vts.get(i);
-                    NDArray o = timed(
-                            stages.get(i),
-                            () -> p.matMul(len == vt.getShape().get(1) ? vt : vt.get(new NDIndex(":, :" + len))));
-                    out = out == null ? o : out.addi(o);
-                    offset += len;
-                }
-                return new NDList(out.reshape(kvHeads, group, n, hd));
-            }));
-        }
-        NDArray out = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 2);
-        return out.transpose(2, 0, 1, 3).reshape(s, (long) config.numHeads() * hd);
-    }
-
-    /** A dense row-major copy of a permuted view (flattening a permuted view cannot be a view, so torch copies). */
-    private static NDArray contiguous(NDArray x) {
-        return x.reshape(-1).reshape(x.getShape());
-    }
-
     /** RMSNorm with the statistics in FP32, as the upstream models compute it. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray x32 = x.toType(DataType.FLOAT32, false);
@@ -438,32 +333,22 @@ public final class BeaconModel implements AutoCloseable {
     }
 
     /**
-     * The keys (rotated) or values attention reads, as row segments: [memory | window | fresh]. A few queries (decode)
-     * read the cached segments where they lie, because their scores are far smaller than the K/V they would join
-     * (copying a 32K-token memory's K/V every token and layer was a large share of a decode step); many queries
-     * (a window) get one joined segment, because their scores are the larger tensor and joining those per query
-     * chunk would copy more.
+     * The keys (rotated) or values attention reads, as row segments where they lie: [memory | window | new slots]
+     * (the first two when present). Joining them would copy the whole memory's K/V every call.
      */
     private static List<NDArray> segments(
-            List<LayerKv> memory, List<LayerKv> window, int layer, NDArray fresh, boolean keys, boolean split) {
+            List<LayerKv> memory, List<LayerKv> window, int layer, NDArray fresh, boolean keys) {
         List<NDArray> parts = new ArrayList<>(3);
-        if (memory != null)
-            parts.add(keys ? memory.get(layer).kRot() : memory.get(layer).v());
-        if (window != null)
-            parts.add(keys ? window.get(layer).kRot() : window.get(layer).v());
+        for (List<LayerKv> cached : List.of(nullToEmpty(memory), nullToEmpty(window))) {
+            if (cached.isEmpty() || cached.get(layer).rows() == 0) continue;
+            parts.add(keys ? cached.get(layer).kRot() : cached.get(layer).v());
+        }
         parts.add(fresh);
-        if (parts.size() == 1 || split) return parts;
-        return List.of(NDArrays.concat(new NDList(parts), 0));
+        return parts;
     }
 
-    /** The profile stage of each segment {@link #segments} returns: a joined segment counts as attention over the memory. */
-    private static List<Stage> segmentStages(List<LayerKv> memory, List<LayerKv> window, boolean split) {
-        if (!split) return List.of(memory == null ? Stage.ATTN_WINDOW : Stage.ATTN_MEMORY);
-        List<Stage> stages = new ArrayList<>(3);
-        if (memory != null) stages.add(Stage.ATTN_MEMORY);
-        if (window != null) stages.add(Stage.ATTN_WINDOW);
-        stages.add(Stage.ATTN_WINDOW);
-        return stages;
+    private static List<LayerKv> nullToEmpty(List<LayerKv> kv) {
+        return kv == null ? List.of() : kv;
     }
 
     private static long rows(List<LayerKv> kv) {
@@ -524,13 +409,19 @@ public final class BeaconModel implements AutoCloseable {
         return out.create(values, rows.getShape());
     }
 
-    /** Changes the attention chunk bound (tests force many small query chunks with it). */
+    /** Changes the attention chunk bound of the math kernel (tests force many small query chunks with it). */
     void setScoreElements(long elements) {
         this.scoreElements = elements;
     }
 
+    /** Forces the attention kernel's mode (tests run the math kernel on CPU). */
+    void attentionMode(AttentionKernel.Mode mode) {
+        attention.mode(mode);
+    }
+
     @Override
     public void close() {
+        attention.close();
         weights.close();
         manager.close();
     }

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * thread-safe: profile one forward at a time.
  */
 public final class ForwardProfile {
-    /** Op categories of a forward. Projections are per kind; attention is split by the K/V segment it reads. */
+    /** Op categories of a forward. Projections are per kind. */
     public enum Stage {
         EMBED("embedding rows"),
         NORM("RMS norms"),
@@ -23,10 +23,7 @@ public final class ForwardProfile {
         MLP_UP("MLP up"),
         MLP_DOWN("MLP down"),
         ROPE("RoPE (q and new k)"),
-        KV_SEGMENTS("joining K/V segments"),
-        ATTN_MEMORY("attention over the memory (QK, PV)"),
-        ATTN_WINDOW("attention over window + new slots (QK, PV)"),
-        SOFTMAX("scores: join, mask, softmax"),
+        ATTENTION("attention over memory, window and new slots (one fused call a layer)"),
         ELEMENTWISE("SiLU, residual adds, reshapes"),
         LM_HEAD("LM head"),
         OVERFLOW_CHECK("FP16 GEMV overflow check (BF16)"),

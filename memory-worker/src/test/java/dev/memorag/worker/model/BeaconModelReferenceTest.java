@@ -21,19 +21,26 @@ class BeaconModelReferenceTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of("qwen2", 4, TensorDType.F32, false, BeaconModel.SCORE_ELEMENTS),
-                Arguments.of("qwen2", 16, TensorDType.BF16, false, BeaconModel.SCORE_ELEMENTS),
-                Arguments.of("mistral", 4, TensorDType.BF16, true, BeaconModel.SCORE_ELEMENTS),
-                Arguments.of("mistral", 16, TensorDType.F32, false, BeaconModel.SCORE_ELEMENTS),
-                // Attention in query chunks of a few rows, as long memories need.
-                Arguments.of("qwen2", 4, TensorDType.F32, true, 1000L));
+                Arguments.of(
+                        "qwen2", 4, TensorDType.F32, false, AttentionKernel.Mode.FLASH, BeaconModel.SCORE_ELEMENTS),
+                Arguments.of(
+                        "qwen2", 16, TensorDType.BF16, false, AttentionKernel.Mode.FLASH, BeaconModel.SCORE_ELEMENTS),
+                Arguments.of(
+                        "mistral", 4, TensorDType.BF16, true, AttentionKernel.Mode.FLASH, BeaconModel.SCORE_ELEMENTS),
+                Arguments.of(
+                        "mistral", 16, TensorDType.F32, false, AttentionKernel.Mode.FLASH, BeaconModel.SCORE_ELEMENTS),
+                // The kernel other devices run, in query chunks of a few rows, as long memories need there.
+                Arguments.of("qwen2", 4, TensorDType.F32, true, AttentionKernel.Mode.MATH, 1000L),
+                Arguments.of(
+                        "mistral", 16, TensorDType.BF16, false, AttentionKernel.Mode.MATH, BeaconModel.SCORE_ELEMENTS));
     }
 
-    @ParameterizedTest(name = "{0} r={1} {2} tied={3} scores<={4}")
+    @ParameterizedTest(name = "{0} r={1} {2} tied={3} {4} scores<={5}")
     @MethodSource("cases")
-    void memoryAndLogitsMatchReference(String type, int ratio, TensorDType dtype, boolean tied, long scoreElements) {
+    void memoryAndLogitsMatchReference(
+            String type, int ratio, TensorDType dtype, boolean tied, AttentionKernel.Mode mode, long scoreElements) {
         Path dir = TinyModels.write(
-                tmp.resolve(type + ratio + dtype + tied + scoreElements),
+                tmp.resolve(type + ratio + dtype + tied + mode + scoreElements),
                 TinyCheckpointWriter.Spec.tiny(type, WINDOW, ratio)
                         .withDtype(dtype)
                         .withTied(tied));
@@ -41,6 +48,7 @@ class BeaconModelReferenceTest {
         int[] prompt = TinyModels.tokens(8, 30); // crosses the next window boundary inside the recall session
         try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(), null);
                 BeaconMemory memory = BeaconMemory.empty(model)) {
+            model.attentionMode(mode);
             model.setScoreElements(scoreElements);
             ReferenceModel ref = new ReferenceModel(dir, model.beacon());
             memory.extend(stream);

@@ -1,0 +1,142 @@
+package dev.memorag.worker.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The fused attention call against attention written out in plain Java: grouped query heads, K/V in several
+ * segments read where they lie (strided views of wider rows, as a memory's and a window's are), the last segment
+ * causal among the new slots, in both kernel modes and with the math mode in chunks of a few query rows.
+ */
+class AttentionKernelTest {
+    private static final int HEADS = 6;
+    private static final int KV_HEADS = 2;
+    private static final int DIM = 8;
+
+    private static NDManager manager;
+    private static AttentionKernel kernel;
+
+    @BeforeAll
+    static void load() {
+        manager = NDManager.newBaseManager();
+        kernel = AttentionKernel.load(manager);
+    }
+
+    @AfterAll
+    static void close() {
+        kernel.close();
+        manager.close();
+    }
+
+    @ParameterizedTest(name = "{0} slots after {1} rows, {2}, scores <= {3}")
+    @CsvSource({
+        "1, '', FLASH, 4194304",
+        "1, '40 3', FLASH, 4194304",
+        "5, '', FLASH, 4194304",
+        "7, '40 3', FLASH, 4194304",
+        "300, '700 90', FLASH, 4194304",
+        "1, '40 3', MATH, 4194304",
+        "7, '40 3', MATH, 4194304",
+        "7, '40 3', MATH, 100",
+        "300, '700 90', MATH, 20000",
+    })
+    void matchesPlainAttention(int slots, String cached, AttentionKernel.Mode mode, long scoreElements) {
+        Random random = new Random(slots * 31L + cached.length());
+        List<Integer> lengths = new ArrayList<>();
+        for (String n : cached.trim().split(" ")) if (!n.isEmpty()) lengths.add(Integer.parseInt(n));
+        lengths.add(slots);
+        float[] q = gaussian(random, slots * HEADS * DIM);
+        List<float[]> keys = new ArrayList<>();
+        List<float[]> values = new ArrayList<>();
+        for (int rows : lengths) {
+            keys.add(gaussian(random, rows * KV_HEADS * DIM));
+            values.add(gaussian(random, rows * KV_HEADS * DIM));
+        }
+        double scale = 1 / Math.sqrt(DIM);
+        kernel.mode(mode);
+        try (NDScope scope = new NDScope()) {
+            NDArray out = kernel.attend(
+                    manager.create(q, new Shape(slots, HEADS, DIM)),
+                    strided(keys, lengths),
+                    strided(values, lengths),
+                    scale,
+                    scoreElements);
+            assertEquals(new Shape(slots, HEADS * DIM), out.getShape());
+            assertArrayEquals(reference(q, keys, values, lengths, scale), out.toFloatArray(), 1e-5f);
+        }
+    }
+
+    /** Each segment as the [rows, kvHeads, dim] half of a [rows, 2 * kvHeads, dim] array: a view with row stride. */
+    private static List<NDArray> strided(List<float[]> segments, List<Integer> lengths) {
+        List<NDArray> out = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            int rows = lengths.get(i);
+            NDArray data = manager.create(segments.get(i), new Shape(rows, KV_HEADS, DIM));
+            NDArray wide = data.concat(manager.zeros(data.getShape()), 1);
+            out.add(wide.get(":, :" + KV_HEADS + ", :"));
+        }
+        return out;
+    }
+
+    /** Softmax attention of each query head over all rows, the last segment's rows causal among the new slots. */
+    private static float[] reference(
+            float[] q, List<float[]> keys, List<float[]> values, List<Integer> lengths, double scale) {
+        int slots = lengths.get(lengths.size() - 1);
+        int past = lengths.stream().mapToInt(Integer::intValue).sum() - slots;
+        float[] out = new float[slots * HEADS * DIM];
+        for (int s = 0; s < slots; s++) {
+            for (int h = 0; h < HEADS; h++) {
+                int kvh = h / (HEADS / KV_HEADS);
+                List<double[]> rowsK = new ArrayList<>();
+                List<double[]> rowsV = new ArrayList<>();
+                for (int seg = 0; seg < lengths.size(); seg++) {
+                    for (int r = 0; r < lengths.get(seg); r++) {
+                        rowsK.add(row(keys.get(seg), r, kvh));
+                        rowsV.add(row(values.get(seg), r, kvh));
+                    }
+                }
+                int visible = past + s + 1;
+                double[] scores = new double[visible];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int r = 0; r < visible; r++) {
+                    double dot = 0;
+                    for (int d = 0; d < DIM; d++) dot += q[(s * HEADS + h) * DIM + d] * rowsK.get(r)[d];
+                    scores[r] = dot * scale;
+                    max = Math.max(max, scores[r]);
+                }
+                double sum = 0;
+                for (int r = 0; r < visible; r++) sum += scores[r] = Math.exp(scores[r] - max);
+                for (int d = 0; d < DIM; d++) {
+                    double acc = 0;
+                    for (int r = 0; r < visible; r++) acc += scores[r] / sum * rowsV.get(r)[d];
+                    out[(s * HEADS + h) * DIM + d] = (float) acc;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double[] row(float[] segment, int row, int kvHead) {
+        double[] out = new double[DIM];
+        for (int d = 0; d < DIM; d++) out[d] = segment[(row * KV_HEADS + kvHead) * DIM + d];
+        return out;
+    }
+
+    private static float[] gaussian(Random random, int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) out[i] = (float) random.nextGaussian();
+        return out;
+    }
+}
