@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import dev.memorag.worker.model.ForwardProfile.Stage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +46,7 @@ public final class BeaconModel implements AutoCloseable {
     private final ComputeDevice device;
     private final NDManager manager;
     private final Weights weights;
-    private final AttentionKernel attention;
+    private final LayerKernels kernels;
     private NDArray ropeCos;
     private NDArray ropeSin;
     private int ropeCapacity;
@@ -55,12 +54,12 @@ public final class BeaconModel implements AutoCloseable {
     private volatile ForwardProfile profile;
 
     private BeaconModel(
-            ModelConfig config, ComputeDevice device, NDManager manager, Weights weights, AttentionKernel attention) {
+            ModelConfig config, ComputeDevice device, NDManager manager, Weights weights, LayerKernels kernels) {
         this.config = config;
         this.device = device;
         this.manager = manager;
         this.weights = weights;
-        this.attention = attention;
+        this.kernels = kernels;
     }
 
     /**
@@ -73,7 +72,7 @@ public final class BeaconModel implements AutoCloseable {
             ModelConfig config =
                     settings == null ? ckpt.config() : ckpt.config().withBeacon(settings);
             Weights weights = Weights.load(ckpt, config, device, manager);
-            return new BeaconModel(config, device, manager, weights, AttentionKernel.load(manager));
+            return new BeaconModel(config, device, manager, weights, LayerKernels.load(manager));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -152,6 +151,7 @@ public final class BeaconModel implements AutoCloseable {
             Rows rows = new Rows(out, rawIdx, beaconIdx, s, halfGemv);
             NDArray x = timed(Stage.EMBED, () -> embed(out, ids, rows));
             double scale = 1.0 / Math.sqrt(config.headDim());
+            double eps = config.rmsNormEps();
             List<LayerKv> newKv = new ArrayList<>();
             NDList overflowChecks = new NDList();
             for (int l = 0; l < config.numLayers(); l++) {
@@ -160,33 +160,28 @@ public final class BeaconModel implements AutoCloseable {
                 NDArray xIn = x;
                 // A layer's temporaries are freed before the next layer: over a forward they add up to gigabytes.
                 NDList kept = scoped(() -> {
-                    NDArray h = timed(Stage.NORM, () -> rmsNorm(xIn, w.inputNorm()));
-                    NDArray q = timed(Stage.PROJ_Q, () -> rows.project(h, w.q(), w.beaconQ()))
-                            .reshape(s, config.numHeads(), config.headDim());
-                    NDArray k = timed(Stage.PROJ_K, () -> rows.project(h, w.k(), w.beaconK()))
-                            .reshape(s, config.numKvHeads(), config.headDim());
-                    NDArray v = timed(Stage.PROJ_V, () -> rows.project(h, w.v(), w.beaconV()))
-                            .reshape(s, config.numKvHeads(), config.headDim());
-                    NDArray kRot = timed(Stage.ROPE, () -> rotate(k, cos, sin));
-                    NDArray qRot = timed(Stage.ROPE, () -> rotate(q, cos, sin));
-                    NDArray attn = timed(
+                    NDArray h = timed(Stage.NORM, () -> kernels.rmsNorm(xIn, w.inputNorm(), eps));
+                    NDArray qkv = timed(Stage.PROJ_QKV, () -> rows.project(h, w.qkv(), w.beaconQkv()));
+                    LayerKernels.Attended a = timed(
                             Stage.ATTENTION,
-                            () -> attention.attend(
-                                    qRot,
-                                    segments(memory, window, layer, kRot, true),
-                                    segments(memory, window, layer, v, false),
+                            () -> kernels.attend(
+                                    qkv,
+                                    config.numHeads(),
+                                    config.numKvHeads(),
+                                    cached(memory, window, layer, true),
+                                    cached(memory, window, layer, false),
+                                    cos,
+                                    sin,
                                     scale,
                                     scoreElements));
-                    NDArray xa = xIn.add(timed(Stage.PROJ_O, () -> w.o().apply(attn, halfGemv)));
-                    NDArray h2 = timed(Stage.NORM, () -> rmsNorm(xa, w.postNorm()));
-                    NDArray gate = timed(Stage.MLP_GATE, () -> w.gate().apply(h2, halfGemv));
-                    NDArray up = timed(Stage.MLP_UP, () -> w.up().apply(h2, halfGemv));
-                    NDArray act = timed(
-                            Stage.ELEMENTWISE,
-                            () -> gate.mul(Activation.sigmoid(gate)).muli(up));
-                    NDList result = new NDList(
-                            xa.addi(timed(Stage.MLP_DOWN, () -> w.down().apply(act, halfGemv))), k, kRot, v);
-                    if (halfGemv) result.add(timed(Stage.OVERFLOW_CHECK, k::sum));
+                    NDArray o = timed(Stage.PROJ_O, () -> w.o().apply(a.out(), halfGemv));
+                    NDArray[] streamAndNorm = timed(Stage.NORM, () -> kernels.addRmsNorm(xIn, o, w.postNorm(), eps));
+                    NDArray gateUp = timed(Stage.MLP_GATE_UP, () -> w.gateUp().apply(streamAndNorm[1], halfGemv));
+                    NDArray act = timed(Stage.ELEMENTWISE, () -> kernels.swiglu(gateUp));
+                    NDArray down = timed(Stage.MLP_DOWN, () -> w.down().apply(act, halfGemv));
+                    // Not addi: the kernels' outputs are inference tensors, which take no in-place update.
+                    NDList result = new NDList(streamAndNorm[0].add(down), a.k(), a.kRot(), a.v());
+                    if (halfGemv) result.add(timed(Stage.OVERFLOW_CHECK, () -> a.k().sum()));
                     return result;
                 });
                 x = kept.get(0);
@@ -198,7 +193,8 @@ public final class BeaconModel implements AutoCloseable {
                 long last = rawIdx.get(rawIdx.size() - 1); // a trailing beacon slot's logits are discarded
                 NDArray xLast = x;
                 NDArray h = timed(
-                        Stage.NORM, () -> rmsNorm(xLast.get(new NDIndex(last + ":" + (last + 1))), weights.finalNorm));
+                        Stage.NORM,
+                        () -> kernels.rmsNorm(xLast.get(new NDIndex(last + ":" + (last + 1))), weights.finalNorm, eps));
                 lg = timed(
                         Stage.LM_HEAD,
                         () -> weights.lmHead
@@ -313,37 +309,16 @@ public final class BeaconModel implements AutoCloseable {
         return rows.getDataType() == device.dataType() ? rows : rows.toType(device.dataType(), false);
     }
 
-    /** RMSNorm with the statistics in FP32, as the upstream models compute it. */
-    private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray x32 = x.toType(DataType.FLOAT32, false);
-        NDArray inv = x32.square()
-                .mean(new int[] {-1}, true)
-                .addi(config.rmsNormEps())
-                .sqrt();
-        return x32.div(inv).toType(x.getDataType(), false).muli(weight);
-    }
-
-    /** HF rotate_half RoPE: x * cos + [-x2, x1] * sin over the head dimension. */
-    private NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
-        int half = config.headDim() / 2;
-        NDArray x1 = x.get(new NDIndex("..., :" + half));
-        NDArray x2 = x.get(new NDIndex("..., " + half + ":"));
-        NDArray rotated = x2.neg().concat(x1, -1);
-        return x.mul(cos).addi(rotated.muli(sin));
-    }
-
     /**
-     * The keys (rotated) or values attention reads, as row segments where they lie: [memory | window | new slots]
-     * (the first two when present). Joining them would copy the whole memory's K/V every call.
+     * The cached keys (rotated) or values attention reads before the new slots, as row segments where they lie:
+     * [memory | window], those present. Joining them would copy the whole memory's K/V every call.
      */
-    private static List<NDArray> segments(
-            List<LayerKv> memory, List<LayerKv> window, int layer, NDArray fresh, boolean keys) {
-        List<NDArray> parts = new ArrayList<>(3);
-        for (List<LayerKv> cached : List.of(nullToEmpty(memory), nullToEmpty(window))) {
-            if (cached.isEmpty() || cached.get(layer).rows() == 0) continue;
-            parts.add(keys ? cached.get(layer).kRot() : cached.get(layer).v());
+    private static List<NDArray> cached(List<LayerKv> memory, List<LayerKv> window, int layer, boolean keys) {
+        List<NDArray> parts = new ArrayList<>(2);
+        for (List<LayerKv> rows : List.of(nullToEmpty(memory), nullToEmpty(window))) {
+            if (rows.isEmpty() || rows.get(layer).rows() == 0) continue;
+            parts.add(keys ? rows.get(layer).kRot() : rows.get(layer).v());
         }
-        parts.add(fresh);
         return parts;
     }
 
@@ -390,7 +365,7 @@ public final class BeaconModel implements AutoCloseable {
         long rows = k.getShape().get(0);
         try (NDScope scope = new NDScope()) {
             NDArray[] rope = rope(from, from + rows);
-            NDArray r = rotate(k, rope[0], rope[1]);
+            NDArray r = kernels.rotate(k, rope[0], rope[1]);
             r.attach(out);
             NDScope.unregister(r);
             return r;
@@ -415,13 +390,13 @@ public final class BeaconModel implements AutoCloseable {
     }
 
     /** Forces the attention kernel's mode (tests run the math kernel on CPU). */
-    void attentionMode(AttentionKernel.Mode mode) {
-        attention.mode(mode);
+    void attentionMode(LayerKernels.Mode mode) {
+        kernels.mode(mode);
     }
 
     @Override
     public void close() {
-        attention.close();
+        kernels.close();
         weights.close();
         manager.close();
     }

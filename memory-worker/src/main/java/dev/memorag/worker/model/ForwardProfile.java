@@ -14,17 +14,14 @@ public final class ForwardProfile {
     /** Op categories of a forward. Projections are per kind. */
     public enum Stage {
         EMBED("embedding rows"),
-        NORM("RMS norms"),
-        PROJ_Q("q projection"),
-        PROJ_K("k projection"),
-        PROJ_V("v projection"),
+        NORM("RMS norms (the second with its residual add)"),
+        PROJ_QKV("q, k, v projections (one matmul)"),
         PROJ_O("o projection"),
-        MLP_GATE("MLP gate"),
-        MLP_UP("MLP up"),
+        MLP_GATE_UP("MLP gate and up (one matmul)"),
         MLP_DOWN("MLP down"),
-        ROPE("RoPE (q and new k)"),
-        ATTENTION("attention over memory, window and new slots (one fused call a layer)"),
-        ELEMENTWISE("SiLU, residual adds, reshapes"),
+        ROPE("RoPE cos/sin rows"),
+        ATTENTION("q/k/v split, RoPE, attention over memory, window and new slots (one call a layer)"),
+        ELEMENTWISE("SwiGLU and the last residual add"),
         LM_HEAD("LM head"),
         OVERFLOW_CHECK("FP16 GEMV overflow check (BF16)"),
         FREE("closing temporaries");

@@ -50,19 +50,13 @@ public final class Weights implements AutoCloseable {
         }
     }
 
+    /**
+     * One decoder layer. The projections that read the same input are stacked into one matrix each (q, k and v; the
+     * beacon slots' q, k and v; MLP gate and up): a decode step multiplies a single row, where each matmul's fixed
+     * cost rivals reading a small matrix, and the stacked output splits into views.
+     */
     public record Layer(
-            NDArray inputNorm,
-            Linear q,
-            Linear k,
-            Linear v,
-            Linear beaconQ,
-            Linear beaconK,
-            Linear beaconV,
-            Linear o,
-            NDArray postNorm,
-            Linear gate,
-            Linear up,
-            Linear down) {}
+            NDArray inputNorm, Linear qkv, Linear beaconQkv, Linear o, NDArray postNorm, Linear gateUp, Linear down) {}
 
     private final NDManager manager;
     final NDArray embed;
@@ -100,17 +94,24 @@ public final class Weights implements AutoCloseable {
             for (int i = 0; i < c.numLayers(); i++) {
                 layers.add(new Layer(
                         l.tensor(WeightLayout.layer(i, "input_layernorm.weight"), h),
-                        l.linear(i, "self_attn.q_proj", q, h, c.qkvBias()),
-                        l.linear(i, "self_attn.k_proj", kv, h, c.qkvBias()),
-                        l.linear(i, "self_attn.v_proj", kv, h, c.qkvBias()),
-                        l.linear(i, "self_attn.beacon_q_proj", q, h, c.qkvBias()),
-                        l.linear(i, "self_attn.beacon_k_proj", kv, h, c.qkvBias()),
-                        l.linear(i, "self_attn.beacon_v_proj", kv, h, c.qkvBias()),
-                        l.linear(i, "self_attn.o_proj", h, q, false),
+                        l.stacked(
+                                i,
+                                h,
+                                c.qkvBias(),
+                                new Part("self_attn.q_proj", q),
+                                new Part("self_attn.k_proj", kv),
+                                new Part("self_attn.v_proj", kv)),
+                        l.stacked(
+                                i,
+                                h,
+                                c.qkvBias(),
+                                new Part("self_attn.beacon_q_proj", q),
+                                new Part("self_attn.beacon_k_proj", kv),
+                                new Part("self_attn.beacon_v_proj", kv)),
+                        l.stacked(i, q, false, new Part("self_attn.o_proj", h)),
                         l.tensor(WeightLayout.layer(i, "post_attention_layernorm.weight"), h),
-                        l.linear(i, "mlp.gate_proj", inter, h, false),
-                        l.linear(i, "mlp.up_proj", inter, h, false),
-                        l.linear(i, "mlp.down_proj", h, inter, false)));
+                        l.stacked(i, h, false, new Part("mlp.gate_proj", inter), new Part("mlp.up_proj", inter)),
+                        l.stacked(i, inter, false, new Part("mlp.down_proj", h))));
             }
             NDArray norm = l.tensor("model.norm.weight", h);
             NDArray lmHead = c.tieWordEmbeddings() ? embed : l.matrix("lm_head.weight", c.vocabSize(), h);
@@ -120,6 +121,9 @@ public final class Weights implements AutoCloseable {
             throw e;
         }
     }
+
+    /** A projection of a layer by its checkpoint name (without ".weight") and its output size. */
+    private record Part(String name, long out) {}
 
     /** Reads shape-checked tensors from the checkpoint into the manager: matrices in the weight dtype, the rest in the compute dtype. */
     private record Loader(Checkpoint ckpt, NDManager m, DataType weightType, DataType computeType) {
@@ -198,10 +202,29 @@ public final class Weights implements AutoCloseable {
             }
         }
 
-        Linear linear(int layer, String name, long out, long in, boolean bias) {
-            NDArray w = matrix(WeightLayout.layer(layer, name + ".weight"), out, in);
-            NDArray b = bias ? tensor(WeightLayout.layer(layer, name + ".bias"), out) : null;
-            return new Linear(w.transpose(), b);
+        /** The layer's projections {@code parts}, all of input size {@code in}, as one linear: their outputs in order. */
+        Linear stacked(int layer, long in, boolean bias, Part... parts) {
+            NDList weights = new NDList();
+            NDList biases = new NDList();
+            try {
+                for (Part p : parts) {
+                    weights.add(matrix(WeightLayout.layer(layer, p.name() + ".weight"), p.out(), in));
+                    if (bias) biases.add(tensor(WeightLayout.layer(layer, p.name() + ".bias"), p.out()));
+                }
+                return new Linear(joined(weights).transpose(), bias ? joined(biases) : null);
+            } catch (RuntimeException e) {
+                weights.close();
+                biases.close();
+                throw e;
+            }
+        }
+
+        /** One tensor of {@code parts} along dimension 0; the parts are closed. */
+        private static NDArray joined(NDList parts) {
+            if (parts.size() == 1) return parts.get(0);
+            NDArray out = NDArrays.concat(parts, 0);
+            parts.close();
+            return out;
         }
     }
 

@@ -21,24 +21,21 @@ class BeaconModelReferenceTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
+                Arguments.of("qwen2", 4, TensorDType.F32, false, LayerKernels.Mode.FLASH, BeaconModel.SCORE_ELEMENTS),
+                Arguments.of("qwen2", 16, TensorDType.BF16, false, LayerKernels.Mode.FLASH, BeaconModel.SCORE_ELEMENTS),
+                Arguments.of("mistral", 4, TensorDType.BF16, true, LayerKernels.Mode.FLASH, BeaconModel.SCORE_ELEMENTS),
                 Arguments.of(
-                        "qwen2", 4, TensorDType.F32, false, AttentionKernel.Mode.FLASH, BeaconModel.SCORE_ELEMENTS),
-                Arguments.of(
-                        "qwen2", 16, TensorDType.BF16, false, AttentionKernel.Mode.FLASH, BeaconModel.SCORE_ELEMENTS),
-                Arguments.of(
-                        "mistral", 4, TensorDType.BF16, true, AttentionKernel.Mode.FLASH, BeaconModel.SCORE_ELEMENTS),
-                Arguments.of(
-                        "mistral", 16, TensorDType.F32, false, AttentionKernel.Mode.FLASH, BeaconModel.SCORE_ELEMENTS),
+                        "mistral", 16, TensorDType.F32, false, LayerKernels.Mode.FLASH, BeaconModel.SCORE_ELEMENTS),
                 // The kernel other devices run, in query chunks of a few rows, as long memories need there.
-                Arguments.of("qwen2", 4, TensorDType.F32, true, AttentionKernel.Mode.MATH, 1000L),
+                Arguments.of("qwen2", 4, TensorDType.F32, true, LayerKernels.Mode.MATH, 1000L),
                 Arguments.of(
-                        "mistral", 16, TensorDType.BF16, false, AttentionKernel.Mode.MATH, BeaconModel.SCORE_ELEMENTS));
+                        "mistral", 16, TensorDType.BF16, false, LayerKernels.Mode.MATH, BeaconModel.SCORE_ELEMENTS));
     }
 
     @ParameterizedTest(name = "{0} r={1} {2} tied={3} {4} scores<={5}")
     @MethodSource("cases")
     void memoryAndLogitsMatchReference(
-            String type, int ratio, TensorDType dtype, boolean tied, AttentionKernel.Mode mode, long scoreElements) {
+            String type, int ratio, TensorDType dtype, boolean tied, LayerKernels.Mode mode, long scoreElements) {
         Path dir = TinyModels.write(
                 tmp.resolve(type + ratio + dtype + tied + mode + scoreElements),
                 TinyCheckpointWriter.Spec.tiny(type, WINDOW, ratio)

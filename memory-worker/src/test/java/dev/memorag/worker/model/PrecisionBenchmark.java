@@ -280,8 +280,7 @@ class PrecisionBenchmark {
                 if (i == 0) t0 = System.nanoTime();
                 try (NDScope scope = new NDScope()) {
                     for (Weights.Layer l : w.layers) {
-                        for (Weights.Linear p : new Weights.Linear[] {l.q(), l.k(), l.v(), l.gate(), l.up()})
-                            p.apply(x, true);
+                        for (Weights.Linear p : new Weights.Linear[] {l.qkv(), l.gateUp()}) p.apply(x, true);
                         l.o().apply(xq, true);
                         l.down().apply(xi, true);
                     }

@@ -20,18 +20,18 @@ import org.junit.jupiter.params.provider.CsvSource;
  * segments read where they lie (strided views of wider rows, as a memory's and a window's are), the last segment
  * causal among the new slots, in both kernel modes and with the math mode in chunks of a few query rows.
  */
-class AttentionKernelTest {
+class LayerKernelsTest {
     private static final int HEADS = 6;
     private static final int KV_HEADS = 2;
     private static final int DIM = 8;
 
     private static NDManager manager;
-    private static AttentionKernel kernel;
+    private static LayerKernels kernel;
 
     @BeforeAll
     static void load() {
         manager = NDManager.newBaseManager();
-        kernel = AttentionKernel.load(manager);
+        kernel = LayerKernels.load(manager);
     }
 
     @AfterAll
@@ -52,7 +52,7 @@ class AttentionKernelTest {
         "7, '40 3', MATH, 100",
         "300, '700 90', MATH, 20000",
     })
-    void matchesPlainAttention(int slots, String cached, AttentionKernel.Mode mode, long scoreElements) {
+    void matchesPlainAttention(int slots, String cached, LayerKernels.Mode mode, long scoreElements) {
         Random random = new Random(slots * 31L + cached.length());
         List<Integer> lengths = new ArrayList<>();
         for (String n : cached.trim().split(" ")) if (!n.isEmpty()) lengths.add(Integer.parseInt(n));
@@ -67,12 +67,24 @@ class AttentionKernelTest {
         double scale = 1 / Math.sqrt(DIM);
         kernel.mode(mode);
         try (NDScope scope = new NDScope()) {
+            List<NDArray> k = strided(keys, lengths);
+            List<NDArray> v = strided(values, lengths);
+            int last = lengths.size() - 1;
+            NDArray qkv = manager.create(q, new Shape(slots, HEADS * DIM))
+                    .concat(k.get(last).reshape(slots, -1), 1)
+                    .concat(v.get(last).reshape(slots, -1), 1);
+            // cos 1, sin 0: RoPE leaves q and k as they are (BeaconModelReferenceTest checks the rotation).
             NDArray out = kernel.attend(
-                    manager.create(q, new Shape(slots, HEADS, DIM)),
-                    strided(keys, lengths),
-                    strided(values, lengths),
-                    scale,
-                    scoreElements);
+                            qkv,
+                            HEADS,
+                            KV_HEADS,
+                            k.subList(0, last),
+                            v.subList(0, last),
+                            manager.ones(new Shape(slots, 1, DIM)),
+                            manager.zeros(new Shape(slots, 1, DIM)),
+                            scale,
+                            scoreElements)
+                    .out();
             assertEquals(new Shape(slots, HEADS * DIM), out.getShape());
             assertArrayEquals(reference(q, keys, values, lengths, scale), out.toFloatArray(), 1e-5f);
         }
