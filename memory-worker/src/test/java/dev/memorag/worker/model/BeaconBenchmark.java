@@ -153,8 +153,9 @@ class BeaconBenchmark {
      * 0,32768,65536,131072), against bare DJL matmuls of exactly the shapes that forward multiplies:
      * the projections and MLP of 2560 slots, and per query chunk the QK^T and PV batched matmuls over
      * the keys it takes. The memory rows are random (a forward's cost does not depend on their values),
-     * so long memories are measured without memorizing them first. -Dmemorag.bench.scoreElements changes the
-     * attention chunk bound (default BeaconModel.SCORE_ELEMENTS) for both.
+     * so long memories are measured without memorizing them first. -Dmemorag.bench.scoreElements sets the query chunk
+     * of the bare attention matmuls (default BeaconModel.SCORE_ELEMENTS; the model on CPU attends with the fused
+     * kernel, which holds no scores, so the bound only reaches its math mode).
      */
     @Test
     void windowAtMemory() throws IOException {
