@@ -1,6 +1,5 @@
-# The small ops of a decoder layer, compiled by libtorch's TorchScript loader (LayerKernels wraps this file as the code
-# of a module archive): each method is one native call where DJL's NDArray API would make several, and each DJL call
-# costs tens of microseconds whatever its size.
+# The non-matmul work of a decoder layer, compiled by libtorch's TorchScript loader (LayerKernels wraps this file as
+# the code of a module archive): each method is one call from Java.
 #
 # attend: the new slots' q, k, v from their stacked projection [slots, (heads + 2 kv_heads) * head_dim], RoPE
 # (cos and sin [slots, 1, head_dim] at the slots' positions), and attention over the cached segments (a memory's, a

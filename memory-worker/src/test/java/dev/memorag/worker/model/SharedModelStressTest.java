@@ -34,7 +34,8 @@ class SharedModelStressTest {
 
     static {
         // the condition the native-lifetime check is specified under; it only changes how TorchScript graphs are
-        // optimized, and the model runs none, so the ops below run exactly as they do in a worker
+        // optimized, and LayerKernels turns that optimization off on every calling thread anyway, so the ops below run
+        // exactly as they do in a worker
         System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
     }
 
