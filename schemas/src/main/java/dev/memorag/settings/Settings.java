@@ -37,8 +37,12 @@ public final class Settings {
         return resolve(System.getenv(), options);
     }
 
-    /** Command-line values over {@code env} over the defaults; a blank value counts as not given. */
+    /**
+     * Command-line values over {@code env} over the defaults; a blank value counts as not given. A {@code MEMORAG_*}
+     * variable that names no setting is logged as a warning ({@link UnknownVariables}).
+     */
     public static Settings resolve(Map<String, String> env, Map<Setting<?>, String> options) {
+        UnknownVariables.warn(env);
         Map<Setting<?>, Object> given = new HashMap<>();
         for (Setting<?> setting : SettingsCatalogue.all()) {
             String option = options.get(setting);

@@ -21,6 +21,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,25 @@ class SettingsTest {
         assertEquals(8081, settings.get(INGEST_PORT), "the default");
         assertTrue(settings.given(HTTP_PORT));
         assertFalse(settings.given(INGEST_PORT));
+    }
+
+    @Test
+    void aVariableThatNamesNoSettingIsReportedWithTheSettingItWasProbablyMeantFor() {
+        Map<String, String> env = Map.of(
+                "MEMORAG_ANSWER_TIMOUT", "PT5S",
+                "MEMORAG_GENERATR", "openai",
+                "MEMORAG_SOMETHING_ELSE_ENTIRELY", "1",
+                "MEMORAG_GENERATOR", "extractive",
+                "PATH", "/usr/bin");
+        assertEquals(
+                List.of(
+                        "MEMORAG_ANSWER_TIMOUT is not a setting and is ignored (did you mean MEMORAG_ANSWER_TIMEOUT?)",
+                        "MEMORAG_GENERATR is not a setting and is ignored (did you mean MEMORAG_GENERATOR?)",
+                        "MEMORAG_SOMETHING_ELSE_ENTIRELY is not a setting and is ignored"),
+                UnknownVariables.describe(env));
+        // reported, not refused: the known variable still counts and the stray ones change nothing
+        assertEquals(Generator.EXTRACTIVE, Settings.fromEnvironment(env).get(SettingsCatalogue.GENERATOR));
+        assertEquals(List.of(), UnknownVariables.describe(Map.of("MEMORAG_GENERATOR", "djl", "HOME", "/root")));
     }
 
     @Test
