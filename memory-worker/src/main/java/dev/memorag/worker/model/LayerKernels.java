@@ -1,5 +1,7 @@
 package dev.memorag.worker.model;
 
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -49,9 +51,26 @@ final class LayerKernels implements AutoCloseable {
 
     /** Compiles the module on {@code manager}'s device; flash on CPU, math elsewhere. */
     static LayerKernels load(NDManager manager) {
-        try (InputStream archive = new ByteArrayInputStream(archive(source()))) {
+        try {
+            return load(manager, source());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Compiles {@code code} as the module. A libtorch that cannot compile it (another version than the one this was
+     * written for, say one given by PYTORCH_LIBRARY_PATH) fails the model's load with the compiler's message.
+     */
+    static LayerKernels load(NDManager manager, String code) {
+        try (InputStream archive = new ByteArrayInputStream(archive(code))) {
             PtSymbolBlock module = JniUtils.loadModule((PtNDManager) manager, archive, false, false);
             return new LayerKernels(module, manager.getDevice().isGpu() ? Mode.MATH : Mode.FLASH);
+        } catch (EngineException e) {
+            throw new ModelLoadException(
+                    "this libtorch (" + Engine.getEngine("PyTorch").getVersion() + ") cannot compile the model's "
+                            + SOURCE + ": " + e.getMessage().strip(),
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,6 +2,8 @@ package dev.memorag.worker.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -88,6 +91,16 @@ class LayerKernelsTest {
             assertEquals(new Shape(slots, HEADS * DIM), out.getShape());
             assertArrayEquals(reference(q, keys, values, lengths, scale), out.toFloatArray(), 1e-5f);
         }
+    }
+
+    @Test
+    void codeThisLibtorchCannotCompileFailsTheLoadNamingTheFileAndTheOp() {
+        String code = "class Module(Module):\n  __parameters__ = []\n  __buffers__ = []\n  training : bool\n"
+                + "  def attend(self: __torch__.Module, q: Tensor) -> Tensor:\n"
+                + "    return torch._no_such_attention_kernel(q)\n";
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> LayerKernels.load(manager, code));
+        assertTrue(e.getMessage().contains("layer_kernels.py"), e.getMessage());
+        assertTrue(e.getMessage().contains("_no_such_attention_kernel"), e.getMessage());
     }
 
     /** Each segment as the [rows, kvHeads, dim] half of a [rows, 2 * kvHeads, dim] array: a view with row stride. */
