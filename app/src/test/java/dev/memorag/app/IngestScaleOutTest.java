@@ -83,11 +83,11 @@ class IngestScaleOutTest {
         createsRacingOnBothInstancesLeaveOneWinner(gateways);
 
         Map<String, Integer> corpora = onePerPartition();
+        // created on one instance and used at once on the other, as behind a load balancer: the other waits until
+        // its corpora store has the new corpus instead of answering 404 (admin token) or 401 (the new corpus's token)
         for (String corpus : corpora.keySet()) {
-            assertEquals(
-                    201,
-                    send("POST", gateways.get(0) + "/v1/corpora", "{\"id\":\"" + corpus + "\"}")
-                            .statusCode());
+            HttpResponse<String> created = send("POST", gateways.get(0) + "/v1/corpora", "{\"id\":\"" + corpus + "\"}");
+            assertEquals(201, created.statusCode());
             assertEquals(
                     202,
                     send(
@@ -96,6 +96,22 @@ class IngestScaleOutTest {
                                     "Notes of corpus " + corpus + ".")
                             .statusCode());
         }
+        String token = Json.MAPPER
+                .readTree(send("POST", gateways.get(0) + "/v1/corpora", "{\"id\":\"fresh\"}")
+                        .body())
+                .path("token")
+                .asText();
+        HttpResponse<String> listed = http.send(
+                request("GET", gateways.get(1) + "/v1/corpora", null, token), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, listed.statusCode(), listed.body());
+        assertEquals(
+                "fresh",
+                Json.MAPPER
+                        .readTree(listed.body())
+                        .path("corpora")
+                        .path(0)
+                        .path("id")
+                        .asText());
 
         // each corpus is answered by its owner on both instances: once from the stores, once forwarded to them
         Map<String, Integer> forwardedTo = new HashMap<>();

@@ -140,7 +140,7 @@ public final class WorkerRuntime implements AutoCloseable {
                     case MemoryWatermarks.BEACON ->
                         " (" + settings.modelDir() + ", model "
                                 + memories.model().fingerprint() + " on "
-                                + memories.model().model().device().describe() + ")";
+                                + memories.model().model().describe() + ")";
                     case MemoryWatermarks.GIST ->
                         " (" + settings.memoryModel() + " at " + settings.openAiUrl() + ", groups of "
                                 + settings.gist().groupTokens() + " tokens)";

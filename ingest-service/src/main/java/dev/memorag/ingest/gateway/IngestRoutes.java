@@ -46,6 +46,15 @@ import java.util.concurrent.Callable;
  */
 final class IngestRoutes {
     private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(10);
+    /**
+     * How long a corpus route waits for what its token or corpus needs and this instance has not seen: a corpus
+     * created through another gateway a moment ago reaches this instance's corpora store a little later, although its
+     * creator was already answered 201.
+     */
+    private static final Duration UNSEEN_CORPUS_WAIT = Duration.ofSeconds(3);
+    /** Polls for an unseen token scan the corpora: fewer than for a registration, which reads one key. */
+    private static final long UNSEEN_POLL_MS = 200;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Vertx vertx;
@@ -132,13 +141,34 @@ final class IngestRoutes {
 
     private void requireAnyToken(RoutingContext ctx) {
         String token = bearer(ctx);
-        decide(ctx, blocking(() -> access.authenticate(token)));
+        decide(
+                ctx,
+                awaitSeen(token, null, System.nanoTime() + UNSEEN_CORPUS_WAIT.toNanos())
+                        .compose(v -> blocking(() -> access.authenticate(token))));
     }
 
     private void requireCorpusToken(RoutingContext ctx) {
         String token = bearer(ctx);
         String corpus = ctx.pathParam("corpus");
-        decide(ctx, blocking(() -> access.check(token, corpus)));
+        decide(
+                ctx,
+                awaitSeen(token, corpus, System.nanoTime() + UNSEEN_CORPUS_WAIT.toNanos())
+                        .compose(v -> blocking(() -> access.check(token, corpus))));
+    }
+
+    /**
+     * Completes once this instance has seen what the request's token needs, or at {@code deadline}: for the admin
+     * token the named corpus (if any); for any other token a corpus that accepts it, whichever corpus the request
+     * names, so how long a refusal takes never tells whether a corpus exists. A token this instance knows never waits.
+     */
+    private Future<Void> awaitSeen(String token, String corpus, long deadline) {
+        return blocking(() -> token == null
+                        || (access.isAdmin(token)
+                                ? corpus == null || status.corpus(corpus).isPresent()
+                                : status.corpusOfToken(token).isPresent()))
+                .compose(seen -> seen || System.nanoTime() > deadline
+                        ? Future.<Void>succeededFuture()
+                        : vertx.timer(UNSEEN_POLL_MS).compose(t -> awaitSeen(token, corpus, deadline)));
     }
 
     /** Goes on to the next handler when access is granted, answers the refusal otherwise (the lookups block). */
@@ -229,15 +259,20 @@ final class IngestRoutes {
      * this request's, or the one that came first.
      */
     private Future<Corpus> awaitRegistration(String corpus, long deadline) {
+        return awaitCorpus(corpus, deadline)
+                .compose(found -> found.map(Future::succeededFuture)
+                        .orElseGet(() -> Future.failedFuture(new StatusView.UnavailableException(
+                                "corpus '" + corpus + "' was written but admission has not seen it yet; retry shortly",
+                                null))));
+    }
+
+    /** {@code corpus} from this instance's corpora store once it is there, or empty at {@code deadline}. */
+    private Future<Optional<Corpus>> awaitCorpus(String corpus, long deadline) {
         return blocking(() -> status.corpus(corpus)).compose(found -> {
-            if (found.isPresent()) {
-                return Future.succeededFuture(found.get());
+            if (found.isPresent() || System.nanoTime() > deadline) {
+                return Future.succeededFuture(found);
             }
-            if (System.nanoTime() > deadline) {
-                return Future.failedFuture(new StatusView.UnavailableException(
-                        "corpus '" + corpus + "' was written but admission has not seen it yet; retry shortly", null));
-            }
-            return vertx.timer(50).compose(t -> awaitRegistration(corpus, deadline));
+            return vertx.timer(50).compose(t -> awaitCorpus(corpus, deadline));
         });
     }
 

@@ -91,6 +91,11 @@ public final class BeaconModel implements AutoCloseable {
         return device;
     }
 
+    /** For the start log: device, precision and how attention runs. */
+    public String describe() {
+        return device.describe() + "; " + kernels.describe();
+    }
+
     /** The parameters; benchmarks multiply them bare. */
     Weights weights() {
         return weights;

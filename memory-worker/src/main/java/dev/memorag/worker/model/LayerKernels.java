@@ -76,6 +76,13 @@ final class LayerKernels implements AutoCloseable {
         }
     }
 
+    /** For the start log: how attention runs. */
+    String describe() {
+        return mode == Mode.FLASH
+                ? "attention through libtorch's fused CPU flash kernel"
+                : "attention as matmuls and an FP32 softmax in query chunks";
+    }
+
     /** Forces a mode (tests compare both on CPU). */
     void mode(Mode mode) {
         this.mode = mode;
