@@ -34,7 +34,9 @@ public final class CorpusMemories implements AutoCloseable {
         this.model = model;
         this.store = store;
         this.cached = new LockedLru<>(
-                this::bytes, budgetBytes, loaded -> loaded.memory().close());
+                loaded -> loaded.memory().deviceBytes(),
+                budgetBytes,
+                loaded -> loaded.memory().close());
     }
 
     public MemoryModel model() {
@@ -172,12 +174,6 @@ public final class CorpusMemories implements AutoCloseable {
                     (System.nanoTime() - start) / 1_000_000);
         }
         return new Loaded(memory, cursor);
-    }
-
-    /** Bytes a memory holds on the device: pre-RoPE keys, rotated keys and values per layer. */
-    private long bytes(Loaded loaded) {
-        ModelConfig c = model.model().config();
-        return loaded.memory().memoryRows() * c.numLayers() * 3L * c.kvDim() * Float.BYTES;
     }
 
     @Override

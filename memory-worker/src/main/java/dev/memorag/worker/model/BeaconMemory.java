@@ -1,10 +1,7 @@
 package dev.memorag.worker.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.memorag.worker.model.ComputeDevice.Precision;
@@ -21,14 +18,30 @@ import java.util.List;
  */
 public final class BeaconMemory implements AutoCloseable {
     private final BeaconModel model;
+    /** Windows per block of {@link MemoryRows}: attention reads a 128K-token memory of 2048-token windows in 8 segments. */
+    static final int BLOCK_WINDOWS = 8;
+
     private final NDManager manager;
-    private List<LayerKv> kv;
+    private final MemoryRows rows;
     private int windows;
     private int[] pending = new int[0];
 
     private BeaconMemory(BeaconModel model) {
         this.model = model;
         this.manager = NDManager.newBaseManager(model.device().device());
+        this.rows = keptRows(model, manager);
+    }
+
+    /** Empty kept-row storage for {@code model}'s beacons in {@code manager} (a recall session keeps its own too). */
+    static MemoryRows keptRows(BeaconModel model, NDManager manager) {
+        ModelConfig c = model.config();
+        return new MemoryRows(
+                manager,
+                c.numLayers(),
+                (long) BLOCK_WINDOWS * c.beacon().beaconsPerWindow(),
+                c.numKvHeads(),
+                c.headDim(),
+                model.device().dataType());
     }
 
     public static BeaconMemory empty(BeaconModel model) {
@@ -63,26 +76,20 @@ public final class BeaconMemory implements AutoCloseable {
             int n = c.beacon().beaconsPerWindow();
             Shape rowShape = new Shape(n, c.numKvHeads(), c.headDim());
             int block = n * c.kvDim();
-            List<NDList> ks = new ArrayList<>();
-            List<NDList> vs = new ArrayList<>();
-            for (int l = 0; l < c.numLayers(); l++) {
-                ks.add(new NDList());
-                vs.add(new NDList());
-            }
             for (byte[] window : state.windows()) {
                 float[] values = MemoryState.decode(window, state.precision());
-                for (int l = 0; l < c.numLayers(); l++) {
-                    ks.get(l).add(m.upload(values, 2 * l * block, rowShape));
-                    vs.get(l).add(m.upload(values, (2 * l + 1) * block, rowShape));
+                try (NDManager scope = m.manager.newSubManager()) {
+                    long from = m.rows.rows();
+                    List<LayerKv> kv = new ArrayList<>();
+                    for (int l = 0; l < c.numLayers(); l++) {
+                        NDArray k = m.upload(scope, values, 2 * l * block, rowShape);
+                        kv.add(new LayerKv(
+                                k,
+                                model.rotateKeys(scope, k, from),
+                                m.upload(scope, values, (2 * l + 1) * block, rowShape)));
+                    }
+                    m.rows.append(kv);
                 }
-            }
-            if (!state.windows().isEmpty()) {
-                List<LayerKv> kv = new ArrayList<>();
-                for (int l = 0; l < c.numLayers(); l++) {
-                    NDArray k = m.joinAndClose(ks.get(l));
-                    kv.add(new LayerKv(k, model.rotateKeys(m.manager, k, 0), m.joinAndClose(vs.get(l))));
-                }
-                m.kv = kv;
             }
             m.windows = state.windows().size();
             m.pending = state.pending();
@@ -93,20 +100,11 @@ public final class BeaconMemory implements AutoCloseable {
         }
     }
 
-    private NDArray upload(float[] values, int from, Shape shape) {
-        NDArray a = manager.create(Arrays.copyOfRange(values, from, from + Math.toIntExact(shape.size())), shape);
-        if (model.device().dataType() == DataType.FLOAT32) return a;
-        NDArray converted = a.toType(model.device().dataType(), false);
-        a.close();
-        return converted;
-    }
-
-    private NDArray joinAndClose(NDList parts) {
-        if (parts.size() == 1) return parts.get(0);
-        NDArray joined = NDArrays.concat(parts, 0);
-        joined.attach(manager);
-        parts.close();
-        return joined;
+    private NDArray upload(NDManager scope, float[] values, int from, Shape shape) {
+        NDArray a = scope.create(Arrays.copyOfRange(values, from, from + Math.toIntExact(shape.size())), shape);
+        return model.device().dataType() == DataType.FLOAT32
+                ? a
+                : a.toType(model.device().dataType(), false);
     }
 
     /** Appends raw tokens to the stream; every window they complete is compressed into beacons. */
@@ -120,7 +118,7 @@ public final class BeaconMemory implements AutoCloseable {
             int[] slots = Interleaver.slots(
                     all, pos, b.window(), 0, b.ratio(), model.config().beaconTokenId());
             try (NDManager scope = manager.newSubManager()) {
-                BeaconModel.Output out = model.forward(scope, kv, null, slots, BeaconModel.Logits.NONE);
+                BeaconModel.Output out = model.forward(scope, rows.views(scope), slots, BeaconModel.Logits.NONE);
                 appendBeacons(scope, out.kv(), slots);
             }
             windows++;
@@ -131,27 +129,8 @@ public final class BeaconMemory implements AutoCloseable {
 
     /** Keeps only the beacon rows of a finished window, appended after the existing memory. */
     private void appendBeacons(NDManager scope, List<LayerKv> windowKv, int[] slots) {
-        NDArray idx = beaconRows(scope, slots, model.config().beaconTokenId());
-        long from = memoryRows();
-        List<LayerKv> next = new ArrayList<>();
-        for (int l = 0; l < windowKv.size(); l++) {
-            NDArray k = model.keptRows(scope, windowKv.get(l).k().get(idx));
-            LayerKv old = kv == null ? null : kv.get(l);
-            next.add(new LayerKv(
-                    append(old == null ? null : old.k(), k),
-                    append(old == null ? null : old.kRot(), model.rotateKeys(scope, k, from)),
-                    append(
-                            old == null ? null : old.v(),
-                            model.keptRows(scope, windowKv.get(l).v().get(idx)))));
-        }
-        if (kv != null) kv.forEach(LayerKv::close);
-        kv = next;
-    }
-
-    private NDArray append(NDArray old, NDArray rows) {
-        NDArray joined = old == null ? rows.duplicate() : old.concat(rows, 0);
-        joined.attach(manager);
-        return joined;
+        NDArray index = beaconRows(scope, slots, model.config().beaconTokenId());
+        rows.append(model.keptBeacons(scope, windowKv, index, rows.rows()));
     }
 
     static NDArray beaconRows(NDManager m, int[] slots, int beaconId) {
@@ -165,9 +144,9 @@ public final class BeaconMemory implements AutoCloseable {
         return model;
     }
 
-    /** Kept beacon K/V per layer (null when no window is complete); read-only for sessions. */
-    List<LayerKv> kv() {
-        return kv;
+    /** The kept beacon rows; read-only for sessions. */
+    MemoryRows rows() {
+        return rows;
     }
 
     public int windowCount() {
@@ -176,7 +155,17 @@ public final class BeaconMemory implements AutoCloseable {
 
     /** Beacon rows per layer: windows * window / ratio. */
     public long memoryRows() {
-        return kv == null ? 0 : kv.get(0).rows();
+        return rows.rows();
+    }
+
+    /** Bytes the kept rows occupy on the device (their blocks' capacity: pre-RoPE keys, rotated keys, values). */
+    public long deviceBytes() {
+        ModelConfig c = model.config();
+        return rows.capacityRows()
+                * c.numLayers()
+                * 3L
+                * c.kvDim()
+                * model.device().dataType().getNumOfBytes();
     }
 
     public int[] pending() {
@@ -194,13 +183,11 @@ public final class BeaconMemory implements AutoCloseable {
         int n = c.beacon().beaconsPerWindow();
         int block = n * c.kvDim();
         float[] values = new float[2 * c.numLayers() * block];
-        NDIndex rows = new NDIndex((long) index * n + ":" + (long) (index + 1) * n);
         try (NDManager scope = manager.newSubManager()) {
             int at = 0;
-            for (LayerKv layer : kv) {
+            for (LayerKv layer : rows.slice(scope, (long) index * n, (long) (index + 1) * n)) {
                 for (NDArray a : new NDArray[] {layer.k(), layer.v()}) {
-                    System.arraycopy(
-                            a.get(scope, rows).toType(DataType.FLOAT32, false).toFloatArray(), 0, values, at, block);
+                    System.arraycopy(a.toType(DataType.FLOAT32, false).toFloatArray(), 0, values, at, block);
                     at += block;
                 }
             }

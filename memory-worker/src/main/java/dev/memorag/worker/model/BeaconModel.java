@@ -107,20 +107,20 @@ public final class BeaconModel implements AutoCloseable {
     }
 
     /**
-     * Runs {@code slots} (token ids, {@link ModelConfig#beaconTokenId()} for beacon slots) after the
-     * cached rows {@code memory} (kept beacons) and {@code window} (earlier slots of this window);
-     * either list may be null for no rows. Everything temporary is closed before returning.
+     * Runs {@code slots} (token ids, {@link ModelConfig#beaconTokenId()} for beacon slots) after the cached rows
+     * {@code cached}: segments in position order (blocks of kept beacons, then earlier slots of this window), each one
+     * {@link LayerKv} per layer; empty for none. Everything temporary is closed before returning.
      */
-    public Output forward(NDManager out, List<LayerKv> memory, List<LayerKv> window, int[] slots, Logits logits) {
+    public Output forward(NDManager out, List<List<LayerKv>> cached, int[] slots, Logits logits) {
         ForwardProfile profile = this.profile;
         long t0 = profile == null ? 0 : System.nanoTime();
         try {
             if (weights.halfGemv(slots.length)) {
-                Output fast = run(out, memory, window, slots, logits, true);
+                Output fast = run(out, cached, slots, logits, true);
                 if (fast != null) return fast;
                 if (profile != null) profile.addRecomputed();
             }
-            return run(out, memory, window, slots, logits, false);
+            return run(out, cached, slots, logits, false);
         } finally {
             if (profile != null) profile.addForward(System.nanoTime() - t0);
         }
@@ -134,10 +134,9 @@ public final class BeaconModel implements AutoCloseable {
      * infinity can vanish in a zero softmax weight; so the check sums each layer's new keys, the final stream and the
      * logits.
      */
-    private Output run(
-            NDManager out, List<LayerKv> memory, List<LayerKv> window, int[] slots, Logits logits, boolean halfGemv) {
+    private Output run(NDManager out, List<List<LayerKv>> cached, int[] slots, Logits logits, boolean halfGemv) {
         int s = slots.length;
-        long past = rows(memory) + rows(window);
+        long past = cached.stream().mapToLong(part -> part.get(0).rows()).sum();
         int total = Math.toIntExact(past + s);
         int beaconId = config.beaconTokenId();
         long[] ids = new long[s];
@@ -173,8 +172,8 @@ public final class BeaconModel implements AutoCloseable {
                                     qkv,
                                     config.numHeads(),
                                     config.numKvHeads(),
-                                    cached(memory, window, layer, true),
-                                    cached(memory, window, layer, false),
+                                    segments(cached, layer, true),
+                                    segments(cached, layer, false),
                                     cos,
                                     sin,
                                     scale,
@@ -314,25 +313,12 @@ public final class BeaconModel implements AutoCloseable {
         return rows.getDataType() == device.dataType() ? rows : rows.toType(device.dataType(), false);
     }
 
-    /**
-     * The cached keys (rotated) or values attention reads before the new slots, as row segments where they lie:
-     * [memory | window], those present. Joining them would copy the whole memory's K/V every call.
-     */
-    private static List<NDArray> cached(List<LayerKv> memory, List<LayerKv> window, int layer, boolean keys) {
-        List<NDArray> parts = new ArrayList<>(2);
-        for (List<LayerKv> rows : List.of(nullToEmpty(memory), nullToEmpty(window))) {
-            if (rows.isEmpty() || rows.get(layer).rows() == 0) continue;
-            parts.add(keys ? rows.get(layer).kRot() : rows.get(layer).v());
-        }
+    /** The cached rotated keys or values of one layer, segment by segment where they lie (never joined: a copy). */
+    private static List<NDArray> segments(List<List<LayerKv>> cached, int layer, boolean keys) {
+        List<NDArray> parts = new ArrayList<>(cached.size());
+        for (List<LayerKv> part : cached)
+            parts.add(keys ? part.get(layer).kRot() : part.get(layer).v());
         return parts;
-    }
-
-    private static List<LayerKv> nullToEmpty(List<LayerKv> kv) {
-        return kv == null ? List.of() : kv;
-    }
-
-    private static long rows(List<LayerKv> kv) {
-        return kv == null ? 0 : kv.get(0).rows();
     }
 
     /**
@@ -378,11 +364,25 @@ public final class BeaconModel implements AutoCloseable {
     }
 
     /**
+     * The beacon rows {@code index} of a finished window's K/V as a memory keeps them from its row {@code from} on: in
+     * the model's precision, keys rotated again at their memory positions (all attached to {@code scope}).
+     */
+    List<LayerKv> keptBeacons(NDManager scope, List<LayerKv> window, NDArray index, long from) {
+        List<LayerKv> kept = new ArrayList<>(window.size());
+        for (LayerKv kv : window) {
+            NDArray k = keptRows(scope, kv.k().get(index));
+            kept.add(new LayerKv(
+                    k, rotateKeys(scope, k, from), keptRows(scope, kv.v().get(index))));
+        }
+        return kept;
+    }
+
+    /**
      * Rows of a finished window as the memory keeps them: in the model's precision. A BF16 model on CPU computes in
      * FP32, so its kept rows are rounded to BF16 here; a memory then holds the same values whether it was just
      * computed or restored from its BF16 rows.
      */
-    NDArray keptRows(NDManager out, NDArray rows) {
+    private NDArray keptRows(NDManager out, NDArray rows) {
         if (device.precision() != ComputeDevice.Precision.BF16 || device.dataType() != DataType.FLOAT32) return rows;
         float[] values = rows.toFloatArray();
         for (int i = 0; i < values.length; i++) values[i] = TensorDType.roundToBf16(values[i]);

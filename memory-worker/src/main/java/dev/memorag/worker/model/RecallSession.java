@@ -9,7 +9,7 @@ import java.util.function.Function;
 /**
  * Continues a memory's token stream for one request, with a KV cache for the current window. It
  * reads the memory's arrays but never changes them: beacons of windows completed here are kept in
- * this session's own manager. Raw tokens keep getting beacons after every r-th token and a window
+ * this session's own rows, after the memory's (neither is copied). Raw tokens keep getting beacons after every r-th token and a window
  * that fills up is compressed exactly like during memorization. Because it shares the memory's
  * arrays, the memory must not be extended or closed while a session on it is open (callers
  * serialize extend against recall); sessions on the same memory may run side by side.
@@ -17,10 +17,10 @@ import java.util.function.Function;
 public final class RecallSession implements AutoCloseable {
     private final BeaconModel model;
     private final NDManager manager;
-    /** Kept beacons: the memory's own arrays until this session completes a window. */
-    private List<LayerKv> memory;
-
-    private boolean memoryOwned;
+    /** The memory's kept beacons (read only; null for a plain session). */
+    private final MemoryRows memory;
+    /** Beacons of windows completed in this session, after the memory's. */
+    private final MemoryRows kept;
     /** K (pre-RoPE and rotated) and V of all slots of the current window so far. */
     private final WindowKv window;
 
@@ -31,13 +31,14 @@ public final class RecallSession implements AutoCloseable {
 
     /** Continues {@code source}'s stream (its unfinished window is recomputed from its token ids). */
     public RecallSession(BeaconMemory source) {
-        this(source.model(), source.kv(), source.pending(), false);
+        this(source.model(), source.rows(), source.pending(), false);
     }
 
-    private RecallSession(BeaconModel model, List<LayerKv> memory, int[] pending, boolean plain) {
+    private RecallSession(BeaconModel model, MemoryRows memory, int[] pending, boolean plain) {
         this.model = model;
         this.manager = NDManager.newBaseManager(model.device().device());
         this.memory = memory;
+        this.kept = BeaconMemory.keptRows(model, manager);
         this.plain = plain;
         ModelConfig c = model.config();
         BeaconSettings b = c.beacon();
@@ -78,7 +79,7 @@ public final class RecallSession implements AutoCloseable {
         int pos = 0;
         if (plain) {
             try (NDManager scope = manager.newSubManager()) {
-                BeaconModel.Output out = model.forward(scope, null, window.view(scope), tokens.clone(), wanted);
+                BeaconModel.Output out = model.forward(scope, cached(scope), tokens.clone(), wanted);
                 window.append(out.kv());
                 return out.logits() == null ? null : read.apply(out.logits());
             }
@@ -89,8 +90,8 @@ public final class RecallSession implements AutoCloseable {
                     tokens, pos, count, rawInWindow, b.ratio(), model.config().beaconTokenId());
             boolean last = pos + count == tokens.length;
             try (NDManager scope = manager.newSubManager()) {
-                BeaconModel.Output out = model.forward(
-                        scope, memory, window.view(scope), slots, last ? wanted : BeaconModel.Logits.NONE);
+                BeaconModel.Output out =
+                        model.forward(scope, cached(scope), slots, last ? wanted : BeaconModel.Logits.NONE);
                 if (last && out.logits() != null) result = read.apply(out.logits());
                 window.append(out.kv());
             }
@@ -102,46 +103,30 @@ public final class RecallSession implements AutoCloseable {
         return result;
     }
 
-    /** Moves the finished window's beacon rows into this session's memory and drops its raw rows. */
+    /** What the next slots attend to: the memory's rows, this session's, the window's so far (those present). */
+    private List<List<LayerKv>> cached(NDManager scope) {
+        List<List<LayerKv>> parts = new ArrayList<>();
+        if (memory != null) parts.addAll(memory.views(scope));
+        parts.addAll(kept.views(scope));
+        List<LayerKv> open = window.view(scope);
+        if (open != null) parts.add(open);
+        return parts;
+    }
+
+    /** Keeps the finished window's beacon rows after the kept ones and drops its raw rows. */
     private void completeWindow() {
         int[] kinds = new int[windowSlots];
         int ratio = model.beacon().ratio();
         int beaconId = model.config().beaconTokenId();
         for (int i = 0; i < windowSlots; i++) kinds[i] = (i + 1) % (ratio + 1) == 0 ? beaconId : 0;
         try (NDManager scope = manager.newSubManager()) {
-            NDArray idx = BeaconMemory.beaconRows(scope, kinds, beaconId);
-            long from = memory == null ? 0 : memory.get(0).rows();
-            List<LayerKv> rows = window.view(scope);
-            List<LayerKv> next = new ArrayList<>();
-            for (int l = 0; l < rows.size(); l++) {
-                NDArray k = model.keptRows(scope, rows.get(l).k().get(idx));
-                LayerKv old = memory == null ? null : memory.get(l);
-                // The beacons move from their window positions to memory positions: rotate again from pre-RoPE keys.
-                next.add(new LayerKv(
-                        join(old == null ? null : old.k(), k),
-                        join(old == null ? null : old.kRot(), model.rotateKeys(scope, k, from)),
-                        join(
-                                old == null ? null : old.v(),
-                                model.keptRows(scope, rows.get(l).v().get(idx)))));
-            }
-            if (memoryOwned) closeAll(memory);
-            memory = next;
-            memoryOwned = true;
+            NDArray index = BeaconMemory.beaconRows(scope, kinds, beaconId);
+            long from = (memory == null ? 0 : memory.rows()) + kept.rows();
+            kept.append(model.keptBeacons(scope, window.view(scope), index, from));
         }
         window.clear();
         windowSlots = 0;
         rawInWindow = 0;
-    }
-
-    /** Rows of {@code old} then {@code rows}, owned by this session (never written into the source memory). */
-    private NDArray join(NDArray old, NDArray rows) {
-        NDArray joined = old == null ? rows.duplicate() : old.concat(rows, 0);
-        joined.attach(manager);
-        return joined;
-    }
-
-    private static void closeAll(List<LayerKv> kv) {
-        if (kv != null) kv.forEach(LayerKv::close);
     }
 
     /**

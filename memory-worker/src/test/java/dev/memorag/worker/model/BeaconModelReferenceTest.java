@@ -14,6 +14,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The DJL forward pass against the plain-Java reference on tiny checkpoints of both architectures. */
 class BeaconModelReferenceTest {
     private static final int WINDOW = 32;
+    /** Enough windows that the memory's rows span two blocks. */
+    private static final int WINDOWS = BeaconMemory.BLOCK_WINDOWS + 2;
+
     private static final double TOL = 1e-4;
 
     @TempDir
@@ -41,7 +44,7 @@ class BeaconModelReferenceTest {
                 TinyCheckpointWriter.Spec.tiny(type, WINDOW, ratio)
                         .withDtype(dtype)
                         .withTied(tied));
-        int[] stream = TinyModels.tokens(7, 3 * WINDOW + 13);
+        int[] stream = TinyModels.tokens(7, WINDOWS * WINDOW + 13);
         int[] prompt = TinyModels.tokens(8, 30); // crosses the next window boundary inside the recall session
         try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(), null);
                 BeaconMemory memory = BeaconMemory.empty(model)) {
@@ -49,15 +52,15 @@ class BeaconModelReferenceTest {
             model.setScoreElements(scoreElements);
             ReferenceModel ref = new ReferenceModel(dir, model.beacon());
             memory.extend(stream);
-            assertEquals(3, memory.windowCount());
-            assertEquals(3L * WINDOW / ratio, memory.memoryRows());
-            assertArrayEquals(java.util.Arrays.copyOfRange(stream, 3 * WINDOW, stream.length), memory.pending());
+            assertEquals(WINDOWS, memory.windowCount());
+            assertEquals((long) WINDOWS * WINDOW / ratio, memory.memoryRows());
+            assertArrayEquals(java.util.Arrays.copyOfRange(stream, WINDOWS * WINDOW, stream.length), memory.pending());
 
             ReferenceModel.Memory refMem = ref.memorize(stream);
             MemoryState state = memory.export();
             int n = model.beacon().beaconsPerWindow();
             double worst = 0;
-            for (int w = 0; w < 3; w++) {
+            for (int w = 0; w < WINDOWS; w++) {
                 for (int l = 0; l < model.config().numLayers(); l++) {
                     for (int i = 0; i < n; i++) {
                         worst = Math.max(
