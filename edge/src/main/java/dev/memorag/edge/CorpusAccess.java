@@ -4,8 +4,12 @@ import dev.memorag.auth.BearerToken;
 import dev.memorag.schemas.Corpus;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Who may do what, decided alike by every edge: a corpus's own token reads and writes that corpus, the admin token
@@ -15,6 +19,15 @@ import java.util.Optional;
  * (null when absent); the lookups may block (the gateway's are state-store reads).
  */
 public final class CorpusAccess {
+    /**
+     * How long a request waits for what its token or corpus needs and this instance has not seen: a corpus created
+     * through another instance a moment ago reaches this instance's copy of the registry a little later, although its
+     * creator was already answered 201.
+     */
+    public static final Duration UNSEEN_WAIT = Duration.ofSeconds(3);
+    /** Between looks at the registry while waiting (a look for a token may scan it). */
+    private static final long UNSEEN_POLL_MS = 200;
+
     private final CorpusDirectory corpora;
     private final String adminToken;
 
@@ -68,6 +81,35 @@ public final class CorpusAccess {
         return isAdmin(token)
                 ? corpora.corpora()
                 : corpora.corpusOfToken(token).map(List::of).orElse(List.of());
+    }
+
+    /**
+     * Whether this instance has seen what {@code token} needs: for the admin token the named corpus (if any); for any
+     * other token a corpus that accepts it, whichever corpus is named, so how long a refusal takes never tells whether
+     * a corpus exists. No token has nothing to wait for.
+     */
+    public boolean seen(String token, String corpus) {
+        if (token == null) {
+            return true;
+        }
+        return isAdmin(token)
+                ? corpus == null || corpora.corpus(corpus).isPresent()
+                : corpora.corpusOfToken(token).isPresent();
+    }
+
+    /**
+     * Completes when {@code seen} (a look at the registry, {@link #seen} run where its lookups may block) answers true
+     * or {@link #UNSEEN_WAIT} has passed, looking again every {@value #UNSEEN_POLL_MS} ms; never blocks the caller.
+     */
+    public static Future<Void> awaitSeen(Vertx vertx, Supplier<Future<Boolean>> seen) {
+        return awaitSeen(vertx, seen, System.nanoTime() + UNSEEN_WAIT.toNanos());
+    }
+
+    private static Future<Void> awaitSeen(Vertx vertx, Supplier<Future<Boolean>> seen, long deadline) {
+        return seen.get()
+                .compose(found -> found || System.nanoTime() > deadline
+                        ? Future.<Void>succeededFuture()
+                        : vertx.timer(UNSEEN_POLL_MS).compose(t -> awaitSeen(vertx, seen, deadline)));
     }
 
     public boolean isAdmin(String token) {

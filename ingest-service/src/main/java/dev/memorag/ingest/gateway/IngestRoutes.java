@@ -46,15 +46,6 @@ import java.util.concurrent.Callable;
  */
 final class IngestRoutes {
     private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(10);
-    /**
-     * How long a corpus route waits for what its token or corpus needs and this instance has not seen: a corpus
-     * created through another gateway a moment ago reaches this instance's corpora store a little later, although its
-     * creator was already answered 201.
-     */
-    private static final Duration UNSEEN_CORPUS_WAIT = Duration.ofSeconds(3);
-    /** Polls for an unseen token scan the corpora: fewer than for a registration, which reads one key. */
-    private static final long UNSEEN_POLL_MS = 200;
-
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Vertx vertx;
@@ -143,7 +134,7 @@ final class IngestRoutes {
         String token = bearer(ctx);
         decide(
                 ctx,
-                awaitSeen(token, null, System.nanoTime() + UNSEEN_CORPUS_WAIT.toNanos())
+                CorpusAccess.awaitSeen(vertx, () -> blocking(() -> access.seen(token, null)))
                         .compose(v -> blocking(() -> access.authenticate(token))));
     }
 
@@ -152,23 +143,8 @@ final class IngestRoutes {
         String corpus = ctx.pathParam("corpus");
         decide(
                 ctx,
-                awaitSeen(token, corpus, System.nanoTime() + UNSEEN_CORPUS_WAIT.toNanos())
+                CorpusAccess.awaitSeen(vertx, () -> blocking(() -> access.seen(token, corpus)))
                         .compose(v -> blocking(() -> access.check(token, corpus))));
-    }
-
-    /**
-     * Completes once this instance has seen what the request's token needs, or at {@code deadline}: for the admin
-     * token the named corpus (if any); for any other token a corpus that accepts it, whichever corpus the request
-     * names, so how long a refusal takes never tells whether a corpus exists. A token this instance knows never waits.
-     */
-    private Future<Void> awaitSeen(String token, String corpus, long deadline) {
-        return blocking(() -> token == null
-                        || (access.isAdmin(token)
-                                ? corpus == null || status.corpus(corpus).isPresent()
-                                : status.corpusOfToken(token).isPresent()))
-                .compose(seen -> seen || System.nanoTime() > deadline
-                        ? Future.<Void>succeededFuture()
-                        : vertx.timer(UNSEEN_POLL_MS).compose(t -> awaitSeen(token, corpus, deadline)));
     }
 
     /** Goes on to the next handler when access is granted, answers the refusal otherwise (the lookups block). */

@@ -6,6 +6,8 @@ import dev.memorag.edge.CorpusDirectory;
 import dev.memorag.schemas.Corpus;
 import dev.memorag.schemas.ErrorCode;
 import dev.memorag.schemas.ErrorInfo;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +33,17 @@ public final class Access {
                     "missing 'Authorization: Bearer <corpus token>' (or ?access_token= on a WebSocket)"));
         }
         return access.check(token, corpus);
+    }
+
+    /**
+     * Completes once this instance has seen what the request's token needs ({@link CorpusAccess#seen}): at once for a
+     * token it knows, else when its registry has it or after {@link CorpusAccess#UNSEEN_WAIT}, since a corpus created
+     * through the gateway a moment ago reaches this registry a little after its creator was answered. Decide after
+     * it. The registry is in memory, so looking never blocks.
+     */
+    public Future<Void> whenSeen(Vertx vertx, HttpServerRequest request, String corpus) {
+        String token = token(request);
+        return CorpusAccess.awaitSeen(vertx, () -> Future.succeededFuture(access.seen(token, corpus)));
     }
 
     /** Empty when the request carries the admin token or some corpus's token; otherwise the 401 error. */

@@ -10,9 +10,12 @@ import dev.memorag.query.openai.OpenAiRoutes;
 import dev.memorag.query.routing.RecallRouter;
 import dev.memorag.schemas.ErrorInfo;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -64,12 +67,24 @@ public final class HttpEdge {
         // the gateway's corpus and document routes, forwarded (the gateway checks their tokens)
         GatewayProxy.mount(vertx, router, config.ingestUrl());
         router.route("/v1/corpora/:corpus/*").handler(ctx -> {
-            Optional<ErrorInfo> denied = access.check(ctx.request(), ctx.pathParam("corpus"));
-            if (denied.isPresent()) {
-                HttpErrors.send(ctx.response(), denied.get());
-            } else {
-                ctx.next();
+            HttpServerRequest request = ctx.request();
+            String corpus = ctx.pathParam("corpus");
+            Future<Void> seen = access.whenSeen(vertx, request, corpus);
+            boolean waiting = !seen.isComplete();
+            if (waiting) {
+                request.pause(); // the body handler further on resumes it; nothing may be read before
             }
+            seen.onComplete(v -> {
+                Optional<ErrorInfo> denied = access.check(request, corpus);
+                if (denied.isPresent()) {
+                    HttpErrors.send(ctx.response(), denied.get());
+                    if (waiting) request.resume();
+                } else {
+                    // a GET (a WebSocket upgrade) has no body to lose and needs its end read to upgrade
+                    if (waiting && request.method() == HttpMethod.GET) request.resume();
+                    ctx.next();
+                }
+            });
         });
         router.post("/v1/corpora/:corpus/ask")
                 .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))

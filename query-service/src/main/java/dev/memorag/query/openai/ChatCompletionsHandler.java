@@ -28,16 +28,30 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
+        access.whenSeen(ctx.vertx(), ctx.request(), null).onComplete(seen -> handleSeen(ctx));
+    }
+
+    private void handleSeen(RoutingContext ctx) {
         Optional<ErrorInfo> unauthenticated = access.authenticate(ctx.request());
         if (unauthenticated.isPresent()) {
             OpenAiError.of(unauthenticated.get()).send(ctx.response());
             return;
         }
         ChatRequest request;
-        Question question;
         try {
             request = ChatRequest.parse(
                     ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes());
+        } catch (ChatRequest.Refused e) {
+            e.error().send(ctx.response());
+            return;
+        }
+        // the admin token may name a corpus created a moment ago
+        access.whenSeen(ctx.vertx(), ctx.request(), request.model()).onComplete(seen -> ask(ctx, request));
+    }
+
+    private void ask(RoutingContext ctx, ChatRequest request) {
+        Question question;
+        try {
             Optional<ErrorInfo> denied = access.check(ctx.request(), request.model());
             if (denied.isPresent()) {
                 OpenAiError.of(denied.get(), "model").send(ctx.response());

@@ -23,6 +23,10 @@ final class ModelsHandler {
     }
 
     void list(RoutingContext ctx) {
+        access.whenSeen(ctx.vertx(), ctx.request(), null).onComplete(seen -> listSeen(ctx));
+    }
+
+    private void listSeen(RoutingContext ctx) {
         if (authenticated(ctx)) {
             ObjectNode list = Json.MAPPER.createObjectNode().put("object", "list");
             ArrayNode data = list.putArray("data");
@@ -32,8 +36,12 @@ final class ModelsHandler {
     }
 
     void retrieve(RoutingContext ctx) {
+        String id = ctx.pathParam("model");
+        access.whenSeen(ctx.vertx(), ctx.request(), id).onComplete(seen -> retrieveSeen(ctx, id));
+    }
+
+    private void retrieveSeen(RoutingContext ctx, String id) {
         if (authenticated(ctx)) {
-            String id = ctx.pathParam("model");
             Optional<ErrorInfo> denied = access.check(ctx.request(), id);
             Optional<Corpus> corpus = access.readable(ctx.request()).stream()
                     .filter(c -> c.id().equals(id))

@@ -1,8 +1,10 @@
 package dev.memorag.query.openai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.memorag.edge.CorpusAccess;
 import dev.memorag.health.Health;
 import dev.memorag.kafka.EmbeddedKafkaBroker;
 import dev.memorag.kafka.TopicCreator;
@@ -20,9 +22,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,9 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The query service alone on a real broker with a registered corpus and no memory worker: a question routed to
  * nobody times out as {@code 504} in OpenAI's shape on the chat route, streamed or not, and in the edge's own shape
- * on {@code /ask}, which shares its life.
+ * on {@code /ask}, which shares its life; a request naming a corpus that reaches the registry a moment after it
+ * arrived waits for it instead of being refused.
  */
-class ChatTimeoutTest {
+class NoWorkerEdgeTest {
     private static final String TOKEN = "corpus-token";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -46,24 +52,16 @@ class ChatTimeoutTest {
     static Path dir;
 
     static EmbeddedKafkaBroker broker;
+    static TopicCatalog topics;
     static Vertx vertx;
     static QueryService service;
 
     @BeforeAll
     static void start() throws Exception {
         broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
-        TopicCatalog topics = new TopicCatalog("t.", 1);
+        topics = new TopicCatalog("t.", 1);
         TopicCreator.ensure(broker.bootstrapServers(), topics.all());
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        try (KafkaProducer<String, byte[]> producer =
-                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(
-                            topics.corpora(),
-                            "dickens",
-                            Json.write(Corpus.register("dickens", TOKEN, System.currentTimeMillis()))))
-                    .get();
-        }
+        register("dickens", TOKEN);
         vertx = Vertx.vertx();
         EdgeLimits limits = EdgeLimits.defaults();
         service = new QueryService(
@@ -128,21 +126,93 @@ class ChatTimeoutTest {
         assertEquals(401, get("/v1/models", "not-a-token").statusCode());
     }
 
+    @Test
+    void aCorpusRegisteredJustAfterTheRequestIsWaitedFor() throws Exception {
+        String token = "collins-token";
+        // sent before the corpus exists: each waits for this instance's registry instead of answering 401 or 404
+        CompletableFuture<HttpResponse<String>> ask =
+                send(postRequest("/v1/corpora/collins/ask", token, "{\"question\":\"Who wrote The Moonstone?\"}"));
+        CompletableFuture<HttpResponse<String>> chat = send(postRequest(
+                "/v1/chat/completions",
+                token,
+                "{\"model\":\"collins\",\"messages\":[{\"role\":\"user\",\"content\":\"Who stole it?\"}]}"));
+        CompletableFuture<HttpResponse<String>> model = send(getRequest("/v1/models/collins", "admin-token"));
+        CompletableFuture<HttpResponse<String>> models = send(getRequest("/v1/models", token));
+        CompletableFuture<WebSocket> socket = HTTP.newWebSocketBuilder()
+                .header("authorization", "Bearer " + token)
+                .buildAsync(
+                        URI.create("ws://127.0.0.1:" + service.httpPort() + "/v1/corpora/collins/ws"),
+                        new WebSocket.Listener() {});
+        Thread.sleep(700);
+        register("collins", token);
+        // admitted and routed, then nobody answers: the ask body was kept while the request waited
+        assertEquals(504, ask.get().statusCode(), ask.get().body());
+        assertEquals(504, chat.get().statusCode(), chat.get().body());
+        assertEquals(200, model.get().statusCode(), model.get().body());
+        assertEquals(
+                "collins",
+                Json.MAPPER
+                        .readTree(models.get().body())
+                        .path("data")
+                        .path(0)
+                        .path("id")
+                        .asText(),
+                models.get().body());
+        // the WebSocket upgrade too (a refusal would fail the handshake)
+        socket.get(10, TimeUnit.SECONDS)
+                .sendClose(WebSocket.NORMAL_CLOSURE, "done")
+                .get(10, TimeUnit.SECONDS);
+
+        // A token nobody issued is refused after the same wait, whether the corpus it names exists or not.
+        for (String corpus : new String[] {"collins", "nowhere"}) {
+            long start = System.nanoTime();
+            HttpResponse<String> stranger = send(postRequest(
+                            "/v1/corpora/" + corpus + "/ask", "nobody-issued-this", "{\"question\":\"?\"}"))
+                    .get();
+            assertEquals(401, stranger.statusCode(), stranger.body());
+            assertTrue(
+                    System.nanoTime() - start >= CorpusAccess.UNSEEN_WAIT.toNanos(),
+                    "refused before the wait was over for " + corpus);
+        }
+    }
+
+    /** Registers a corpus as the gateway does: its record on the compacted corpora topic. */
+    private static void register(String corpus, String token) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            topics.corpora(),
+                            corpus,
+                            Json.write(Corpus.register(corpus, token, System.currentTimeMillis()))))
+                    .get();
+        }
+    }
+
+    private static CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
+        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest postRequest(String path, String token, String body) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+                .header("authorization", "Bearer " + token)
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+    }
+
+    private static HttpRequest getRequest(String path, String token) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+                .header("authorization", "Bearer " + token)
+                .build();
+    }
+
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
-                        .header("authorization", "Bearer " + TOKEN)
-                        .header("content-type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return send(postRequest(path, TOKEN, body)).get();
     }
 
     private static HttpResponse<String> get(String path, String token) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
-                        .header("authorization", "Bearer " + token)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return send(getRequest(path, token)).get();
     }
 }
