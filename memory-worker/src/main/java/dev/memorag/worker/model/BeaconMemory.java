@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class BeaconMemory implements AutoCloseable {
     private final BeaconModel model;
-    /** Windows per block of {@link MemoryRows}: attention reads a 128K-token memory of 2048-token windows in 8 segments. */
+    /** Windows in a full block of {@link MemoryRows}: a 128K-token memory of 2048-token windows is 11 segments. */
     static final int BLOCK_WINDOWS = 8;
 
     private final NDManager manager;

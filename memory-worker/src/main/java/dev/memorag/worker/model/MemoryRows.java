@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Kept beacon rows (K before RoPE, rotated K, V) of every layer, in blocks of a fixed number of rows that are filled in
- * place: appending a window copies its own rows only. Joining the whole memory with each window's rows copied a
+ * Kept beacon rows (K before RoPE, rotated K, V) of every layer, in blocks that are filled in place: appending a window
+ * copies its own rows only. A new block holds as many rows as the memory already has, up to a fixed size (1, 1, 2, 4,
+ * 8, 8, ... windows), so no more than that size or half the memory is allocated ahead. Joining the whole memory with each window's rows copied a
  * memory's K/V once a window (4 % of a window at a 128K-token memory, growing with it) and held the old and the new
  * copy at once. Attention reads the blocks as separate segments, in order. Its arrays live in the caller's manager
  * and close with it.
@@ -39,6 +40,10 @@ final class MemoryRows {
         return rows;
     }
 
+    int blockCount() {
+        return blocks.size();
+    }
+
     /** Rows the blocks can hold: what the memory occupies on its device. */
     long capacityRows() {
         long capacity = 0;
@@ -51,7 +56,8 @@ final class MemoryRows {
         long n = fresh.get(0).rows();
         int last = blocks.size() - 1;
         if (last < 0 || filled.get(last) + n > blocks.get(last)[0][0].getShape().get(0)) {
-            blocks.add(allocate(Math.max(blockRows, n)));
+            // Blocks grow with the memory up to blockRows: a small memory does not hold a mostly empty block.
+            blocks.add(allocate(Math.max(n, Math.min(blockRows, rows))));
             filled.add(0L);
             last++;
         }

@@ -47,14 +47,13 @@ class NativeMemoryTest {
                     }
                     m.export();
                     assertEquals(
-                            3 * layers,
+                            3 * layers * m.rows().blockCount(),
                             m.manager().getManagedArrays().size(),
-                            "memory keeps K, rotated K and V per layer");
+                            "memory keeps K, rotated K and V per layer in each block of its rows");
                 }
                 longLived.extend(TinyModels.tokens(300 + cycle, 11));
-                int blocks = (longLived.windowCount() + BeaconMemory.BLOCK_WINDOWS - 1) / BeaconMemory.BLOCK_WINDOWS;
                 assertEquals(
-                        3 * layers * blocks,
+                        3 * layers * longLived.rows().blockCount(),
                         longLived.manager().getManagedArrays().size(),
                         "a growing memory keeps K, rotated K and V per layer in each block of its rows");
                 if (cycle == WARMUP) {
