@@ -89,6 +89,7 @@ class Module(Module):
       end = min(rows, start + step)
       scores = torch.matmul(q.narrow(2, start, end - start), k.transpose(2, 3)).float() * scale
       if causal:
+        # dtype 11 is torch.bool: serialized TorchScript code names dtypes by their ScalarType number
         hidden = torch.ones([end - start, keys], dtype=11, device=q.device).triu(start + 1)
         scores = scores.masked_fill(hidden, float("-inf"))
       lse = torch.logsumexp(scores, [-1])

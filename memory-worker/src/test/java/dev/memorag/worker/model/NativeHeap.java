@@ -33,6 +33,21 @@ final class NativeHeap {
 
     private NativeHeap() {}
 
+    /**
+     * {@link #inUseBytes} once spent direct buffers have been freed: DJL copies arrays it creates through JVM direct
+     * buffers, which are malloc'd and freed only after a garbage collection, so between collections they look like
+     * native growth (tens of MiB over a few rounds of a small model).
+     */
+    static long settledInUseBytes() {
+        System.gc();
+        try {
+            Thread.sleep(200); // the buffers' cleaners run on their own thread after the collection
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return inUseBytes();
+    }
+
     static long inUseBytes() {
         MallInfo2 m = LIBC.mallinfo2();
         return m.uordblks + m.hblkhd;

@@ -65,14 +65,17 @@ class PrecisionBenchmark {
                 BenchLog.loadAverage());
         int[] stream = TinyModels.tokens(5, memoryTokens);
         for (Precision precision : Precision.values()) {
-            long nativeBefore = settledNativeBytes();
+            long nativeBefore = NativeHeap.settledInUseBytes();
             long t0 = System.nanoTime();
             try (BeaconModel model = BeaconModel.load(dir, ComputeDevice.cpu(precision), null)) {
                 double loadS = BenchLog.seconds(t0);
                 ModelConfig c = model.config();
                 LOG.report(
                         "%s: load %.1f s, weights resident %.0f MiB (%d parameters)",
-                        precision.wire(), loadS, (settledNativeBytes() - nativeBefore) / 1048576.0, c.parameterCount());
+                        precision.wire(),
+                        loadS,
+                        (NativeHeap.settledInUseBytes() - nativeBefore) / 1048576.0,
+                        c.parameterCount());
                 try (BeaconMemory warm = BeaconMemory.empty(model)) {
                     warm.extend(Arrays.copyOf(stream, window));
                 }
@@ -224,17 +227,6 @@ class PrecisionBenchmark {
         Path dir = Path.of("target/bench-model-small-bf16");
         if (!Files.exists(dir.resolve("config.json"))) TinyCheckpointWriter.write(dir, SMALL);
         return dir;
-    }
-
-    /** Malloc'd native bytes once spent direct buffers (DJL's copies of loaded weights) have been freed. */
-    private static long settledNativeBytes() {
-        System.gc();
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return NativeHeap.inUseBytes();
     }
 
     /** Bytes one decode step reads: weights on the raw-token path, beacon projections every ratio-th step, LM head, memory K/V. */

@@ -118,9 +118,9 @@ class SharedModelStressTest {
                             "the model manager holds no released array");
                 }
                 if (round == 1) {
-                    nativeAfterFirstRounds = NativeHeap.inUseBytes();
+                    nativeAfterFirstRounds = NativeHeap.settledInUseBytes();
                 } else if (round > 1) {
-                    maxNative = Math.max(maxNative, NativeHeap.inUseBytes());
+                    maxNative = Math.max(maxNative, NativeHeap.settledInUseBytes());
                 }
             }
         } finally {
