@@ -17,10 +17,10 @@ import java.util.List;
  * thread-safe: extend it from one thread, and not while a {@link RecallSession} reads it.
  */
 public final class BeaconMemory implements AutoCloseable {
-    private final BeaconModel model;
     /** Windows in a full block of {@link MemoryRows}: a 128K-token memory of 2048-token windows is 11 segments. */
     static final int BLOCK_WINDOWS = 8;
 
+    private final BeaconModel model;
     private final NDManager manager;
     private final MemoryRows rows;
     private int windows;

@@ -9,10 +9,11 @@ import java.util.function.Function;
 /**
  * Continues a memory's token stream for one request, with a KV cache for the current window. It
  * reads the memory's arrays but never changes them: beacons of windows completed here are kept in
- * this session's own rows, after the memory's (neither is copied). Raw tokens keep getting beacons after every r-th token and a window
- * that fills up is compressed exactly like during memorization. Because it shares the memory's
- * arrays, the memory must not be extended or closed while a session on it is open (callers
- * serialize extend against recall); sessions on the same memory may run side by side.
+ * this session's own rows, after the memory's (neither is copied). Raw tokens keep getting beacons
+ * after every r-th token and a window that fills up is compressed exactly like during memorization.
+ * Because it shares the memory's arrays, the memory must not be extended or closed while a session
+ * on it is open (callers serialize extend against recall); sessions on the same memory may run side
+ * by side.
  */
 public final class RecallSession implements AutoCloseable {
     private final BeaconModel model;

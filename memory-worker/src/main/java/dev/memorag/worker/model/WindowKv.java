@@ -1,11 +1,7 @@
 package dev.memorag.worker.model;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,16 +12,18 @@ import java.util.List;
 final class WindowKv {
     private final NDManager manager;
     private final int layers;
-    private final Shape row;
+    private final int kvHeads;
+    private final int headDim;
     private final DataType dataType;
-    private final List<NDArray[]> buffers = new ArrayList<>();
+    private KvBlock block;
     private long capacity;
     private long rows;
 
     WindowKv(NDManager manager, int layers, long capacity, int kvHeads, int headDim, DataType dataType) {
         this.manager = manager;
         this.layers = layers;
-        this.row = new Shape(kvHeads, headDim);
+        this.kvHeads = kvHeads;
+        this.headDim = headDim;
         this.dataType = dataType;
         this.capacity = capacity;
     }
@@ -37,26 +35,14 @@ final class WindowKv {
     /** Copies the new rows of every layer in after the existing ones. */
     void append(List<LayerKv> fresh) {
         long n = fresh.get(0).rows();
-        if (buffers.isEmpty() || rows + n > capacity) grow(Math.max(capacity, rows + n));
-        NDIndex at = new NDIndex(rows + ":" + (rows + n));
-        for (int l = 0; l < layers; l++) {
-            NDArray[] b = buffers.get(l);
-            LayerKv kv = fresh.get(l);
-            b[0].set(at, kv.k());
-            b[1].set(at, kv.kRot());
-            b[2].set(at, kv.v());
-        }
+        if (block == null || rows + n > capacity) grow(Math.max(capacity, rows + n));
+        block.write(rows, fresh);
         rows += n;
     }
 
     /** The filled rows as views attached to {@code scope} (null when empty), valid until the next append. */
     List<LayerKv> view(NDManager scope) {
-        if (rows == 0) return null;
-        NDIndex filled = new NDIndex(":" + rows);
-        List<LayerKv> out = new ArrayList<>(layers);
-        for (NDArray[] b : buffers)
-            out.add(new LayerKv(b[0].get(scope, filled), b[1].get(scope, filled), b[2].get(scope, filled)));
-        return out;
+        return rows == 0 ? null : block.view(scope, 0, rows);
     }
 
     /** Forgets the rows (the buffers stay for the next window). */
@@ -65,28 +51,17 @@ final class WindowKv {
     }
 
     private void grow(long atLeast) {
-        long next = buffers.isEmpty() ? atLeast : Math.max(atLeast, capacity * 2);
-        Shape shape = new Shape(next, row.get(0), row.get(1));
-        List<NDArray[]> grown = new ArrayList<>(layers);
-        for (int l = 0; l < layers; l++) {
-            NDArray[] b = new NDArray[3];
-            for (int i = 0; i < 3; i++) {
-                b[i] = manager.zeros(shape, dataType);
-                if (rows > 0) {
-                    try (NDArray filled = buffers.get(l)[i].get(new NDIndex(":" + rows))) {
-                        b[i].set(new NDIndex(":" + rows), filled);
-                    }
+        long next = block == null ? atLeast : Math.max(atLeast, capacity * 2);
+        KvBlock grown = KvBlock.allocate(manager, layers, next, kvHeads, headDim, dataType);
+        if (block != null) {
+            if (rows > 0) {
+                try (NDManager scope = manager.newSubManager()) {
+                    grown.write(0, block.view(scope, 0, rows));
                 }
             }
-            grown.add(b);
+            block.close();
         }
-        close();
-        buffers.addAll(grown);
+        block = grown;
         capacity = next;
-    }
-
-    void close() {
-        for (NDArray[] b : buffers) for (NDArray a : b) a.close();
-        buffers.clear();
     }
 }

@@ -1,0 +1,69 @@
+package dev.memorag.worker.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * K (before RoPE), rotated K and V of every layer for a fixed number of rows [capacity, kvHeads, headDim], written in
+ * place: the storage under a window's cache ({@link WindowKv}) and a memory's kept rows ({@link MemoryRows}).
+ */
+final class KvBlock {
+    /** Per layer: k, kRot, v. */
+    private final NDArray[][] arrays;
+
+    private final long capacity;
+
+    private KvBlock(NDArray[][] arrays, long capacity) {
+        this.arrays = arrays;
+        this.capacity = capacity;
+    }
+
+    /** Zeroed rows in {@code manager}, which owns them (or {@link #close}). */
+    static KvBlock allocate(NDManager manager, int layers, long capacity, int kvHeads, int headDim, DataType type) {
+        Shape shape = new Shape(capacity, kvHeads, headDim);
+        NDArray[][] arrays = new NDArray[layers][3];
+        try {
+            for (NDArray[] layer : arrays) {
+                for (int i = 0; i < 3; i++) layer[i] = manager.zeros(shape, type);
+            }
+        } catch (RuntimeException e) {
+            for (NDArray[] layer : arrays) for (NDArray a : layer) if (a != null) a.close();
+            throw e;
+        }
+        return new KvBlock(arrays, capacity);
+    }
+
+    long capacity() {
+        return capacity;
+    }
+
+    /** Copies {@code rows} (the same number in every layer) in at row {@code at}. */
+    void write(long at, List<LayerKv> rows) {
+        NDIndex range = new NDIndex(at + ":" + (at + rows.get(0).rows()));
+        for (int l = 0; l < arrays.length; l++) {
+            LayerKv kv = rows.get(l);
+            arrays[l][0].set(range, kv.k());
+            arrays[l][1].set(range, kv.kRot());
+            arrays[l][2].set(range, kv.v());
+        }
+    }
+
+    /** Rows [from, to) of every layer as views attached to {@code scope}; valid until the rows are written again. */
+    List<LayerKv> view(NDManager scope, long from, long to) {
+        NDIndex range = new NDIndex(from + ":" + to);
+        List<LayerKv> out = new ArrayList<>(arrays.length);
+        for (NDArray[] kv : arrays) {
+            out.add(new LayerKv(kv[0].get(scope, range), kv[1].get(scope, range), kv[2].get(scope, range)));
+        }
+        return out;
+    }
+
+    void close() {
+        for (NDArray[] layer : arrays) for (NDArray a : layer) a.close();
+    }
+}
