@@ -41,7 +41,7 @@ public final class BeaconMemory implements AutoCloseable {
                 (long) BLOCK_WINDOWS * c.beacon().beaconsPerWindow(),
                 c.numKvHeads(),
                 c.headDim(),
-                model.device().dataType());
+                model.device().rowType());
     }
 
     public static BeaconMemory empty(BeaconModel model) {
@@ -101,10 +101,7 @@ public final class BeaconMemory implements AutoCloseable {
     }
 
     private NDArray upload(NDManager scope, float[] values, int from, Shape shape) {
-        NDArray a = scope.create(Arrays.copyOfRange(values, from, from + Math.toIntExact(shape.size())), shape);
-        return model.device().dataType() == DataType.FLOAT32
-                ? a
-                : a.toType(model.device().dataType(), false);
+        return model.heldRows(scope, Arrays.copyOfRange(values, from, from + Math.toIntExact(shape.size())), shape);
     }
 
     /** Appends raw tokens to the stream; every window they complete is compressed into beacons. */
@@ -165,7 +162,7 @@ public final class BeaconMemory implements AutoCloseable {
                 * c.numLayers()
                 * 3L
                 * c.kvDim()
-                * model.device().dataType().getNumOfBytes();
+                * model.device().rowType().getNumOfBytes();
     }
 
     public int[] pending() {

@@ -378,15 +378,22 @@ public final class BeaconModel implements AutoCloseable {
     }
 
     /**
-     * Rows of a finished window as the memory keeps them: in the model's precision. A BF16 model on CPU computes in
-     * FP32, so its kept rows are rounded to BF16 here; a memory then holds the same values whether it was just
-     * computed or restored from its BF16 rows.
+     * Rows of a finished window as the memory keeps them: in {@link ComputeDevice#rowType}. A BF16 model on CPU
+     * computes in FP32 and holds rows in FP16, so they are rounded to BF16 first; a memory then holds the same values
+     * whether it was just computed or restored from its BF16 rows.
      */
     private NDArray keptRows(NDManager out, NDArray rows) {
-        if (device.precision() != ComputeDevice.Precision.BF16 || device.dataType() != DataType.FLOAT32) return rows;
-        float[] values = rows.toFloatArray();
-        for (int i = 0; i < values.length; i++) values[i] = TensorDType.roundToBf16(values[i]);
-        return out.create(values, rows.getShape());
+        return rows.getDataType() == device.rowType() ? rows : heldRows(out, rows.toFloatArray(), rows.getShape());
+    }
+
+    /** FP32 {@code values} of memory rows (computed, or read back) as this model holds them, attached to {@code out}. */
+    NDArray heldRows(NDManager out, float[] values, Shape shape) {
+        DataType held = device.rowType();
+        if (held == DataType.FLOAT16) {
+            for (int i = 0; i < values.length; i++) values[i] = TensorDType.bf16ForFp16(values[i]);
+        }
+        NDArray rows = out.create(values, shape);
+        return held == DataType.FLOAT32 ? rows : rows.toType(held, false);
     }
 
     /** Changes the attention chunk bound of the math kernel (tests force many small query chunks with it). */

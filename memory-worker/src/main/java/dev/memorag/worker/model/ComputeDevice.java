@@ -16,7 +16,9 @@ import java.util.Locale;
  * Bf16OpsBenchmark probes it), so a BF16 model keeps its weights in 2-byte FP16 tensors there (exact for every BF16
  * weight in [6.1e-5, 65504]; the loader refuses larger ones) and computes in FP32: single rows (decode) through
  * libtorch's FP16 GEMV, which reads the 2-byte weights directly, larger row counts (memorization) on the weight
- * up-cast to FP32 for that matmul (native FP16 GEMM runs at a few GFLOP/s).
+ * up-cast to FP32 for that matmul (native FP16 GEMM runs at a few GFLOP/s). Its memory rows are held in FP16 there
+ * too ({@link #rowType}), half the bytes of FP32: attention up-casts them a block at a time, which reads a long memory
+ * no slower than FP32 rows.
  */
 public record ComputeDevice(Device device, Precision precision) {
 
@@ -93,12 +95,20 @@ public record ComputeDevice(Device device, Precision precision) {
         return device.isGpu() ? DataType.BFLOAT16 : DataType.FLOAT16;
     }
 
+    /**
+     * The dtype a memory's kept rows are held in on the device: the model's precision, except that BF16 is held as FP16
+     * on CPU (every value rounded to BF16 and within ±65280 is exact in both, see {@link TensorDType#bf16ForFp16}).
+     */
+    public DataType rowType() {
+        return weightType();
+    }
+
     /** For the start log: what runs. */
     public String describe() {
         if (precision == Precision.FP32) return device + ", FP32 weights and memory rows, FP32 compute";
         if (device.isGpu()) return device + ", BF16 weights and memory rows, BF16 compute (softmax and norms in FP32)";
         return device
-                + ", BF16 weights (held as 2-byte FP16: no BF16 tensors through DJL on CPU) and BF16 memory rows; "
+                + ", BF16 weights and memory rows (held as 2-byte FP16: no BF16 tensors through DJL on CPU); "
                 + "FP32 compute: decode rows through the FP16 GEMV, larger batches on weights up-cast per matmul";
     }
 }

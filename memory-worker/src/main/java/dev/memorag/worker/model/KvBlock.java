@@ -42,14 +42,25 @@ final class KvBlock {
         return capacity;
     }
 
-    /** Copies {@code rows} (the same number in every layer) in at row {@code at}. */
+    /** Copies {@code rows} (the same number in every layer) in at row {@code at}, cast to this block's dtype. */
     void write(long at, List<LayerKv> rows) {
         NDIndex range = new NDIndex(at + ":" + (at + rows.get(0).rows()));
         for (int l = 0; l < arrays.length; l++) {
             LayerKv kv = rows.get(l);
-            arrays[l][0].set(range, kv.k());
-            arrays[l][1].set(range, kv.kRot());
-            arrays[l][2].set(range, kv.v());
+            put(arrays[l][0], range, kv.k());
+            put(arrays[l][1], range, kv.kRot());
+            put(arrays[l][2], range, kv.v());
+        }
+    }
+
+    private static void put(NDArray into, NDIndex range, NDArray rows) {
+        DataType type = into.getDataType();
+        if (rows.getDataType() == type) {
+            into.set(range, rows);
+        } else {
+            try (NDArray cast = rows.toType(type, false)) {
+                into.set(range, cast);
+            }
         }
     }
 

@@ -84,6 +84,19 @@ public enum TensorDType {
         return Float.intBitsToFloat(floatToBf16(f) << 16);
     }
 
+    /** The largest value exact in both BF16 (8-bit significand) and FP16 (max 65504, not a BF16 value). */
+    static final float BF16_FP16_MAX = 65280f;
+
+    /**
+     * {@code f} rounded to BF16 and clamped to ±{@link #BF16_FP16_MAX}: what a BF16 memory row held in FP16 keeps. FP16
+     * then holds it exactly, or (below 2^-16) as the nearest multiple of 2^-24, itself a BF16 value; so such a row
+     * exported as BF16 and read back is the same FP16 value. Only values no trained model's keys or values reach are
+     * clamped.
+     */
+    static float bf16ForFp16(float f) {
+        return Math.max(-BF16_FP16_MAX, Math.min(BF16_FP16_MAX, roundToBf16(f)));
+    }
+
     static TensorDType parse(String name) {
         return switch (name) {
             case "F32" -> F32;

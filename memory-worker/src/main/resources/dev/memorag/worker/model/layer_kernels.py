@@ -3,8 +3,8 @@
 #
 # attend: the new slots' q, k, v from their stacked projection [slots, (heads + 2 kv_heads) * head_dim], RoPE
 # (cos and sin [slots, 1, head_dim] at the slots' positions), and attention over the cached segments (a memory's, a
-# window's rotated keys and values, each [rows, kv_heads, head_dim], read where they lie) and then the slots
-# themselves, causally. Every segment is attended on its own and the results are joined by their log-sum-exp, so a
+# window's rotated keys and values, each [rows, kv_heads, head_dim], read where they lie, in q's dtype or held in 2
+# bytes) and then the slots themselves, causally. Every segment is attended on its own and the results are joined by their log-sum-exp, so a
 # long memory is never copied next to the window.
 #
 # Layouts: "a" puts a KV head's query heads and slots on one query axis, [1, kv_heads, group * slots, head_dim], so a
@@ -56,8 +56,11 @@ class Module(Module):
     lses = annotate(List[Tensor], [])
     last = len(keys) - 1
     for i in range(len(keys)):
-      ki = keys[i].permute([1, 0, 2]).unsqueeze(0)
-      vi = values[i].permute([1, 0, 2]).unsqueeze(0)
+      # Rows held in 2 bytes while the model computes in FP32 (BF16 on CPU) are up-cast a segment (a memory block) at
+      # a time: the copy stays in cache, so a long memory is read no slower than FP32 rows (a whole FP16 kernel is
+      # several times slower on CPUs without FP16 arithmetic).
+      ki = keys[i].to(q.dtype).permute([1, 0, 2]).unsqueeze(0)
+      vi = values[i].to(q.dtype).permute([1, 0, 2]).unsqueeze(0)
       if i == last and s > 1:
         qb = qa.reshape([kv_heads, group, s, d]).transpose(0, 1)
         o, lse = self.segment(qb, ki.expand([group, kv_heads, s, d]), vi.expand([group, kv_heads, s, d]), True, scale, flash, score_elements)

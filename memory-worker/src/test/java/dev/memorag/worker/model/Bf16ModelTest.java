@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.memorag.worker.model.ComputeDevice.Precision;
 import dev.memorag.worker.store.MemoryCursor;
 import dev.memorag.worker.store.MemoryUpdate;
@@ -65,6 +68,15 @@ class Bf16ModelTest {
                     s32.windows().get(0).length / 2,
                     s16.windows().get(0).length,
                     "BF16 rows take half the bytes of FP32 rows");
+            assertEquals(m32.deviceBytes() / 2, m16.deviceBytes(), "BF16 rows are held in 2 bytes on the device too");
+            try (NDManager scope = m16.manager().newSubManager()) {
+                for (List<LayerKv> block : m16.rows().views(scope)) {
+                    for (LayerKv layer : block) {
+                        for (NDArray a : new NDArray[] {layer.k(), layer.kRot(), layer.v()})
+                            assertEquals(DataType.FLOAT16, a.getDataType());
+                    }
+                }
+            }
             ModelConfig c = fp32.config();
             int n = c.beacon().beaconsPerWindow();
             double worstSteps = 0;
@@ -178,6 +190,31 @@ class Bf16ModelTest {
         assertEquals(65504f, TensorDType.halfToFloat(TensorDType.floatToHalf(65504f) & 0xFFFF));
     }
 
+    /**
+     * What a BF16 row held in FP16 keeps is exact in both: FP16 holds it as it is, and reading it back as BF16 and
+     * holding it again gives the same FP16 value, including below FP16's normal range; beyond the range both share,
+     * values are clamped, never infinite.
+     */
+    @Test
+    void bf16RowsHeldInFp16RoundTripExactly() {
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < 200_000; i++) {
+            float x = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(14) - 9));
+            float held = TensorDType.halfToFloat(TensorDType.floatToHalf(TensorDType.bf16ForFp16(x)) & 0xFFFF);
+            assertEquals(TensorDType.roundToBf16(held), held, "held value of " + x + " is a BF16 value");
+            assertEquals(
+                    held,
+                    TensorDType.halfToFloat(TensorDType.floatToHalf(TensorDType.bf16ForFp16(held)) & 0xFFFF),
+                    "held value of " + x + " read back and held again");
+            if (Math.abs(x) >= 6.104e-5f && Math.abs(x) <= 65280f)
+                assertEquals(TensorDType.roundToBf16(x), held, "a value in range keeps its BF16 rounding: " + x);
+        }
+        assertEquals(65280f, TensorDType.bf16ForFp16(1e6f));
+        assertEquals(-65280f, TensorDType.bf16ForFp16(Float.NEGATIVE_INFINITY));
+        assertEquals(65280f, TensorDType.halfToFloat(TensorDType.floatToHalf(65280f) & 0xFFFF));
+        assertEquals(65280f, TensorDType.roundToBf16(65280f));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"qwen2"})
     void bf16RowsSurviveRocksDbBitExactAndForeignPrecisionIsRefused(String type) {
@@ -225,6 +262,29 @@ class Bf16ModelTest {
                 // The live memory holds exactly the rounded rows it exported: recall cannot tell it from the restored
                 // one.
                 assertArrayEquals(a.feed(prompt), b.feed(prompt));
+            }
+            // BF16 rows beyond FP16's range (a memory computed in BF16 on a GPU could hold them) are clamped on CPU.
+            float[] foreign = MemoryState.decode(onDisk.get(0), Precision.BF16);
+            foreign[0] = 1e5f;
+            foreign[1] = -3e38f;
+            List<byte[]> windows = new java.util.ArrayList<>(onDisk);
+            windows.set(0, MemoryState.encode(foreign, Precision.BF16));
+            try (BeaconMemory restored = BeaconMemory.restore(
+                    bf16,
+                    new MemoryState(
+                            WINDOW,
+                            4,
+                            read.layers(),
+                            read.kvDim(),
+                            Precision.BF16,
+                            windows,
+                            read.pending(),
+                            read.pending().length % 4))) {
+                float[] held = MemoryState.decode(restored.exportWindow(0), Precision.BF16);
+                assertEquals(65280f, held[0]);
+                assertEquals(-65280f, held[1]);
+                assertArrayEquals(
+                        Arrays.copyOfRange(foreign, 2, foreign.length), Arrays.copyOfRange(held, 2, held.length));
             }
 
             IllegalArgumentException refused =

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,19 +44,22 @@ class LayerKernelsTest {
         manager.close();
     }
 
-    @ParameterizedTest(name = "{0} slots after {1} rows, {2}, scores <= {3}")
+    @ParameterizedTest(name = "{0} slots after {1} rows held in {4}, {2}, scores <= {3}")
     @CsvSource({
-        "1, '', FLASH, 4194304",
-        "1, '40 3', FLASH, 4194304",
-        "5, '', FLASH, 4194304",
-        "7, '40 3', FLASH, 4194304",
-        "300, '700 90', FLASH, 4194304",
-        "1, '40 3', MATH, 4194304",
-        "7, '40 3', MATH, 4194304",
-        "7, '40 3', MATH, 100",
-        "300, '700 90', MATH, 20000",
+        "1, '', FLASH, 4194304, FLOAT32",
+        "1, '40 3', FLASH, 4194304, FLOAT32",
+        "5, '', FLASH, 4194304, FLOAT32",
+        "7, '40 3', FLASH, 4194304, FLOAT32",
+        "300, '700 90', FLASH, 4194304, FLOAT32",
+        "1, '40 3', MATH, 4194304, FLOAT32",
+        "7, '40 3', MATH, 4194304, FLOAT32",
+        "7, '40 3', MATH, 100, FLOAT32",
+        "300, '700 90', MATH, 20000, FLOAT32",
+        "1, '40 3', FLASH, 4194304, FLOAT16",
+        "300, '700 90', FLASH, 4194304, FLOAT16",
+        "7, '40 3', MATH, 100, FLOAT16",
     })
-    void matchesPlainAttention(int slots, String cached, LayerKernels.Mode mode, long scoreElements) {
+    void matchesPlainAttention(int slots, String cached, LayerKernels.Mode mode, long scoreElements, DataType held) {
         Random random = new Random(slots * 31L + cached.length());
         List<Integer> lengths = new ArrayList<>();
         for (String n : cached.trim().split(" ")) if (!n.isEmpty()) lengths.add(Integer.parseInt(n));
@@ -63,16 +67,22 @@ class LayerKernelsTest {
         float[] q = gaussian(random, slots * HEADS * DIM);
         List<float[]> keys = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
-        for (int rows : lengths) {
-            keys.add(gaussian(random, rows * KV_HEADS * DIM));
-            values.add(gaussian(random, rows * KV_HEADS * DIM));
+        for (int i = 0; i < lengths.size(); i++) {
+            // Cached rows held in FP16 (a BF16 model's memory on CPU) are attended as the values FP16 holds.
+            boolean half = held == DataType.FLOAT16 && i < lengths.size() - 1;
+            keys.add(representable(gaussian(random, lengths.get(i) * KV_HEADS * DIM), half));
+            values.add(representable(gaussian(random, lengths.get(i) * KV_HEADS * DIM), half));
         }
         double scale = 1 / Math.sqrt(DIM);
         kernel.mode(mode);
         try (NDScope scope = new NDScope()) {
+            int last = lengths.size() - 1;
             List<NDArray> k = strided(keys, lengths);
             List<NDArray> v = strided(values, lengths);
-            int last = lengths.size() - 1;
+            for (int i = 0; i < last; i++) {
+                k.set(i, k.get(i).toType(held, false));
+                v.set(i, v.get(i).toType(held, false));
+            }
             NDArray qkv = manager.create(q, new Shape(slots, HEADS * DIM))
                     .concat(k.get(last).reshape(slots, -1), 1)
                     .concat(v.get(last).reshape(slots, -1), 1);
@@ -101,6 +111,14 @@ class LayerKernelsTest {
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> LayerKernels.load(manager, code));
         assertTrue(e.getMessage().contains("layer_kernels.py"), e.getMessage());
         assertTrue(e.getMessage().contains("_no_such_attention_kernel"), e.getMessage());
+    }
+
+    private static float[] representable(float[] values, boolean half) {
+        if (half) {
+            for (int i = 0; i < values.length; i++)
+                values[i] = TensorDType.halfToFloat(TensorDType.floatToHalf(values[i]) & 0xFFFF);
+        }
+        return values;
     }
 
     /** Each segment as the [rows, kvHeads, dim] half of a [rows, 2 * kvHeads, dim] array: a view with row stride. */

@@ -143,7 +143,7 @@ class PrecisionBenchmark {
         try (BeaconMemory memory = BeaconMemory.restore(model, state)) {
             LOG.report(
                     "%s: restore %d windows %.2f s; %.0f bytes per memory token on disk (theory %.0f = 2 x %d layers x %d kv dim x %d "
-                            + "bytes / ratio %d)",
+                            + "bytes / ratio %d); held on the device in %.0f bytes per memory token (K, rotated K, V; blocks' capacity)",
                     precision.wire(),
                     state.windows().size(),
                     BenchLog.seconds(r0),
@@ -152,7 +152,8 @@ class PrecisionBenchmark {
                     c.numLayers(),
                     c.kvDim(),
                     precision.rowBytes(),
-                    c.beacon().ratio());
+                    c.beacon().ratio(),
+                    (double) memory.deviceBytes() / state.tokenCount());
             double bytes = decodeBytes(c, precision, memory.memoryRows());
             double[] rates = new double[rounds];
             double[] triads = new double[rounds];
@@ -234,8 +235,9 @@ class PrecisionBenchmark {
         double h = c.hiddenSize(), q = (double) c.numHeads() * c.headDim(), kv = c.kvDim();
         double projections = h * (q + 2 * kv);
         double layer = projections * (1 + 1.0 / c.beacon().ratio()) + q * h + 3 * h * c.intermediateSize();
-        double weights = (c.numLayers() * layer + (double) c.vocabSize() * h) * precision.rowBytes();
-        return weights + c.numLayers() * memoryRows * kv * 2 * Float.BYTES;
+        // Weights and memory rows are both held in the precision's element size (BF16 as FP16 on CPU).
+        return (c.numLayers() * layer + (double) c.vocabSize() * h + c.numLayers() * memoryRows * kv * 2)
+                * precision.rowBytes();
     }
 
     /** GFLOP/s of the bare MLP-shape matmul [2560 x 1024] x [1024 x 2816] as the model multiplies it in this precision. */
