@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Kept beacon rows (K before RoPE, rotated K, V) of every layer, in blocks filled in place: appending a window copies
@@ -24,6 +25,8 @@ final class MemoryRows {
     private final List<Long> filled = new ArrayList<>();
 
     private long rows;
+    /** Rows the blocks can hold; the memory cache weighs memories from other threads while one of them grows. */
+    private final AtomicLong capacityRows = new AtomicLong();
 
     MemoryRows(NDManager manager, int layers, long blockRows, int kvHeads, int headDim, DataType dataType) {
         this.manager = manager;
@@ -44,7 +47,7 @@ final class MemoryRows {
 
     /** Rows the blocks can hold: what the memory occupies on its device. */
     long capacityRows() {
-        return blocks.stream().mapToLong(KvBlock::capacity).sum();
+        return capacityRows.get();
     }
 
     /** Copies {@code fresh} (the same number of rows in every layer) in after the existing rows. */
@@ -52,9 +55,10 @@ final class MemoryRows {
         long n = fresh.get(0).rows();
         int last = blocks.size() - 1;
         if (last < 0 || filled.get(last) + n > blocks.get(last).capacity()) {
-            blocks.add(KvBlock.allocate(
-                    manager, layers, Math.max(n, Math.min(blockRows, rows)), kvHeads, headDim, dataType));
+            long capacity = Math.max(n, Math.min(blockRows, rows));
+            blocks.add(KvBlock.allocate(manager, layers, capacity, kvHeads, headDim, dataType));
             filled.add(0L);
+            capacityRows.addAndGet(capacity);
             last++;
         }
         blocks.get(last).write(filled.get(last), fresh);

@@ -71,6 +71,41 @@ class MemoryRowsTest {
         }
     }
 
+    /**
+     * The memory cache weighs every cached memory from whichever thread finishes a request, while the memorizer may be
+     * appending blocks to one of them: reading the capacity then must neither fail nor see a total that was never true.
+     */
+    @Test
+    void capacityIsReadSafelyWhileBlocksAreAdded() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // blocks of one window each: every append adds a block
+            MemoryRows rows = new MemoryRows(manager, 1, WINDOW_ROWS, 1, 1, DataType.FLOAT32);
+            int windows = 3000;
+            List<LayerKv> window = List.of(new LayerKv(
+                    manager.zeros(new Shape(WINDOW_ROWS, 1, 1)),
+                    manager.zeros(new Shape(WINDOW_ROWS, 1, 1)),
+                    manager.zeros(new Shape(WINDOW_ROWS, 1, 1))));
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.CompletableFuture<Long> reads =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        long n = 0;
+                        long last = 0;
+                        while (!done.get()) {
+                            long now = rows.capacityRows();
+                            if (now < last || now % WINDOW_ROWS != 0)
+                                throw new AssertionError("capacity " + now + " after " + last);
+                            last = now;
+                            n++;
+                        }
+                        return n;
+                    });
+            for (int w = 0; w < windows; w++) rows.append(window);
+            done.set(true);
+            System.out.println("capacity read " + reads.get() + " times while " + windows + " blocks were added");
+            assertEquals((long) windows * WINDOW_ROWS, rows.capacityRows());
+        }
+    }
+
     /** One window's rows, every value distinct: window, layer, part and position encoded. */
     private static List<LayerKv> window(NDManager manager, int w) {
         List<LayerKv> layers = new ArrayList<>();
