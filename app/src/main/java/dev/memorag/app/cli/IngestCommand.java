@@ -50,7 +50,10 @@ final class IngestCommand extends ClientCommand {
         if (create) {
             IngestClient.Reply created = client.createCorpus(corpus);
             if (created.ok()) {
-                System.out.println("created corpus '" + corpus + "'; its token: "
+                System.out.println((created.status() == 202
+                                ? "asked for corpus '" + corpus + "' ("
+                                        + created.body().path("message").asText() + "); its token: "
+                                : "created corpus '" + corpus + "'; its token: ")
                         + created.body().path("token").asText());
             } else if (created.status() != 409) {
                 System.err.println("cannot create corpus '" + corpus + "': " + created.error());

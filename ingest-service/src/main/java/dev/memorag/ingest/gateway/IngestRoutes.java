@@ -186,21 +186,43 @@ final class IngestRoutes {
                 .compose(existing -> existing.isPresent()
                         ? Future.failedFuture(exists(corpus.id()))
                         : publisher.publish(topics.corpusRequests(), corpus.id(), Json.write(corpus)))
-                .compose(v -> awaitRegistration(corpus.id(), System.nanoTime() + REGISTRATION_WAIT.toNanos()))
-                .compose(registered -> registered.tokenSha256().equals(corpus.tokenSha256())
-                        ? Future.succeededFuture()
-                        : Future.failedFuture(exists(corpus.id())))
-                .onSuccess(v -> ctx.response()
-                        .setStatusCode(201)
-                        .putHeader("content-type", "application/json")
-                        .end(Json.writeString(Map.of(
-                                "corpus",
+                .compose(v -> awaitCorpus(corpus.id(), System.nanoTime() + REGISTRATION_WAIT.toNanos()))
+                .onSuccess(registered -> {
+                    if (registered.isEmpty()) {
+                        // Written, and it may still win: answering 503 would lose its token for good (a retry is
+                        // refused as existing once it wins), so the client gets the token and how to find out.
+                        created(
+                                ctx,
                                 corpus.id(),
-                                "token",
                                 token,
-                                "documents",
-                                "/v1/corpora/" + corpus.id() + "/documents"))))
+                                202,
+                                Map.of(
+                                        "status",
+                                        "pending",
+                                        "message",
+                                        "the creation was written but the registry has not confirmed it within "
+                                                + REGISTRATION_WAIT.toSeconds() + " s; this token works once it does "
+                                                + "(GET /v1/corpora with it lists the corpus), and is refused if another "
+                                                + "request took the id first"));
+                    } else if (registered.get().tokenSha256().equals(corpus.tokenSha256())) {
+                        created(ctx, corpus.id(), token, 201, Map.of());
+                    } else {
+                        Failures.answer(ctx, exists(corpus.id()));
+                    }
+                })
                 .onFailure(e -> Failures.answer(ctx, e));
+    }
+
+    private static void created(RoutingContext ctx, String corpus, String token, int code, Map<String, String> more) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("corpus", corpus);
+        body.put("token", token);
+        body.put("documents", "/v1/corpora/" + corpus + "/documents");
+        body.putAll(more);
+        ctx.response()
+                .setStatusCode(code)
+                .putHeader("content-type", "application/json")
+                .end(Json.writeString(body));
     }
 
     private static InvalidRecordException exists(String corpus) {
@@ -231,18 +253,9 @@ final class IngestRoutes {
     }
 
     /**
-     * The registration of {@code corpus} once admission can see it (so documents sent right after are not refused):
-     * this request's, or the one that came first.
+     * {@code corpus} from this instance's corpora store once it is there (so documents sent right after are not
+     * refused): this request's registration, or the one that came first; empty at {@code deadline}.
      */
-    private Future<Corpus> awaitRegistration(String corpus, long deadline) {
-        return awaitCorpus(corpus, deadline)
-                .compose(found -> found.map(Future::succeededFuture)
-                        .orElseGet(() -> Future.failedFuture(new StatusView.UnavailableException(
-                                "corpus '" + corpus + "' was written but admission has not seen it yet; retry shortly",
-                                null))));
-    }
-
-    /** {@code corpus} from this instance's corpora store once it is there, or empty at {@code deadline}. */
     private Future<Optional<Corpus>> awaitCorpus(String corpus, long deadline) {
         return blocking(() -> status.corpus(corpus)).compose(found -> {
             if (found.isPresent() || System.nanoTime() > deadline) {

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memorag.health.Health;
 import dev.memorag.ingest.admission.AdmissionConfig;
 import dev.memorag.ingest.admission.AdmissionService;
+import dev.memorag.ingest.status.DocumentStatus;
+import dev.memorag.ingest.status.StatusView;
 import dev.memorag.kafka.EmbeddedKafkaBroker;
 import dev.memorag.kafka.TopicCreator;
 import dev.memorag.schemas.AdmittedDocument;
+import dev.memorag.schemas.Corpus;
 import dev.memorag.schemas.Json;
+import dev.memorag.schemas.Progress;
 import dev.memorag.schemas.TopicCatalog;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -26,6 +30,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -171,6 +176,116 @@ class IngestGatewayTest {
                         "application/json"),
                 400,
                 "MALFORMED_JSON");
+    }
+
+    /**
+     * A registry that confirms a creation only after the gateway stopped waiting (rebalancing, lagging): the request
+     * was written and wins, so its reply must carry the token (a 503 lost it: a retry is refused as existing).
+     */
+    @Test
+    void aCreationTheRegistryConfirmsLateStillGivesItsToken() {
+        LaggingRegistry view = new LaggingRegistry(admission.statusView(), "late");
+        IngestGateway lagging = new IngestGateway(
+                new GatewayConfig("127.0.0.1", 0, ADMIN, 200_000, 50_000),
+                broker.bootstrapServers(),
+                TOPICS,
+                view,
+                admission.statusOwners(),
+                HEALTH,
+                dir.resolve("uploads-lagging"));
+        String deployment = vertx.deployVerticle(lagging).await();
+        try {
+            WebClient client = WebClient.create(
+                    vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(lagging.httpPort()));
+            HttpResponse<Buffer> created = send(
+                    client.post("/v1/corpora").bearerTokenAuthentication(ADMIN),
+                    Buffer.buffer("{\"id\":\"late\"}"),
+                    "application/json");
+            assertEquals(202, created.statusCode(), created.bodyAsString());
+            JsonObject body = created.bodyAsJsonObject();
+            assertEquals("pending", body.getString("status"));
+            assertEquals("late", body.getString("corpus"));
+            String token = body.getString("token");
+            // the registry took it: a gateway that reads the registration lets the token in
+            HttpResponse<Buffer> listed = send(http.get("/v1/corpora").bearerTokenAuthentication(token), null, null);
+            assertEquals(200, listed.statusCode(), listed.bodyAsString());
+            assertEquals(
+                    "late",
+                    listed.bodyAsJsonObject()
+                            .getJsonArray("corpora")
+                            .getJsonObject(0)
+                            .getString("id"));
+            view.release();
+            assertEquals(
+                    200,
+                    send(client.get("/v1/corpora").bearerTokenAuthentication(token), null, null)
+                            .statusCode());
+            // a second create of the id, answered by a registry that sees it, is refused as before
+            assertError(
+                    send(
+                            client.post("/v1/corpora").bearerTokenAuthentication(ADMIN),
+                            Buffer.buffer("{\"id\":\"late\"}"),
+                            "application/json"),
+                    409,
+                    "CORPUS_EXISTS");
+        } finally {
+            vertx.undeploy(deployment).await();
+        }
+    }
+
+    /** Admission's state with the corpora of one id prefix hidden until released: a registry that lags. */
+    private static final class LaggingRegistry implements StatusView {
+        private final StatusView view;
+        private final String prefix;
+        private volatile boolean released;
+
+        LaggingRegistry(StatusView view, String prefix) {
+            this.view = view;
+            this.prefix = prefix;
+        }
+
+        void release() {
+            released = true;
+        }
+
+        private boolean visible(Corpus corpus) {
+            return released || !corpus.id().startsWith(prefix);
+        }
+
+        @Override
+        public Optional<Corpus> corpus(String id) {
+            return view.corpus(id).filter(this::visible);
+        }
+
+        @Override
+        public List<Corpus> corpora() {
+            return view.corpora().stream().filter(this::visible).toList();
+        }
+
+        @Override
+        public Optional<Corpus> corpusOfToken(String token) {
+            return view.corpusOfToken(token).filter(this::visible);
+        }
+
+        @Override
+        public Optional<DocumentStatus> document(String corpus, String doc) {
+            return view.document(corpus, doc);
+        }
+
+        @Override
+        public List<DocumentStatus> documents(String corpus) {
+            return view.documents(corpus);
+        }
+
+        @Override
+        public Optional<Progress> progress(String corpus) {
+            return view.progress(corpus);
+        }
+
+        @Override
+        public List<Progress> progress() {
+            return view.progress();
+        }
     }
 
     @Test
