@@ -386,7 +386,10 @@ public final class BeaconModel implements AutoCloseable {
         return rows.getDataType() == device.rowType() ? rows : heldRows(out, rows.toFloatArray(), rows.getShape());
     }
 
-    /** FP32 {@code values} of memory rows (computed, or read back) as this model holds them, attached to {@code out}. */
+    /**
+     * FP32 {@code values} of memory rows (computed, or read back) as this model holds them, attached to {@code out}; for
+     * FP16 rows the values are rounded in place first.
+     */
     NDArray heldRows(NDManager out, float[] values, Shape shape) {
         DataType held = device.rowType();
         if (held == DataType.FLOAT16) {

@@ -57,10 +57,15 @@ final class KvBlock {
         DataType type = into.getDataType();
         if (rows.getDataType() == type) {
             into.set(range, rows);
-        } else {
-            try (NDArray cast = rows.toType(type, false)) {
-                into.set(range, cast);
-            }
+            return;
+        }
+        // Into FP16 (a BF16 model's rows on CPU) within its range: keys and values are clamped before they get here,
+        // but a key rotated from clamped values could still pass 65504 and would become infinite.
+        NDArray fit = type == DataType.FLOAT16 ? rows.clip(-65504, 65504) : rows;
+        try (NDArray cast = fit.toType(type, false)) {
+            into.set(range, cast);
+        } finally {
+            if (fit != rows) fit.close();
         }
     }
 

@@ -267,6 +267,10 @@ class Bf16ModelTest {
             float[] foreign = MemoryState.decode(onDisk.get(0), Precision.BF16);
             foreign[0] = 1e5f;
             foreign[1] = -3e38f;
+            // row 1's first rotation pair at the clamp: rotated at position 1 it passes FP16's range
+            int kvDim = bf16.config().kvDim();
+            foreign[kvDim] = 1e5f;
+            foreign[kvDim + bf16.config().headDim() / 2] = -1e5f;
             List<byte[]> windows = new java.util.ArrayList<>(onDisk);
             windows.set(0, MemoryState.encode(foreign, Precision.BF16));
             try (BeaconMemory restored = BeaconMemory.restore(
@@ -283,8 +287,11 @@ class Bf16ModelTest {
                 float[] held = MemoryState.decode(restored.exportWindow(0), Precision.BF16);
                 assertEquals(65280f, held[0]);
                 assertEquals(-65280f, held[1]);
-                assertArrayEquals(
-                        Arrays.copyOfRange(foreign, 2, foreign.length), Arrays.copyOfRange(held, 2, held.length));
+                assertEquals(65280f, held[kvDim]);
+                assertArrayEquals(Arrays.copyOfRange(foreign, 2, kvDim), Arrays.copyOfRange(held, 2, kvDim));
+                try (RecallSession session = new RecallSession(restored)) {
+                    for (float f : session.feed(prompt)) assertTrue(Float.isFinite(f), "logits over clamped rows");
+                }
             }
 
             IllegalArgumentException refused =
