@@ -42,7 +42,15 @@ public final class Access {
      * it. The registry is in memory, so looking never blocks.
      */
     public Future<Void> whenSeen(Vertx vertx, HttpServerRequest request, String corpus) {
-        String token = token(request);
+        return whenSeenToken(vertx, token(request), corpus);
+    }
+
+    /** The same wait for a Kafka question's {@code authorization} header value ({@code Bearer <token>}, may be null). */
+    public Future<Void> whenSeen(Vertx vertx, String authorization, String corpus) {
+        return whenSeenToken(vertx, BearerToken.of(authorization), corpus);
+    }
+
+    private Future<Void> whenSeenToken(Vertx vertx, String token, String corpus) {
         return CorpusAccess.awaitSeen(vertx, () -> Future.succeededFuture(access.seen(token, corpus)));
     }
 

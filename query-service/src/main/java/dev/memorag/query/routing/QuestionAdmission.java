@@ -29,6 +29,15 @@ final class QuestionAdmission {
         Optional<ErrorInfo> check(String authorization, String corpus);
     }
 
+    /**
+     * Completes once this instance's registry has seen what the header's token needs for a corpus: at once for a
+     * known token, else when the registration arrives or the wait is over; never blocks.
+     */
+    @FunctionalInterface
+    interface UnseenWait {
+        Future<Void> whenSeen(String authorization, String corpus);
+    }
+
     sealed interface Decision permits Accepted, Refused {}
 
     /** Route {@code question} to its worker; its answer goes to {@code replyTo}. */
@@ -36,12 +45,14 @@ final class QuestionAdmission {
 
     /**
      * Refused with {@code code}: answered on {@code replyTo} as a failed answer of {@code corpus} when
-     * {@code questionId} is not null; sent to the dead-letter topic too when {@code deadLetter}.
+     * {@code questionId} is not null; sent to the dead-letter topic too when {@code deadLetter}; {@code byToken} when
+     * the authorization header was what refused it.
      */
     record Refused(
             ErrorCode code,
             String message,
             boolean deadLetter,
+            boolean byToken,
             String questionId,
             String corpus,
             String replyTo,
@@ -56,6 +67,7 @@ final class QuestionAdmission {
     private final ReplyTopics replyTopics;
     private final String defaultAnswers;
     private final TokenCheck tokens;
+    private final UnseenWait unseen;
     private final KafkaQuestions policy;
     private final SeenQuestions seen;
 
@@ -64,23 +76,37 @@ final class QuestionAdmission {
             ReplyTopics replyTopics,
             String defaultAnswers,
             TokenCheck tokens,
+            UnseenWait unseen,
             KafkaQuestions policy,
             SeenQuestions seen) {
         this.replyTopics = replyTopics;
         this.defaultAnswers = defaultAnswers;
         this.tokens = tokens;
+        this.unseen = unseen;
         this.policy = policy;
         this.seen = seen;
     }
 
-    /** Resolves the record's reply-to, then decides; never fails. */
+    /**
+     * Resolves the record's reply-to, then decides; never fails. A question refused for its token is decided again
+     * once the registry has seen that token: a corpus created through the gateway a moment ago reaches this instance a
+     * little after its creator was answered. Only unknown tokens wait, on timers, and the intake keeps taking records.
+     */
     Future<Decision> admit(ConsumerRecord<byte[], byte[]> record) {
         return replyTopics
                 .resolve(ReplyDelivery.header(record, HeaderNames.REPLY_TO))
-                .transform(target -> Future.succeededFuture(
-                        target.succeeded()
-                                ? decide(record, target.result())
-                                : invalid(record, (InvalidRecordException) target.cause(), defaultAnswers)));
+                .transform(target -> {
+                    if (target.failed()) {
+                        return Future.succeededFuture(
+                                invalid(record, (InvalidRecordException) target.cause(), defaultAnswers));
+                    }
+                    Decision first = decide(record, target.result());
+                    if (!(first instanceof Refused refused) || !refused.byToken()) {
+                        return Future.succeededFuture(first);
+                    }
+                    return unseen.whenSeen(ReplyDelivery.header(record, HeaderNames.AUTHORIZATION), refused.corpus())
+                            .transform(waited -> Future.succeededFuture(decide(record, target.result())));
+                });
     }
 
     /** The decision for a record whose reply-to resolved to {@code replyTo}. */
@@ -100,6 +126,7 @@ final class QuestionAdmission {
                     ErrorCode.valueOf(denied.get().code()),
                     denied.get().message(),
                     false,
+                    true,
                     question.id(),
                     question.corpus(),
                     replyTo,
@@ -112,6 +139,7 @@ final class QuestionAdmission {
                             + question.corpus() + "' within " + policy.dedupWindow()
                             + ": its answer goes (or went) to the "
                             + "reply topic of the first",
+                    false,
                     false,
                     question.id(),
                     question.corpus(),
@@ -128,6 +156,7 @@ final class QuestionAdmission {
                 e.code(),
                 e.getMessage(),
                 true,
+                false,
                 questionIdOf(record.value()),
                 corpus,
                 replyTo,

@@ -70,6 +70,7 @@ public final class QuestionIntake {
                 replyTopics,
                 topics.answers(),
                 access::checkHeader,
+                (authorization, corpus) -> access.whenSeen(vertx, authorization, corpus),
                 policy,
                 new SeenQuestions(policy.dedupWindow(), 100_000, System::nanoTime));
         // consumer metrics, records-lag-max among them: how far Kafka questions wait behind this instance

@@ -2,6 +2,7 @@ package dev.memorag.query.openai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.memorag.edge.CorpusAccess;
@@ -13,7 +14,9 @@ import dev.memorag.query.KafkaQuestions;
 import dev.memorag.query.QueryConfig;
 import dev.memorag.query.QueryService;
 import dev.memorag.schemas.Corpus;
+import dev.memorag.schemas.HeaderNames;
 import dev.memorag.schemas.Json;
+import dev.memorag.schemas.Question;
 import dev.memorag.schemas.TopicCatalog;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -23,15 +26,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -173,6 +183,57 @@ class NoWorkerEdgeTest {
             assertTrue(
                     System.nanoTime() - start >= CorpusAccess.UNSEEN_WAIT.toNanos(),
                     "refused before the wait was over for " + corpus);
+        }
+    }
+
+    /**
+     * The same on Kafka: a question whose token this instance's registry has not seen waits for it (on timers: the
+     * intake goes on taking records) and is routed once the corpus arrives; a token nobody issued is answered
+     * UNAUTHORIZED after the wait.
+     */
+    @Test
+    void aKafkaQuestionForACorpusRegisteredJustAfterItIsWaitedFor() throws Exception {
+        String token = "wilkie-token";
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        Properties consumerProps = new Properties();
+        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "no-worker-edge-test");
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaProducer<String, byte[]> producer =
+                        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+                KafkaConsumer<String, byte[]> consumer =
+                        new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.recall(), topics.answers()));
+            for (String[] q : new String[][] {{"q-wilkie", token}, {"q-stranger", "nobody-issued-this"}}) {
+                ProducerRecord<String, byte[]> question = new ProducerRecord<>(
+                        topics.questions(),
+                        "wilkie",
+                        Json.write(Question.of(q[0], "wilkie", "Who is the woman in white?")));
+                question.headers().add(HeaderNames.AUTHORIZATION, ("Bearer " + q[1]).getBytes(StandardCharsets.UTF_8));
+                producer.send(question).get();
+            }
+            Thread.sleep(700);
+            register("wilkie", token);
+            boolean routed = false;
+            JsonNode strangerAnswer = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while ((!routed || strangerAnswer == null) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode value = Json.MAPPER.readTree(r.value());
+                    String id = value.path(r.topic().equals(topics.recall()) ? "id" : "questionId")
+                            .asText();
+                    if (r.topic().equals(topics.recall()) && id.equals("q-wilkie")) routed = true;
+                    if (r.topic().equals(topics.recall()) && id.equals("q-stranger")) fail("the stranger was routed");
+                    if (r.topic().equals(topics.answers()) && id.equals("q-wilkie"))
+                        fail("the question was answered instead of routed: " + value);
+                    if (r.topic().equals(topics.answers()) && id.equals("q-stranger")) strangerAnswer = value;
+                }
+            }
+            assertTrue(routed, "the question reached the workers' recall topic once its corpus was registered");
+            assertTrue(strangerAnswer != null, "the stranger's question was answered");
+            assertEquals(
+                    "UNAUTHORIZED", strangerAnswer.path("error").path("code").asText(), strangerAnswer.toString());
         }
     }
 
