@@ -17,8 +17,8 @@ import java.util.Locale;
  * weight in [6.1e-5, 65504]; the loader refuses larger ones) and computes in FP32: single rows (decode) through
  * libtorch's FP16 GEMV, which reads the 2-byte weights directly, larger row counts (memorization) on the weight
  * up-cast to FP32 for that matmul (native FP16 GEMM runs at a few GFLOP/s). Its memory rows are held in FP16 there
- * too ({@link #rowType}), half the bytes of FP32: attention up-casts them a block at a time, which reads a long memory
- * no slower than FP32 rows.
+ * too ({@link #rowType}), half the bytes of FP32: attention up-casts them a block at a time, at about the speed of
+ * FP32 rows (a decode step at a 32K-token memory 4-5 % slower in docs/benchmarks.md).
  */
 public record ComputeDevice(Device device, Precision precision) {
 

@@ -57,8 +57,8 @@ class Module(Module):
     last = len(keys) - 1
     for i in range(len(keys)):
       # Rows held in 2 bytes while the model computes in FP32 (BF16 on CPU) are up-cast a segment (a memory block) at
-      # a time: the copy stays in cache, so a long memory is read no slower than FP32 rows (a whole FP16 kernel is
-      # several times slower on CPUs without FP16 arithmetic).
+      # a time: the copy stays in cache, so a long memory is read at about the speed of FP32 rows (a whole FP16
+      # kernel is several times slower on CPUs without FP16 arithmetic).
       ki = keys[i].to(q.dtype).permute([1, 0, 2]).unsqueeze(0)
       vi = values[i].to(q.dtype).permute([1, 0, 2]).unsqueeze(0)
       if i == last and s > 1:
