@@ -4,8 +4,8 @@
 # attend: the new slots' q, k, v from their stacked projection [slots, (heads + 2 kv_heads) * head_dim], RoPE
 # (cos and sin [slots, 1, head_dim] at the slots' positions), and attention over the cached segments (a memory's, a
 # window's rotated keys and values, each [rows, kv_heads, head_dim], read where they lie, in q's dtype or held in 2
-# bytes) and then the slots themselves, causally. Every segment is attended on its own and the results are joined by their log-sum-exp, so a
-# long memory is never copied next to the window.
+# bytes) and then the slots themselves, causally. Every segment is attended on its own and the results are joined by
+# their log-sum-exp, so a long memory is never copied next to the window.
 #
 # Layouts: "a" puts a KV head's query heads and slots on one query axis, [1, kv_heads, group * slots, head_dim], so a
 # segment's K/V rows are read once per KV head (decode reads the memory once a step). The causal segment takes the
