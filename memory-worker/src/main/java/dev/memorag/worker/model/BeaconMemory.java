@@ -37,11 +37,8 @@ public final class BeaconMemory implements AutoCloseable {
         ModelConfig c = model.config();
         return new MemoryRows(
                 manager,
-                c.numLayers(),
-                (long) BLOCK_WINDOWS * c.beacon().beaconsPerWindow(),
-                c.numKvHeads(),
-                c.headDim(),
-                model.device().rowType());
+                model.kvLayout(model.device().rowType()),
+                (long) BLOCK_WINDOWS * c.beacon().beaconsPerWindow());
     }
 
     public static BeaconMemory empty(BeaconModel model) {

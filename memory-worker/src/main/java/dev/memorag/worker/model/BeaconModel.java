@@ -351,6 +351,11 @@ public final class BeaconModel implements AutoCloseable {
         return new NDArray[] {ropeCos.get(rows).expandDims(1), ropeSin.get(rows).expandDims(1)};
     }
 
+    /** K/V blocks of this model's layers and KV heads, with elements of {@code type}. */
+    KvBlock.Layout kvLayout(DataType type) {
+        return new KvBlock.Layout(config.numLayers(), config.numKvHeads(), config.headDim(), type);
+    }
+
     /** Pre-RoPE keys [rows, kvHeads, headDim] rotated at positions from, from+1, ... (result attached to {@code out}). */
     NDArray rotateKeys(NDManager out, NDArray k, long from) {
         long rows = k.getShape().get(0);

@@ -23,10 +23,18 @@ final class KvBlock {
         this.capacity = capacity;
     }
 
-    /** Zeroed rows in {@code manager}, which owns them (or {@link #close}). */
-    static KvBlock allocate(NDManager manager, int layers, long capacity, int kvHeads, int headDim, DataType type) {
-        Shape shape = new Shape(capacity, kvHeads, headDim);
-        NDArray[][] arrays = new NDArray[layers][3];
+    /** What every block of one store holds: its layer count, rows of [kvHeads, headDim], element type. */
+    record Layout(int layers, int kvHeads, int headDim, DataType type) {
+        /** Zeroed rows for {@code capacity} positions in {@code manager}, which owns them (or {@link #close}). */
+        KvBlock allocate(NDManager manager, long capacity) {
+            return KvBlock.allocate(manager, this, capacity);
+        }
+    }
+
+    private static KvBlock allocate(NDManager manager, Layout layout, long capacity) {
+        Shape shape = new Shape(capacity, layout.kvHeads(), layout.headDim());
+        DataType type = layout.type();
+        NDArray[][] arrays = new NDArray[layout.layers()][3];
         try {
             for (NDArray[] layer : arrays) {
                 for (int i = 0; i < 3; i++) layer[i] = manager.zeros(shape, type);

@@ -1,7 +1,6 @@
 package dev.memorag.worker.model;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,11 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class MemoryRows {
     private final NDManager manager;
-    private final int layers;
+    private final KvBlock.Layout layout;
     private final long blockRows;
-    private final int kvHeads;
-    private final int headDim;
-    private final DataType dataType;
     private final List<KvBlock> blocks = new ArrayList<>();
     /** Rows written into each block. */
     private final List<Long> filled = new ArrayList<>();
@@ -28,13 +24,10 @@ final class MemoryRows {
     /** Rows the blocks can hold; the memory cache weighs memories from other threads while one of them grows. */
     private final AtomicLong capacityRows = new AtomicLong();
 
-    MemoryRows(NDManager manager, int layers, long blockRows, int kvHeads, int headDim, DataType dataType) {
+    MemoryRows(NDManager manager, KvBlock.Layout layout, long blockRows) {
         this.manager = manager;
-        this.layers = layers;
+        this.layout = layout;
         this.blockRows = blockRows;
-        this.kvHeads = kvHeads;
-        this.headDim = headDim;
-        this.dataType = dataType;
     }
 
     long rows() {
@@ -56,7 +49,7 @@ final class MemoryRows {
         int last = blocks.size() - 1;
         if (last < 0 || filled.get(last) + n > blocks.get(last).capacity()) {
             long capacity = Math.max(n, Math.min(blockRows, rows));
-            blocks.add(KvBlock.allocate(manager, layers, capacity, kvHeads, headDim, dataType));
+            blocks.add(layout.allocate(manager, capacity));
             filled.add(0L);
             capacityRows.addAndGet(capacity);
             last++;

@@ -41,15 +41,9 @@ public final class RecallSession implements AutoCloseable {
         this.memory = memory;
         this.kept = BeaconMemory.keptRows(model, manager);
         this.plain = plain;
-        ModelConfig c = model.config();
-        BeaconSettings b = c.beacon();
+        BeaconSettings b = model.beacon();
         this.window = new WindowKv(
-                manager,
-                c.numLayers(),
-                plain ? 256 : b.window() + b.beaconsPerWindow(),
-                c.numKvHeads(),
-                c.headDim(),
-                model.device().dataType());
+                manager, model.kvLayout(model.device().dataType()), plain ? 256 : b.window() + b.beaconsPerWindow());
         try {
             if (pending.length > 0) feed(pending, BeaconModel.Logits.NONE, logits -> null);
         } catch (RuntimeException e) {

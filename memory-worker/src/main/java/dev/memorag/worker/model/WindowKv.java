@@ -1,7 +1,6 @@
 package dev.memorag.worker.model;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.util.List;
 
 /**
@@ -11,20 +10,14 @@ import java.util.List;
  */
 final class WindowKv {
     private final NDManager manager;
-    private final int layers;
-    private final int kvHeads;
-    private final int headDim;
-    private final DataType dataType;
+    private final KvBlock.Layout layout;
     private KvBlock block;
     private long capacity;
     private long rows;
 
-    WindowKv(NDManager manager, int layers, long capacity, int kvHeads, int headDim, DataType dataType) {
+    WindowKv(NDManager manager, KvBlock.Layout layout, long capacity) {
         this.manager = manager;
-        this.layers = layers;
-        this.kvHeads = kvHeads;
-        this.headDim = headDim;
-        this.dataType = dataType;
+        this.layout = layout;
         this.capacity = capacity;
     }
 
@@ -52,7 +45,7 @@ final class WindowKv {
 
     private void grow(long atLeast) {
         long next = block == null ? atLeast : Math.max(atLeast, capacity * 2);
-        KvBlock grown = KvBlock.allocate(manager, layers, next, kvHeads, headDim, dataType);
+        KvBlock grown = layout.allocate(manager, next);
         if (block != null) {
             if (rows > 0) {
                 try (NDManager scope = manager.newSubManager()) {

@@ -26,7 +26,9 @@ class MemoryRowsTest {
     void blocksGrowWithTheMemoryAndReadBackWhatWasAppended() {
         try (NDManager manager = NDManager.newBaseManager()) {
             MemoryRows rows = new MemoryRows(
-                    manager, LAYERS, (long) BLOCK_WINDOWS * WINDOW_ROWS, KV_HEADS, HEAD_DIM, DataType.FLOAT32);
+                    manager,
+                    new KvBlock.Layout(LAYERS, KV_HEADS, HEAD_DIM, DataType.FLOAT32),
+                    (long) BLOCK_WINDOWS * WINDOW_ROWS);
             List<List<LayerKv>> appended = new ArrayList<>();
             int[] blocksAfter = new int[20];
             for (int w = 0; w < 20; w++) {
@@ -79,7 +81,7 @@ class MemoryRowsTest {
     void capacityIsReadSafelyWhileBlocksAreAdded() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             // blocks of one window each: every append adds a block
-            MemoryRows rows = new MemoryRows(manager, 1, WINDOW_ROWS, 1, 1, DataType.FLOAT32);
+            MemoryRows rows = new MemoryRows(manager, new KvBlock.Layout(1, 1, 1, DataType.FLOAT32), WINDOW_ROWS);
             int windows = 3000;
             List<LayerKv> window = List.of(new LayerKv(
                     manager.zeros(new Shape(WINDOW_ROWS, 1, 1)),
